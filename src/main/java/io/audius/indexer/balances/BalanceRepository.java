@@ -1,0 +1,83 @@
+package io.audius.indexer.balances;
+
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Writes balance reads into {@code eth_wallet_balances} with ONE statement per batch.
+ * <p>
+ * The statement is where the invariants live, so that no caller can get them wrong:
+ * <ul>
+ * <li>{@code blocknumber} (newest Transfer seen) only moves forward: {@code GREATEST} ignores the NULL the sweep
+ * sends, so the sweep never changes it, an older event never lowers it, and a first insert from the sweep stores
+ * NULL.</li>
+ * <li>{@code balance} is replaced only by a read at the same or a newer block ({@code balance_block}), so when
+ * the sweep and the stream race on a wallet the newer state wins whatever order the writes arrive in.</li>
+ * </ul>
+ */
+public class BalanceRepository {
+
+	static final String UPSERT = """
+			INSERT INTO eth_wallet_balances AS b (wallet, balance, balance_block, blocknumber, updated_at, created_at)
+			SELECT r.wallet, r.balance, r.balance_block, r.event_block, NOW(), NOW()
+			  FROM UNNEST(?::text[], ?::numeric[], ?::bigint[], ?::bigint[]) AS r(wallet, balance, balance_block, event_block)
+			ON CONFLICT (wallet) DO UPDATE SET
+			  balance = CASE WHEN b.balance_block IS NULL OR EXCLUDED.balance_block >= b.balance_block
+			                 THEN EXCLUDED.balance ELSE b.balance END,
+			  balance_block = GREATEST(b.balance_block, EXCLUDED.balance_block),
+			  blocknumber = GREATEST(b.blocknumber, EXCLUDED.blocknumber),
+			  updated_at = NOW()
+			""";
+
+	private final JdbcTemplate jdbc;
+
+	public BalanceRepository(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Upserts every read in one statement.
+	 * @param reads at most one read per wallet
+	 * @param eventBlocks the block of the newest Transfer seen per wallet; wallets absent from it (all of them, for
+	 * the sweep) leave {@code blocknumber} as it is
+	 * @return rows inserted or updated
+	 */
+	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks) {
+		if (reads.isEmpty()) {
+			return 0;
+		}
+		int n = reads.size();
+		String[] wallets = new String[n];
+		BigDecimal[] balances = new BigDecimal[n];
+		Long[] balanceBlocks = new Long[n];
+		Long[] eventBlockArray = new Long[n];
+		for (int i = 0; i < n; i++) {
+			BalanceRead read = reads.get(i);
+			wallets[i] = read.wallet().value();
+			balances[i] = new BigDecimal(read.balance());
+			balanceBlocks[i] = read.block();
+			eventBlockArray[i] = eventBlocks.get(read.wallet());
+		}
+		Integer updated = jdbc.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement(UPSERT)) {
+				Array walletArray = con.createArrayOf("text", wallets);
+				Array balanceArray = con.createArrayOf("numeric", balances);
+				Array balanceBlockArray = con.createArrayOf("int8", balanceBlocks);
+				Array eventArray = con.createArrayOf("int8", eventBlockArray);
+				ps.setArray(1, walletArray);
+				ps.setArray(2, balanceArray);
+				ps.setArray(3, balanceBlockArray);
+				ps.setArray(4, eventArray);
+				return ps.executeUpdate();
+			}
+		});
+		return updated == null ? 0 : updated;
+	}
+
+}

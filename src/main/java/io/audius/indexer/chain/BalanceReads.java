@@ -1,0 +1,13 @@
+package io.audius.indexer.chain;
+
+import java.util.List;
+
+import io.audius.indexer.balances.BalanceRead;
+import io.audius.indexer.balances.WalletAddress;
+
+/**
+ * What one multicall returned: the block every read saw, the wallets whose reads all succeeded, and the
+ * wallets with at least one failed read (never summed, never written).
+ */
+public record BalanceReads(long block, List<BalanceRead> reads, List<WalletAddress> unresolved) {
+}

@@ -1,0 +1,34 @@
+package io.audius.indexer.chain;
+
+import java.util.List;
+import java.util.Set;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The node client and the multicall balance reader both jobs use. */
+@Configuration(proxyBeanMethods = false)
+public class ChainConfiguration {
+
+	@Bean(destroyMethod = "close")
+	ChainClient chainClient(ChainProperties properties, MeterRegistry meters) {
+		RpcEndpoint endpoint = RpcEndpoint.parse(properties.rpcUrl(), "indexer.chain.rpc-url", Set.of("http", "https"));
+		return new ChainClient(endpoint, properties.callTimeout(), properties.retries(), properties.retryBackoff(),
+				meters);
+	}
+
+	@Bean
+	BalanceReader balanceReader(ChainClient client, ChainProperties properties) {
+		List<BalanceComponent> components = properties.components()
+			.stream()
+			.map(c -> new BalanceComponent(c.contract(), c.function()))
+			.toList();
+		if (properties.verifyContracts()) {
+			ContractCodeCheck.verify(client, properties.multicallAddress(), components);
+		}
+		return new BalanceReader(client, properties.multicallAddress(), components);
+	}
+
+}

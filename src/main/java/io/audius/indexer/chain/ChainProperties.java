@@ -1,0 +1,42 @@
+package io.audius.indexer.chain;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The node and the contracts a balance is read from ({@code indexer.chain.*}).
+ *
+ * @param rpcUrl the node's HTTP(S) JSON-RPC URL; required. Treated as a secret (it usually carries an API key):
+ * never logged, never echoed in errors. Checked at start-up by {@link RpcEndpoint}, not by bean validation,
+ * whose messages would print the value.
+ * @param multicallAddress Multicall3; default the canonical address deployed on every EVM chain
+ * @param components the balance terms, summed; defaults (AUDIO on Ethereum mainnet) in application.properties
+ * @param callTimeout timeout of one JSON-RPC request
+ * @param retries extra attempts after a transport failure (connection, timeout, HTTP 5xx) before the chunk fails
+ * @param retryBackoff the wait before the first retry; doubles with each attempt
+ * @param verifyContracts check at start-up that the multicall and every component contract have code
+ */
+@ConfigurationProperties("indexer.chain")
+@Validated
+public record ChainProperties(String rpcUrl, @DefaultValue(Multicall3.CANONICAL_ADDRESS) @NotNull ContractAddress multicallAddress,
+		@NotEmpty List<@Valid @NotNull Component> components, @DefaultValue("30s") @NotNull Duration callTimeout,
+		@DefaultValue("2") @PositiveOrZero int retries, @DefaultValue("250ms") @NotNull Duration retryBackoff,
+		@DefaultValue("true") boolean verifyContracts) {
+
+	/**
+	 * @param contract the contract to call
+	 * @param function a view function taking one address and returning uint256, e.g. {@code balanceOf(address)}
+	 */
+	public record Component(@NotNull ContractAddress contract, @NotNull String function) {
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.audius.indexer.ops;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.sql.DataSource;
+
+import io.audius.indexer.chain.InvalidConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+
+/**
+ * Runs the configured job once and turns its status into the process exit code, the way a Kubernetes CronJob
+ * needs it:
+ * <ol>
+ * <li>take the job's advisory lock (another live run: exit 0 without doing anything);</li>
+ * <li>executions still marked running can only be left by a killed process: recover them (FAILED, end time);</li>
+ * <li>if the last execution FAILED or was STOPPED, restart it: same JobInstance, resumes after the last
+ * committed chunk. A job with an incrementer would otherwise be started as a new instance;</li>
+ * <li>else start the next instance (for the sweep: a new cutoff).</li>
+ * </ol>
+ * Exit code 0 when the execution COMPLETED, 1 otherwise.
+ */
+public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
+
+	private static final Logger log = LoggerFactory.getLogger(IndexerLauncher.class);
+
+	private final LauncherProperties properties;
+
+	private final Map<String, Job> jobs;
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final DataSource dataSource;
+
+	private int exitCode;
+
+	public IndexerLauncher(LauncherProperties properties, Map<String, Job> jobs, JobOperator jobOperator,
+			JobRepository jobRepository, DataSource dataSource) {
+		this.properties = properties;
+		this.jobs = jobs;
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.dataSource = dataSource;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) throws Exception {
+		Job job = selectedJob();
+		Optional<JobRunLock> lock = JobRunLock.tryAcquire(dataSource, job.getName());
+		if (lock.isEmpty()) {
+			log.warn("Another process is running {} (its advisory lock is held); nothing to do", job.getName());
+			return;
+		}
+		try (JobRunLock held = lock.get()) {
+			recoverZombies(job.getName());
+			JobExecution execution = restartable(job.getName()).map(this::restart)
+				.orElseGet(() -> jobOperator.startNextInstance(job));
+			exitCode = execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1;
+			log.info("{} execution {} ended {} (exit code {})", job.getName(), execution.getId(),
+					execution.getStatus(), exitCode);
+		}
+	}
+
+	@Override
+	public int getExitCode() {
+		return exitCode;
+	}
+
+	private Job selectedJob() {
+		Set<String> known = new TreeSet<>(jobs.keySet());
+		if (properties.job() == null || properties.job().isBlank()) {
+			throw new InvalidConfigurationException("indexer.launcher.job is not set: choose one of " + known);
+		}
+		Job job = jobs.get(properties.job());
+		if (job == null) {
+			throw new InvalidConfigurationException(
+					"indexer.launcher.job=" + properties.job() + " is not a job: choose one of " + known);
+		}
+		return job;
+	}
+
+	private void recoverZombies(String jobName) {
+		for (JobExecution zombie : jobRepository.findRunningJobExecutions(jobName)) {
+			log.warn("{} execution {} is marked {} but no process holds the job's lock: a killed run; recovering it",
+					jobName, zombie.getId(), zombie.getStatus());
+			jobOperator.recover(zombie);
+		}
+	}
+
+	private Optional<JobExecution> restartable(String jobName) {
+		if (!properties.restartFailed()) {
+			return Optional.empty();
+		}
+		JobInstance last = jobRepository.getLastJobInstance(jobName);
+		if (last == null) {
+			return Optional.empty();
+		}
+		return jobRepository.getJobExecutions(last)
+			.stream()
+			.max(Comparator.comparingLong(JobExecution::getId))
+			.filter(e -> e.getStatus() == BatchStatus.FAILED || e.getStatus() == BatchStatus.STOPPED);
+	}
+
+	private JobExecution restart(JobExecution failed) {
+		log.info("Restarting {} execution {} ({}): same instance, resumes after its last committed chunk",
+				failed.getJobInstance().getJobName(), failed.getId(), failed.getStatus());
+		try {
+			return jobOperator.restart(failed);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("could not restart execution " + failed.getId() + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+}

@@ -1,0 +1,104 @@
+package io.audius.indexer.sweep;
+
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.audius.indexer.balances.BalanceRefresher;
+import io.audius.indexer.balances.InvalidWalletAddressException;
+import io.audius.indexer.balances.WalletAddress;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * {@code staleRefreshJob}: oldest wallets first, a chunk at a time.
+ *
+ * <pre>
+ * eth_wallet_balances ─► staleWalletReader ─► walletAddressParser ─► balanceRefreshWriter ─► eth_wallet_balances
+ *  updated_at &lt; cutoff    (updated_at, wallet)   bad rows: skipped,     one multicall +
+ *                         keyset pages            counted, logged        one upsert per chunk
+ * </pre>
+ */
+@Configuration(proxyBeanMethods = false)
+public class StaleRefreshJobConfiguration {
+
+	public static final String JOB_NAME = "staleRefreshJob";
+
+	public static final String STEP_NAME = "staleRefreshStep";
+
+	@Bean
+	@StepScope
+	JdbcPagingItemReader<String> staleWalletReader(DataSource dataSource, SweepProperties sweep,
+			@Value("#{jobParameters['" + CutoffIncrementer.CUTOFF + "']}") LocalDateTime cutoff) throws Exception {
+		Map<String, Order> sortKeys = new LinkedHashMap<>();
+		sortKeys.put("updated_at", Order.ASCENDING);
+		sortKeys.put("wallet", Order.ASCENDING);
+		var reader = new JdbcPagingItemReaderBuilder<String>().name("staleWalletReader")
+			.dataSource(dataSource)
+			.selectClause("SELECT wallet, updated_at")
+			.fromClause("FROM eth_wallet_balances")
+			.whereClause("WHERE updated_at < :cutoff")
+			.sortKeys(sortKeys)
+			.parameterValues(Map.of("cutoff", cutoff))
+			.pageSize(sweep.walletsPerCall())
+			.rowMapper((rs, row) -> rs.getString("wallet"));
+		if (sweep.maxWallets() > 0) {
+			reader.maxItemCount(Math.toIntExact(sweep.maxWallets()));
+		}
+		return reader.build();
+	}
+
+	@Bean
+	ItemProcessor<String, WalletAddress> walletAddressParser() {
+		return WalletAddress::parse;
+	}
+
+	@Bean
+	@StepScope
+	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher) {
+		return new BalanceRefreshWriter(refresher);
+	}
+
+	@Bean
+	Step staleRefreshStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			SweepProperties sweep, JdbcPagingItemReader<String> staleWalletReader,
+			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
+		return new StepBuilder(STEP_NAME, jobRepository).<String, WalletAddress>chunk(sweep.walletsPerCall())
+			.transactionManager(transactionManager)
+			.reader(staleWalletReader)
+			.processor(walletAddressParser)
+			.writer(balanceRefreshWriter)
+			.faultTolerant()
+			.skip(InvalidWalletAddressException.class)
+			.skipLimit(Long.MAX_VALUE)
+			.skipListener(new BadWalletRowListener())
+			.build();
+	}
+
+	@Bean
+	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc) {
+		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc))
+			.validator(new DefaultJobParametersValidator(new String[] { CutoffIncrementer.CUTOFF }, new String[0]))
+			.listener(new SweepSummaryListener())
+			.start(staleRefreshStep)
+			.build();
+	}
+
+}

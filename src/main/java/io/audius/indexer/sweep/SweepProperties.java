@@ -1,0 +1,22 @@
+package io.audius.indexer.sweep;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.PositiveOrZero;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Tuning of {@code staleRefreshJob} ({@code indexer.sweep.*}).
+ *
+ * @param walletsPerCall wallets per chunk: one multicall, one upsert and one transaction each. With the three
+ * default components a chunk of 200 is 601 sub-calls, well inside the gas cap providers put on {@code eth_call}.
+ * @param maxWallets the most wallets one run refreshes, oldest first; 0 for no cap
+ */
+@ConfigurationProperties("indexer.sweep")
+@Validated
+public record SweepProperties(@DefaultValue("200") @Min(1) @Max(5000) int walletsPerCall,
+		@DefaultValue("0") @PositiveOrZero long maxWallets) {
+}

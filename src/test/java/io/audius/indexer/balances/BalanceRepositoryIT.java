@@ -1,0 +1,133 @@
+package io.audius.indexer.balances;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+import io.audius.indexer.testsupport.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Invariants 1 and 2 of the design, pinned on the real upsert statement against PostgreSQL. */
+class BalanceRepositoryIT {
+
+	private static final WalletAddress WALLET = WalletAddress.parse("0x" + "ab".repeat(20));
+
+	private static JdbcTemplate jdbc;
+
+	private static BalanceRepository repository;
+
+	@BeforeAll
+	static void database() {
+		jdbc = new JdbcTemplate(TestDatabase.forClass(BalanceRepositoryIT.class).migrated().dataSource());
+		repository = new BalanceRepository(jdbc);
+	}
+
+	@BeforeEach
+	void empty() {
+		jdbc.execute("TRUNCATE eth_wallet_balances");
+	}
+
+	@Test
+	void eventInsertStoresTheEventBlock() {
+		event(100, 10, 9);
+		assertRow(100, 9L, 10L);
+	}
+
+	@Test
+	void firstInsertFromTheSweepStoresNullNotZero() {
+		sweep(100, 10);
+		assertRow(100, null, 10L);
+	}
+
+	@Test
+	void sweepKeepsTheEventBlock() {
+		event(100, 10, 9);
+		sweep(250, 20);
+		assertRow(250, 9L, 20L);
+	}
+
+	@Test
+	void lowerEventBlockKeepsTheHigherOne() {
+		event(100, 10, 9);
+		event(300, 21, 5);
+		assertRow(300, 9L, 21L);
+	}
+
+	@Test
+	void higherEventBlockAdvances() {
+		event(100, 10, 9);
+		event(400, 22, 15);
+		assertRow(400, 15L, 22L);
+	}
+
+	@Test
+	void olderReadArrivingLastDoesNotOverwriteNewer() {
+		sweep(200, 20);
+		event(100, 10, 9);
+		// The balance read at block 20 stays; the event's block is still news for blocknumber.
+		assertRow(200, 9L, 20L);
+	}
+
+	@Test
+	void newerReadArrivingLastOverwritesOlder() {
+		event(100, 10, 9);
+		sweep(200, 20);
+		assertRow(200, 9L, 20L);
+	}
+
+	@Test
+	void olderSweepReadDoesNotOverwriteNewerEventRead() {
+		event(500, 30, 29);
+		sweep(100, 25);
+		assertRow(500, 29L, 30L);
+	}
+
+	@Test
+	void legacyRowWithoutReadBlockIsOverwrittenAndKeepsItsBlocknumber() {
+		jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, blocknumber, updated_at, created_at) "
+				+ "VALUES (?, 7, 42, NOW() - interval '1 day', NOW() - interval '1 day')", WALLET.value());
+		sweep(300, 50);
+		assertRow(300, 42L, 50L);
+	}
+
+	@Test
+	void balancesAboveTwoToThe128AreStoredExactly() {
+		BigInteger huge = BigInteger.TWO.pow(200).add(BigInteger.valueOf(12345));
+		repository.upsert(List.of(new BalanceRead(WALLET, huge, 1)), Map.of());
+		assertThat(jdbc.queryForObject("SELECT balance FROM eth_wallet_balances", BigDecimal.class).toBigIntegerExact())
+			.isEqualTo(huge);
+	}
+
+	@Test
+	void oneStatementWritesManyWallets() {
+		List<BalanceRead> reads = List.of(new BalanceRead(WalletAddress.parse("0x" + "01".repeat(20)), BigInteger.ONE, 3),
+				new BalanceRead(WalletAddress.parse("0x" + "02".repeat(20)), BigInteger.TWO, 3));
+		assertThat(repository.upsert(reads, Map.of())).isEqualTo(2);
+		assertThat(jdbc.queryForObject("SELECT sum(balance) FROM eth_wallet_balances", Long.class)).isEqualTo(3);
+	}
+
+	private void sweep(long balance, long readBlock) {
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(balance), readBlock)), Map.of());
+	}
+
+	private void event(long balance, long readBlock, long eventBlock) {
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(balance), readBlock)),
+				Map.of(WALLET, eventBlock));
+	}
+
+	private void assertRow(long balance, Long blocknumber, Long balanceBlock) {
+		Map<String, Object> row = jdbc.queryForMap(
+				"SELECT balance, blocknumber, balance_block FROM eth_wallet_balances WHERE wallet = ?", WALLET.value());
+		assertThat(((BigDecimal) row.get("balance")).longValueExact()).as("balance").isEqualTo(balance);
+		assertThat(row.get("blocknumber")).as("blocknumber").isEqualTo(blocknumber);
+		assertThat(row.get("balance_block")).as("balance_block").isEqualTo(balanceBlock);
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.audius.indexer.balances;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WalletAddressTest {
+
+	@Test
+	void acceptsLowercaseAndGivesItsBytes() {
+		WalletAddress wallet = WalletAddress.parse("0x00000000000000000000000000000000000000ff");
+		assertThat(wallet.bytes()).hasSize(20);
+		assertThat(wallet.bytes()[19]).isEqualTo((byte) 0xff);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0xAbCdEf0000000000000000000000000000000000", "0x1234", "abcdef00000000000000000000000000000000000000",
+			"0xzz00000000000000000000000000000000000000", "0x00000000000000000000000000000000000000000", "" })
+	void rejectsRowsThatAreNotCanonical(String row) {
+		assertThatThrownBy(() -> WalletAddress.parse(row)).isInstanceOf(InvalidWalletAddressException.class)
+			.hasMessageContaining("not a lowercase");
+	}
+
+	@Test
+	void fromTopicTakesTheLow20BytesLowercased() {
+		String topic = "0x000000000000000000000000AbCdEf0000000000000000000000000000000001";
+		assertThat(WalletAddress.fromTopic(topic).value()).isEqualTo("0xabcdef0000000000000000000000000000000001");
+	}
+
+	@Test
+	void longBadValuesAreShortenedInTheMessage() {
+		assertThatThrownBy(() -> WalletAddress.parse("x".repeat(500))).hasMessageEndingWith("…'");
+	}
+
+}

@@ -1,0 +1,149 @@
+package io.audius.indexer.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP reverse proxy in front of a node: it forwards every JSON-RPC request unchanged, counts them by
+ * method, and can become unreachable (its port closed) after a given number of requests of one method. It is
+ * how tests count the {@code eth_call}s the application sent and cut the node away mid-run.
+ */
+public final class RpcProxy implements AutoCloseable {
+
+	private static final Pattern METHOD = Pattern.compile("\"method\"\\s*:\\s*\"([^\"]+)\"");
+
+	private final URI target;
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+	private final int port;
+
+	private volatile HttpServer server;
+
+	private volatile String cutMethod;
+
+	private volatile int cutAfter = -1;
+
+	private RpcProxy(URI target, int port) throws IOException {
+		this.target = target;
+		this.server = bind(port);
+		this.port = server.getAddress().getPort();
+	}
+
+	/** Starts a proxy on a free loopback port that forwards to {@code targetHttpUrl}. */
+	public static RpcProxy start(String targetHttpUrl) throws IOException {
+		return new RpcProxy(URI.create(targetHttpUrl), 0);
+	}
+
+	public String url() {
+		return "http://127.0.0.1:" + port;
+	}
+
+	/** How many requests of {@code method} went through (including the one that found the node gone). */
+	public int count(String method) {
+		AtomicInteger n = counts.get(method);
+		return n == null ? 0 : n.get();
+	}
+
+	public void resetCounts() {
+		counts.clear();
+	}
+
+	/**
+	 * Lets {@code allowed} more requests of {@code method} through, then closes the port: the next one and every
+	 * request after it find no node, until {@link #restore()}.
+	 */
+	public void cutAfter(String method, int allowed) {
+		this.cutMethod = method;
+		this.cutAfter = count(method) + allowed;
+	}
+
+	/** Opens the port again (same port), forwarding everything. */
+	public synchronized void restore() throws IOException {
+		cutMethod = null;
+		cutAfter = -1;
+		if (server == null) {
+			server = bind(port);
+		}
+	}
+
+	public boolean isDown() {
+		return server == null;
+	}
+
+	private HttpServer bind(int port) throws IOException {
+		HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+		http.setExecutor(Executors.newCachedThreadPool());
+		http.createContext("/", this::forward);
+		http.start();
+		return http;
+	}
+
+	private void forward(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			byte[] body;
+			try (InputStream in = exchange.getRequestBody()) {
+				body = in.readAllBytes();
+			}
+			Matcher m = METHOD.matcher(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+			String method = m.find() ? m.group(1) : "?";
+			int n = counts.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+			if (method.equals(cutMethod) && cutAfter >= 0 && n > cutAfter) {
+				goDown();
+				return; // no response: the client sees the connection end
+			}
+			HttpResponse<byte[]> response;
+			try {
+				response = client.send(HttpRequest.newBuilder(target)
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+					.build(), HttpResponse.BodyHandlers.ofByteArray());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			exchange.sendResponseHeaders(response.statusCode(), response.body().length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(response.body());
+			}
+		}
+	}
+
+	private synchronized void goDown() {
+		HttpServer running = server;
+		server = null;
+		if (running != null) {
+			// stop() waits for exchanges in flight, this one included: do it off the handler thread.
+			Thread.ofVirtual().start(() -> running.stop(0));
+		}
+	}
+
+	@Override
+	public synchronized void close() {
+		if (server != null) {
+			server.stop(0);
+			server = null;
+		}
+	}
+
+}

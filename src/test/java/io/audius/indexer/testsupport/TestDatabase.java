@@ -1,0 +1,122 @@
+package io.audius.indexer.testsupport;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * A real PostgreSQL schema of its own for one test class, so classes never see each other's rows.
+ * The server: {@code TEST_DATABASE_URL} (with {@code TEST_DATABASE_USER}/{@code TEST_DATABASE_PASSWORD}) when set;
+ * else a Testcontainers PostgreSQL where a Docker engine answers; else {@code 127.0.0.1:5432/test} as
+ * {@code postgres}, the server CI runs.
+ */
+public final class TestDatabase {
+
+	private final String url;
+
+	private final String user;
+
+	private final String password;
+
+	private final String schema;
+
+	private TestDatabase(Server server, String schema) {
+		this.user = server.user();
+		this.password = server.password();
+		this.schema = schema;
+		this.url = server.url() + (server.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+	}
+
+	/** Creates a fresh, empty schema named after the test class. */
+	public static TestDatabase forClass(Class<?> testClass) {
+		Server server = Server.INSTANCE;
+		String schema = ("it_" + testClass.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
+			.toLowerCase(Locale.ROOT);
+		try (Connection c = DriverManager.getConnection(server.url(), server.user(), server.password());
+				Statement s = c.createStatement()) {
+			s.execute("CREATE SCHEMA " + schema);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("PostgreSQL at " + server.url() + " as " + server.user()
+					+ " is not usable for tests (set TEST_DATABASE_URL, or start the local server): " + ex.getMessage(),
+					ex);
+		}
+		return new TestDatabase(server, schema);
+	}
+
+	/** Applies the application's Flyway migrations, with the same settings as application.properties. */
+	public TestDatabase migrated() {
+		Flyway.configure()
+			.dataSource(url, user, password)
+			.locations("classpath:db/migration")
+			.table("eth_indexer_flyway_history")
+			.load()
+			.migrate();
+		return this;
+	}
+
+	public String url() {
+		return url;
+	}
+
+	public String user() {
+		return user;
+	}
+
+	public String password() {
+		return password;
+	}
+
+	public String schema() {
+		return schema;
+	}
+
+	public DataSource dataSource() {
+		return new DriverManagerDataSource(url, user, password);
+	}
+
+	private record Server(String url, String user, String password) {
+
+		static final Server INSTANCE = locate();
+
+		private static Server locate() {
+			String configured = System.getenv("TEST_DATABASE_URL");
+			if (configured != null && !configured.isBlank()) {
+				return new Server(configured, env("TEST_DATABASE_USER", "postgres"), env("TEST_DATABASE_PASSWORD", ""));
+			}
+			if (dockerAnswers()) {
+				PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
+				container.start();
+				return new Server(container.getJdbcUrl(), container.getUsername(), container.getPassword());
+			}
+			return new Server("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+		}
+
+		private static boolean dockerAnswers() {
+			try {
+				return DockerClientFactory.instance().isDockerAvailable();
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+
+		private static String env(String name, String fallback) {
+			String value = System.getenv(name);
+			return value == null ? fallback : value;
+		}
+
+	}
+
+}
