@@ -3,6 +3,7 @@ package io.audius.indexer.chain;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +47,9 @@ public class ChainClient implements AutoCloseable {
 			.connectTimeout(Math.min(timeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
 			.readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
 			.build();
-		this.web3j = Web3j.build(new HttpService(endpoint.secretUrl(), http));
+		// An executor of our own: Web3j.shutdown() would otherwise stop web3j's JVM-wide default one.
+		this.web3j = Web3j.build(new HttpService(endpoint.secretUrl(), http), 1_000L,
+				Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("web3j-http").factory()));
 	}
 
 	public RpcEndpoint endpoint() {

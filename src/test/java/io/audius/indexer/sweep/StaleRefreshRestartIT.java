@@ -1,0 +1,220 @@
+package io.audius.indexer.sweep;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+
+import io.audius.indexer.ops.IndexerLauncher;
+import io.audius.indexer.ops.LauncherProperties;
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.RpcProxy;
+import io.audius.indexer.testsupport.SeededWallets;
+import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.boot.DefaultApplicationArguments;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The node goes away after k chunks: the execution fails, and restarting the same JobInstance finishes the work
+ * without reading committed chunks again. Also the zombie a killed process leaves, recovered by the launcher.
+ */
+@ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
+class StaleRefreshRestartIT {
+
+	private static final int WALLETS = 1_000;
+
+	private static final int PER_CALL = 100;
+
+	private static final int CHUNKS_BEFORE_OUTAGE = 3;
+
+	/** The node URL carries a key in its path, as providers' URLs do; it must appear nowhere. */
+	private static final String API_KEY = "it-secret-api-key-5f2b";
+
+	private static TestChain chain;
+
+	private static AudioContracts contracts;
+
+	private static RpcProxy proxy;
+
+	private static ConfigurableApplicationContext app;
+
+	private static JdbcTemplate jdbc;
+
+	private SeededWallets seeded;
+
+	@BeforeAll
+	static void start(TestChain testChain) throws Exception {
+		chain = testChain;
+		contracts = chain.deployAudio();
+		proxy = RpcProxy.start(chain.node().httpUrl());
+		app = IndexerApp.start(TestDatabase.forClass(StaleRefreshRestartIT.class), proxy.url() + "/v3/" + API_KEY,
+				contracts,
+				"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.chain.retries=1");
+		jdbc = app.getBean(JdbcTemplate.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		app.close();
+		proxy.close();
+	}
+
+	@BeforeEach
+	void seed() {
+		jdbc.execute("TRUNCATE eth_wallet_balances");
+		seeded = SeededWallets.create(chain, contracts, "restart-" + System.nanoTime(), WALLETS);
+		seeded.insertRows(jdbc);
+	}
+
+	@AfterEach
+	void nodeBack() throws Exception {
+		proxy.restore();
+	}
+
+	@Test
+	void failedExecutionRestartsTheSameInstanceAfterItsLastCommittedChunk(CapturedOutput output) throws Exception {
+		proxy.cutAfter("eth_call", CHUNKS_BEFORE_OUTAGE);
+		JobExecution failed = operator().startNextInstance(job());
+
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		// minus one: the wallet whose staking read reverts is in the first chunk and is never written
+		assertThat(refreshedRows()).as("committed before the outage").isEqualTo(CHUNKS_BEFORE_OUTAGE * PER_CALL - 1);
+		assertThat(failed.getExitStatus().getExitDescription()).as("the audit trail says why")
+			.contains("eth_call to " + proxy.url() + "/… failed")
+			.doesNotContain(API_KEY);
+		Map<String, Timestamp> committed = updatedAtOfRefreshedRows();
+
+		proxy.restore();
+		proxy.resetCounts();
+		JobExecution restarted = operator().restart(failed);
+
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(restarted.getJobInstance().getInstanceId()).isEqualTo(failed.getJobInstance().getInstanceId());
+		int remaining = WALLETS - CHUNKS_BEFORE_OUTAGE * PER_CALL;
+		assertThat(proxy.count("eth_call")).as("only the chunks not yet committed").isEqualTo(remaining / PER_CALL);
+		StepExecution second = restarted.getStepExecutions().iterator().next();
+		assertThat(second.getReadCount()).as("committed chunks are not read again").isEqualTo(remaining);
+		assertThat(updatedAtOf(committed.keySet())).as("rows of committed chunks untouched by the restart")
+			.isEqualTo(committed);
+		assertAllRowsRight();
+
+		long instance = failed.getJobInstance().getInstanceId();
+		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution WHERE job_instance_id = ? "
+				+ "ORDER BY job_execution_id", String.class, instance)).containsExactly("FAILED", "COMPLETED");
+		Map<String, Object> sums = jdbc.queryForMap("SELECT sum(s.write_count) AS written, "
+				+ "sum(s.write_skip_count) AS unresolved FROM batch_step_execution s "
+				+ "JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id WHERE e.job_instance_id = ?",
+				instance);
+		assertThat(((Number) sums.get("written")).longValue() + ((Number) sums.get("unresolved")).longValue())
+			.as("counts add up to the wallets")
+			.isEqualTo(WALLETS);
+		assertThat(jdbc.queryForObject("SELECT count(DISTINCT parameter_value) FROM batch_job_execution_params p "
+				+ "JOIN batch_job_execution e ON e.job_execution_id = p.job_execution_id "
+				+ "WHERE e.job_instance_id = ? AND p.parameter_name = 'cutoff'", Integer.class, instance))
+			.as("the restart kept the cutoff")
+			.isEqualTo(1);
+		assertNoSecretIn(output);
+	}
+
+	@Test
+	void launcherRecoversAnExecutionLeftRunningByAKilledProcessAndFinishesIt() throws Exception {
+		proxy.cutAfter("eth_call", 2);
+		JobExecution first = operator().startNextInstance(job());
+		proxy.restore();
+		// What a SIGKILL leaves behind: the execution and its step still STARTED, no end time.
+		jdbc.update("UPDATE batch_job_execution SET status = 'STARTED', exit_code = 'UNKNOWN', end_time = NULL "
+				+ "WHERE job_execution_id = ?", first.getId());
+		jdbc.update("UPDATE batch_step_execution SET status = 'STARTED', exit_code = 'EXECUTING', end_time = NULL "
+				+ "WHERE job_execution_id = ?", first.getId());
+
+		IndexerLauncher launcher = new IndexerLauncher(new LauncherProperties(true, "staleRefreshJob", true),
+				Map.of("staleRefreshJob", job()), operator(), app.getBean(JobRepository.class),
+				app.getBean(javax.sql.DataSource.class));
+		launcher.run(new DefaultApplicationArguments());
+
+		assertThat(launcher.getExitCode()).isZero();
+		List<Map<String, Object>> executions = jdbc.queryForList(
+				"SELECT status, end_time FROM batch_job_execution WHERE job_instance_id = ? ORDER BY job_execution_id",
+				first.getJobInstance().getInstanceId());
+		assertThat(executions).extracting(e -> e.get("status")).containsExactly("FAILED", "COMPLETED");
+		assertThat(executions).allSatisfy(e -> assertThat(e.get("end_time")).isNotNull());
+		assertAllRowsRight();
+	}
+
+	private void assertNoSecretIn(CapturedOutput output) {
+		assertThat(output.getAll()).as("logs").doesNotContain(API_KEY);
+		for (String query : List.of("SELECT exit_message FROM batch_job_execution",
+				"SELECT exit_message FROM batch_step_execution", "SELECT parameter_value FROM batch_job_execution_params",
+				"SELECT serialized_context FROM batch_step_execution_context",
+				"SELECT serialized_context FROM batch_job_execution_context")) {
+			assertThat(jdbc.queryForList(query, String.class)).as(query).noneMatch(v -> v != null && v.contains(API_KEY));
+		}
+	}
+
+	private void assertAllRowsRight() {
+		for (String wallet : seeded.wallets()) {
+			Map<String, Object> row = jdbc.queryForMap(
+					"SELECT balance, balance_block FROM eth_wallet_balances WHERE wallet = ?", wallet);
+			if (wallet.equals(seeded.reverting())) {
+				assertThat(row.get("balance_block")).isNull();
+				continue;
+			}
+			BigInteger expected = chain.expectedSum(contracts, wallet).orElseThrow();
+			assertThat(((BigDecimal) row.get("balance")).toBigIntegerExact()).as(wallet).isEqualTo(expected);
+		}
+	}
+
+	private int refreshedRows() {
+		return jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
+				Integer.class);
+	}
+
+	private Map<String, Timestamp> updatedAtOfRefreshedRows() {
+		Map<String, Timestamp> out = new java.util.HashMap<>();
+		jdbc.query("SELECT wallet, updated_at FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
+				rs -> {
+					out.put(rs.getString(1), rs.getTimestamp(2));
+				});
+		return out;
+	}
+
+	private Map<String, Timestamp> updatedAtOf(java.util.Set<String> wallets) {
+		Map<String, Timestamp> out = new java.util.HashMap<>();
+		jdbc.query("SELECT wallet, updated_at FROM eth_wallet_balances WHERE wallet = ANY(?::text[])",
+				rs -> {
+					out.put(rs.getString(1), rs.getTimestamp(2));
+				}, (Object) wallets.toArray(String[]::new));
+		return out;
+	}
+
+	private JobOperator operator() {
+		return app.getBean(JobOperator.class);
+	}
+
+	private Job job() {
+		return app.getBean("staleRefreshJob", Job.class);
+	}
+
+}

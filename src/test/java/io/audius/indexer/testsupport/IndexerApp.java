@@ -1,0 +1,49 @@
+package io.audius.indexer.testsupport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.audius.indexer.EthBalanceIndexerApplication;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real application, started in-process against a test database and a node, with the launcher off so the
+ * test drives the jobs through {@code JobOperator}. Properties are passed as command-line arguments: they win over
+ * application.properties exactly as they do in production.
+ */
+public final class IndexerApp {
+
+	private IndexerApp() {
+	}
+
+	public static ConfigurableApplicationContext start(TestDatabase db, String rpcUrl, AudioContracts contracts,
+			String... extra) {
+		return start(WebApplicationType.NONE, db, rpcUrl, contracts, extra);
+	}
+
+	public static ConfigurableApplicationContext start(WebApplicationType web, TestDatabase db, String rpcUrl,
+			AudioContracts contracts, String... extra) {
+		List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + db.url(),
+				"--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+				"--indexer.launcher.enabled=false", "--indexer.chain.rpc-url=" + rpcUrl,
+				"--indexer.chain.retry-backoff=20ms"));
+		args.addAll(componentArgs(contracts));
+		args.addAll(List.of(extra));
+		return new SpringApplicationBuilder(EthBalanceIndexerApplication.class).web(web)
+			.run(args.toArray(String[]::new));
+	}
+
+	/** The three AUDIO components, pointed at the test contracts. */
+	public static List<String> componentArgs(AudioContracts contracts) {
+		return List.of("--indexer.chain.components[0].contract=" + contracts.token(),
+				"--indexer.chain.components[0].function=balanceOf(address)",
+				"--indexer.chain.components[1].contract=" + contracts.staking(),
+				"--indexer.chain.components[1].function=totalStakedFor(address)",
+				"--indexer.chain.components[2].contract=" + contracts.delegateManager(),
+				"--indexer.chain.components[2].function=getTotalDelegatorStake(address)");
+	}
+
+}
