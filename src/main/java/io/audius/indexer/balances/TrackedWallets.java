@@ -1,0 +1,88 @@
+package io.audius.indexer.balances;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * Which wallets the indexer keeps balances for: every row of {@code eth_wallet_balances}, plus the wallets a
+ * source query returns (the application's users).
+ */
+public class TrackedWallets {
+
+	private static final Logger log = LoggerFactory.getLogger(TrackedWallets.class);
+
+	private static final String UNDEFINED_TABLE = "42P01";
+
+	private final NamedParameterJdbcTemplate jdbc;
+
+	private final String sourceQuery;
+
+	private TrackedWallets(NamedParameterJdbcTemplate jdbc, String sourceQuery) {
+		this.jdbc = jdbc;
+		this.sourceQuery = sourceQuery;
+	}
+
+	/**
+	 * @param sourceQuery SQL with a {@code :wallets} text-array parameter, or blank for none
+	 * @param optional when the query's tables do not exist, run without it (the default query) instead of failing
+	 * @param property the property the query came from, for the error message
+	 */
+	public static TrackedWallets create(NamedParameterJdbcTemplate jdbc, String sourceQuery, boolean optional,
+			String property) {
+		if (sourceQuery == null || sourceQuery.isBlank()) {
+			return new TrackedWallets(jdbc, null);
+		}
+		try {
+			jdbc.queryForList(sourceQuery, Map.of("wallets", new String[0]), String.class);
+			return new TrackedWallets(jdbc, sourceQuery);
+		}
+		catch (DataAccessException ex) {
+			if (optional && isUndefinedTable(ex)) {
+				log.info("{}: its tables do not exist here; tracking only the rows of eth_wallet_balances", property);
+				return new TrackedWallets(jdbc, null);
+			}
+			throw new IllegalStateException(property + " does not run: " + ex.getMostSpecificCause().getMessage(), ex);
+		}
+	}
+
+	/** The tracked ones among {@code wallets}, in their order. */
+	public List<WalletAddress> filter(Collection<WalletAddress> wallets) {
+		if (wallets.isEmpty()) {
+			return List.of();
+		}
+		String[] values = wallets.stream().map(WalletAddress::value).toArray(String[]::new);
+		Map<String, Object> params = Map.of("wallets", values);
+		Set<String> tracked = new LinkedHashSet<>(jdbc.queryForList(
+				"SELECT wallet FROM eth_wallet_balances WHERE wallet = ANY(:wallets)", params, String.class));
+		if (sourceQuery != null) {
+			tracked.addAll(jdbc.queryForList(sourceQuery, params, String.class));
+		}
+		List<WalletAddress> out = new ArrayList<>();
+		for (WalletAddress wallet : wallets) {
+			if (tracked.contains(wallet.value())) {
+				out.add(wallet);
+			}
+		}
+		return out;
+	}
+
+	public boolean hasSourceQuery() {
+		return sourceQuery != null;
+	}
+
+	private static boolean isUndefinedTable(DataAccessException ex) {
+		return ex.getMostSpecificCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState());
+	}
+
+}

@@ -1,0 +1,36 @@
+package io.audius.indexer.stream;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * The stream's state in {@code /actuator/health} (component {@code transferStream}), with the default lag bound.
+ * Not part of the liveness group: a node outage must not make Kubernetes restart the pod in a loop.
+ */
+@Component("transferStream")
+class StreamHealthIndicator implements HealthIndicator {
+
+	private static final Duration DEFAULT_MAX_EVENT_LAG = Duration.ofSeconds(600);
+
+	private final StreamStatus status;
+
+	StreamHealthIndicator(StreamStatus status) {
+		this.status = status;
+	}
+
+	@Override
+	public Health health() {
+		List<String> errors = status.errors(DEFAULT_MAX_EVENT_LAG);
+		Health.Builder builder = errors.isEmpty() ? Health.up() : Health.down();
+		return builder.withDetail("connected", status.isConnected())
+			.withDetail("lastBlockSeen", status.lastBlockSeen())
+			.withDetail("checkpointBlock", status.checkpointBlock())
+			.withDetail("errors", errors)
+			.build();
+	}
+
+}

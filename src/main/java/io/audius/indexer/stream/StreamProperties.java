@@ -1,0 +1,53 @@
+package io.audius.indexer.stream;
+
+import java.time.Duration;
+
+import io.audius.indexer.chain.ContractAddress;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Tuning of {@code transferStreamJob} ({@code indexer.stream.*}).
+ *
+ * @param wsUrl the node's WebSocket URL (ws/wss); required by the stream job. A secret, like the RPC URL.
+ * @param tokenAddress the token whose Transfer logs are followed; default AUDIO on mainnet
+ * @param checkpointName the row of {@code eth_indexer_checkpoints} holding the last fully processed block
+ * @param startBlock where to start when there is no checkpoint; unset: at the current head
+ * @param maxBlockRange the largest {@code eth_getLogs} range; halves while the provider refuses
+ * @param maxLogsPerChunk a chunk closes at this many logs...
+ * @param maxChunkWait ...or after this long, whichever comes first
+ * @param reconnectInitialBackoff wait before the first reconnect; doubles per failed attempt...
+ * @param reconnectMaxBackoff ...up to this
+ * @param connectTimeout WebSocket connect and subscribe timeout
+ * @param pingInterval WebSocket ping period; two silent periods close the connection
+ * @param trackedWalletsQuery wallets tracked beyond the rows of {@code eth_wallet_balances}: SQL returning one
+ * column of lowercase wallets among {@code :wallets} (a text array). The default reads the Audius schema and is
+ * skipped when its tables do not exist; empty: only existing rows are tracked.
+ * @param shutdownTimeout on SIGTERM, how long to wait for the open chunk to finish and the execution to stop
+ */
+@ConfigurationProperties("indexer.stream")
+@Validated
+public record StreamProperties(String wsUrl, @NotNull ContractAddress tokenAddress,
+		@DefaultValue("audio_transfers") @NotBlank String checkpointName, @PositiveOrZero Long startBlock,
+		@DefaultValue("9000") @Min(1) @Max(1_000_000) long maxBlockRange,
+		@DefaultValue("500") @Min(1) @Max(100_000) int maxLogsPerChunk,
+		@DefaultValue("1000ms") @NotNull Duration maxChunkWait,
+		@DefaultValue("1s") @NotNull Duration reconnectInitialBackoff,
+		@DefaultValue("60s") @NotNull Duration reconnectMaxBackoff, @DefaultValue("10s") @NotNull Duration connectTimeout,
+		@DefaultValue("15s") @NotNull Duration pingInterval,
+		@DefaultValue(AUDIUS_TRACKED_WALLETS) String trackedWalletsQuery,
+		@DefaultValue("30s") @NotNull Duration shutdownTimeout) {
+
+	/** Audius: user wallets and their associated Ethereum wallets. */
+	public static final String AUDIUS_TRACKED_WALLETS = "SELECT lower(wallet) FROM users WHERE lower(wallet) = ANY(:wallets) "
+			+ "UNION SELECT lower(wallet) FROM associated_wallets "
+			+ "WHERE chain = 'eth' AND is_delete = false AND lower(wallet) = ANY(:wallets)";
+
+}

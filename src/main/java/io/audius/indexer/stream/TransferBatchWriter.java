@@ -1,0 +1,93 @@
+package io.audius.indexer.stream;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.audius.indexer.balances.BalanceRefresher;
+import io.audius.indexer.balances.RefreshResult;
+import io.audius.indexer.balances.TrackedWallets;
+import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.TransferEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+
+/**
+ * Refreshes the tracked wallets of a batch of Transfer logs through the same {@link BalanceRefresher} as the
+ * sweep, each with the block of its newest Transfer, and advances the checkpoint, all in the chunk's transaction.
+ * A wallet seen many times in a batch is read once. Logs removed by a reorg have their wallets read again without
+ * moving {@code blocknumber}.
+ */
+class TransferBatchWriter implements ItemWriter<TransferBatch> {
+
+	private static final Logger log = LoggerFactory.getLogger(TransferBatchWriter.class);
+
+	private final BalanceRefresher refresher;
+
+	private final TrackedWallets trackedWallets;
+
+	private final CheckpointRepository checkpoints;
+
+	private final String checkpointName;
+
+	private final StreamStatus status;
+
+	TransferBatchWriter(BalanceRefresher refresher, TrackedWallets trackedWallets, CheckpointRepository checkpoints,
+			String checkpointName, StreamStatus status) {
+		this.refresher = refresher;
+		this.trackedWallets = trackedWallets;
+		this.checkpoints = checkpoints;
+		this.checkpointName = checkpointName;
+		this.status = status;
+	}
+
+	@Override
+	public void write(Chunk<? extends TransferBatch> chunk) {
+		for (TransferBatch batch : chunk) {
+			write(batch);
+		}
+	}
+
+	private void write(TransferBatch batch) {
+		Set<WalletAddress> touched = new LinkedHashSet<>();
+		Map<WalletAddress, Long> newestBlock = new HashMap<>();
+		for (TransferEvent event : batch.events()) {
+			for (WalletAddress wallet : List.of(event.from(), event.to())) {
+				if (TransferEvent.isZero(wallet)) {
+					continue;
+				}
+				touched.add(wallet);
+				if (!event.removed()) {
+					newestBlock.merge(wallet, event.blockNumber(), Math::max);
+				}
+			}
+		}
+		List<WalletAddress> tracked = trackedWallets.filter(touched);
+		RefreshResult result = refresher.refresh(tracked, newestBlock);
+		if (batch.safeThrough() >= 0) {
+			checkpoints.advance(checkpointName, batch.safeThrough());
+			status.checkpoint(batch.safeThrough());
+		}
+		status.eventsSeen(batch.events().size());
+		status.walletsRefreshed(result.written());
+		if (!batch.events().isEmpty()) {
+			log.info("Chunk: {} Transfer logs, {} wallets ({} tracked), {} written, {} unresolved at block {}; "
+					+ "checkpoint {}", batch.events().size(), touched.size(), tracked.size(), result.written(),
+					result.unresolved().size(), result.block(),
+					batch.safeThrough() >= 0 ? batch.safeThrough() : "unchanged");
+		}
+		else if (batch.safeThrough() >= 0) {
+			log.debug("Checkpoint {} (no Transfer logs)", batch.safeThrough());
+		}
+		if (!result.unresolved().isEmpty()) {
+			log.warn("{} tracked wallet(s) not written, a balance read failed: the sweep will refresh them",
+					result.unresolved().size());
+		}
+	}
+
+}

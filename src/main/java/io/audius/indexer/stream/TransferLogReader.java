@@ -1,0 +1,134 @@
+package io.audius.indexer.stream;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.audius.indexer.chain.ChainClient;
+import io.audius.indexer.chain.ContractAddress;
+import io.audius.indexer.chain.LogRangeFetcher;
+import io.audius.indexer.chain.RpcEndpoint;
+import io.audius.indexer.chain.TransferEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+/**
+ * Yields the Transfer logs of the token as {@link TransferBatch}es: a batch closes at {@code maxLogsPerChunk} logs
+ * or after {@code maxChunkWait}, whichever comes first, so every read returns within the wait (an idle stream
+ * yields empty batches, which keeps chunk boundaries, and therefore stop requests, regular).
+ * <p>
+ * The reader keeps no state of its own in the execution context: where to resume is the checkpoint row, which the
+ * writer advances in the chunk's transaction. The follower runs on its own thread between {@link #open} and
+ * {@link #close}.
+ */
+class TransferLogReader implements ItemStreamReader<TransferBatch> {
+
+	private static final Logger log = LoggerFactory.getLogger(TransferLogReader.class);
+
+	private static final int QUEUE_CAPACITY = 1024;
+
+	private final ChainClient client;
+
+	private final RpcEndpoint wsEndpoint;
+
+	private final CheckpointRepository checkpoints;
+
+	private final StreamProperties properties;
+
+	private final StreamStatus status;
+
+	private final BlockingQueue<FollowerEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+
+	private final Deque<TransferEvent> pending = new ArrayDeque<>();
+
+	private TransferFollower follower;
+
+	private Thread followerThread;
+
+	TransferLogReader(ChainClient client, RpcEndpoint wsEndpoint, CheckpointRepository checkpoints,
+			StreamProperties properties, StreamStatus status) {
+		this.client = client;
+		this.wsEndpoint = wsEndpoint;
+		this.checkpoints = checkpoints;
+		this.properties = properties;
+		this.status = status;
+	}
+
+	@Override
+	public void open(ExecutionContext executionContext) throws ItemStreamException {
+		long first = firstBlock();
+		ContractAddress token = properties.tokenAddress();
+		follower = new TransferFollower(client, new LogRangeFetcher(client, token, properties.maxBlockRange()),
+				wsEndpoint, token, properties, status, queue, first);
+		followerThread = Thread.ofPlatform().name("transfer-follower").daemon().start(follower);
+		status.running(true);
+	}
+
+	private long firstBlock() {
+		OptionalLong checkpoint = checkpoints.load(properties.checkpointName());
+		if (checkpoint.isPresent()) {
+			status.checkpoint(checkpoint.getAsLong());
+			log.info("Resuming after checkpoint '{}' at block {}", properties.checkpointName(), checkpoint.getAsLong());
+			return checkpoint.getAsLong() + 1;
+		}
+		if (properties.startBlock() != null) {
+			log.info("No checkpoint '{}': starting at indexer.stream.start-block {}", properties.checkpointName(),
+					properties.startBlock());
+			return properties.startBlock();
+		}
+		long head = client.blockNumber();
+		log.info("No checkpoint '{}' and no indexer.stream.start-block: starting at the head, block {}",
+				properties.checkpointName(), head);
+		return head;
+	}
+
+	@Override
+	public TransferBatch read() throws InterruptedException {
+		int max = properties.maxLogsPerChunk();
+		long deadline = System.nanoTime() + properties.maxChunkWait().toNanos();
+		List<TransferEvent> events = new ArrayList<>();
+		long safeThrough = -1;
+		while (events.size() < max) {
+			if (!pending.isEmpty()) {
+				events.add(pending.poll());
+				continue;
+			}
+			long wait = deadline - System.nanoTime();
+			FollowerEvent next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+			if (next == null) {
+				break;
+			}
+			switch (next) {
+				case FollowerEvent.Logs logs -> pending.addAll(logs.events());
+				// The queue is read only once the pending logs are all in a batch, so every log before a marker is.
+				case FollowerEvent.SafeThrough marker -> safeThrough = Math.max(safeThrough, marker.block());
+			}
+		}
+		return new TransferBatch(events, safeThrough);
+	}
+
+	@Override
+	public void close() throws ItemStreamException {
+		status.running(false);
+		if (follower != null) {
+			follower.stop();
+			followerThread.interrupt();
+			try {
+				followerThread.join(5_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}

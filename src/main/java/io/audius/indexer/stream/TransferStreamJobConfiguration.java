@@ -1,0 +1,121 @@
+package io.audius.indexer.stream;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+import io.audius.indexer.balances.BalanceRefresher;
+import io.audius.indexer.balances.TrackedWallets;
+import io.audius.indexer.chain.ChainClient;
+import io.audius.indexer.chain.RpcEndpoint;
+import io.audius.indexer.chain.RpcException;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.RunIdIncrementer;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * {@code transferStreamJob}: Transfer logs in, tracked wallets refreshed, checkpoint advanced.
+ *
+ * <pre>
+ * node ─► transferLogReader ──────► transferBatchWriter ─────────────► eth_wallet_balances
+ *  (WS)    backfill (eth_getLogs),    tracked wallets only, one read     + eth_indexer_checkpoints
+ *  (HTTP)  then eth_subscribe;        per wallet per chunk (the sweep's    in the same transaction
+ *          chunk = N logs or T ms     BalanceRefresher)
+ * </pre>
+ */
+@Configuration(proxyBeanMethods = false)
+public class TransferStreamJobConfiguration {
+
+	public static final String JOB_NAME = "transferStreamJob";
+
+	public static final String STEP_NAME = "transferStreamStep";
+
+	static final Set<String> WS_SCHEMES = Set.of("ws", "wss");
+
+	@Bean
+	StreamStatus streamStatus(MeterRegistry meters) {
+		return new StreamStatus(meters, Clock.systemUTC());
+	}
+
+	@Bean
+	CheckpointRepository checkpointRepository(JdbcTemplate jdbc) {
+		return new CheckpointRepository(jdbc);
+	}
+
+	@Bean
+	TrackedWallets trackedWallets(NamedParameterJdbcTemplate jdbc, StreamProperties stream) {
+		boolean isDefault = StreamProperties.AUDIUS_TRACKED_WALLETS.equals(stream.trackedWalletsQuery());
+		return TrackedWallets.create(jdbc, stream.trackedWalletsQuery(), isDefault,
+				"indexer.stream.tracked-wallets-query");
+	}
+
+	/** Fail at start-up, not at the first chunk, when the stream is what this process runs. */
+	@Bean
+	@ConditionalOnProperty(name = "indexer.launcher.job", havingValue = JOB_NAME)
+	RpcEndpoint streamWsEndpointCheck(StreamProperties stream) {
+		return RpcEndpoint.parse(stream.wsUrl(), "indexer.stream.ws-url", WS_SCHEMES);
+	}
+
+	@Bean
+	@StepScope
+	TransferLogReader transferLogReader(ChainClient client, CheckpointRepository checkpoints, StreamProperties stream,
+			StreamStatus status) {
+		RpcEndpoint ws = RpcEndpoint.parse(stream.wsUrl(), "indexer.stream.ws-url", WS_SCHEMES);
+		return new TransferLogReader(client, ws, checkpoints, stream, status);
+	}
+
+	@Bean
+	@StepScope
+	TransferBatchWriter transferBatchWriter(BalanceRefresher refresher, TrackedWallets trackedWallets,
+			CheckpointRepository checkpoints, StreamProperties stream, StreamStatus status) {
+		return new TransferBatchWriter(refresher, trackedWallets, checkpoints, stream.checkpointName(), status);
+	}
+
+	@Bean
+	Step transferStreamStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			TransferLogReader transferLogReader, TransferBatchWriter transferBatchWriter) {
+		// One item = one batch of logs (N logs or T ms). A node outage while refreshing is retried with backoff
+		// inside the chunk; only when that is exhausted does the execution fail (the checkpoint has not moved).
+		RetryPolicy nodeOutage = RetryPolicy.builder()
+			.includes(RpcException.class)
+			.maxRetries(6)
+			.delay(Duration.ofSeconds(1))
+			.multiplier(2)
+			.maxDelay(Duration.ofSeconds(30))
+			.build();
+		return new StepBuilder(STEP_NAME, jobRepository).<TransferBatch, TransferBatch>chunk(1)
+			.transactionManager(transactionManager)
+			.reader(transferLogReader)
+			.writer(transferBatchWriter)
+			.faultTolerant()
+			.retryPolicy(nodeOutage)
+			.build();
+	}
+
+	@Bean
+	Job transferStreamJob(JobRepository jobRepository, Step transferStreamStep) {
+		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new RunIdIncrementer())
+			.start(transferStreamStep)
+			.build();
+	}
+
+	@Bean
+	StreamShutdown streamShutdown(JobOperator jobOperator, JobRepository jobRepository, StreamProperties stream) {
+		return new StreamShutdown(jobOperator, jobRepository, JOB_NAME, stream.shutdownTimeout());
+	}
+
+}

@@ -1,0 +1,168 @@
+package io.audius.indexer.local;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.audius.indexer.EthBalanceIndexerApplication;
+import io.audius.indexer.testsupport.AnvilNode;
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.RpcProxy;
+import io.audius.indexer.testsupport.SeededWallets;
+import io.audius.indexer.testsupport.TestChain;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The newcomer's local run ({@code ./mvnw spring-boot:test-run}): a local anvil chain with the token, staking,
+ * delegate-manager and Multicall3 (at its canonical address) deployed, a few thousand seeded wallets in the local
+ * PostgreSQL (schema {@code local_indexer}), the real application running {@code staleRefreshJob} once through
+ * its launcher, then a summary. The node is reached through a counting HTTP proxy, so the eth_calls printed are
+ * the ones the node received.
+ * <p>
+ * Options ({@code -Dspring-boot.run.arguments="--local.wallets=10000 ..."}): {@code --local.wallets} (3000),
+ * {@code --local.verify} (true: check every row against direct reads), {@code --local.database-url}
+ * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres); any other argument goes to the application, e.g.
+ * {@code --indexer.sweep.wallets-per-call=500}.
+ */
+public final class LocalIndexer {
+
+	private static final String SCHEMA = "local_indexer";
+
+	private LocalIndexer() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Options options = Options.parse(args);
+		String url = options.databaseUrl() + (options.databaseUrl().contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+		try (Connection c = DriverManager.getConnection(options.databaseUrl(), options.databaseUser(), "");
+				Statement s = c.createStatement()) {
+			s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+		}
+		int exitCode;
+		try (AnvilNode anvil = AnvilNode.start(); RpcProxy proxy = RpcProxy.start(anvil.httpUrl())) {
+			TestChain chain = new TestChain(anvil);
+			AudioContracts contracts = chain.deployAudio();
+			long seedStart = System.nanoTime();
+			SeededWallets seeded = SeededWallets.create(chain, contracts, "local-" + System.currentTimeMillis(),
+					options.wallets());
+			System.out.printf("%nLocal chain %s: token %s, staking %s, delegate manager %s, Multicall3 %s%n",
+					anvil.httpUrl(), contracts.token(), contracts.staking(), contracts.delegateManager(),
+					contracts.multicall());
+			System.out.printf("Seeded %,d wallets on chain in %.1f s (stake on every 3rd, delegation on every 5th, "
+					+ "one staking read reverting)%n", options.wallets(), (System.nanoTime() - seedStart) / 1e9);
+
+			List<String> appArgs = new ArrayList<>(List.of("--spring.datasource.url=" + url,
+					"--spring.datasource.username=" + options.databaseUser(), "--spring.datasource.password=",
+					"--indexer.launcher.job=staleRefreshJob", "--indexer.chain.rpc-url=" + proxy.url()));
+			appArgs.addAll(IndexerApp.componentArgs(contracts));
+			appArgs.addAll(options.applicationArgs());
+
+			// Run the application once first with the launcher off, only to migrate; then seed rows; then the real run.
+			List<String> migrateArgs = new ArrayList<>(appArgs);
+			migrateArgs.add("--indexer.launcher.enabled=false");
+			migrateArgs.add("--spring.main.web-application-type=none");
+			SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class,
+					migrateArgs.toArray(String[]::new)));
+			JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(url, options.databaseUser(), ""));
+			jdbc.execute("TRUNCATE eth_wallet_balances");
+			seeded.insertRows(jdbc);
+			System.out.printf("Seeded %,d stale rows in %s.eth_wallet_balances%n%n", options.wallets(), SCHEMA);
+
+			proxy.resetCounts();
+			long start = System.nanoTime();
+			ConfigurableApplicationContext app = SpringApplication.run(EthBalanceIndexerApplication.class,
+					appArgs.toArray(String[]::new));
+			exitCode = SpringApplication.exit(app);
+			double seconds = (System.nanoTime() - start) / 1e9;
+
+			Map<String, Object> step = jdbc.queryForMap("SELECT s.read_count, s.write_count, s.write_skip_count, "
+					+ "s.process_skip_count, s.status, extract(epoch FROM s.end_time - s.start_time) AS seconds "
+					+ "FROM batch_step_execution s ORDER BY s.step_execution_id DESC LIMIT 1");
+			double stepSeconds = ((Number) step.get("seconds")).doubleValue();
+			long read = ((Number) step.get("read_count")).longValue();
+			System.out.printf("%n=== staleRefreshJob on the local chain: %s (exit code %d) ===%n", step.get("status"),
+					exitCode);
+			System.out.printf("wallets refreshed     %,d%n", ((Number) step.get("write_count")).longValue());
+			System.out.printf("unresolved (skipped)  %,d   (a read failed: not written)%n",
+					((Number) step.get("write_skip_count")).longValue());
+			System.out.printf("bad rows (skipped)    %,d%n", ((Number) step.get("process_skip_count")).longValue());
+			System.out.printf("eth_calls to the node %,d   (counted at HTTP; eth_call requests only)%n",
+					proxy.count("eth_call"));
+			System.out.printf("step time             %.2f s   (%,.0f wallets/s)%n", stepSeconds, read / stepSeconds);
+			System.out.printf("process time          %.2f s   (Spring start-up included)%n", seconds);
+			if (options.verify()) {
+				verify(chain, contracts, seeded, jdbc);
+			}
+			System.out.printf("Rows are in schema %s of %s; the audit trail in its BATCH_* tables.%n", SCHEMA,
+					options.databaseUrl());
+		}
+		System.exit(exitCode);
+	}
+
+	private static void verify(TestChain chain, AudioContracts contracts, SeededWallets seeded, JdbcTemplate jdbc) {
+		int right = 0;
+		List<String> wrong = new ArrayList<>();
+		for (String wallet : seeded.wallets()) {
+			var expected = chain.expectedSum(contracts, wallet);
+			var rows = jdbc.queryForList(
+					"SELECT balance FROM eth_wallet_balances WHERE wallet = ? AND balance_block IS NOT NULL",
+					BigDecimal.class, wallet);
+			BigInteger stored = rows.isEmpty() ? null : rows.get(0).toBigIntegerExact();
+			boolean ok = expected.isEmpty() ? stored == null : expected.get().equals(stored);
+			if (ok) {
+				right++;
+			}
+			else {
+				wrong.add(wallet);
+			}
+		}
+		System.out.printf("verified              %,d of %,d rows equal balanceOf + totalStakedFor + "
+				+ "getTotalDelegatorStake read one by one%s%n", right, seeded.wallets().size(),
+				wrong.isEmpty() ? "" : "; WRONG: " + wrong);
+		if (!wrong.isEmpty()) {
+			throw new IllegalStateException(wrong.size() + " rows differ from the chain");
+		}
+	}
+
+	private record Options(int wallets, boolean verify, String databaseUrl, String databaseUser,
+			List<String> applicationArgs) {
+
+		static Options parse(String[] args) {
+			int wallets = 3000;
+			boolean verify = true;
+			String databaseUrl = "jdbc:postgresql://127.0.0.1:5432/postgres";
+			String user = "postgres";
+			List<String> rest = new ArrayList<>();
+			for (String arg : args) {
+				if (arg.startsWith("--local.wallets=")) {
+					wallets = Integer.parseInt(arg.substring("--local.wallets=".length()));
+				}
+				else if (arg.startsWith("--local.verify=")) {
+					verify = Boolean.parseBoolean(arg.substring("--local.verify=".length()));
+				}
+				else if (arg.startsWith("--local.database-url=")) {
+					databaseUrl = arg.substring("--local.database-url=".length());
+				}
+				else if (arg.startsWith("--local.database-user=")) {
+					user = arg.substring("--local.database-user=".length());
+				}
+				else {
+					rest.add(arg);
+				}
+			}
+			return new Options(wallets, verify, databaseUrl, user, rest);
+		}
+
+	}
+
+}
