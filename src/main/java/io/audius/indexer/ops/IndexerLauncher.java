@@ -21,6 +21,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Runs the configured job once and turns its status into the process exit code, the way a Kubernetes CronJob
@@ -48,15 +51,18 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 
 	private final DataSource dataSource;
 
+	private final ApplicationEventPublisher events;
+
 	private int exitCode;
 
 	public IndexerLauncher(LauncherProperties properties, Map<String, Job> jobs, JobOperator jobOperator,
-			JobRepository jobRepository, DataSource dataSource) {
+			JobRepository jobRepository, DataSource dataSource, ApplicationEventPublisher events) {
 		this.properties = properties;
 		this.jobs = jobs;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.dataSource = dataSource;
+		this.events = events;
 	}
 
 	@Override
@@ -68,6 +74,9 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			return;
 		}
 		try (JobRunLock held = lock.get()) {
+			// Boot declares readiness only after the runners return; the stream's never does. The application is up
+			// (migrated, contracts checked): say so, or Kubernetes never routes to /eth/health.
+			AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
 			recoverZombies(job.getName());
 			JobExecution execution = restartable(job.getName()).map(this::restart)
 				.orElseGet(() -> jobOperator.startNextInstance(job));

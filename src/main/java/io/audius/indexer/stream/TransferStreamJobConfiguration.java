@@ -107,15 +107,16 @@ public class TransferStreamJobConfiguration {
 	}
 
 	@Bean
-	Job transferStreamJob(JobRepository jobRepository, Step transferStreamStep) {
+	Job transferStreamJob(JobRepository jobRepository, Step transferStreamStep, StreamShutdown streamShutdown) {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new RunIdIncrementer())
+			.listener(streamShutdown)
 			.start(transferStreamStep)
 			.build();
 	}
 
 	@Bean
-	StreamShutdown streamShutdown(JobOperator jobOperator, JobRepository jobRepository, StreamProperties stream) {
-		return new StreamShutdown(jobOperator, jobRepository, JOB_NAME, stream.shutdownTimeout());
+	StreamShutdown streamShutdown(JobOperator jobOperator, JdbcTemplate jdbc, StreamProperties stream) {
+		return new StreamShutdown(jobOperator, jdbc, stream.shutdownTimeout());
 	}
 
 }

@@ -151,7 +151,7 @@ class StaleRefreshRestartIT {
 
 		IndexerLauncher launcher = new IndexerLauncher(new LauncherProperties(true, "staleRefreshJob", true),
 				Map.of("staleRefreshJob", job()), operator(), app.getBean(JobRepository.class),
-				app.getBean(javax.sql.DataSource.class));
+				app.getBean(javax.sql.DataSource.class), app);
 		launcher.run(new DefaultApplicationArguments());
 
 		assertThat(launcher.getExitCode()).isZero();

@@ -34,6 +34,10 @@ public final class RpcProxy implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
+	private final Map<String, java.util.List<String>> bodies = new ConcurrentHashMap<>();
+
+	private volatile boolean recordBodies;
+
 	private final int port;
 
 	private volatile HttpServer server;
@@ -63,8 +67,19 @@ public final class RpcProxy implements AutoCloseable {
 		return n == null ? 0 : n.get();
 	}
 
+	/** Keep request bodies from now on (off by default: a long sweep sends hundreds of megabytes). */
+	public void recordBodies(boolean record) {
+		this.recordBodies = record;
+	}
+
+	/** The request bodies of {@code method} recorded, oldest first. */
+	public java.util.List<String> bodies(String method) {
+		return java.util.List.copyOf(bodies.getOrDefault(method, java.util.List.of()));
+	}
+
 	public void resetCounts() {
 		counts.clear();
+		bodies.clear();
 	}
 
 	/**
@@ -103,8 +118,12 @@ public final class RpcProxy implements AutoCloseable {
 			try (InputStream in = exchange.getRequestBody()) {
 				body = in.readAllBytes();
 			}
-			Matcher m = METHOD.matcher(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+			String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+			Matcher m = METHOD.matcher(text);
 			String method = m.find() ? m.group(1) : "?";
+			if (recordBodies) {
+				bodies.computeIfAbsent(method, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(text);
+			}
 			int n = counts.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
 			if (method.equals(cutMethod) && cutAfter >= 0 && n > cutAfter) {
 				goDown();

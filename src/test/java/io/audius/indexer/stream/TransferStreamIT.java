@@ -1,0 +1,397 @@
+package io.audius.indexer.stream;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.RpcProxy;
+import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.TcpProxy;
+import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.TestDatabase;
+import io.audius.indexer.testsupport.WalletFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.DynamicBytes;
+import org.web3j.abi.datatypes.DynamicStruct;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.utils.Numeric;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * transferStreamJob against a real anvil over WebSocket and HTTP, both through a TCP proxy that can cut the node
+ * away, with eth_calls counted and recorded by an HTTP proxy. The job runs for the whole class; tests are ordered
+ * because the later ones take the node away and stop the job.
+ */
+@ExtendWith(SharedAnvil.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TransferStreamIT {
+
+	private static final String WS_KEY = "ws-secret-key-93d1";
+
+	private static final Duration FRESH = Duration.ofSeconds(2);
+
+	private static TestChain chain;
+
+	private static AudioContracts contracts;
+
+	private static TcpProxy tcp;
+
+	private static RpcProxy rpc;
+
+	private static ConfigurableApplicationContext app;
+
+	private static JdbcTemplate jdbc;
+
+	private static TestDatabase db;
+
+	private static ExecutorService runner;
+
+	private static Future<JobExecution> running;
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static List<String> tracked;
+
+	private static List<String> untracked;
+
+	private static String userOnly;
+
+	@BeforeAll
+	static void start(TestChain testChain) throws Exception {
+		chain = testChain;
+		contracts = chain.deployAudio();
+		tcp = TcpProxy.start(chain.node().port());
+		rpc = RpcProxy.start(tcp.httpUrl());
+		db = TestDatabase.forClass(TransferStreamIT.class);
+		tracked = WalletFactory.wallets("stream-tracked", 6);
+		untracked = WalletFactory.wallets("stream-untracked", 3);
+		userOnly = WalletFactory.wallet("stream-user-only", 0);
+		audiusTables(db, userOnly);
+		app = IndexerApp.start(WebApplicationType.SERVLET, db, rpc.url(), contracts, "--server.port=0",
+				"--indexer.stream.ws-url=" + tcp.wsUrl() + "/?key=" + WS_KEY,
+				"--indexer.stream.token-address=" + contracts.token(),
+				"--indexer.stream.reconnect-initial-backoff=250ms", "--indexer.stream.reconnect-max-backoff=2s");
+		jdbc = app.getBean(JdbcTemplate.class);
+		for (String wallet : tracked) {
+			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+					+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')", wallet);
+		}
+		List<String> funded = new ArrayList<>(tracked);
+		funded.addAll(untracked);
+		chain.mintBatch(contracts.token(), funded, Collections.nCopies(funded.size(), BigInteger.valueOf(1_000_000)));
+		runner = Executors.newSingleThreadExecutor();
+		running = runner.submit(() -> operator().startNextInstance(app.getBean("transferStreamJob", Job.class)));
+		await("the stream connects", Duration.ofSeconds(20), () -> status().isConnected());
+	}
+
+	/** The Audius tables the default tracked-wallets query reads: a wallet tracked only as a user's. */
+	private static void audiusTables(TestDatabase db, String userWallet) throws Exception {
+		try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+				Statement s = c.createStatement()) {
+			s.execute("CREATE TABLE users (user_id int, wallet text)");
+			s.execute("CREATE TABLE associated_wallets (user_id int, wallet text, chain text, is_delete boolean)");
+			s.execute("INSERT INTO users VALUES (1, '" + userWallet.toUpperCase().replace("0X", "0x") + "')");
+		}
+	}
+
+	@AfterAll
+	static void stop() {
+		if (app.isActive()) {
+			app.close();
+		}
+		runner.shutdownNow();
+		rpc.close();
+		tcp.close();
+	}
+
+	@Test
+	@Order(1)
+	void trackedWalletsAreRightWithinTwoSecondsAndUntrackedGetNoRow() throws Exception {
+		List<Long> latencies = new ArrayList<>();
+		String[][] transfers = { { tracked.get(0), tracked.get(1) }, { untracked.get(0), tracked.get(2) },
+				{ tracked.get(3), untracked.get(1) }, { untracked.get(2), userOnly }, { tracked.get(1), tracked.get(0) } };
+		for (String[] transfer : transfers) {
+			long block = chain.forceTransfer(contracts.token(), transfer[0], transfer[1], BigInteger.valueOf(1_234));
+			Instant mined = Instant.now();
+			List<String> mustBeRight = new ArrayList<>();
+			for (String wallet : transfer) {
+				if (tracked.contains(wallet) || wallet.equals(userOnly)) {
+					mustBeRight.add(wallet);
+				}
+			}
+			await("rows of " + mustBeRight + " at block " + block, Duration.ofSeconds(10),
+					() -> mustBeRight.stream().allMatch(w -> rowIsRight(w, block)));
+			latencies.add(Duration.between(mined, Instant.now()).toMillis());
+		}
+		assertThat(latencies).as("ms from mined to right, per transfer").allMatch(ms -> ms <= FRESH.toMillis());
+		Thread.sleep(1_500); // a full chunk wait: anything that was going to write an untracked row has
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet = ANY(?::text[])",
+				Integer.class, (Object) untracked.toArray(String[]::new))).as("untracked wallets").isZero();
+	}
+
+	@Test
+	@Order(2)
+	void manyLogsInOneBlockCostOneReadPerWalletPerChunk() {
+		List<String> from = new ArrayList<>();
+		List<String> to = new ArrayList<>();
+		List<BigInteger> amounts = new ArrayList<>();
+		for (int i = 0; i < 80; i++) {
+			from.add(tracked.get(i % 4));
+			to.add(i % 10 == 0 ? untracked.get(i % 3) : tracked.get((i + 1) % 4));
+			amounts.add(BigInteger.ONE);
+		}
+		rpc.resetCounts();
+		rpc.recordBodies(true);
+		long block = chain.forceTransferBatch(contracts.token(), from, to, amounts);
+		await("rows at block " + block, Duration.ofSeconds(10),
+				() -> tracked.subList(0, 4).stream().allMatch(w -> rowIsRight(w, block)));
+		rpc.recordBodies(false);
+
+		List<String> bodies = rpc.bodies("eth_call");
+		assertThat(bodies).as("multicalls for one block of 80 logs").isNotEmpty().hasSizeLessThanOrEqualTo(2);
+		Set<String> read = new HashSet<>();
+		for (String body : bodies) {
+			List<String> wallets = walletsRead(body);
+			assertThat(wallets).as("each wallet read once per chunk").doesNotHaveDuplicates();
+			read.addAll(wallets);
+		}
+		assertThat(read).containsExactlyInAnyOrderElementsOf(tracked.subList(0, 4)).doesNotContainAnyElementsOf(untracked);
+	}
+
+	@Test
+	@Order(3)
+	void healthIs200WhenConnectedAndFresh500WhenLagging() throws Exception {
+		HttpResponse<String> healthy = health("");
+		assertThat(healthy.statusCode()).as(healthy.body()).isEqualTo(200);
+		assertThat(healthy.body()).contains("\"connected\":true", "\"rpc_configured\":true", "\"errors\":[]")
+			.contains("\"checkpoint_block\":", "\"last_block_seen\":", "\"last_event_at\":\"");
+		Thread.sleep(2_100);
+		HttpResponse<String> lagging = health("?max_event_lag_secs=1");
+		assertThat(lagging.statusCode()).isEqualTo(500);
+		assertThat(lagging.body()).contains("no Transfer event for").contains("max_event_lag_secs=1");
+		assertThat(health("?max_event_lag_secs=0").statusCode()).as("0 disables the lag check").isEqualTo(200);
+		assertThat(health("?max_event_lag_secs=-1").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	@Order(4)
+	void anOutageIsBackfilledAfterReconnectingWithBackoff() throws Exception {
+		tcp.cut();
+		await("the stream notices the outage", Duration.ofSeconds(10), () -> !status().isConnected());
+		HttpResponse<String> down = health("");
+		assertThat(down.statusCode()).isEqualTo(500);
+		assertThat(down.body()).contains("\"connected\":false", "not connected to the node")
+			.doesNotContain(WS_KEY);
+
+		long last = 0;
+		for (int i = 0; i < 3; i++) {
+			last = chain.forceTransfer(contracts.token(), tracked.get(i), tracked.get(i + 1), BigInteger.valueOf(77));
+		}
+		long lastTransfer = last;
+		Thread.sleep(4_500);
+		List<TcpProxy.Attempt> attempts = tcp.refusedAttempts().stream().filter(TcpProxy.Attempt::webSocket).toList();
+		tcp.restore();
+
+		await("rows right after the outage", Duration.ofSeconds(15),
+				() -> tracked.subList(0, 4).stream().allMatch(w -> rowIsRight(w, -1)));
+		await("checkpoint at or past " + lastTransfer, Duration.ofSeconds(15),
+				() -> checkpoint() >= lastTransfer);
+		// The JDK client retries a failed handshake once at once: attempts within 100 ms are one reconnect.
+		List<Instant> reconnects = new ArrayList<>();
+		for (TcpProxy.Attempt attempt : attempts) {
+			if (reconnects.isEmpty()
+					|| Duration.between(reconnects.get(reconnects.size() - 1), attempt.at()).toMillis() > 100) {
+				reconnects.add(attempt.at());
+			}
+		}
+		assertThat(reconnects).as("WebSocket reconnects while the node was away").hasSizeGreaterThanOrEqualTo(4);
+		List<Long> gaps = new ArrayList<>();
+		for (int i = 1; i < reconnects.size(); i++) {
+			gaps.add(Duration.between(reconnects.get(i - 1), reconnects.get(i)).toMillis());
+		}
+		// Sleeps never end early, so each gap is at least its backoff: 250, 500, 1000, 2000 (the cap), 2000...
+		for (int i = 0; i < gaps.size(); i++) {
+			long backoff = Math.min(250L << (i + 1), 2_000);
+			assertThat(gaps.get(i)).as("gap %d of %s", i, gaps).isGreaterThanOrEqualTo(backoff - 50);
+		}
+	}
+
+	@Test
+	@Order(5)
+	void aStoppedJobBackfillsTheGapFromItsCheckpointWhenStartedAgain() throws Exception {
+		JobExecution execution = runningExecution();
+		operator().stop(execution);
+		JobExecution stopped = running.get(java.util.concurrent.TimeUnit.SECONDS.toMillis(15),
+				java.util.concurrent.TimeUnit.MILLISECONDS);
+		assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+		long checkpointAtStop = checkpoint();
+
+		long last = 0;
+		for (int i = 0; i < 3; i++) {
+			last = chain.forceTransfer(contracts.token(), tracked.get(4), tracked.get(i), BigInteger.valueOf(5));
+		}
+		long lastTransfer = last;
+		Thread.sleep(1_500);
+		assertThat(rowIsRight(tracked.get(4), lastTransfer)).as("nothing runs while stopped").isFalse();
+
+		running = runner.submit(() -> operator().restart(stopped));
+		await("backfilled from checkpoint " + checkpointAtStop, Duration.ofSeconds(15),
+				() -> rowIsRight(tracked.get(4), lastTransfer) && rowIsRight(tracked.get(0), -1)
+						&& checkpoint() >= lastTransfer);
+		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution WHERE job_instance_id = ? "
+				+ "ORDER BY job_execution_id", String.class, stopped.getJobInstance().getInstanceId()))
+			.containsExactly("STOPPED", "STARTED");
+	}
+
+	@Test
+	@Order(6)
+	void shuttingDownEndsTheExecutionStoppedWithItsCheckpointSaved() throws Exception {
+		long executionId = runningExecution().getId();
+		long checkpointBefore = checkpoint();
+		app.close(); // what SIGTERM does: the context's shutdown stops the job before the pool closes
+
+		assertThat(running.get(20, java.util.concurrent.TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.STOPPED);
+		JdbcTemplate after = new JdbcTemplate(db.dataSource());
+		Map<String, Object> row = after.queryForMap(
+				"SELECT status, end_time FROM batch_job_execution WHERE job_execution_id = ?", executionId);
+		assertThat(row.get("status")).isEqualTo("STOPPED");
+		assertThat(row.get("end_time")).isNotNull();
+		assertThat(after.queryForObject("SELECT last_block FROM eth_indexer_checkpoints WHERE name = 'audio_transfers'",
+				Long.class)).isGreaterThanOrEqualTo(checkpointBefore);
+	}
+
+	private static JobExecution runningExecution() {
+		return app.getBean(JobRepository.class).findRunningJobExecutions("transferStreamJob").iterator().next();
+	}
+
+	private static JobOperator operator() {
+		return app.getBean(JobOperator.class);
+	}
+
+	private static StreamStatus status() {
+		return app.getBean(StreamStatus.class);
+	}
+
+	private long checkpoint() {
+		List<Long> rows = jdbc.queryForList(
+				"SELECT last_block FROM eth_indexer_checkpoints WHERE name = 'audio_transfers'", Long.class);
+		return rows.isEmpty() ? -1 : rows.get(0);
+	}
+
+	/** The row holds the on-chain sum, and (when {@code block} >= 0) the Transfer's block as blocknumber. */
+	private boolean rowIsRight(String wallet, long block) {
+		List<Map<String, Object>> rows = jdbc.queryForList(
+				"SELECT balance, blocknumber FROM eth_wallet_balances WHERE wallet = ?", wallet);
+		if (rows.isEmpty()) {
+			return false;
+		}
+		BigInteger expected = chain.expectedSum(contracts, wallet).orElseThrow();
+		boolean balance = ((BigDecimal) rows.get(0).get("balance")).toBigIntegerExact().equals(expected);
+		return balance && (block < 0 || Long.valueOf(block).equals(rows.get(0).get("blocknumber")));
+	}
+
+	private HttpResponse<String> health(String query) throws Exception {
+		String port = app.getEnvironment().getProperty("local.server.port");
+		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/eth/health" + query)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** The wallets an aggregate3 eth_call reads: the address argument of every sub-call but getBlockNumber. */
+	private static List<String> walletsRead(String requestBody) {
+		String data = requestBody.replaceAll("(?s).*\"data\"\\s*:\\s*\"(0x[0-9a-fA-F]+)\".*", "$1");
+		String args = "0x" + data.substring(10);
+		@SuppressWarnings({ "rawtypes", "unchecked" })
+		List<Type> decoded = FunctionReturnDecoder.decode(args, (List) List.of(new TypeReference<DynamicArray<Call3>>() {
+		}));
+		@SuppressWarnings("unchecked")
+		List<Call3> calls = ((DynamicArray<Call3>) decoded.get(0)).getValue();
+		List<String> wallets = new ArrayList<>();
+		for (Call3 call : calls) {
+			byte[] callData = call.callData.getValue();
+			if (callData.length == 36 && call.target.getValue().equalsIgnoreCase(contracts.token())) {
+				wallets.add(Numeric.toHexString(java.util.Arrays.copyOfRange(callData, 16, 36)));
+			}
+		}
+		return wallets;
+	}
+
+	private static void await(String what, Duration timeout, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!condition.getAsBoolean()) {
+			if (running != null && running.isDone()) {
+				try {
+					throw new AssertionError("the job ended while waiting for " + what + ": " + running.get());
+				}
+				catch (java.util.concurrent.ExecutionException | InterruptedException ex) {
+					throw new AssertionError("the job failed while waiting for " + what, ex);
+				}
+			}
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
+	}
+
+	public static class Call3 extends DynamicStruct {
+
+		public final Address target;
+
+		public final DynamicBytes callData;
+
+		public Call3(Address target, Bool allowFailure, DynamicBytes callData) {
+			super(target, allowFailure, callData);
+			this.target = target;
+			this.callData = callData;
+		}
+
+	}
+
+}
