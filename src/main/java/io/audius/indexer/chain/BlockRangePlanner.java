@@ -2,14 +2,21 @@ package io.audius.indexer.chain;
 
 /**
  * The size of the next {@code eth_getLogs} range. Providers limit ranges differently (10 blocks on some free plans,
- * 2,000 or 10,000 on others, or 10,000 results), so the range adapts: it halves when the provider refuses, and grows
- * back (doubling, up to the configured maximum) after successes.
+ * 2,000 or 10,000 on others, or 10,000 results), so the range adapts: it halves when the provider refuses and
+ * doubles back after successes, but not past a size that was refused, until {@value #PROBE_AFTER} successes in a
+ * row suggest trying larger ranges again (a "too many results" refusal depends on how busy those blocks were).
  */
 public final class BlockRangePlanner {
+
+	static final int PROBE_AFTER = 64;
 
 	private final long max;
 
 	private long current;
+
+	private long ceiling;
+
+	private int successes;
 
 	public BlockRangePlanner(long max) {
 		if (max < 1) {
@@ -17,6 +24,7 @@ public final class BlockRangePlanner {
 		}
 		this.max = max;
 		this.current = max;
+		this.ceiling = max;
 	}
 
 	/** The last block of the next range starting at {@code from}, never past {@code head}. */
@@ -25,19 +33,25 @@ public final class BlockRangePlanner {
 	}
 
 	/**
-	 * The provider refused a range as too large.
+	 * The provider refused a range of {@code refusedSize} blocks as too large.
 	 * @return false when the range is already one block: nothing smaller to try
 	 */
-	public boolean shrink() {
-		if (current == 1) {
+	public boolean refused(long refusedSize) {
+		successes = 0;
+		if (refusedSize <= 1) {
 			return false;
 		}
-		current = Math.max(1, current / 2);
+		ceiling = Math.max(1, Math.min(ceiling, refusedSize - 1));
+		current = Math.max(1, Math.min(current, refusedSize) / 2);
 		return true;
 	}
 
 	public void succeeded() {
-		current = Math.min(max, current * 2);
+		if (++successes >= PROBE_AFTER) {
+			ceiling = max;
+			successes = 0;
+		}
+		current = Math.min(ceiling, current * 2);
 	}
 
 	public long current() {

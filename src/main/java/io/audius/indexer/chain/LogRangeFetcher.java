@@ -51,7 +51,7 @@ public class LogRangeFetcher {
 				return new Range(from, to, events);
 			}
 			catch (RpcException ex) {
-				if (ex.isTransient() || !isRangeRefusal(ex.getMessage()) || !planner.shrink()) {
+				if (ex.isTransient() || !isRangeRefusal(ex.getMessage()) || !planner.refused(to - from + 1)) {
 					throw ex;
 				}
 				log.info("eth_getLogs {}..{} refused ({}); trying {} blocks", from, to, ex.getMessage(),

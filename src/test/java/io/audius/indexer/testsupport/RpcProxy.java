@@ -38,6 +38,18 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile boolean recordBodies;
 
+	private volatile long getLogsLimit = Long.MAX_VALUE;
+
+	private final java.util.List<Long> refusedSpans = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private final java.util.List<Long> servedSpans = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private static final Pattern FROM_BLOCK = Pattern.compile("\"fromBlock\"\\s*:\\s*\"0x([0-9a-fA-F]+)\"");
+
+	private static final Pattern TO_BLOCK = Pattern.compile("\"toBlock\"\\s*:\\s*\"0x([0-9a-fA-F]+)\"");
+
+	private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+
 	private final int port;
 
 	private volatile HttpServer server;
@@ -65,6 +77,24 @@ public final class RpcProxy implements AutoCloseable {
 	public int count(String method) {
 		AtomicInteger n = counts.get(method);
 		return n == null ? 0 : n.get();
+	}
+
+	/**
+	 * Answers {@code eth_getLogs} over more than {@code blocks} blocks the way providers on limited plans do (a
+	 * JSON-RPC error naming the limit) instead of forwarding it; every other request still reaches the real node.
+	 */
+	public void limitGetLogsRange(long blocks) {
+		this.getLogsLimit = blocks;
+	}
+
+	/** Block spans of the eth_getLogs requests refused by {@link #limitGetLogsRange}. */
+	public java.util.List<Long> refusedGetLogsSpans() {
+		return java.util.List.copyOf(refusedSpans);
+	}
+
+	/** Block spans of the eth_getLogs requests forwarded to the node. */
+	public java.util.List<Long> servedGetLogsSpans() {
+		return java.util.List.copyOf(servedSpans);
 	}
 
 	/** Keep request bodies from now on (off by default: a long sweep sends hundreds of megabytes). */
@@ -128,6 +158,27 @@ public final class RpcProxy implements AutoCloseable {
 			if (method.equals(cutMethod) && cutAfter >= 0 && n > cutAfter) {
 				goDown();
 				return; // no response: the client sees the connection end
+			}
+			if (method.equals("eth_getLogs")) {
+				Matcher from = FROM_BLOCK.matcher(text);
+				Matcher to = TO_BLOCK.matcher(text);
+				if (from.find() && to.find()) {
+					long span = Long.parseLong(to.group(1), 16) - Long.parseLong(from.group(1), 16) + 1;
+					if (span > getLogsLimit) {
+						refusedSpans.add(span);
+						Matcher id = ID.matcher(text);
+						byte[] refusal = ("{\"jsonrpc\":\"2.0\",\"id\":" + (id.find() ? id.group(1) : "null")
+								+ ",\"error\":{\"code\":-32005,\"message\":\"query exceeds max block range "
+								+ getLogsLimit + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+						exchange.getResponseHeaders().add("Content-Type", "application/json");
+						exchange.sendResponseHeaders(200, refusal.length);
+						try (OutputStream out = exchange.getResponseBody()) {
+							out.write(refusal);
+						}
+						return;
+					}
+					servedSpans.add(span);
+				}
 			}
 			HttpResponse<byte[]> response;
 			try {
