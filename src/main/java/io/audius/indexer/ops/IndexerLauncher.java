@@ -35,7 +35,8 @@ import org.springframework.context.ApplicationEventPublisher;
  * committed chunk. A job with an incrementer would otherwise be started as a new instance;</li>
  * <li>else start the next instance (for the sweep: a new cutoff).</li>
  * </ol>
- * Exit code 0 when the execution COMPLETED, 1 otherwise.
+ * Exit code 0 when the execution COMPLETED or was STOPPED on request (SIGTERM, {@code JobOperator.stop}: the next
+ * launch restarts it), 1 when it FAILED.
  */
 public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 
@@ -80,7 +81,8 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			recoverZombies(job.getName());
 			JobExecution execution = restartable(job.getName()).map(this::restart)
 				.orElseGet(() -> jobOperator.startNextInstance(job));
-			exitCode = execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1;
+			BatchStatus status = execution.getStatus();
+			exitCode = status == BatchStatus.COMPLETED || status == BatchStatus.STOPPED ? 0 : 1;
 			log.info("{} execution {} ended {} (exit code {})", job.getName(), execution.getId(),
 					execution.getStatus(), exitCode);
 		}

@@ -29,7 +29,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * its launcher, then a summary. The node is reached through a counting HTTP proxy, so the eth_calls printed are
  * the ones the node received.
  * <p>
- * Options ({@code -Dspring-boot.run.arguments="--local.wallets=10000 ..."}): {@code --local.wallets} (3000),
+ * Options ({@code -Dspring-boot.run.arguments="--local.wallets=10000 ..."}): {@code --local.job} (staleRefreshJob;
+ * {@code transferStreamJob} runs {@link LocalStream}), {@code --local.wallets} (3000),
  * {@code --local.verify} (true: check every row against direct reads), {@code --local.database-url}
  * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres); any other argument goes to the application, e.g.
  * {@code --indexer.sweep.wallets-per-call=500}.
@@ -47,6 +48,10 @@ public final class LocalIndexer {
 		try (Connection c = DriverManager.getConnection(options.databaseUrl(), options.databaseUser(), "");
 				Statement s = c.createStatement()) {
 			s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+		}
+		if ("transferStreamJob".equals(options.job())) {
+			LocalStream.run(url, options.databaseUser(), options.duration(), options.applicationArgs());
+			return;
 		}
 		int exitCode;
 		try (AnvilNode anvil = AnvilNode.start(); RpcProxy proxy = RpcProxy.start(anvil.httpUrl())) {
@@ -134,17 +139,25 @@ public final class LocalIndexer {
 		}
 	}
 
-	private record Options(int wallets, boolean verify, String databaseUrl, String databaseUser,
-			List<String> applicationArgs) {
+	private record Options(String job, int wallets, boolean verify, String databaseUrl, String databaseUser,
+			java.time.Duration duration, List<String> applicationArgs) {
 
 		static Options parse(String[] args) {
+			String job = "staleRefreshJob";
+			java.time.Duration duration = null;
 			int wallets = 3000;
 			boolean verify = true;
 			String databaseUrl = "jdbc:postgresql://127.0.0.1:5432/postgres";
 			String user = "postgres";
 			List<String> rest = new ArrayList<>();
 			for (String arg : args) {
-				if (arg.startsWith("--local.wallets=")) {
+				if (arg.startsWith("--local.job=")) {
+					job = arg.substring("--local.job=".length());
+				}
+				else if (arg.startsWith("--local.duration=")) {
+					duration = java.time.Duration.parse("PT" + arg.substring("--local.duration=".length()));
+				}
+				else if (arg.startsWith("--local.wallets=")) {
 					wallets = Integer.parseInt(arg.substring("--local.wallets=".length()));
 				}
 				else if (arg.startsWith("--local.verify=")) {
@@ -160,7 +173,7 @@ public final class LocalIndexer {
 					rest.add(arg);
 				}
 			}
-			return new Options(wallets, verify, databaseUrl, user, rest);
+			return new Options(job, wallets, verify, databaseUrl, user, duration, rest);
 		}
 
 	}
