@@ -40,6 +40,10 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile long getLogsLimit = Long.MAX_VALUE;
 
+	private volatile String delayedMethod;
+
+	private volatile long delayMillis;
+
 	private final java.util.List<Long> refusedSpans = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	private final java.util.List<Long> servedSpans = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -95,6 +99,12 @@ public final class RpcProxy implements AutoCloseable {
 	/** Block spans of the eth_getLogs requests forwarded to the node. */
 	public java.util.List<Long> servedGetLogsSpans() {
 		return java.util.List.copyOf(servedSpans);
+	}
+
+	/** Holds every request of {@code method} for {@code delay} before forwarding it (a slow node); zero: none. */
+	public void delay(String method, java.time.Duration delay) {
+		this.delayedMethod = method;
+		this.delayMillis = delay.toMillis();
 	}
 
 	/** Keep request bodies from now on (off by default: a long sweep sends hundreds of megabytes). */
@@ -182,6 +192,9 @@ public final class RpcProxy implements AutoCloseable {
 			}
 			HttpResponse<byte[]> response;
 			try {
+				if (method.equals(delayedMethod) && delayMillis > 0) {
+					Thread.sleep(delayMillis);
+				}
 				response = client.send(HttpRequest.newBuilder(target)
 					.header("Content-Type", "application/json")
 					.POST(HttpRequest.BodyPublishers.ofByteArray(body))

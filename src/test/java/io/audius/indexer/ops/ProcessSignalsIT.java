@@ -1,0 +1,194 @@
+package io.audius.indexer.ops;
+
+import java.io.File;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.RpcProxy;
+import io.audius.indexer.testsupport.SeededWallets;
+import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.TestDatabase;
+import io.audius.indexer.testsupport.WalletFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged jar as Kubernetes runs it, with real signals: the sweep killed (SIGKILL) mid-run and launched
+ * again; the stream terminated (SIGTERM) and started again. Needs {@code target/eth-balance-indexer.jar}, which
+ * the package phase builds before failsafe runs.
+ */
+@ExtendWith(SharedAnvil.class)
+class ProcessSignalsIT {
+
+	private static final Path JAR = Path.of("target", "eth-balance-indexer.jar");
+
+	@Test
+	void aSweepKilledMidRunIsRecoveredAndFinishedByTheNextLaunch(TestChain chain) throws Exception {
+		AudioContracts contracts = chain.deployAudio();
+		SeededWallets seeded = SeededWallets.create(chain, contracts, "kill-" + System.nanoTime(), 2_000);
+		TestDatabase db = TestDatabase.forClass(ProcessSignalsIT.class).migrated();
+		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
+		seeded.insertRows(jdbc);
+
+		try (RpcProxy slowNode = RpcProxy.start(chain.node().httpUrl())) {
+			slowNode.delay("eth_call", Duration.ofMillis(150));
+			Process first = launch(db, slowNode.url(), contracts, "sweep-1", "--indexer.launcher.job=staleRefreshJob",
+					"--indexer.sweep.wallets-per-call=50");
+			await("some chunks committed", Duration.ofSeconds(60), () -> refreshed(jdbc) >= 250);
+			first.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+			assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
+		}
+		Map<String, Object> zombie = jdbc.queryForMap("SELECT job_execution_id, status, end_time FROM batch_job_execution");
+		assertThat(zombie.get("status")).as("what a killed process leaves").isEqualTo("STARTED");
+		assertThat(zombie.get("end_time")).isNull();
+		long committedReads = jdbc.queryForObject(
+				"SELECT read_count FROM batch_step_execution WHERE job_execution_id = ?", Long.class,
+				zombie.get("job_execution_id"));
+
+		Process second = launch(db, chain.node().httpUrl(), contracts, "sweep-2",
+				"--indexer.launcher.job=staleRefreshJob", "--indexer.sweep.wallets-per-call=50");
+		assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+		assertThat(second.exitValue()).as("exit code of the relaunch").isZero();
+
+		List<Map<String, Object>> executions = jdbc.queryForList("SELECT e.status, s.read_count FROM batch_job_execution e "
+				+ "JOIN batch_step_execution s USING (job_execution_id) ORDER BY e.job_execution_id");
+		assertThat(executions).extracting(e -> e.get("status")).containsExactly("FAILED", "COMPLETED");
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_instance", Integer.class)).isEqualTo(1);
+		assertThat(((Number) executions.get(1).get("read_count")).longValue())
+			.as("the relaunch reads only what was not committed")
+			.isEqualTo(2_000 - committedReads);
+		for (String wallet : seeded.wallets()) {
+			var expected = chain.expectedSum(contracts, wallet);
+			List<BigDecimal> balance = jdbc.queryForList(
+					"SELECT balance FROM eth_wallet_balances WHERE wallet = ? AND balance_block IS NOT NULL",
+					BigDecimal.class, wallet);
+			if (expected.isEmpty()) {
+				assertThat(balance).as("unresolved %s", wallet).isEmpty();
+			}
+			else {
+				assertThat(balance).as(wallet).hasSize(1);
+				assertThat(balance.get(0).toBigIntegerExact()).as(wallet).isEqualTo(expected.get());
+			}
+		}
+	}
+
+	@Test
+	void aStreamTerminatedBySigtermStopsCleanlyAndResumesFromItsCheckpoint(TestChain chain) throws Exception {
+		AudioContracts contracts = chain.deployAudio();
+		List<String> wallets = WalletFactory.wallets("sigterm-" + System.nanoTime(), 3);
+		chain.mintBatch(contracts.token(), wallets, List.of(BigInteger.TEN.pow(20), BigInteger.TEN.pow(20), BigInteger.ONE));
+		TestDatabase db = TestDatabase.forClass(ProcessSignalsIT.class).migrated();
+		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
+		wallets.forEach(w -> jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+				+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')", w));
+
+		int port = freePort();
+		String[] streamArgs = { "--indexer.launcher.job=transferStreamJob", "--server.port=" + port,
+				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token() };
+		Process first = launch(db, chain.node().httpUrl(), contracts, "stream-1", streamArgs);
+		await("the stream is healthy", Duration.ofSeconds(60), () -> health(port) == 200);
+		long block = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1), BigInteger.valueOf(5));
+		await("the transfer is indexed", Duration.ofSeconds(10), () -> rowIsRight(jdbc, chain, contracts, wallets.get(1), block));
+
+		first.destroy(); // SIGTERM, as Kubernetes sends it
+		assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		Map<String, Object> stopped = jdbc.queryForMap(
+				"SELECT e.status, e.end_time, s.status AS step_status FROM batch_job_execution e "
+						+ "JOIN batch_step_execution s USING (job_execution_id)");
+		assertThat(stopped.get("status")).isEqualTo("STOPPED");
+		assertThat(stopped.get("step_status")).isEqualTo("STOPPED");
+		assertThat(stopped.get("end_time")).isNotNull();
+		assertThat(jdbc.queryForObject("SELECT last_block FROM eth_indexer_checkpoints", Long.class))
+			.isGreaterThanOrEqualTo(block - 1);
+
+		long whileDown = chain.forceTransfer(contracts.token(), wallets.get(1), wallets.get(2), BigInteger.valueOf(7));
+		Process second = launch(db, chain.node().httpUrl(), contracts, "stream-2", streamArgs);
+		try {
+			await("the gap is backfilled", Duration.ofSeconds(60),
+					() -> rowIsRight(jdbc, chain, contracts, wallets.get(2), whileDown));
+			assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
+				.as("the stopped execution was restarted").containsExactly("STOPPED", "STARTED");
+		}
+		finally {
+			second.destroy();
+			assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	private static Process launch(TestDatabase db, String rpcUrl, AudioContracts contracts, String name,
+			String... extra) throws Exception {
+		assertThat(JAR).as("the packaged jar (run the package phase first)").exists();
+		String java = ProcessHandle.current().info().command().orElse("java");
+		List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(),
+				"--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
+				"--spring.datasource.password=" + db.password(), "--indexer.chain.rpc-url=" + rpcUrl));
+		command.addAll(IndexerApp.componentArgs(contracts));
+		command.addAll(List.of(extra));
+		Path log = Files.createDirectories(Path.of("target", "process-logs")).resolve(name + ".log");
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+	}
+
+	private static int refreshed(JdbcTemplate jdbc) {
+		return jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
+				Integer.class);
+	}
+
+	private static boolean rowIsRight(JdbcTemplate jdbc, TestChain chain, AudioContracts contracts, String wallet,
+			long block) {
+		Map<String, Object> row = jdbc.queryForMap(
+				"SELECT balance, blocknumber FROM eth_wallet_balances WHERE wallet = ?", wallet);
+		return ((BigDecimal) row.get("balance")).toBigIntegerExact()
+			.equals(chain.expectedSum(contracts, wallet).orElseThrow()) && Long.valueOf(block).equals(row.get("blocknumber"));
+	}
+
+	private static int health(int port) {
+		try {
+			return HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/eth/health?max_event_lag_secs=0"))
+					.timeout(Duration.ofSeconds(2))
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (Exception ex) {
+			return -1;
+		}
+	}
+
+	private static int freePort() throws Exception {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("timed out after " + timeout + " waiting for " + what
+						+ " (process logs in target" + File.separator + "process-logs)");
+			}
+			Thread.sleep(100);
+		}
+	}
+
+}
