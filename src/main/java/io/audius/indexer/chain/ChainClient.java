@@ -46,6 +46,7 @@ public class ChainClient implements AutoCloseable {
 		OkHttpClient http = new OkHttpClient.Builder().callTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
 			.connectTimeout(Math.min(timeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
 			.readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.socketFactory(new NoDelaySocketFactory())
 			.build();
 		// An executor of our own: Web3j.shutdown() would otherwise stop web3j's JVM-wide default one.
 		this.web3j = Web3j.build(new HttpService(endpoint.secretUrl(), http), 1_000L,

@@ -1,5 +1,6 @@
 package io.audius.indexer.chain;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -21,10 +22,16 @@ public class ChainConfiguration {
 
 	@Bean
 	BalanceReader balanceReader(ChainClient client, ChainProperties properties) {
-		List<BalanceComponent> components = properties.components()
-			.stream()
-			.map(c -> new BalanceComponent(c.contract(), c.function()))
-			.toList();
+		List<BalanceComponent> components = new ArrayList<>();
+		for (int i = 0; i < properties.components().size(); i++) {
+			ChainProperties.Component c = properties.components().get(i);
+			try {
+				components.add(new BalanceComponent(c.contract(), c.function()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationException("indexer.chain.components[" + i + "].function: " + ex.getMessage());
+			}
+		}
 		if (properties.verifyContracts()) {
 			ContractCodeCheck.verify(client, properties.multicallAddress(), components);
 		}

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The ABI of Multicall3 {@code aggregate3((address,bool,bytes)[])} and {@code getBlockNumber()}, written for this
- * one shape: offsets and 32-byte words. web3j's generic codec is correct but spends ~15 ms per 200-wallet call,
- * which alone would cap a core near 13,000 wallets/s; the tests check this codec byte-for-byte against web3j's.
+ * one shape: offsets and 32-byte words. web3j's generic codec is correct but spends ~12.6 ms per 200-wallet call
+ * (benchmark: encode 1.2 ms, decode 11.5 ms), which alone caps a core near 16,000 wallets/s; this one takes
+ * ~0.07 ms. The tests check it byte-for-byte against web3j's encoder and decoder.
  */
 public final class Multicall3 {
 

@@ -1,19 +1,13 @@
 package io.audius.indexer.stream;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.chain.ChainClient;
 import io.audius.indexer.chain.ContractAddress;
 import io.audius.indexer.chain.LogRangeFetcher;
 import io.audius.indexer.chain.RpcEndpoint;
-import io.audius.indexer.chain.TransferEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +42,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
 	private final BlockingQueue<FollowerEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
 
-	private final Deque<TransferEvent> pending = new ArrayDeque<>();
+	private final BatchAssembler batches;
 
 	private TransferFollower follower;
 
@@ -61,6 +55,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 		this.checkpoints = checkpoints;
 		this.properties = properties;
 		this.status = status;
+		this.batches = new BatchAssembler(queue, properties.maxLogsPerChunk(), properties.maxChunkWait());
 	}
 
 	@Override
@@ -93,27 +88,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
 	@Override
 	public TransferBatch read() throws InterruptedException {
-		int max = properties.maxLogsPerChunk();
-		long deadline = System.nanoTime() + properties.maxChunkWait().toNanos();
-		List<TransferEvent> events = new ArrayList<>();
-		long safeThrough = -1;
-		while (events.size() < max) {
-			if (!pending.isEmpty()) {
-				events.add(pending.poll());
-				continue;
-			}
-			long wait = deadline - System.nanoTime();
-			FollowerEvent next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-			if (next == null) {
-				break;
-			}
-			switch (next) {
-				case FollowerEvent.Logs logs -> pending.addAll(logs.events());
-				// The queue is read only once the pending logs are all in a batch, so every log before a marker is.
-				case FollowerEvent.SafeThrough marker -> safeThrough = Math.max(safeThrough, marker.block());
-			}
-		}
-		return new TransferBatch(events, safeThrough);
+		return batches.next();
 	}
 
 	@Override

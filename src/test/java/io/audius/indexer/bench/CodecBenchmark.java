@@ -7,6 +7,7 @@ import java.util.List;
 import io.audius.indexer.bench.Timing.Stats;
 import io.audius.indexer.chain.Call3Result;
 import io.audius.indexer.chain.Multicall3;
+import io.audius.indexer.testsupport.Web3jAggregate3;
 import org.web3j.utils.Numeric;
 
 /**
@@ -26,9 +27,9 @@ public final class CodecBenchmark {
 
 	public static void main(String[] args) {
 		SweepChunk chunk = SweepChunk.of(WALLETS, 42);
-		Web3jCodec web3j = new Web3jCodec(chunk.targets());
+		Web3jAggregate3 web3j = new Web3jAggregate3(chunk.targets());
 		byte[] callData = Multicall3.encodeAggregate3(chunk.calls());
-		String returnHex = Web3jCodec.encodeReturnData(chunk.results());
+		String returnHex = Web3jAggregate3.encodeReturnData(chunk.results());
 		byte[] returnData = Numeric.hexStringToByteArray(returnHex);
 		requireSameBytes(Numeric.hexStringToByteArray(web3j.encode(chunk.calls())), callData);
 		requireSameResults("web3j", web3j.decode(returnHex), chunk.results());

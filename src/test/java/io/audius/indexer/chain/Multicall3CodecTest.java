@@ -5,19 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import io.audius.indexer.testsupport.Web3jAggregate3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.Bool;
-import org.web3j.abi.datatypes.DynamicArray;
-import org.web3j.abi.datatypes.DynamicBytes;
-import org.web3j.abi.datatypes.DynamicStruct;
 import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.Type;
 import org.web3j.utils.Numeric;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,19 +25,14 @@ class Multicall3CodecTest {
 	void encodingMatchesWeb3j(int calls) {
 		Random random = new Random(calls);
 		List<Call3> ours = new ArrayList<>();
-		List<Call3Struct> theirs = new ArrayList<>();
 		for (int i = 0; i < calls; i++) {
 			byte[] target = bytes(random, 20);
-			boolean allowFailure = random.nextBoolean();
 			// lengths around the 32-byte padding boundaries, plus the real shapes (4 and 36 bytes)
 			int[] lengths = { 0, 4, 31, 32, 33, 36, 64, 100 };
 			byte[] data = bytes(random, lengths[random.nextInt(lengths.length)]);
-			ours.add(new Call3(new ContractAddress(Numeric.toHexString(target)), allowFailure, data));
-			theirs.add(new Call3Struct(new Address(Numeric.toHexString(target)), new Bool(allowFailure),
-					new DynamicBytes(data)));
+			ours.add(new Call3(new ContractAddress(Numeric.toHexString(target)), random.nextBoolean(), data));
 		}
-		String expected = FunctionEncoder.encode(new Function("aggregate3",
-				List.of(new DynamicArray<>(Call3Struct.class, theirs)), List.of()));
+		String expected = new Web3jAggregate3(List.of()).encode(ours);
 
 		assertThat(Hex.encode(Multicall3.encodeAggregate3(ours))).isEqualTo(expected);
 	}
@@ -52,34 +41,27 @@ class Multicall3CodecTest {
 	@ValueSource(ints = { 0, 1, 3, 601 })
 	void decodingAgreesWithWeb3j(int results) {
 		Random random = new Random(100 + results);
-		List<ResultStruct> encoded = new ArrayList<>();
+		List<Call3Result> encoded = new ArrayList<>();
 		for (int i = 0; i < results; i++) {
 			int[] lengths = { 0, 32, 32, 32, 68, 100 };
-			encoded.add(new ResultStruct(new Bool(random.nextBoolean()),
-					new DynamicBytes(bytes(random, lengths[random.nextInt(lengths.length)]))));
+			encoded.add(new Call3Result(random.nextBoolean(), bytes(random, lengths[random.nextInt(lengths.length)])));
 		}
-		String returnData = FunctionEncoder.encodeConstructor(List.of(new DynamicArray<>(ResultStruct.class, encoded)));
+		String returnData = Web3jAggregate3.encodeReturnData(encoded);
 
 		List<Call3Result> ours = Multicall3.decodeAggregate3(Numeric.hexStringToByteArray(returnData));
-		@SuppressWarnings({ "rawtypes", "unchecked" })
-		List<Type> decoded = FunctionReturnDecoder.decode(returnData,
-				(List) List.of(new TypeReference<DynamicArray<ResultStruct>>() {
-				}));
-		@SuppressWarnings("unchecked")
-		List<ResultStruct> theirs = ((DynamicArray<ResultStruct>) decoded.get(0)).getValue();
+		List<Call3Result> theirs = new Web3jAggregate3(List.of()).decode(returnData);
 
 		assertThat(ours).hasSize(results).hasSameSizeAs(theirs);
 		for (int i = 0; i < results; i++) {
-			assertThat(ours.get(i).success()).isEqualTo(theirs.get(i).success.getValue());
-			assertThat(ours.get(i).returnData()).isEqualTo(theirs.get(i).returnData.getValue());
-			assertThat(ours.get(i).returnData()).isEqualTo(encoded.get(i).returnData.getValue());
+			assertThat(ours.get(i).success()).isEqualTo(theirs.get(i).success()).isEqualTo(encoded.get(i).success());
+			assertThat(ours.get(i).returnData()).isEqualTo(theirs.get(i).returnData())
+				.isEqualTo(encoded.get(i).returnData());
 		}
 	}
 
 	@Test
 	void truncatedOrCorruptDataIsRejectedNotMisread() {
-		String returnData = FunctionEncoder.encodeConstructor(List.of(new DynamicArray<>(ResultStruct.class,
-				List.of(new ResultStruct(new Bool(true), new DynamicBytes(new byte[32]))))));
+		String returnData = Web3jAggregate3.encodeReturnData(List.of(new Call3Result(true, new byte[32])));
 		byte[] data = Numeric.hexStringToByteArray(returnData);
 
 		assertThatThrownBy(() -> Multicall3.decodeAggregate3(Arrays.copyOf(data, data.length - 1)))
@@ -118,28 +100,6 @@ class Multicall3CodecTest {
 		byte[] out = new byte[length];
 		random.nextBytes(out);
 		return out;
-	}
-
-	public static class Call3Struct extends DynamicStruct {
-
-		public Call3Struct(Address target, Bool allowFailure, DynamicBytes callData) {
-			super(target, allowFailure, callData);
-		}
-
-	}
-
-	public static class ResultStruct extends DynamicStruct {
-
-		public final Bool success;
-
-		public final DynamicBytes returnData;
-
-		public ResultStruct(Bool success, DynamicBytes returnData) {
-			super(success, returnData);
-			this.success = success;
-			this.returnData = returnData;
-		}
-
 	}
 
 }

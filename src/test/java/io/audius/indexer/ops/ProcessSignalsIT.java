@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
@@ -180,15 +181,8 @@ class ProcessSignalsIT {
 		}
 	}
 
-	private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("timed out after " + timeout + " waiting for " + what
-						+ " (process logs in target" + File.separator + "process-logs)");
-			}
-			Thread.sleep(100);
-		}
+	private static void await(String what, Duration timeout, BooleanSupplier condition) {
+		Await.until(what + " (process logs in target" + File.separator + "process-logs)", timeout, condition);
 	}
 
 }

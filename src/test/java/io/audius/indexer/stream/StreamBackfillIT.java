@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
@@ -72,11 +73,8 @@ class StreamBackfillIT {
 			try {
 				runner.submit(() -> app.getBean(JobOperator.class)
 					.startNextInstance(app.getBean("transferStreamJob", Job.class)));
-				long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-				while (!(allRight(jdbc, chain, contracts, newest) && checkpoint(jdbc) >= lastTransfer)) {
-					assertThat(System.nanoTime()).as("backfill finished in time").isLessThan(deadline);
-					Thread.sleep(100);
-				}
+				Await.until("the backfill, through block " + lastTransfer, Duration.ofSeconds(30),
+						() -> allRight(jdbc, chain, contracts, newest) && checkpoint(jdbc) >= lastTransfer);
 			}
 			finally {
 				app.close();

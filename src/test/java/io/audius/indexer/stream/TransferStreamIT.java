@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
+import io.audius.indexer.testsupport.Await;
+import io.audius.indexer.chain.Call3;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
@@ -30,6 +32,7 @@ import io.audius.indexer.testsupport.TcpProxy;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletFactory;
+import io.audius.indexer.testsupport.Web3jAggregate3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,14 +40,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.TypeReference;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.Bool;
-import org.web3j.abi.datatypes.DynamicArray;
-import org.web3j.abi.datatypes.DynamicBytes;
-import org.web3j.abi.datatypes.DynamicStruct;
-import org.web3j.abi.datatypes.Type;
 import org.web3j.utils.Numeric;
 
 import org.springframework.batch.core.BatchStatus;
@@ -337,61 +332,31 @@ class TransferStreamIT {
 				HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** The wallets an aggregate3 eth_call reads: the address argument of every sub-call but getBlockNumber. */
+	/** The wallets an aggregate3 eth_call reads: the address argument of every balanceOf sub-call. */
 	private static List<String> walletsRead(String requestBody) {
 		String data = requestBody.replaceAll("(?s).*\"data\"\\s*:\\s*\"(0x[0-9a-fA-F]+)\".*", "$1");
-		String args = "0x" + data.substring(10);
-		@SuppressWarnings({ "rawtypes", "unchecked" })
-		List<Type> decoded = FunctionReturnDecoder.decode(args, (List) List.of(new TypeReference<DynamicArray<Call3>>() {
-		}));
-		@SuppressWarnings("unchecked")
-		List<Call3> calls = ((DynamicArray<Call3>) decoded.get(0)).getValue();
 		List<String> wallets = new ArrayList<>();
-		for (Call3 call : calls) {
-			byte[] callData = call.callData.getValue();
-			if (callData.length == 36 && call.target.getValue().equalsIgnoreCase(contracts.token())) {
-				wallets.add(Numeric.toHexString(java.util.Arrays.copyOfRange(callData, 16, 36)));
+		for (Call3 call : Web3jAggregate3.decodeCalls(data)) {
+			if (call.callData().length == 36 && call.target().value().equalsIgnoreCase(contracts.token())) {
+				wallets.add(Numeric.toHexString(java.util.Arrays.copyOfRange(call.callData(), 16, 36)));
 			}
 		}
 		return wallets;
 	}
 
 	private static void await(String what, Duration timeout, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (running != null && running.isDone()) {
-				try {
-					throw new AssertionError("the job ended while waiting for " + what + ": " + running.get());
-				}
-				catch (java.util.concurrent.ExecutionException | InterruptedException ex) {
-					throw new AssertionError("the job failed while waiting for " + what, ex);
-				}
-			}
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-			}
-			try {
-				Thread.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
+		Await.until(what, timeout, condition, TransferStreamIT::failIfTheJobEnded);
 	}
 
-	public static class Call3 extends DynamicStruct {
-
-		public final Address target;
-
-		public final DynamicBytes callData;
-
-		public Call3(Address target, Bool allowFailure, DynamicBytes callData) {
-			super(target, allowFailure, callData);
-			this.target = target;
-			this.callData = callData;
+	private static void failIfTheJobEnded() {
+		if (running != null && running.isDone()) {
+			try {
+				throw new AssertionError("the job ended: " + running.get());
+			}
+			catch (java.util.concurrent.ExecutionException | InterruptedException ex) {
+				throw new AssertionError("the job failed", ex);
+			}
 		}
-
 	}
 
 }

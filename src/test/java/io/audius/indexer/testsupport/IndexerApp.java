@@ -33,7 +33,19 @@ public final class IndexerApp {
 		args.addAll(componentArgs(contracts));
 		args.addAll(List.of(extra));
 		return new SpringApplicationBuilder(EthBalanceIndexerApplication.class).web(web)
-			.run(args.toArray(String[]::new));
+			.run(lastWins(args).toArray(String[]::new));
+	}
+
+	/** Spring joins a repeated command-line property into "a,b": keep only the last of each, so extras override. */
+	static List<String> lastWins(List<String> args) {
+		java.util.Map<String, String> byKey = new java.util.LinkedHashMap<>();
+		for (String arg : args) {
+			int eq = arg.indexOf('=');
+			String key = eq < 0 ? arg : arg.substring(0, eq);
+			byKey.remove(key);
+			byKey.put(key, arg);
+		}
+		return List.copyOf(byKey.values());
 	}
 
 	/** The three AUDIO components, pointed at the test contracts. */

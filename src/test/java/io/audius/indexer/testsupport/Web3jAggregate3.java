@@ -1,4 +1,4 @@
-package io.audius.indexer.bench;
+package io.audius.indexer.testsupport;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,10 +20,11 @@ import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
 
 /**
- * aggregate3 through web3j's generic ABI codec, used as a web3j-based reader would at best: the few target
- * {@link Address} values made once, only the per-call values built per call; hex in and out, as web3j works.
+ * Multicall3 aggregate3 through web3j's generic ABI codec: the oracle the hand-written codec is tested against,
+ * the baseline the benchmark compares it with, and how tests read back what the application sent. Hex in and out,
+ * as web3j works; the few target {@link Address} values are made once.
  */
-final class Web3jCodec {
+public final class Web3jAggregate3 {
 
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	private static final List<TypeReference<Type>> RETURN_TYPES = (List) List
@@ -32,21 +33,23 @@ final class Web3jCodec {
 
 	private final Map<ContractAddress, Address> addresses = new HashMap<>();
 
-	Web3jCodec(List<ContractAddress> targets) {
+	public Web3jAggregate3(List<ContractAddress> targets) {
 		targets.forEach((target) -> this.addresses.put(target, new Address(target.value())));
 	}
 
-	String encode(List<Call3> calls) {
+	/** The call data of {@code aggregate3(calls)}, selector included. */
+	public String encode(List<Call3> calls) {
 		List<Call3Struct> structs = new ArrayList<>(calls.size());
 		for (Call3 call : calls) {
-			structs.add(new Call3Struct(this.addresses.get(call.target()), new Bool(call.allowFailure()),
-					new DynamicBytes(call.callData())));
+			structs.add(new Call3Struct(this.addresses.computeIfAbsent(call.target(), t -> new Address(t.value())),
+					new Bool(call.allowFailure()), new DynamicBytes(call.callData())));
 		}
 		return FunctionEncoder
 			.encode(new Function("aggregate3", List.of(new DynamicArray<>(Call3Struct.class, structs)), List.of()));
 	}
 
-	List<Call3Result> decode(String returnData) {
+	/** The return value of aggregate3. */
+	public List<Call3Result> decode(String returnData) {
 		@SuppressWarnings("unchecked")
 		List<ResultStruct> decoded = ((DynamicArray<ResultStruct>) FunctionReturnDecoder
 			.decode(returnData, RETURN_TYPES)
@@ -59,7 +62,7 @@ final class Web3jCodec {
 	}
 
 	/** What the node returns for aggregate3: the ABI encoding of its {@code (bool, bytes)[]} return value. */
-	static String encodeReturnData(List<Call3Result> results) {
+	public static String encodeReturnData(List<Call3Result> results) {
 		List<ResultStruct> structs = new ArrayList<>(results.size());
 		for (Call3Result result : results) {
 			structs.add(new ResultStruct(new Bool(result.success()), new DynamicBytes(result.returnData())));
@@ -67,10 +70,35 @@ final class Web3jCodec {
 		return FunctionEncoder.encodeConstructor(List.of(new DynamicArray<>(ResultStruct.class, structs)));
 	}
 
+	/** The sub-calls in the call data of an aggregate3 {@code eth_call} (selector included). */
+	public static List<Call3> decodeCalls(String callData) {
+		@SuppressWarnings({ "rawtypes", "unchecked" })
+		List<Type> decoded = FunctionReturnDecoder.decode("0x" + callData.substring(10),
+				(List) List.of(new TypeReference<DynamicArray<Call3Struct>>() {
+				}));
+		@SuppressWarnings("unchecked")
+		List<Call3Struct> structs = ((DynamicArray<Call3Struct>) decoded.get(0)).getValue();
+		List<Call3> calls = new ArrayList<>(structs.size());
+		for (Call3Struct struct : structs) {
+			calls.add(new Call3(new ContractAddress(struct.target.getValue()), struct.allowFailure.getValue(),
+					struct.callData.getValue()));
+		}
+		return calls;
+	}
+
 	public static class Call3Struct extends DynamicStruct {
+
+		public final Address target;
+
+		public final Bool allowFailure;
+
+		public final DynamicBytes callData;
 
 		public Call3Struct(Address target, Bool allowFailure, DynamicBytes callData) {
 			super(target, allowFailure, callData);
+			this.target = target;
+			this.allowFailure = allowFailure;
+			this.callData = callData;
 		}
 
 	}

@@ -1,0 +1,58 @@
+package io.audius.indexer.stream;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.audius.indexer.chain.TransferEvent;
+
+/**
+ * Cuts the follower's events into {@link TransferBatch}es: a batch closes at {@code maxLogs} logs or when
+ * {@code maxWait} has passed since it began, whichever comes first. A {@link FollowerEvent.SafeThrough} marker
+ * is taken only once every log before it is in this batch or an earlier one, so a batch's checkpoint never
+ * covers a log that is still waiting.
+ */
+final class BatchAssembler {
+
+	private final BlockingQueue<FollowerEvent> queue;
+
+	private final int maxLogs;
+
+	private final Duration maxWait;
+
+	private final Deque<TransferEvent> pending = new ArrayDeque<>();
+
+	BatchAssembler(BlockingQueue<FollowerEvent> queue, int maxLogs, Duration maxWait) {
+		this.queue = queue;
+		this.maxLogs = maxLogs;
+		this.maxWait = maxWait;
+	}
+
+	TransferBatch next() throws InterruptedException {
+		long deadline = System.nanoTime() + maxWait.toNanos();
+		List<TransferEvent> events = new ArrayList<>();
+		long safeThrough = -1;
+		while (events.size() < maxLogs) {
+			if (!pending.isEmpty()) {
+				events.add(pending.poll());
+				continue;
+			}
+			long wait = deadline - System.nanoTime();
+			FollowerEvent next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+			if (next == null) {
+				break;
+			}
+			switch (next) {
+				case FollowerEvent.Logs logs -> pending.addAll(logs.events());
+				// The queue is read only once the pending logs are all in a batch, so every log before a marker is.
+				case FollowerEvent.SafeThrough marker -> safeThrough = Math.max(safeThrough, marker.block());
+			}
+		}
+		return new TransferBatch(events, safeThrough);
+	}
+
+}

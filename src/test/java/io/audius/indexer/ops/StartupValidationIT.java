@@ -1,0 +1,108 @@
+package io.audius.indexer.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** Bad configuration stops the application at start-up with a message that names the property, never a secret. */
+@ExtendWith(SharedAnvil.class)
+class StartupValidationIT {
+
+	private static final String KEY = "startup-secret-key-77aa";
+
+	private static TestChain chain;
+
+	private static AudioContracts contracts;
+
+	private static TestDatabase db;
+
+	@BeforeAll
+	static void setUp(TestChain testChain) {
+		chain = testChain;
+		contracts = chain.deployAudio();
+		db = TestDatabase.forClass(StartupValidationIT.class);
+	}
+
+	@Test
+	void missingRpcUrl() {
+		assertThat(failure("", "--indexer.chain.rpc-url=")).contains("indexer.chain.rpc-url is not set");
+	}
+
+	@Test
+	void unreachableNodeIsNamedWithoutItsKey() {
+		String message = failure("http://127.0.0.1:1/v3/" + KEY);
+		assertThat(message).contains("indexer.chain.rpc-url: the node at http://127.0.0.1:1/… did not answer")
+			.doesNotContain(KEY);
+	}
+
+	@Test
+	void multicallWithoutCode() {
+		assertThat(failure(node(), "--indexer.chain.multicall-address=0x" + "12".repeat(20)))
+			.contains("indexer.chain.multicall-address: no contract code at 0x" + "12".repeat(20));
+	}
+
+	@Test
+	void componentWithoutCode() {
+		assertThat(failure(node(), "--indexer.chain.components[1].contract=0x" + "34".repeat(20)))
+			.contains("indexer.chain.components[1].contract: no contract code at");
+	}
+
+	@Test
+	void componentThatIsNotAnAddressFunction() {
+		assertThat(failure(node(), "--indexer.chain.components[2].function=getTotalDelegatorStake(uint256)"))
+			.contains("indexer.chain.components[2].function")
+			.contains("a signature taking one address");
+	}
+
+	@Test
+	void walletsPerCallOutOfRange() {
+		assertThat(failure(node(), "--indexer.sweep.wallets-per-call=0")).contains("indexer.sweep.wallets-per-call");
+	}
+
+	@Test
+	void unknownJob() {
+		assertThat(failure(node(), "--indexer.launcher.enabled=true", "--indexer.launcher.job=nightlyJob"))
+			.contains("indexer.launcher.job=nightlyJob is not a job: choose one of [staleRefreshJob, transferStreamJob]");
+	}
+
+	@Test
+	void streamWithoutWebSocketUrl() {
+		assertThat(failure(node(), "--indexer.launcher.job=transferStreamJob", "--indexer.stream.ws-url="))
+			.contains("indexer.stream.ws-url is not set");
+	}
+
+	@Test
+	void streamWithAnHttpUrlWhereTheWebSocketGoes() {
+		assertThat(failure(node(), "--indexer.launcher.job=transferStreamJob",
+				"--indexer.stream.ws-url=https://host/v3/" + KEY))
+			.contains("indexer.stream.ws-url must be an absolute ws or wss URL")
+			.doesNotContain(KEY);
+	}
+
+	private static String node() {
+		return chain.node().httpUrl();
+	}
+
+	/** Starts the application expecting it to fail; returns every message of the failure's cause chain. */
+	private static String failure(String rpcUrl, String... extra) {
+		Throwable thrown = catchThrowable(() -> IndexerApp.start(db, rpcUrl, contracts, extra).close());
+		assertThat(thrown).as("start-up must fail").isNotNull();
+		List<String> messages = new ArrayList<>();
+		for (Throwable t = thrown; t != null; t = t.getCause()) {
+			messages.add(String.valueOf(t.getMessage()));
+		}
+		return String.join("\n", messages);
+	}
+
+}

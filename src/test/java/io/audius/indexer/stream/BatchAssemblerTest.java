@@ -1,0 +1,81 @@
+package io.audius.indexer.stream;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.TransferEvent;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BatchAssemblerTest {
+
+	private final BlockingQueue<FollowerEvent> queue = new LinkedBlockingQueue<>();
+
+	@Test
+	void closesAtMaxLogsAndTakesTheMarkerOnlyAfterItsLastLog() throws Exception {
+		queue.add(new FollowerEvent.Logs(logs(1_200, 10)));
+		queue.add(new FollowerEvent.SafeThrough(19));
+		BatchAssembler assembler = new BatchAssembler(queue, 500, Duration.ofMillis(200));
+
+		TransferBatch first = assembler.next();
+		TransferBatch second = assembler.next();
+		TransferBatch third = assembler.next();
+
+		assertThat(first.events()).hasSize(500);
+		assertThat(first.safeThrough()).as("logs of blocks up to 19 are still waiting").isEqualTo(-1);
+		assertThat(second.events()).hasSize(500);
+		assertThat(second.safeThrough()).isEqualTo(-1);
+		assertThat(third.events()).hasSize(200);
+		assertThat(third.safeThrough()).isEqualTo(19);
+	}
+
+	@Test
+	void closesAfterTheWaitWithWhatItHas() throws Exception {
+		queue.add(new FollowerEvent.Logs(logs(3, 5)));
+		BatchAssembler assembler = new BatchAssembler(queue, 500, Duration.ofMillis(100));
+		long start = System.nanoTime();
+
+		TransferBatch batch = assembler.next();
+
+		assertThat(batch.events()).hasSize(3);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+	}
+
+	@Test
+	void anIdleStreamYieldsEmptyBatchesSoChunkBoundariesKeepComing() throws Exception {
+		TransferBatch batch = new BatchAssembler(queue, 500, Duration.ofMillis(20)).next();
+
+		assertThat(batch.events()).isEmpty();
+		assertThat(batch.safeThrough()).isEqualTo(-1);
+	}
+
+	@Test
+	void keepsTheHighestMarker() throws Exception {
+		queue.add(new FollowerEvent.SafeThrough(7));
+		queue.add(new FollowerEvent.Logs(logs(2, 8)));
+		queue.add(new FollowerEvent.SafeThrough(9));
+		queue.add(new FollowerEvent.SafeThrough(8));
+
+		TransferBatch batch = new BatchAssembler(queue, 500, Duration.ofMillis(50)).next();
+
+		assertThat(batch.events()).hasSize(2);
+		assertThat(batch.safeThrough()).isEqualTo(9);
+	}
+
+	/** {@code count} logs spread over blocks {@code firstBlock}, {@code firstBlock}+1, ... (100 per block). */
+	private static List<TransferEvent> logs(int count, long firstBlock) {
+		List<TransferEvent> out = new ArrayList<>();
+		WalletAddress a = WalletAddress.parse("0x" + "aa".repeat(20));
+		WalletAddress b = WalletAddress.parse("0x" + "bb".repeat(20));
+		for (int i = 0; i < count; i++) {
+			out.add(new TransferEvent(a, b, firstBlock + i / 100, i % 100, "0x" + Integer.toHexString(i), false));
+		}
+		return out;
+	}
+
+}

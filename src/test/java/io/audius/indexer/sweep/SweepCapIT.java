@@ -1,0 +1,57 @@
+package io.audius.indexer.sweep;
+
+import java.util.List;
+
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.RpcProxy;
+import io.audius.indexer.testsupport.SeededWallets;
+import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code indexer.sweep.max-wallets} caps a run at the N oldest rows; the next run takes the next oldest. */
+@ExtendWith(SharedAnvil.class)
+class SweepCapIT {
+
+	@Test
+	void aCappedRunRefreshesTheOldestRowsAndTheNextRunContinues(TestChain chain) throws Exception {
+		AudioContracts contracts = chain.deployAudio();
+		SeededWallets seeded = SeededWallets.create(chain, contracts, "cap-" + System.nanoTime(), 500);
+		try (RpcProxy rpc = RpcProxy.start(chain.node().httpUrl());
+				ConfigurableApplicationContext app = IndexerApp.start(TestDatabase.forClass(SweepCapIT.class), rpc.url(),
+						contracts, "--indexer.sweep.max-wallets=120", "--indexer.sweep.wallets-per-call=50")) {
+			JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+			seeded.insertRows(jdbc);
+			Job job = app.getBean("staleRefreshJob", Job.class);
+
+			JobExecution first = app.getBean(JobOperator.class).startNextInstance(job);
+
+			assertThat(first.getStepExecutions().iterator().next().getReadCount()).isEqualTo(120);
+			assertThat(rpc.count("eth_call")).as("50 + 50 + 20").isEqualTo(3);
+			// rows were seeded oldest first in list order; the reverting wallet (index 1) stays stale
+			List<String> refreshed = jdbc.queryForList(
+					"SELECT wallet FROM eth_wallet_balances WHERE balance_block IS NOT NULL", String.class);
+			List<String> oldest = seeded.wallets().subList(0, 120);
+			assertThat(refreshed).hasSize(119).allMatch(oldest::contains);
+
+			JobExecution second = app.getBean(JobOperator.class).startNextInstance(job);
+
+			// the stale reverting row is again the oldest, then the next 119
+			assertThat(second.getStepExecutions().iterator().next().getReadCount()).isEqualTo(120);
+			assertThat(jdbc.queryForList("SELECT wallet FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
+					String.class)).hasSize(238).containsAll(seeded.wallets().subList(120, 239));
+		}
+	}
+
+}
