@@ -1,5 +1,6 @@
 package io.audius.indexer.balances;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,10 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
@@ -34,18 +38,24 @@ public class TrackedWallets {
 	}
 
 	/**
+	 * @param dataSource for a one-off probe of the query on a connection of its own: a failing probe inside a
+	 * chunk's transaction would abort that transaction
 	 * @param sourceQuery SQL with a {@code :wallets} text-array parameter, or blank for none
 	 * @param optional when the query's tables do not exist, run without it (the default query) instead of failing
 	 * @param property the property the query came from, for the error message
 	 */
-	public static TrackedWallets create(NamedParameterJdbcTemplate jdbc, String sourceQuery, boolean optional,
-			String property) {
+	public static TrackedWallets create(DataSource dataSource, NamedParameterJdbcTemplate jdbc, String sourceQuery,
+			boolean optional, String property) {
 		if (sourceQuery == null || sourceQuery.isBlank()) {
 			return new TrackedWallets(jdbc, null);
 		}
-		try {
-			jdbc.queryForList(sourceQuery, Map.of("wallets", new String[0]), String.class);
+		try (Connection probe = dataSource.getConnection()) {
+			new NamedParameterJdbcTemplate(new SingleConnectionDataSource(probe, true)).queryForList(sourceQuery,
+					Map.of("wallets", new String[0]), String.class);
 			return new TrackedWallets(jdbc, sourceQuery);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(property + " could not be checked: " + ex.getMessage(), ex);
 		}
 		catch (DataAccessException ex) {
 			if (optional && isUndefinedTable(ex)) {

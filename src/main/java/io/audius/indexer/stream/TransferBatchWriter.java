@@ -1,16 +1,11 @@
 package io.audius.indexer.stream;
 
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.RefreshResult;
 import io.audius.indexer.balances.TrackedWallets;
 import io.audius.indexer.balances.WalletAddress;
-import io.audius.indexer.chain.TransferEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,21 +49,9 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 	}
 
 	private void write(TransferBatch batch) {
-		Set<WalletAddress> touched = new LinkedHashSet<>();
-		Map<WalletAddress, Long> newestBlock = new HashMap<>();
-		for (TransferEvent event : batch.events()) {
-			for (WalletAddress wallet : List.of(event.from(), event.to())) {
-				if (TransferEvent.isZero(wallet)) {
-					continue;
-				}
-				touched.add(wallet);
-				if (!event.removed()) {
-					newestBlock.merge(wallet, event.blockNumber(), Math::max);
-				}
-			}
-		}
-		List<WalletAddress> tracked = trackedWallets.filter(touched);
-		RefreshResult result = refresher.refresh(tracked, newestBlock);
+		TouchedWallets touched = TouchedWallets.of(batch.events());
+		List<WalletAddress> tracked = trackedWallets.filter(touched.wallets());
+		RefreshResult result = refresher.refresh(tracked, touched.newestBlock());
 		if (batch.safeThrough() >= 0) {
 			checkpoints.advance(checkpointName, batch.safeThrough());
 			status.checkpoint(batch.safeThrough());
@@ -77,7 +60,7 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		status.walletsRefreshed(result.written());
 		if (!batch.events().isEmpty()) {
 			log.info("Chunk: {} Transfer logs, {} wallets ({} tracked), {} written, {} unresolved at block {}; "
-					+ "checkpoint {}", batch.events().size(), touched.size(), tracked.size(), result.written(),
+					+ "checkpoint {}", batch.events().size(), touched.wallets().size(), tracked.size(), result.written(),
 					result.unresolved().size(), result.block(),
 					batch.safeThrough() >= 0 ? batch.safeThrough() : "unchanged");
 		}

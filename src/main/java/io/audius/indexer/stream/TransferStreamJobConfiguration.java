@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.TrackedWallets;
 import io.audius.indexer.chain.ChainClient;
@@ -22,6 +24,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -56,17 +59,22 @@ public class TransferStreamJobConfiguration {
 		return new CheckpointRepository(jdbc);
 	}
 
+	/** Lazy: only the stream needs it, and the sweep's database user may not read the source tables. */
 	@Bean
-	TrackedWallets trackedWallets(NamedParameterJdbcTemplate jdbc, StreamProperties stream) {
+	@Lazy
+	TrackedWallets trackedWallets(DataSource dataSource, NamedParameterJdbcTemplate jdbc, StreamProperties stream) {
 		boolean isDefault = StreamProperties.AUDIUS_TRACKED_WALLETS.equals(stream.trackedWalletsQuery());
-		return TrackedWallets.create(jdbc, stream.trackedWalletsQuery(), isDefault,
+		return TrackedWallets.create(dataSource, jdbc, stream.trackedWalletsQuery(), isDefault,
 				"indexer.stream.tracked-wallets-query");
 	}
 
-	/** Fail at start-up, not at the first chunk, when the stream is what this process runs. */
+	/**
+	 * Fail at start-up, not at the first chunk, when the stream is what this process runs: the WebSocket URL and
+	 * the tracked-wallets query.
+	 */
 	@Bean
 	@ConditionalOnProperty(name = "indexer.launcher.job", havingValue = JOB_NAME)
-	RpcEndpoint streamWsEndpointCheck(StreamProperties stream) {
+	RpcEndpoint streamWsEndpointCheck(StreamProperties stream, TrackedWallets trackedWallets) {
 		return RpcEndpoint.parse(stream.wsUrl(), "indexer.stream.ws-url", WS_SCHEMES);
 	}
 
