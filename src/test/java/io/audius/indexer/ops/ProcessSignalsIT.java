@@ -107,7 +107,10 @@ class ProcessSignalsIT {
 		String[] streamArgs = { "--indexer.launcher.job=transferStreamJob", "--server.port=" + port,
 				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token() };
 		Process first = launch(db, chain.node().httpUrl(), contracts, "stream-1", streamArgs);
-		await("the stream is healthy", Duration.ofSeconds(60), () -> health(port) == 200);
+		await("the stream is healthy", Duration.ofSeconds(60), () -> status(port, "/eth/health?max_event_lag_secs=0") == 200);
+		assertThat(status(port, "/actuator/health/readiness")).as("ready while its job runs, so Kubernetes routes to it")
+			.isEqualTo(200);
+		assertThat(status(port, "/actuator/health/liveness")).isEqualTo(200);
 		long block = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1), BigInteger.valueOf(5));
 		await("the transfer is indexed", Duration.ofSeconds(10), () -> rowIsRight(jdbc, chain, contracts, wallets.get(1), block));
 
@@ -162,10 +165,10 @@ class ProcessSignalsIT {
 			.equals(chain.expectedSum(contracts, wallet).orElseThrow()) && Long.valueOf(block).equals(row.get("blocknumber"));
 	}
 
-	private static int health(int port) {
+	private static int status(int port, String path) {
 		try {
 			return HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/eth/health?max_event_lag_secs=0"))
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 					.timeout(Duration.ofSeconds(2))
 					.build(), HttpResponse.BodyHandlers.discarding())
 				.statusCode();
