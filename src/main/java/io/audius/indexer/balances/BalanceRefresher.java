@@ -1,10 +1,13 @@
 package io.audius.indexer.balances;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.audius.indexer.chain.BalanceReader;
 import io.audius.indexer.chain.BalanceReads;
+import io.audius.indexer.chain.RpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,7 @@ public class BalanceRefresher {
 	/**
 	 * @param wallets the wallets to refresh; duplicates are read once
 	 * @param eventBlocks for wallets seen in Transfer logs, the block of the newest one; empty for the sweep
+	 * @throws RpcException (transient) when the node read at a block before the newest event: nothing is written
 	 */
 	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks) {
 		List<WalletAddress> distinct = wallets.stream().distinct().toList();
@@ -36,8 +40,28 @@ public class BalanceRefresher {
 		}
 		long start = System.nanoTime();
 		BalanceReads reads = reader.read(distinct);
+		long newestEvent = distinct.stream()
+			.map(eventBlocks::get)
+			.filter(Objects::nonNull)
+			.mapToLong(Long::longValue)
+			.max()
+			.orElse(-1);
+		if (reads.block() < newestEvent) {
+			// The HTTP node is behind the one that reported the Transfer: its read predates the Transfer.
+			throw new RpcException("the node answered at block " + reads.block() + ", before block " + newestEvent
+					+ " of the newest Transfer; reading again", true);
+		}
 		long read = System.nanoTime();
 		int written = repository.upsert(reads.reads(), eventBlocks);
+		Map<WalletAddress, Long> unresolvedEvents = new HashMap<>();
+		for (WalletAddress wallet : reads.unresolved()) {
+			Long block = eventBlocks.get(wallet);
+			if (block != null) {
+				unresolvedEvents.put(wallet, block);
+			}
+		}
+		// No balance for them, but the Transfer happened: blocknumber still records it (invariant 1).
+		repository.advanceBlocknumbers(unresolvedEvents);
 		long done = System.nanoTime();
 		if (!reads.unresolved().isEmpty()) {
 			log.debug("Not written, a read failed at block {}: {}", reads.block(), reads.unresolved());

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +53,8 @@ public class BalanceRepository {
 		if (reads.isEmpty()) {
 			return 0;
 		}
+		// One lock order for every writer: the sweep and the stream upserting overlapping wallets cannot deadlock.
+		reads = reads.stream().sorted(Comparator.comparing(BalanceRead::wallet)).toList();
 		int n = reads.size();
 		String[] wallets = new String[n];
 		BigDecimal[] balances = new BigDecimal[n];
@@ -74,6 +77,32 @@ public class BalanceRepository {
 				ps.setArray(2, balanceArray);
 				ps.setArray(3, balanceBlockArray);
 				ps.setArray(4, eventArray);
+				return ps.executeUpdate();
+			}
+		});
+		return updated == null ? 0 : updated;
+	}
+
+	/**
+	 * Records Transfers of existing rows whose balance could not be read: {@code blocknumber} moves forward,
+	 * {@code balance} and {@code updated_at} stay as they are (the sweep will refresh them).
+	 */
+	public int advanceBlocknumbers(Map<WalletAddress, Long> eventBlocks) {
+		if (eventBlocks.isEmpty()) {
+			return 0;
+		}
+		List<Map.Entry<WalletAddress, Long>> entries = eventBlocks.entrySet()
+			.stream()
+			.sorted(Map.Entry.comparingByKey())
+			.toList();
+		String[] wallets = entries.stream().map(e -> e.getKey().value()).toArray(String[]::new);
+		Long[] blocks = entries.stream().map(Map.Entry::getValue).toArray(Long[]::new);
+		Integer updated = jdbc.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement("UPDATE eth_wallet_balances AS b "
+					+ "SET blocknumber = GREATEST(b.blocknumber, e.block) "
+					+ "FROM UNNEST(?::text[], ?::bigint[]) AS e(wallet, block) WHERE b.wallet = e.wallet")) {
+				ps.setArray(1, con.createArrayOf("text", wallets));
+				ps.setArray(2, con.createArrayOf("int8", blocks));
 				return ps.executeUpdate();
 			}
 		});

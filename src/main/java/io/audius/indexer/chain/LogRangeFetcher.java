@@ -22,6 +22,10 @@ public class LogRangeFetcher {
 	private static final Pattern RANGE_REFUSED = Pattern.compile(
 			"range|too many|too large|more than|limit|exceed|10000 results|response size|timeout|timed out");
 
+	/** Transport failures a smaller request may avoid. */
+	private static final Pattern TOO_HEAVY = Pattern
+		.compile("timeout|timed out|invalid response received: (413|5\\d\\d)");
+
 	private final ChainClient client;
 
 	private final ContractAddress token;
@@ -51,7 +55,7 @@ public class LogRangeFetcher {
 				return new Range(from, to, events);
 			}
 			catch (RpcException ex) {
-				if (ex.isTransient() || !isRangeRefusal(ex.getMessage()) || !planner.refused(to - from + 1)) {
+				if (!isRangeRefusal(ex) || !planner.refused(to - from + 1)) {
 					throw ex;
 				}
 				log.info("eth_getLogs {}..{} refused ({}); trying {} blocks", from, to, ex.getMessage(),
@@ -78,8 +82,16 @@ public class LogRangeFetcher {
 		return events;
 	}
 
-	static boolean isRangeRefusal(String message) {
-		return message != null && RANGE_REFUSED.matcher(message.toLowerCase(Locale.ROOT)).find();
+	/**
+	 * A refusal of the range's size: a JSON-RPC error that says so, or a transport failure that a smaller range
+	 * may avoid (a timeout, HTTP 413 or 5xx); not a refused connection, which no range size fixes.
+	 */
+	static boolean isRangeRefusal(RpcException ex) {
+		String message = ex.getMessage() == null ? "" : ex.getMessage().toLowerCase(Locale.ROOT);
+		if (ex.isTransient()) {
+			return TOO_HEAVY.matcher(message).find();
+		}
+		return RANGE_REFUSED.matcher(message).find();
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.audius.indexer.ops;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +33,8 @@ import org.springframework.context.ApplicationEventPublisher;
  * <li>take the job's advisory lock (another live run: exit 0 without doing anything);</li>
  * <li>executions still marked running can only be left by a killed process: recover them (FAILED, end time);</li>
  * <li>if the last execution FAILED or was STOPPED, restart it: same JobInstance, resumes after the last
- * committed chunk. A job with an incrementer would otherwise be started as a new instance;</li>
+ * committed chunk. A job with an incrementer would otherwise be started as a new instance. An instance that has
+ * failed more than {@code indexer.launcher.max-restarts} times is abandoned instead;</li>
  * <li>else start the next instance (for the sweep: a new cutoff).</li>
  * </ol>
  * Exit code 0 when the execution COMPLETED or was STOPPED on request (SIGTERM, {@code JobOperator.stop}: the next
@@ -122,10 +124,25 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 		if (last == null) {
 			return Optional.empty();
 		}
-		return jobRepository.getJobExecutions(last)
-			.stream()
+		List<JobExecution> executions = jobRepository.getJobExecutions(last);
+		Optional<JobExecution> latest = executions.stream()
 			.max(Comparator.comparingLong(JobExecution::getId))
 			.filter(e -> e.getStatus() == BatchStatus.FAILED || e.getStatus() == BatchStatus.STOPPED);
+		long failures = executions.stream().filter(e -> e.getStatus() == BatchStatus.FAILED).count();
+		if (latest.isPresent() && latest.get().getStatus() == BatchStatus.FAILED
+				&& failures > properties.maxRestarts()) {
+			log.error("{} instance {} has failed {} times (indexer.launcher.max-restarts={}): abandoning execution {} "
+					+ "and starting a new instance; its exit message says why it failed", jobName, last.getInstanceId(),
+					failures, properties.maxRestarts(), latest.get().getId());
+			try {
+				jobOperator.abandon(latest.get());
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("could not abandon execution " + latest.get().getId(), ex);
+			}
+			return Optional.empty();
+		}
+		return latest;
 	}
 
 	private JobExecution restart(JobExecution failed) {

@@ -1,7 +1,10 @@
 package io.audius.indexer.ops;
 
+import jakarta.validation.constraints.PositiveOrZero;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * What the process runs ({@code indexer.launcher.*}).
@@ -11,8 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code jobs/<job>.properties}
  * @param restartFailed when the job's last execution FAILED or was STOPPED (or was left running by a killed
  * process), restart that execution instead of starting a new instance
+ * @param maxRestarts restarts of one instance after failures; when its executions have FAILED more often than
+ * this, the last one is abandoned and a new instance starts, so one chunk that always fails cannot stop every
+ * later run
  */
 @ConfigurationProperties("indexer.launcher")
+@Validated
 public record LauncherProperties(@DefaultValue("true") boolean enabled, String job,
-		@DefaultValue("true") boolean restartFailed) {
+		@DefaultValue("true") boolean restartFailed, @DefaultValue("3") @PositiveOrZero int maxRestarts) {
 }

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Refreshes the tracked wallets of a batch of Transfer logs through the same {@link BalanceRefresher} as the
@@ -32,6 +34,7 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 
 	private final StreamStatus status;
 
+
 	TransferBatchWriter(BalanceRefresher refresher, TrackedWallets trackedWallets, CheckpointRepository checkpoints,
 			String checkpointName, StreamStatus status) {
 		this.refresher = refresher;
@@ -48,13 +51,28 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		}
 	}
 
+	/** The health report shows the checkpoint once it is committed, not while the chunk could still roll back. */
+	private void reportAfterCommit(long checkpoint) {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					status.checkpoint(checkpoint);
+				}
+			});
+		}
+		else {
+			status.checkpoint(checkpoint);
+		}
+	}
+
 	private void write(TransferBatch batch) {
 		TouchedWallets touched = TouchedWallets.of(batch.events());
 		List<WalletAddress> tracked = trackedWallets.filter(touched.wallets());
 		RefreshResult result = refresher.refresh(tracked, touched.newestBlock());
 		if (batch.safeThrough() >= 0) {
 			checkpoints.advance(checkpointName, batch.safeThrough());
-			status.checkpoint(batch.safeThrough());
+			reportAfterCommit(batch.safeThrough());
 		}
 		status.eventsSeen(batch.events().size());
 		status.walletsRefreshed(result.written());

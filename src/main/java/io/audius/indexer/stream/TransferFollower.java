@@ -1,7 +1,10 @@
 package io.audius.indexer.stream;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,14 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the token's Transfer logs on its own thread and hands them, in block order, to the reader's queue:
+ * Follows the token's Transfer logs on its own thread and hands them to the reader's queue:
  * <ol>
  * <li>subscribe (logs and new heads) first, so nothing mined from now on is missed;</li>
- * <li>backfill with {@code eth_getLogs} from the next unprocessed block to the head;</li>
- * <li>follow live: logs as they come, and with each new head H a marker that blocks up to H-1 are complete;</li>
- * <li>on any failure, back off (doubling, capped), reconnect and start again at 1 from the last marker handed
- * over. Nothing between the checkpoint and the head is skipped; a log may be handed over twice, which only
- * costs a second read.</li>
+ * <li>backfill with {@code eth_getLogs} from the next unconfirmed block to the HTTP node's head;</li>
+ * <li>follow live: each log as it comes, for latency; and with each new head H, confirm blocks up to H-1 with
+ * {@code eth_getLogs} (never past the HTTP node's own head), hand over the logs the subscription did not deliver,
+ * and only then mark those blocks complete. The checkpoint therefore only ever covers blocks read with
+ * {@code eth_getLogs}: a subscription that delivers late, out of order, or from a node ahead of the HTTP one
+ * cannot make it skip a block;</li>
+ * <li>on any failure, back off (doubling, capped), reconnect and start again at 1 from the last confirmed block.
+ * A log may be handed over twice, which only costs a second read.</li>
  * </ol>
  */
 final class TransferFollower implements Runnable {
@@ -47,8 +53,11 @@ final class TransferFollower implements Runnable {
 
 	private volatile boolean stopped;
 
-	/** The first block not yet covered by a {@link FollowerEvent.SafeThrough} handed over. */
+	/** The first block not yet confirmed (covered by a {@link FollowerEvent.SafeThrough} handed over). */
 	private long nextBlock;
+
+	/** Live logs handed over whose blocks are not confirmed yet: confirmation does not hand them over again. */
+	private final Set<LogKey> deliveredLive = new HashSet<>();
 
 	TransferFollower(ChainClient client, LogRangeFetcher fetcher, RpcEndpoint wsEndpoint, ContractAddress token,
 			StreamProperties properties, StreamStatus status, BlockingQueue<FollowerEvent> out, long nextBlock) {
@@ -68,6 +77,18 @@ final class TransferFollower implements Runnable {
 
 	@Override
 	public void run() {
+		try {
+			follow();
+			log.info("Transfer log follower stopped{}", stopped ? "" : " (interrupted)");
+		}
+		catch (RuntimeException | Error ex) {
+			log.error("Transfer log follower failed: {}", ex.getClass().getSimpleName());
+			status.disconnected("follower failed: " + ex.getClass().getSimpleName());
+			throw ex;
+		}
+	}
+
+	private void follow() {
 		Duration backoff = properties.reconnectInitialBackoff();
 		while (!stopped) {
 			BlockingQueue<Object> live = new LinkedBlockingQueue<>();
@@ -77,9 +98,10 @@ final class TransferFollower implements Runnable {
 				status.connected(head);
 				log.info("Subscribed to Transfer logs of {} at {}; backfilling blocks {}..{}", token, wsEndpoint,
 						nextBlock, head);
-				backfill(head);
+				deliveredLive.clear();
+				confirmThrough(head);
 				backoff = properties.reconnectInitialBackoff();
-				followLive(live, head);
+				followLive(live);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -102,18 +124,30 @@ final class TransferFollower implements Runnable {
 		}
 	}
 
-	private void backfill(long head) throws InterruptedException {
-		while (!stopped && nextBlock <= head) {
-			LogRangeFetcher.Range range = fetcher.next(nextBlock, head);
-			if (!range.events().isEmpty()) {
-				out.put(new FollowerEvent.Logs(range.events()));
+	/** Reads blocks from the next unconfirmed one up to {@code target} (or the HTTP node's head, if lower). */
+	private void confirmThrough(long target) throws InterruptedException {
+		if (target < nextBlock) {
+			return;
+		}
+		long to = Math.min(target, client.blockNumber());
+		while (!stopped && nextBlock <= to) {
+			LogRangeFetcher.Range range = fetcher.next(nextBlock, to);
+			List<TransferEvent> undelivered = new ArrayList<>();
+			for (TransferEvent event : range.events()) {
+				if (!deliveredLive.remove(LogKey.of(event))) {
+					undelivered.add(event);
+				}
+			}
+			if (!undelivered.isEmpty()) {
+				out.put(new FollowerEvent.Logs(undelivered));
 			}
 			out.put(new FollowerEvent.SafeThrough(range.to()));
 			nextBlock = range.to() + 1;
 		}
+		deliveredLive.removeIf(key -> key.block() < nextBlock);
 	}
 
-	private void followLive(BlockingQueue<Object> live, long backfilledThrough) throws InterruptedException {
+	private void followLive(BlockingQueue<Object> live) throws InterruptedException {
 		while (!stopped) {
 			Object event = live.poll(500, TimeUnit.MILLISECONDS);
 			if (event == null) {
@@ -121,22 +155,30 @@ final class TransferFollower implements Runnable {
 			}
 			switch (event) {
 				case TransferEvent transfer -> {
-					// Logs of the backfilled blocks arrived twice (subscribed before backfilling): once is enough.
-					if (transfer.removed() || transfer.blockNumber() > backfilledThrough) {
+					// Removed (reorged) logs always go: their wallets must be read again.
+					if (transfer.removed() || transfer.blockNumber() < nextBlock
+							|| deliveredLive.add(LogKey.of(transfer))) {
 						out.put(new FollowerEvent.Logs(List.of(transfer)));
 					}
 				}
 				case Head head -> {
 					status.headSeen(head.number());
-					if (head.number() - 1 >= nextBlock) {
-						out.put(new FollowerEvent.SafeThrough(head.number() - 1));
-						nextBlock = head.number();
-					}
+					// Logs of block H itself may still be on their way when head H arrives: confirm up to H-1.
+					confirmThrough(head.number() - 1);
 				}
 				case Closed closed -> throw new RpcException(closed.reason(), true);
 				default -> throw new IllegalStateException("unexpected " + event);
 			}
 		}
+	}
+
+	/** Identifies a log across the subscription and eth_getLogs. */
+	private record LogKey(String transactionHash, long logIndex, long block) {
+
+		static LogKey of(TransferEvent event) {
+			return new LogKey(event.transactionHash(), event.logIndex(), event.blockNumber());
+		}
+
 	}
 
 	private boolean sleep(Duration duration) {

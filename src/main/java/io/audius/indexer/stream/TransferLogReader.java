@@ -88,7 +88,12 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
 	@Override
 	public TransferBatch read() throws InterruptedException {
-		return batches.next();
+		TransferBatch batch = batches.next();
+		if (batch.events().isEmpty() && !followerThread.isAlive()) {
+			// It only ends when stopped; anything else must fail the execution, not idle forever looking alive.
+			throw new IllegalStateException("the Transfer log follower has ended unexpectedly");
+		}
+		return batch;
 	}
 
 	@Override

@@ -78,7 +78,11 @@ public class TransferStreamJobConfiguration {
 		return RpcEndpoint.parse(stream.wsUrl(), "indexer.stream.ws-url", WS_SCHEMES);
 	}
 
-	@Bean
+	/**
+	 * No destroy method: {@code JobOperator.stop()} in Batch 6 releases the step's scope, which would call
+	 * {@code close()} on the running step's reader; the step closes its streams itself when it ends.
+	 */
+	@Bean(destroyMethod = "")
 	@StepScope
 	TransferLogReader transferLogReader(ChainClient client, CheckpointRepository checkpoints, StreamProperties stream,
 			StreamStatus status) {
@@ -96,11 +100,12 @@ public class TransferStreamJobConfiguration {
 	@Bean
 	Step transferStreamStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			TransferLogReader transferLogReader, TransferBatchWriter transferBatchWriter) {
-		// One item = one batch of logs (N logs or T ms). A node outage while refreshing is retried with backoff
-		// inside the chunk; only when that is exhausted does the execution fail (the checkpoint has not moved).
+		// One item = one batch of logs (N logs or T ms). A node outage, or a node behind the Transfer it is asked
+		// about, is waited out inside the chunk (1 s doubling to 30 s), as the follower waits out a lost
+		// connection; the checkpoint does not move meanwhile. Anything else fails the execution.
 		RetryPolicy nodeOutage = RetryPolicy.builder()
-			.includes(RpcException.class)
-			.maxRetries(6)
+			.predicate(ex -> ex instanceof RpcException rpc && rpc.isTransient())
+			.maxRetries(Long.MAX_VALUE)
 			.delay(Duration.ofSeconds(1))
 			.multiplier(2)
 			.maxDelay(Duration.ofSeconds(30))

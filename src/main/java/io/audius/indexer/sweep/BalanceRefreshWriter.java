@@ -53,6 +53,8 @@ public class BalanceRefreshWriter
 	public void beforeStep(StepExecution stepExecution) {
 		this.stepExecution = stepExecution;
 		this.stepStartNanos = System.nanoTime();
+		// A restart inherits the failed execution's context: count this execution's calls, like its other counts.
+		stepExecution.getExecutionContext().putLong(MULTICALLS, 0L);
 	}
 
 	@Override

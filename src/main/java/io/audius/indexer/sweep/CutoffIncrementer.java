@@ -19,14 +19,22 @@ public class CutoffIncrementer implements JobParametersIncrementer {
 
 	private final JdbcTemplate jdbc;
 
-	public CutoffIncrementer(JdbcTemplate jdbc) {
+	private final LocalDateTime configured;
+
+	/**
+	 * @param configured a cutoff set by the operator ({@code indexer.sweep.cutoff}), or null for the database
+	 * clock at launch
+	 */
+	public CutoffIncrementer(JdbcTemplate jdbc, LocalDateTime configured) {
 		this.jdbc = jdbc;
+		this.configured = configured;
 	}
 
 	@Override
 	public JobParameters getNext(JobParameters previous) {
-		LocalDateTime now = jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class);
-		return new JobParametersBuilder().addLocalDateTime(CUTOFF, now).toJobParameters();
+		LocalDateTime cutoff = configured != null ? configured
+				: jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class);
+		return new JobParametersBuilder().addLocalDateTime(CUTOFF, cutoff).toJobParameters();
 	}
 
 }

@@ -43,7 +43,11 @@ public class StaleRefreshJobConfiguration {
 
 	public static final String STEP_NAME = "staleRefreshStep";
 
-	@Bean
+	/**
+	 * No destroy method: {@code JobOperator.stop()} in Batch 6 releases the step's scope, which would close the
+	 * running step's reader; the step closes its streams itself when it ends.
+	 */
+	@Bean(destroyMethod = "")
 	@StepScope
 	JdbcPagingItemReader<String> staleWalletReader(DataSource dataSource, SweepProperties sweep,
 			@Value("#{jobParameters['" + CutoffIncrementer.CUTOFF + "']}") LocalDateTime cutoff) throws Exception {
@@ -93,8 +97,8 @@ public class StaleRefreshJobConfiguration {
 	}
 
 	@Bean
-	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc) {
-		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc))
+	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc, SweepProperties sweep) {
+		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc, sweep.cutoff()))
 			.validator(new DefaultJobParametersValidator(new String[] { CutoffIncrementer.CUTOFF }, new String[0]))
 			.listener(new SweepSummaryListener())
 			.start(staleRefreshStep)

@@ -1,5 +1,7 @@
 package io.audius.indexer.sweep;
 
+import java.time.LocalDateTime;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -14,9 +16,11 @@ import org.springframework.validation.annotation.Validated;
  * @param walletsPerCall wallets per chunk: one multicall, one upsert and one transaction each. With the three
  * default components a chunk of 200 is 601 sub-calls, well inside the gas cap providers put on {@code eth_call}.
  * @param maxWallets the most wallets one run refreshes, oldest first; 0 for no cap
+ * @param cutoff the cutoff of a new run (rows with an older {@code updated_at} are read), as a timestamp of the
+ * database's clock, e.g. {@code 2026-11-25T00:00:00}; unset (the default): the database clock at launch
  */
 @ConfigurationProperties("indexer.sweep")
 @Validated
 public record SweepProperties(@DefaultValue("200") @Min(1) @Max(5000) int walletsPerCall,
-		@DefaultValue("0") @PositiveOrZero long maxWallets) {
+		@DefaultValue("0") @PositiveOrZero long maxWallets, LocalDateTime cutoff) {
 }

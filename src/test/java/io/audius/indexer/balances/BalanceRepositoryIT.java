@@ -113,6 +113,23 @@ class BalanceRepositoryIT {
 		assertThat(jdbc.queryForObject("SELECT sum(balance) FROM eth_wallet_balances", Long.class)).isEqualTo(3);
 	}
 
+	@Test
+	void aTransferOfAWalletWhoseReadFailedStillAdvancesBlocknumberButNothingElse() {
+		event(100, 10, 9);
+		Object updatedAt = jdbc.queryForObject("SELECT updated_at FROM eth_wallet_balances", Object.class);
+		repository.advanceBlocknumbers(Map.of(WALLET, 15L));
+		assertRow(100, 15L, 10L);
+		repository.advanceBlocknumbers(Map.of(WALLET, 12L));
+		assertRow(100, 15L, 10L);
+		assertThat(jdbc.queryForObject("SELECT updated_at FROM eth_wallet_balances", Object.class)).isEqualTo(updatedAt);
+	}
+
+	@Test
+	void aTransferOfAnUntrackedWalletCreatesNoRow() {
+		repository.advanceBlocknumbers(Map.of(WALLET, 15L));
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances", Integer.class)).isZero();
+	}
+
 	private void sweep(long balance, long readBlock) {
 		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(balance), readBlock)), Map.of());
 	}

@@ -61,13 +61,28 @@ class BlockRangePlannerTest {
 			"Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range",
 			"block range is too wide", "query timeout exceeded", "eth_getLogs is limited to a 10,000 range" })
 	void recognisesProvidersRangeRefusals(String message) {
-		assertThat(LogRangeFetcher.isRangeRefusal(message)).isTrue();
+		assertThat(LogRangeFetcher.isRangeRefusal(new RpcException("eth_getLogs failed: " + message, false))).isTrue();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "SocketTimeoutException: timeout", "InterruptedIOException: timeout",
+			"ClientConnectionException: Invalid response received: 503; busy",
+			"ClientConnectionException: Invalid response received: 413; too large" })
+	void transportFailuresThatASmallerRangeMayAvoidAreRefusalsToo(String message) {
+		assertThat(LogRangeFetcher.isRangeRefusal(new RpcException("eth_getLogs failed: " + message, true))).isTrue();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "ConnectException: Failed to connect to /127.0.0.1:8545",
+			"ClientConnectionException: Invalid response received: 401; unauthorized" })
+	void aMissingNodeIsNotARangeRefusal(String message) {
+		assertThat(LogRangeFetcher.isRangeRefusal(new RpcException("eth_getLogs failed: " + message, true))).isFalse();
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "invalid params", "method not found", "execution reverted" })
 	void otherErrorsAreNotRangeRefusals(String message) {
-		assertThat(LogRangeFetcher.isRangeRefusal(message)).isFalse();
+		assertThat(LogRangeFetcher.isRangeRefusal(new RpcException(message, false))).isFalse();
 	}
 
 }

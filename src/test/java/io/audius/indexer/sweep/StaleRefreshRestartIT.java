@@ -149,9 +149,7 @@ class StaleRefreshRestartIT {
 		jdbc.update("UPDATE batch_step_execution SET status = 'STARTED', exit_code = 'EXECUTING', end_time = NULL "
 				+ "WHERE job_execution_id = ?", first.getId());
 
-		IndexerLauncher launcher = new IndexerLauncher(new LauncherProperties(true, "staleRefreshJob", true),
-				Map.of("staleRefreshJob", job()), operator(), app.getBean(JobRepository.class),
-				app.getBean(javax.sql.DataSource.class), app);
+		IndexerLauncher launcher = launcher(3);
 		launcher.run(new DefaultApplicationArguments());
 
 		assertThat(launcher.getExitCode()).isZero();
@@ -161,6 +159,65 @@ class StaleRefreshRestartIT {
 		assertThat(executions).extracting(e -> e.get("status")).containsExactly("FAILED", "COMPLETED");
 		assertThat(executions).allSatisfy(e -> assertThat(e.get("end_time")).isNotNull());
 		assertAllRowsRight();
+	}
+
+	@Test
+	void anInstanceThatKeepsFailingIsAbandonedAfterMaxRestartsAndANewOneRuns() throws Exception {
+		proxy.cutAfter("eth_call", 1);
+		JobExecution failed = operator().startNextInstance(job());
+		for (int restart = 0; restart < 2; restart++) {
+			proxy.restore();
+			proxy.cutAfter("eth_call", 0);
+			failed = operator().restart(failed);
+			assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		}
+		proxy.restore();
+
+		IndexerLauncher launcher = launcher(2);
+		launcher.run(new DefaultApplicationArguments());
+
+		assertThat(launcher.getExitCode()).isZero();
+		long poisoned = failed.getJobInstance().getInstanceId();
+		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution WHERE job_instance_id = ? "
+				+ "ORDER BY job_execution_id", String.class, poisoned)).containsExactly("FAILED", "FAILED", "ABANDONED");
+		assertThat(jdbc.queryForObject("SELECT e.status FROM batch_job_execution e WHERE e.job_instance_id > ? "
+				+ "ORDER BY e.job_execution_id DESC LIMIT 1", String.class, poisoned))
+			.as("a new instance ran instead").isEqualTo("COMPLETED");
+		assertAllRowsRight();
+	}
+
+	@Test
+	void aSweepStoppedMidRunEndsStoppedAndItsRestartFinishesTheWork() throws Exception {
+		proxy.delay("eth_call", java.time.Duration.ofMillis(200));
+		java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+		try {
+			var running = runner.submit(() -> operator().startNextInstance(job()));
+			io.audius.indexer.testsupport.Await.until("two chunks committed", java.time.Duration.ofSeconds(20),
+					() -> refreshedRows() >= 2 * PER_CALL - 1);
+			JobExecution execution = app.getBean(JobRepository.class)
+				.findRunningJobExecutions("staleRefreshJob")
+				.iterator()
+				.next();
+			operator().stop(execution);
+			JobExecution stopped = running.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+			assertThat(stopped.getStatus()).as("stopped at a chunk boundary, not failed").isEqualTo(BatchStatus.STOPPED);
+			assertThat(refreshedRows()).isLessThan(WALLETS - 1);
+			proxy.delay("eth_call", java.time.Duration.ZERO);
+			JobExecution restarted = operator().restart(stopped);
+			assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			assertAllRowsRight();
+		}
+		finally {
+			proxy.delay("eth_call", java.time.Duration.ZERO);
+			runner.shutdownNow();
+		}
+	}
+
+	private IndexerLauncher launcher(int maxRestarts) {
+		return new IndexerLauncher(new LauncherProperties(true, "staleRefreshJob", true, maxRestarts),
+				Map.of("staleRefreshJob", job()), operator(), app.getBean(JobRepository.class),
+				app.getBean(javax.sql.DataSource.class), app);
 	}
 
 	private void assertNoSecretIn(CapturedOutput output) {

@@ -42,6 +42,10 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile String delayedMethod;
 
+	private volatile int lagBlocks;
+
+	private static final Pattern RESULT = Pattern.compile("\"result\"\\s*:\\s*\"0x([0-9a-fA-F]+)\"");
+
 	private volatile long delayMillis;
 
 	private final java.util.List<Long> refusedSpans = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -99,6 +103,14 @@ public final class RpcProxy implements AutoCloseable {
 	/** Block spans of the eth_getLogs requests forwarded to the node. */
 	public java.util.List<Long> servedGetLogsSpans() {
 		return java.util.List.copyOf(servedSpans);
+	}
+
+	/**
+	 * Makes the node look {@code blocks} behind its real head, as a lagging provider backend does:
+	 * {@code eth_blockNumber} answers head - blocks and "latest" in any request means that block.
+	 */
+	public void lag(int blocks) {
+		this.lagBlocks = blocks;
 	}
 
 	/** Holds every request of {@code method} for {@code delay} before forwarding it (a slow node); zero: none. */
@@ -195,10 +207,19 @@ public final class RpcProxy implements AutoCloseable {
 				if (method.equals(delayedMethod) && delayMillis > 0) {
 					Thread.sleep(delayMillis);
 				}
+				int lag = lagBlocks;
+				if (lag > 0 && text.contains("\"latest\"")) {
+					long lagged = Math.max(0, realHead() - lag);
+					body = text.replace("\"latest\"", "\"0x" + Long.toHexString(lagged) + "\"")
+						.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				}
 				response = client.send(HttpRequest.newBuilder(target)
 					.header("Content-Type", "application/json")
 					.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 					.build(), HttpResponse.BodyHandlers.ofByteArray());
+				if (lag > 0 && method.equals("eth_blockNumber")) {
+					response = lagged(response, lag);
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -210,6 +231,71 @@ public final class RpcProxy implements AutoCloseable {
 				out.write(response.body());
 			}
 		}
+	}
+
+	private long realHead() throws IOException, InterruptedException {
+		HttpResponse<String> head = client.send(HttpRequest.newBuilder(target)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		Matcher m = RESULT.matcher(head.body());
+		if (!m.find()) {
+			throw new IOException("no block number in " + head.body());
+		}
+		return Long.parseLong(m.group(1), 16);
+	}
+
+	private static HttpResponse<byte[]> lagged(HttpResponse<byte[]> response, int lag) {
+		String text = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+		Matcher m = RESULT.matcher(text);
+		if (!m.find()) {
+			return response;
+		}
+		long lagged = Math.max(0, Long.parseLong(m.group(1), 16) - lag);
+		byte[] body = m.replaceFirst("\"result\":\"0x" + Long.toHexString(lagged) + "\"")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		return new HttpResponse<>() {
+			@Override
+			public int statusCode() {
+				return response.statusCode();
+			}
+
+			@Override
+			public HttpRequest request() {
+				return response.request();
+			}
+
+			@Override
+			public java.util.Optional<HttpResponse<byte[]>> previousResponse() {
+				return response.previousResponse();
+			}
+
+			@Override
+			public java.net.http.HttpHeaders headers() {
+				return response.headers();
+			}
+
+			@Override
+			public byte[] body() {
+				return body;
+			}
+
+			@Override
+			public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+				return response.sslSession();
+			}
+
+			@Override
+			public URI uri() {
+				return response.uri();
+			}
+
+			@Override
+			public java.net.http.HttpClient.Version version() {
+				return response.version();
+			}
+		};
 	}
 
 	private synchronized void goDown() {
