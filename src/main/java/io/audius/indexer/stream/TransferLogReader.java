@@ -61,6 +61,11 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 	@Override
 	public void open(ExecutionContext executionContext) throws ItemStreamException {
 		long first = firstBlock();
+		if (first > 0 && checkpoints.load(properties.checkpointName()).isEmpty()) {
+			// Record where a first start begins, so a restart before the first chunk commits does not start again
+			// at a newer head and skip the blocks between.
+			checkpoints.advance(properties.checkpointName(), first - 1);
+		}
 		ContractAddress token = properties.tokenAddress();
 		follower = new TransferFollower(client, new LogRangeFetcher(client, token, properties.maxBlockRange()),
 				wsEndpoint, token, properties, status, queue, first);

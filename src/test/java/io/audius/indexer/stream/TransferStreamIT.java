@@ -143,6 +143,7 @@ class TransferStreamIT {
 	@Test
 	@Order(1)
 	void trackedWalletsAreRightWithinTwoSecondsAndUntrackedGetNoRow() throws Exception {
+		assertThat(checkpoint()).as("a first start records where it begins, before any chunk").isGreaterThanOrEqualTo(0);
 		List<Long> latencies = new ArrayList<>();
 		String[][] transfers = { { tracked.get(0), tracked.get(1) }, { untracked.get(0), tracked.get(2) },
 				{ tracked.get(3), untracked.get(1) }, { untracked.get(2), userOnly }, { tracked.get(1), tracked.get(0) } };
