@@ -74,8 +74,9 @@ public class BalanceRefreshWriter
 		written += result.written();
 		unresolved += result.unresolved().size();
 		double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
-		log.info("Chunk {}: {} wallets, {} written, {} unresolved at block {} (rpc {} ms, db {} ms); "
-				+ "run: {} written, {} unresolved, {} wallets/s", chunks, wallets.size(), result.written(),
+		log.info("{} chunk {}: {} wallets, {} written, {} unresolved at block {} (rpc {} ms, db {} ms); "
+				+ "run: {} written, {} unresolved, {} wallets/s", stepExecution.getStepName(), chunks, wallets.size(),
+				result.written(),
 				result.unresolved().size(), result.block(), result.rpcNanos() / 1_000_000,
 				result.dbNanos() / 1_000_000, written, unresolved, Math.round((written + unresolved) / seconds));
 	}

@@ -24,6 +24,7 @@ import org.springframework.batch.infrastructure.item.database.builder.JdbcPaging
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -33,8 +34,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * <pre>
  * eth_wallet_balances ─► staleWalletReader ─► walletAddressParser ─► balanceRefreshWriter ─► eth_wallet_balances
  *  updated_at &lt; cutoff    (updated_at, wallet)   bad rows: skipped,     one multicall +
- *                         keyset pages            counted, logged        one upsert per chunk
+ *  [hash partition]       keyset pages            counted, logged        one upsert per chunk
  * </pre>
+ * With {@code indexer.sweep.partitions} = N &gt; 1, {@code staleRefreshStep} is a partitioned step running N
+ * {@code staleRefreshWorker} steps (the same reader, parser and writer) at once, one per hash partition.
  */
 @Configuration(proxyBeanMethods = false)
 public class StaleRefreshJobConfiguration {
@@ -43,6 +46,8 @@ public class StaleRefreshJobConfiguration {
 
 	public static final String STEP_NAME = "staleRefreshStep";
 
+	public static final String WORKER_STEP_NAME = "staleRefreshWorker";
+
 	/**
 	 * No destroy method: {@code JobOperator.stop()} in Batch 6 releases the step's scope, which would close the
 	 * running step's reader; the step closes its streams itself when it ends.
@@ -50,7 +55,10 @@ public class StaleRefreshJobConfiguration {
 	@Bean(destroyMethod = "")
 	@StepScope
 	JdbcPagingItemReader<String> staleWalletReader(DataSource dataSource, SweepProperties sweep,
-			@Value("#{jobParameters['" + CutoffIncrementer.CUTOFF + "']}") LocalDateTime cutoff) throws Exception {
+			@Value("#{jobParameters['" + CutoffIncrementer.CUTOFF + "']}") LocalDateTime cutoff,
+			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITION + "']}") Integer partition,
+			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITIONS + "']}") Integer partitions)
+			throws Exception {
 		Map<String, Order> sortKeys = new LinkedHashMap<>();
 		sortKeys.put("updated_at", Order.ASCENDING);
 		sortKeys.put("wallet", Order.ASCENDING);
@@ -58,13 +66,19 @@ public class StaleRefreshJobConfiguration {
 			.dataSource(dataSource)
 			.selectClause("SELECT wallet, updated_at")
 			.fromClause("FROM eth_wallet_balances")
-			.whereClause("WHERE updated_at < :cutoff")
 			.sortKeys(sortKeys)
-			.parameterValues(Map.of("cutoff", cutoff))
 			.pageSize(sweep.walletsPerCall())
 			.rowMapper((rs, row) -> rs.getString("wallet"));
+		int share = partitions == null ? 1 : partitions;
+		if (share > 1) {
+			reader.whereClause("WHERE updated_at < :cutoff AND (hashtext(wallet) & 2147483647) % :partitions = :partition")
+				.parameterValues(Map.of("cutoff", cutoff, "partitions", share, "partition", partition));
+		}
+		else {
+			reader.whereClause("WHERE updated_at < :cutoff").parameterValues(Map.of("cutoff", cutoff));
+		}
 		if (sweep.maxWallets() > 0) {
-			reader.maxItemCount(Math.toIntExact(sweep.maxWallets()));
+			reader.maxItemCount(Math.toIntExact((sweep.maxWallets() + share - 1) / share));
 		}
 		return reader.build();
 	}
@@ -84,7 +98,26 @@ public class StaleRefreshJobConfiguration {
 	Step staleRefreshStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SweepProperties sweep, JdbcPagingItemReader<String> staleWalletReader,
 			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
-		return new StepBuilder(STEP_NAME, jobRepository).<String, WalletAddress>chunk(sweep.walletsPerCall())
+		if (sweep.partitions() == 1) {
+			return chunkStep(STEP_NAME, jobRepository, transactionManager, sweep, staleWalletReader,
+					walletAddressParser, balanceRefreshWriter);
+		}
+		Step worker = chunkStep(WORKER_STEP_NAME, jobRepository, transactionManager, sweep, staleWalletReader,
+				walletAddressParser, balanceRefreshWriter);
+		SimpleAsyncTaskExecutor workers = new SimpleAsyncTaskExecutor("sweep-partition-");
+		workers.setConcurrencyLimit(sweep.partitions());
+		return new StepBuilder(STEP_NAME, jobRepository).partitioner(WORKER_STEP_NAME, new WalletHashPartitioner())
+			.step(worker)
+			.gridSize(sweep.partitions())
+			.taskExecutor(workers)
+			.build();
+	}
+
+	private static Step chunkStep(String name, JobRepository jobRepository,
+			PlatformTransactionManager transactionManager, SweepProperties sweep,
+			JdbcPagingItemReader<String> staleWalletReader, ItemProcessor<String, WalletAddress> walletAddressParser,
+			BalanceRefreshWriter balanceRefreshWriter) {
+		return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(sweep.walletsPerCall())
 			.transactionManager(transactionManager)
 			.reader(staleWalletReader)
 			.processor(walletAddressParser)

@@ -28,10 +28,13 @@ class SweepSummaryListener implements JobExecutionListener {
 		static SweepSummary of(JobExecution execution) {
 			long read = 0, written = 0, unresolved = 0, bad = 0, calls = 0;
 			for (StepExecution step : execution.getStepExecutions()) {
-				read += step.getReadCount();
-				written += step.getWriteCount();
-				unresolved += step.getWriteSkipCount();
-				bad += step.getProcessSkipCount() + step.getReadSkipCount();
+				// staleRefreshStep holds the counts: its own, or its partitions' summed into it
+				if (step.getStepName().equals(StaleRefreshJobConfiguration.STEP_NAME)) {
+					read += step.getReadCount();
+					written += step.getWriteCount();
+					unresolved += step.getWriteSkipCount();
+					bad += step.getProcessSkipCount() + step.getReadSkipCount();
+				}
 				calls += step.getExecutionContext().getLong(BalanceRefreshWriter.MULTICALLS, 0L);
 			}
 			LocalDateTime start = execution.getStartTime();

@@ -84,6 +84,8 @@ public final class LocalIndexer {
 			System.out.printf("Seeded %,d stale rows in %s.eth_wallet_balances%n%n", options.wallets(), SCHEMA);
 
 			proxy.resetCounts();
+			// emulates a hosted node's round trip: each eth_call waits this long at the proxy
+			proxy.delay("eth_call", options.rpcDelay());
 			long start = System.nanoTime();
 			ConfigurableApplicationContext app = SpringApplication.run(EthBalanceIndexerApplication.class,
 					appArgs.toArray(String[]::new));
@@ -92,7 +94,8 @@ public final class LocalIndexer {
 
 			Map<String, Object> step = jdbc.queryForMap("SELECT s.read_count, s.write_count, s.write_skip_count, "
 					+ "s.process_skip_count, s.status, extract(epoch FROM s.end_time - s.start_time) AS seconds "
-					+ "FROM batch_step_execution s ORDER BY s.step_execution_id DESC LIMIT 1");
+					+ "FROM batch_step_execution s WHERE s.step_name = 'staleRefreshStep' "
+					+ "ORDER BY s.step_execution_id DESC LIMIT 1");
 			double stepSeconds = ((Number) step.get("seconds")).doubleValue();
 			long read = ((Number) step.get("read_count")).longValue();
 			System.out.printf("%n=== staleRefreshJob on the local chain: %s (exit code %d) ===%n", step.get("status"),
@@ -140,11 +143,12 @@ public final class LocalIndexer {
 	}
 
 	private record Options(String job, int wallets, boolean verify, String databaseUrl, String databaseUser,
-			java.time.Duration duration, List<String> applicationArgs) {
+			java.time.Duration duration, java.time.Duration rpcDelay, List<String> applicationArgs) {
 
 		static Options parse(String[] args) {
 			String job = "staleRefreshJob";
 			java.time.Duration duration = null;
+			java.time.Duration rpcDelay = java.time.Duration.ZERO;
 			int wallets = 3000;
 			boolean verify = true;
 			String databaseUrl = "jdbc:postgresql://127.0.0.1:5432/postgres";
@@ -153,6 +157,9 @@ public final class LocalIndexer {
 			for (String arg : args) {
 				if (arg.startsWith("--local.job=")) {
 					job = arg.substring("--local.job=".length());
+				}
+				else if (arg.startsWith("--local.rpc-delay=")) {
+					rpcDelay = java.time.Duration.parse("PT" + arg.substring("--local.rpc-delay=".length()));
 				}
 				else if (arg.startsWith("--local.duration=")) {
 					duration = java.time.Duration.parse("PT" + arg.substring("--local.duration=".length()));
@@ -173,7 +180,7 @@ public final class LocalIndexer {
 					rest.add(arg);
 				}
 			}
-			return new Options(job, wallets, verify, databaseUrl, user, duration, rest);
+			return new Options(job, wallets, verify, databaseUrl, user, duration, rpcDelay, rest);
 		}
 
 	}

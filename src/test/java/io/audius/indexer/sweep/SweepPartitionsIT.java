@@ -1,0 +1,100 @@
+package io.audius.indexer.sweep;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.RpcProxy;
+import io.audius.indexer.testsupport.SeededWallets;
+import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code indexer.sweep.partitions=4}: four workers sweep disjoint hash partitions at once; the manager step's counts
+ * are theirs summed; after an outage, the restart runs only what was not committed.
+ */
+@ExtendWith(SharedAnvil.class)
+class SweepPartitionsIT {
+
+	private static final int WALLETS = 1_000;
+
+	private static final int PER_CALL = 50;
+
+	@Test
+	void fourPartitionsSweepEveryWalletOnceAndRestartAfterAnOutage(TestChain chain) throws Exception {
+		AudioContracts contracts = chain.deployAudio();
+		SeededWallets seeded = SeededWallets.create(chain, contracts, "partitions-" + System.nanoTime(), WALLETS);
+		try (RpcProxy rpc = RpcProxy.start(chain.node().httpUrl());
+				ConfigurableApplicationContext app = IndexerApp.start(TestDatabase.forClass(SweepPartitionsIT.class),
+						rpc.url(), contracts, "--indexer.sweep.partitions=4",
+						"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.chain.retries=0")) {
+			JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+			seeded.insertRows(jdbc);
+			JobOperator operator = app.getBean(JobOperator.class);
+			Job job = app.getBean("staleRefreshJob", Job.class);
+
+			rpc.cutAfter("eth_call", 9);
+			JobExecution failed = operator.startNextInstance(job);
+			assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+			long committed = workers(failed).stream().mapToLong(s -> s.getWriteCount() + s.getWriteSkipCount()).sum();
+			assertThat(committed).as("some chunks committed before the outage").isPositive().isLessThan(WALLETS);
+
+			rpc.restore();
+			rpc.resetCounts();
+			JobExecution restarted = operator.restart(failed);
+
+			assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			List<StepExecution> workers = workers(restarted);
+			long reread = workers.stream().mapToLong(StepExecution::getReadCount).sum();
+			assertThat(reread).as("the restart reads only what was not committed").isEqualTo(WALLETS - committed);
+			long expectedCalls = workers.stream().mapToLong(s -> (s.getReadCount() + PER_CALL - 1) / PER_CALL).sum();
+			assertThat(rpc.count("eth_call")).as("one eth_call per chunk of each partition").isEqualTo(expectedCalls);
+			StepExecution manager = restarted.getStepExecutions()
+				.stream()
+				.filter(s -> s.getStepName().equals(StaleRefreshJobConfiguration.STEP_NAME))
+				.findFirst()
+				.orElseThrow();
+			assertThat(manager.getReadCount()).as("the manager's counts are its partitions' summed").isEqualTo(reread);
+
+			for (String wallet : seeded.wallets()) {
+				var expected = chain.expectedSum(contracts, wallet);
+				List<BigDecimal> balance = jdbc.queryForList(
+						"SELECT balance FROM eth_wallet_balances WHERE wallet = ? AND balance_block IS NOT NULL",
+						BigDecimal.class, wallet);
+				if (expected.isEmpty()) {
+					assertThat(balance).as(wallet).isEmpty();
+				}
+				else {
+					assertThat(balance).as(wallet).hasSize(1);
+					assertThat(balance.get(0).toBigIntegerExact()).as(wallet).isEqualTo(expected.get());
+				}
+			}
+			Map<String, Object> partitions = jdbc.queryForMap("SELECT count(DISTINCT step_name) AS workers "
+					+ "FROM batch_step_execution WHERE step_name LIKE 'staleRefreshWorker:%'");
+			assertThat(((Number) partitions.get("workers")).intValue()).isEqualTo(4);
+		}
+	}
+
+	private static List<StepExecution> workers(JobExecution execution) {
+		return execution.getStepExecutions()
+			.stream()
+			.filter(s -> s.getStepName().startsWith(StaleRefreshJobConfiguration.WORKER_STEP_NAME + ":"))
+			.toList();
+	}
+
+}
