@@ -208,6 +208,13 @@ class TransferStreamIT {
 		assertThat(lagging.body()).contains("no Transfer event for").contains("max_event_lag_secs=1");
 		assertThat(health("?max_event_lag_secs=0").statusCode()).as("0 disables the lag check").isEqualTo(200);
 		assertThat(health("?max_event_lag_secs=-1").statusCode()).isEqualTo(400);
+
+		assertThat(metric("indexer.stream.events")).as("Transfer logs seen").isGreaterThanOrEqualTo(85);
+		assertThat(metric("indexer.stream.wallets.refreshed")).isPositive();
+		assertThat(metric("indexer.stream.blocks.behind")).isGreaterThanOrEqualTo(0);
+		HttpResponse<String> indicator = get("/actuator/health/transferStream");
+		assertThat(indicator.statusCode()).as(indicator.body()).isEqualTo(200);
+		assertThat(indicator.body()).contains("\"status\":\"UP\"");
 	}
 
 	@Test
@@ -219,6 +226,8 @@ class TransferStreamIT {
 		assertThat(down.statusCode()).isEqualTo(500);
 		assertThat(down.body()).contains("\"connected\":false", "not connected to the node")
 			.doesNotContain(WS_KEY);
+		assertThat(get("/actuator/health/transferStream").statusCode()).as("the actuator indicator is DOWN too")
+			.isEqualTo(503);
 
 		long last = 0;
 		for (int i = 0; i < 3; i++) {
@@ -233,6 +242,7 @@ class TransferStreamIT {
 				() -> tracked.subList(0, 4).stream().allMatch(w -> rowIsRight(w, -1)));
 		await("checkpoint at or past " + lastTransfer, Duration.ofSeconds(15),
 				() -> checkpoint() >= lastTransfer);
+		assertThat(metric("indexer.stream.reconnects")).isGreaterThanOrEqualTo(4);
 		// The JDK client retries a failed handshake once at once: attempts within 100 ms are one reconnect.
 		List<Instant> reconnects = new ArrayList<>();
 		for (TcpProxy.Attempt attempt : attempts) {
@@ -328,9 +338,20 @@ class TransferStreamIT {
 	}
 
 	private HttpResponse<String> health(String query) throws Exception {
+		return get("/eth/health" + query);
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
 		String port = app.getEnvironment().getProperty("local.server.port");
-		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/eth/health" + query)).build(),
+		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
 				HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** The value of a metric as {@code /actuator/metrics} serves it. */
+	private double metric(String name) throws Exception {
+		HttpResponse<String> response = get("/actuator/metrics/" + name);
+		assertThat(response.statusCode()).as(name + ": " + response.body()).isEqualTo(200);
+		return Double.parseDouble(response.body().replaceAll("(?s).*\"value\"\\s*:\\s*([0-9.E+-]+).*", "$1"));
 	}
 
 	/** The wallets an aggregate3 eth_call reads: the address argument of every balanceOf sub-call. */
