@@ -87,10 +87,6 @@ public class TrackedWallets {
 		return out;
 	}
 
-	public boolean hasSourceQuery() {
-		return sourceQuery != null;
-	}
-
 	private static boolean isUndefinedTable(DataAccessException ex) {
 		return ex.getMostSpecificCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState());
 	}

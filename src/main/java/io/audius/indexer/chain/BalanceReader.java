@@ -74,12 +74,4 @@ public class BalanceReader {
 		return new BalanceReads(block, reads, unresolved);
 	}
 
-	public ContractAddress multicall() {
-		return multicall;
-	}
-
-	public List<BalanceComponent> components() {
-		return components;
-	}
-
 }

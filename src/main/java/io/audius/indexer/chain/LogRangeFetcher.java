@@ -64,10 +64,6 @@ public class LogRangeFetcher {
 		}
 	}
 
-	public long currentRange() {
-		return planner.current();
-	}
-
 	private List<TransferEvent> fetch(long from, long to) {
 		EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
 				DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), token.value());
