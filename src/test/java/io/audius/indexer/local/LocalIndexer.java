@@ -1,7 +1,5 @@
 package io.audius.indexer.local;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -16,6 +14,7 @@ import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.WalletRows;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -118,25 +117,10 @@ public final class LocalIndexer {
 	}
 
 	private static void verify(TestChain chain, AudioContracts contracts, SeededWallets seeded, JdbcTemplate jdbc) {
-		int right = 0;
-		List<String> wrong = new ArrayList<>();
-		for (String wallet : seeded.wallets()) {
-			var expected = chain.expectedSum(contracts, wallet);
-			var rows = jdbc.queryForList(
-					"SELECT balance FROM eth_wallet_balances WHERE wallet = ? AND balance_block IS NOT NULL",
-					BigDecimal.class, wallet);
-			BigInteger stored = rows.isEmpty() ? null : rows.get(0).toBigIntegerExact();
-			boolean ok = expected.isEmpty() ? stored == null : expected.get().equals(stored);
-			if (ok) {
-				right++;
-			}
-			else {
-				wrong.add(wallet);
-			}
-		}
+		List<String> wrong = WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets());
 		System.out.printf("verified              %,d of %,d rows equal balanceOf + totalStakedFor + "
-				+ "getTotalDelegatorStake read one by one%s%n", right, seeded.wallets().size(),
-				wrong.isEmpty() ? "" : "; WRONG: " + wrong);
+				+ "getTotalDelegatorStake read one by one%s%n", seeded.wallets().size() - wrong.size(),
+				seeded.wallets().size(), wrong.isEmpty() ? "" : "; WRONG: " + wrong);
 		if (!wrong.isEmpty()) {
 			throw new IllegalStateException(wrong.size() + " rows differ from the chain");
 		}

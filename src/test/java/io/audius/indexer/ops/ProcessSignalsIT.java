@@ -1,7 +1,6 @@
 package io.audius.indexer.ops;
 
 import java.io.File;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,6 +25,7 @@ import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletFactory;
+import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -78,19 +78,8 @@ class ProcessSignalsIT {
 		assertThat(((Number) executions.get(1).get("read_count")).longValue())
 			.as("the relaunch reads only what was not committed")
 			.isEqualTo(2_000 - committedReads);
-		for (String wallet : seeded.wallets()) {
-			var expected = chain.expectedSum(contracts, wallet);
-			List<BigDecimal> balance = jdbc.queryForList(
-					"SELECT balance FROM eth_wallet_balances WHERE wallet = ? AND balance_block IS NOT NULL",
-					BigDecimal.class, wallet);
-			if (expected.isEmpty()) {
-				assertThat(balance).as("unresolved %s", wallet).isEmpty();
-			}
-			else {
-				assertThat(balance).as(wallet).hasSize(1);
-				assertThat(balance.get(0).toBigIntegerExact()).as(wallet).isEqualTo(expected.get());
-			}
-		}
+		assertThat(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets())).as("rows unlike the chain")
+			.isEmpty();
 	}
 
 	@Test
@@ -112,7 +101,7 @@ class ProcessSignalsIT {
 			.isEqualTo(200);
 		assertThat(status(port, "/actuator/health/liveness")).isEqualTo(200);
 		long block = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1), BigInteger.valueOf(5));
-		await("the transfer is indexed", Duration.ofSeconds(10), () -> rowIsRight(jdbc, chain, contracts, wallets.get(1), block));
+		await("the transfer is indexed", Duration.ofSeconds(10), () -> WalletRows.matchesChain(jdbc, chain, contracts, wallets.get(1), block));
 
 		first.destroy(); // SIGTERM, as Kubernetes sends it
 		assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -129,7 +118,7 @@ class ProcessSignalsIT {
 		Process second = launch(db, chain.node().httpUrl(), contracts, "stream-2", streamArgs);
 		try {
 			await("the gap is backfilled", Duration.ofSeconds(60),
-					() -> rowIsRight(jdbc, chain, contracts, wallets.get(2), whileDown));
+					() -> WalletRows.matchesChain(jdbc, chain, contracts, wallets.get(2), whileDown));
 			assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
 				.as("the stopped execution was restarted").containsExactly("STOPPED", "STARTED");
 		}
@@ -155,14 +144,6 @@ class ProcessSignalsIT {
 	private static int refreshed(JdbcTemplate jdbc) {
 		return jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
 				Integer.class);
-	}
-
-	private static boolean rowIsRight(JdbcTemplate jdbc, TestChain chain, AudioContracts contracts, String wallet,
-			long block) {
-		Map<String, Object> row = jdbc.queryForMap(
-				"SELECT balance, blocknumber FROM eth_wallet_balances WHERE wallet = ?", wallet);
-		return ((BigDecimal) row.get("balance")).toBigIntegerExact()
-			.equals(chain.expectedSum(contracts, wallet).orElseThrow()) && Long.valueOf(block).equals(row.get("blocknumber"));
 	}
 
 	private static int status(int port, String path) {

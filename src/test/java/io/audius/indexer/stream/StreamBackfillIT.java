@@ -1,6 +1,5 @@
 package io.audius.indexer.stream;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Collections;
@@ -18,6 +17,7 @@ import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletFactory;
+import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -90,16 +90,9 @@ class StreamBackfillIT {
 
 	private static boolean allRight(JdbcTemplate jdbc, TestChain chain, AudioContracts contracts,
 			Map<String, Long> newest) {
-		for (Map.Entry<String, Long> wallet : newest.entrySet()) {
-			Map<String, Object> row = jdbc.queryForMap(
-					"SELECT balance, blocknumber FROM eth_wallet_balances WHERE wallet = ?", wallet.getKey());
-			BigInteger expected = chain.expectedSum(contracts, wallet.getKey()).orElseThrow();
-			if (!((BigDecimal) row.get("balance")).toBigIntegerExact().equals(expected)
-					|| !wallet.getValue().equals(row.get("blocknumber"))) {
-				return false;
-			}
-		}
-		return true;
+		return newest.entrySet()
+			.stream()
+			.allMatch(w -> WalletRows.matchesChain(jdbc, chain, contracts, w.getKey(), w.getValue()));
 	}
 
 	private static long checkpoint(JdbcTemplate jdbc) {

@@ -1,6 +1,5 @@
 package io.audius.indexer.stream;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Collections;
@@ -17,6 +16,7 @@ import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletFactory;
+import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -71,7 +71,7 @@ class StreamLaggingNodeIT {
 				}
 				Await.until("the transfer mined before subscribing, at block " + beforeSubscribing,
 						Duration.ofSeconds(20),
-						() -> wallets.stream().allMatch(w -> rowIsRight(jdbc, chain, contracts, w, beforeSubscribing)));
+						() -> wallets.stream().allMatch(w -> WalletRows.matchesChain(jdbc, chain, contracts, w, beforeSubscribing)));
 
 				long transfer = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1),
 						BigInteger.valueOf(300));
@@ -88,7 +88,7 @@ class StreamLaggingNodeIT {
 				chain.mine();
 				chain.mine();
 				Await.until("both wallets right at block " + transfer, Duration.ofSeconds(20),
-						() -> wallets.stream().allMatch(w -> rowIsRight(jdbc, chain, contracts, w, transfer)));
+						() -> wallets.stream().allMatch(w -> WalletRows.matchesChain(jdbc, chain, contracts, w, transfer)));
 				Await.until("the checkpoint covers block " + transfer, Duration.ofSeconds(20),
 						() -> checkpoint(jdbc) >= transfer);
 			}
@@ -101,13 +101,6 @@ class StreamLaggingNodeIT {
 
 	private static Map<String, Object> row(JdbcTemplate jdbc, String wallet) {
 		return jdbc.queryForMap("SELECT balance, blocknumber FROM eth_wallet_balances WHERE wallet = ?", wallet);
-	}
-
-	private static boolean rowIsRight(JdbcTemplate jdbc, TestChain chain, AudioContracts contracts, String wallet,
-			long block) {
-		Map<String, Object> row = row(jdbc, wallet);
-		return ((BigDecimal) row.get("balance")).toBigIntegerExact()
-			.equals(chain.expectedSum(contracts, wallet).orElseThrow()) && Long.valueOf(block).equals(row.get("blocknumber"));
 	}
 
 	private static long checkpoint(JdbcTemplate jdbc) {

@@ -1,6 +1,5 @@
 package io.audius.indexer.stream;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +31,7 @@ import io.audius.indexer.testsupport.TcpProxy;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletFactory;
+import io.audius.indexer.testsupport.WalletRows;
 import io.audius.indexer.testsupport.Web3jAggregate3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -325,16 +325,8 @@ class TransferStreamIT {
 		return rows.isEmpty() ? -1 : rows.get(0);
 	}
 
-	/** The row holds the on-chain sum, and (when {@code block} >= 0) the Transfer's block as blocknumber. */
 	private boolean rowIsRight(String wallet, long block) {
-		List<Map<String, Object>> rows = jdbc.queryForList(
-				"SELECT balance, blocknumber FROM eth_wallet_balances WHERE wallet = ?", wallet);
-		if (rows.isEmpty()) {
-			return false;
-		}
-		BigInteger expected = chain.expectedSum(contracts, wallet).orElseThrow();
-		boolean balance = ((BigDecimal) rows.get(0).get("balance")).toBigIntegerExact().equals(expected);
-		return balance && (block < 0 || Long.valueOf(block).equals(rows.get(0).get("blocknumber")));
+		return WalletRows.matchesChain(jdbc, chain, contracts, wallet, block);
 	}
 
 	private HttpResponse<String> health(String query) throws Exception {

@@ -1,7 +1,5 @@
 package io.audius.indexer.sweep;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +13,7 @@ import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
+import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -231,16 +230,8 @@ class StaleRefreshRestartIT {
 	}
 
 	private void assertAllRowsRight() {
-		for (String wallet : seeded.wallets()) {
-			Map<String, Object> row = jdbc.queryForMap(
-					"SELECT balance, balance_block FROM eth_wallet_balances WHERE wallet = ?", wallet);
-			if (wallet.equals(seeded.reverting())) {
-				assertThat(row.get("balance_block")).isNull();
-				continue;
-			}
-			BigInteger expected = chain.expectedSum(contracts, wallet).orElseThrow();
-			assertThat(((BigDecimal) row.get("balance")).toBigIntegerExact()).as(wallet).isEqualTo(expected);
-		}
+		assertThat(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets())).as("rows unlike the chain")
+			.isEmpty();
 	}
 
 	private int refreshedRows() {

@@ -1,6 +1,5 @@
 package io.audius.indexer.sweep;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +10,7 @@ import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
+import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -71,19 +71,8 @@ class SweepPartitionsIT {
 				.orElseThrow();
 			assertThat(manager.getReadCount()).as("the manager's counts are its partitions' summed").isEqualTo(reread);
 
-			for (String wallet : seeded.wallets()) {
-				var expected = chain.expectedSum(contracts, wallet);
-				List<BigDecimal> balance = jdbc.queryForList(
-						"SELECT balance FROM eth_wallet_balances WHERE wallet = ? AND balance_block IS NOT NULL",
-						BigDecimal.class, wallet);
-				if (expected.isEmpty()) {
-					assertThat(balance).as(wallet).isEmpty();
-				}
-				else {
-					assertThat(balance).as(wallet).hasSize(1);
-					assertThat(balance.get(0).toBigIntegerExact()).as(wallet).isEqualTo(expected.get());
-				}
-			}
+			assertThat(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets())).as("rows unlike the chain")
+				.isEmpty();
 			Map<String, Object> partitions = jdbc.queryForMap("SELECT count(DISTINCT step_name) AS workers "
 					+ "FROM batch_step_execution WHERE step_name LIKE 'staleRefreshWorker:%'");
 			assertThat(((Number) partitions.get("workers")).intValue()).isEqualTo(4);
