@@ -60,8 +60,9 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
 	@Override
 	public void open(ExecutionContext executionContext) throws ItemStreamException {
-		long first = firstBlock();
-		if (first > 0 && checkpoints.load(properties.checkpointName()).isEmpty()) {
+		OptionalLong checkpoint = checkpoints.load(properties.checkpointName());
+		long first = firstBlock(checkpoint);
+		if (first > 0 && checkpoint.isEmpty()) {
 			// Record where a first start begins, so a restart before the first chunk commits does not start again
 			// at a newer head and skip the blocks between.
 			checkpoints.advance(properties.checkpointName(), first - 1);
@@ -73,8 +74,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 		status.running(true);
 	}
 
-	private long firstBlock() {
-		OptionalLong checkpoint = checkpoints.load(properties.checkpointName());
+	private long firstBlock(OptionalLong checkpoint) {
 		if (checkpoint.isPresent()) {
 			status.checkpoint(checkpoint.getAsLong());
 			log.info("Resuming after checkpoint '{}' at block {}", properties.checkpointName(), checkpoint.getAsLong());
