@@ -48,6 +48,8 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -58,7 +60,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * away, with eth_calls counted and recorded by an HTTP proxy. The job runs for the whole class; tests are ordered
  * because the later ones take the node away and stop the job.
  */
-@ExtendWith(SharedAnvil.class)
+@ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TransferStreamIT {
 
@@ -219,7 +221,7 @@ class TransferStreamIT {
 
 	@Test
 	@Order(4)
-	void anOutageIsBackfilledAfterReconnectingWithBackoff() throws Exception {
+	void anOutageIsBackfilledAfterReconnectingWithBackoff(CapturedOutput output) throws Exception {
 		tcp.cut();
 		await("the stream notices the outage", Duration.ofSeconds(10), () -> !status().isConnected());
 		HttpResponse<String> down = health("");
@@ -243,6 +245,9 @@ class TransferStreamIT {
 		await("checkpoint at or past " + lastTransfer, Duration.ofSeconds(15),
 				() -> checkpoint() >= lastTransfer);
 		assertThat(metric("indexer.stream.reconnects")).isGreaterThanOrEqualTo(4);
+		assertThat(output.getAll()).as("reconnect logs name the node without its key")
+			.contains("ws://127.0.0.1:" + tcp.port() + "/…")
+			.doesNotContain(WS_KEY);
 		// The JDK client retries a failed handshake once at once: attempts within 100 ms are one reconnect.
 		List<Instant> reconnects = new ArrayList<>();
 		for (TcpProxy.Attempt attempt : attempts) {
