@@ -61,6 +61,9 @@ public final class TestDatabase {
 			.dataSource(url, user, password)
 			.locations("classpath:db/migration")
 			.table("eth_indexer_flyway_history")
+			.baselineOnMigrate(true)
+			.baselineVersion("0")
+			.configuration(java.util.Map.of("flyway.postgresql.transactional.lock", "false"))
 			.load()
 			.migrate();
 		return this;
