@@ -25,6 +25,7 @@ CREATE TABLE associated_wallets (
     is_delete  BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX associated_wallets_lower_wallet_idx ON associated_wallets (LOWER(wallet));
+CREATE INDEX associated_wallets_user_id_idx ON associated_wallets (user_id);
 
 CREATE TABLE eth_user_balances (
     user_id    INT PRIMARY KEY,
@@ -39,7 +40,8 @@ CREATE TABLE audius_trigger_errors (
     message TEXT NOT NULL
 );
 
--- The wallets of a user, lower-cased: the current primary one and the linked eth ones not deleted.
+-- The wallets of a user, lower-cased: the current primary one and the linked eth ones not deleted. (For the tests'
+-- checks; update_eth_user_balance spells the query out, so that the planner sees how few rows it returns.)
 CREATE FUNCTION eth_wallets_of_user(p_user_id INT) RETURNS SETOF TEXT AS $$
     SELECT LOWER(wallet) FROM users WHERE user_id = p_user_id AND is_current AND wallet IS NOT NULL
     UNION ALL
@@ -52,7 +54,11 @@ BEGIN
     INSERT INTO eth_user_balances AS u (user_id, balance, updated_at, created_at)
     SELECT p_user_id, COALESCE(SUM(b.balance), 0), NOW(), NOW()
       FROM eth_wallet_balances b
-     WHERE b.wallet IN (SELECT eth_wallets_of_user(p_user_id))
+     WHERE b.wallet IN (SELECT LOWER(wallet) FROM users
+                         WHERE user_id = p_user_id AND is_current AND wallet IS NOT NULL
+                        UNION ALL
+                        SELECT LOWER(wallet) FROM associated_wallets
+                         WHERE user_id = p_user_id AND chain = 'eth' AND is_current AND NOT is_delete)
     ON CONFLICT (user_id) DO UPDATE SET balance = EXCLUDED.balance, updated_at = NOW();
 END;
 $$ LANGUAGE plpgsql;

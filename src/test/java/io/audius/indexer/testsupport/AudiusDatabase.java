@@ -2,7 +2,6 @@ package io.audius.indexer.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,6 +35,28 @@ public final class AudiusDatabase {
 	/** users, associated_wallets, eth_user_balances and the trigger; eth_wallet_balances must exist. */
 	public static void createUserBalances(TestDatabase db) {
 		run(db, "audius/user_balances.sql");
+	}
+
+	/** The same in the schema of {@code jdbc}, replacing what an earlier run left there. */
+	public static void replaceUserBalances(JdbcTemplate jdbc) {
+		dropUserBalances(jdbc);
+		jdbc.execute(script("audius/user_balances.sql"));
+	}
+
+	/** Drops what {@link #createUserBalances} makes, the trigger with its function. */
+	public static void dropUserBalances(JdbcTemplate jdbc) {
+		jdbc.execute("DROP TABLE IF EXISTS users, associated_wallets, eth_user_balances, audius_trigger_errors");
+		jdbc.execute("DROP FUNCTION IF EXISTS handle_eth_wallet_balance_change() CASCADE");
+		jdbc.execute("DROP FUNCTION IF EXISTS update_eth_user_balance(INT), eth_wallets_of_user(INT)");
+	}
+
+	/** A user per two wallets in list order: the first primary, the second linked. */
+	public static List<User> pairs(List<String> wallets) {
+		List<User> users = new ArrayList<>();
+		for (int i = 0; i + 1 < wallets.size(); i += 2) {
+			users.add(new User(i / 2 + 1, wallets.get(i), List.of(wallets.get(i + 1))));
+		}
+		return users;
 	}
 
 	/** Inserts the users: their current primary wallet and their linked eth wallets. */
@@ -100,23 +121,20 @@ public final class AudiusDatabase {
 				Long.class);
 	}
 
-	/** Sum of the balances of these rows. */
-	public static BigDecimal sumOfRows(JdbcTemplate jdbc, List<String> wallets) {
-		return jdbc.queryForObject("SELECT COALESCE(SUM(balance), 0) FROM eth_wallet_balances WHERE wallet = ANY(?)",
-				BigDecimal.class, (Object) wallets.toArray(String[]::new));
-	}
-
-	private static void run(TestDatabase db, String resource) {
-		String sql;
+	private static String script(String resource) {
 		try (InputStream in = AudiusDatabase.class.getClassLoader().getResourceAsStream(resource)) {
 			if (in == null) {
 				throw new IllegalStateException("test resource " + resource + " is missing");
 			}
-			sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("cannot read " + resource, ex);
 		}
+	}
+
+	private static void run(TestDatabase db, String resource) {
+		String sql = script(resource);
 		try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
 				Statement s = c.createStatement()) {
 			s.execute(sql);
