@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.audius.indexer.EthBalanceIndexerApplication;
 import io.audius.indexer.testsupport.AnvilNode;
+import io.audius.indexer.testsupport.AudiusDatabase;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
@@ -30,7 +31,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * <p>
  * Options ({@code -Dspring-boot.run.arguments="--local.wallets=10000 ..."}): {@code --local.job} (staleRefreshJob;
  * {@code transferStreamJob} runs {@link LocalStream}), {@code --local.wallets} (3000),
- * {@code --local.verify} (true: check every row against direct reads), {@code --local.database-url}
+ * {@code --local.verify} (true: check every row against direct reads), {@code --local.audius-trigger} (false: true
+ * installs the Audius users, linked wallets and their {@code eth_user_balances} trigger, a user per two wallets,
+ * as in an Audius database), {@code --local.database-url}
  * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres); any other argument goes to the application, e.g.
  * {@code --indexer.sweep.wallets-per-call=500}.
  */
@@ -79,8 +82,16 @@ public final class LocalIndexer {
 					migrateArgs.toArray(String[]::new)));
 			JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(url, options.databaseUser(), ""));
 			jdbc.execute("TRUNCATE eth_wallet_balances");
+			AudiusDatabase.dropUserBalances(jdbc); // what an earlier run with --local.audius-trigger left
+			if (options.audiusTrigger()) {
+				AudiusDatabase.replaceUserBalances(jdbc);
+				AudiusDatabase.insertUsers(jdbc, AudiusDatabase.pairs(seeded.wallets()));
+			}
 			seeded.insertRows(jdbc);
-			System.out.printf("Seeded %,d stale rows in %s.eth_wallet_balances%n%n", options.wallets(), SCHEMA);
+			System.out.printf("Seeded %,d stale rows in %s.eth_wallet_balances%s%n%n", options.wallets(), SCHEMA,
+					options.audiusTrigger() ? String.format(", %,d Audius users (a primary and a linked wallet "
+							+ "each) and the eth_user_balances trigger", options.wallets() / 2) : "");
+			long deadlocksBefore = AudiusDatabase.deadlocksDetected(jdbc);
 
 			proxy.resetCounts();
 			// emulates a hosted node's round trip: each eth_call waits this long at the proxy
@@ -110,6 +121,9 @@ public final class LocalIndexer {
 			if (options.verify()) {
 				verify(chain, contracts, seeded, jdbc);
 			}
+			if (options.audiusTrigger()) {
+				verifyUsers(jdbc, deadlocksBefore);
+			}
 			System.out.printf("Rows are in schema %s of %s; the audit trail in its BATCH_* tables.%n", SCHEMA,
 					options.databaseUrl());
 		}
@@ -126,7 +140,18 @@ public final class LocalIndexer {
 		}
 	}
 
-	private record Options(String job, int wallets, boolean verify, String databaseUrl, String databaseUser,
+	private static void verifyUsers(JdbcTemplate jdbc, long deadlocksBefore) {
+		List<String> wrong = AudiusDatabase.usersWithWrongSums(jdbc);
+		List<String> swallowed = AudiusDatabase.swallowedErrors(jdbc);
+		System.out.printf("eth_user_balances      %,d users wrong, %,d errors swallowed by the trigger, %,d deadlocks "
+				+ "detected%n", wrong.size(), swallowed.size(), AudiusDatabase.deadlocksDetected(jdbc) - deadlocksBefore);
+		if (!wrong.isEmpty() || !swallowed.isEmpty()) {
+			throw new IllegalStateException("eth_user_balances is wrong for " + wrong.size() + " users");
+		}
+	}
+
+	private record Options(String job, int wallets, boolean verify, boolean audiusTrigger, String databaseUrl,
+			String databaseUser,
 			java.time.Duration duration, java.time.Duration rpcDelay, List<String> applicationArgs) {
 
 		static Options parse(String[] args) {
@@ -135,6 +160,7 @@ public final class LocalIndexer {
 			java.time.Duration rpcDelay = java.time.Duration.ZERO;
 			int wallets = 3000;
 			boolean verify = true;
+			boolean audiusTrigger = false;
 			String databaseUrl = "jdbc:postgresql://127.0.0.1:5432/postgres";
 			String user = "postgres";
 			List<String> rest = new ArrayList<>();
@@ -154,6 +180,9 @@ public final class LocalIndexer {
 				else if (arg.startsWith("--local.verify=")) {
 					verify = Boolean.parseBoolean(arg.substring("--local.verify=".length()));
 				}
+				else if (arg.startsWith("--local.audius-trigger=")) {
+					audiusTrigger = Boolean.parseBoolean(arg.substring("--local.audius-trigger=".length()));
+				}
 				else if (arg.startsWith("--local.database-url=")) {
 					databaseUrl = arg.substring("--local.database-url=".length());
 				}
@@ -164,7 +193,7 @@ public final class LocalIndexer {
 					rest.add(arg);
 				}
 			}
-			return new Options(job, wallets, verify, databaseUrl, user, duration, rpcDelay, rest);
+			return new Options(job, wallets, verify, audiusTrigger, databaseUrl, user, duration, rpcDelay, rest);
 		}
 
 	}
