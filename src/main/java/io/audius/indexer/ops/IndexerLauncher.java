@@ -9,7 +9,7 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
-import io.audius.indexer.chain.InvalidConfigurationException;
+import io.audius.indexer.InvalidConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,8 +4,7 @@ import java.util.List;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.RefreshResult;
-import io.audius.indexer.balances.TrackedWallets;
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

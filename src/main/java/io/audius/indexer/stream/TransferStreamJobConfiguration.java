@@ -7,7 +7,6 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.balances.TrackedWallets;
 import io.audius.indexer.chain.ChainClient;
 import io.audius.indexer.chain.RpcEndpoint;
 import io.audius.indexer.chain.RpcException;

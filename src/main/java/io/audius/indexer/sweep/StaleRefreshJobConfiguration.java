@@ -7,8 +7,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.balances.InvalidWalletAddressException;
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.InvalidWalletAddressException;
+import io.audius.indexer.chain.WalletAddress;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;

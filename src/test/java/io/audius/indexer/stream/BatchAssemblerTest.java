@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.WalletAddress;
 import io.audius.indexer.chain.TransferEvent;
 import org.junit.jupiter.api.Test;
 
