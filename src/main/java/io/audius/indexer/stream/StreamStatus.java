@@ -72,7 +72,7 @@ public class StreamStatus {
 		lastError.set(reason);
 	}
 
-	void reconnecting() {
+	void reconnectAttempted() {
 		reconnects.increment();
 	}
 
@@ -91,7 +91,7 @@ public class StreamStatus {
 		walletsRefreshed.increment(count);
 	}
 
-	void checkpoint(long block) {
+	void checkpointCommitted(long block) {
 		checkpointBlock.accumulateAndGet(block, Math::max);
 	}
 

@@ -76,7 +76,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
 	private long firstBlock(OptionalLong checkpoint) {
 		if (checkpoint.isPresent()) {
-			status.checkpoint(checkpoint.getAsLong());
+			status.checkpointCommitted(checkpoint.getAsLong());
 			log.info("Resuming after checkpoint '{}' at block {}", properties.checkpointName(), checkpoint.getAsLong());
 			return checkpoint.getAsLong() + 1;
 		}
