@@ -71,7 +71,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 		follower = new TransferFollower(client, new LogRangeFetcher(client, token, properties.maxBlockRange()),
 				wsEndpoint, token, properties, status, queue, first);
 		followerThread = Thread.ofPlatform().name("transfer-follower").daemon().start(follower);
-		status.running(true);
+		status.readerOpened();
 	}
 
 	private long firstBlock(OptionalLong checkpoint) {
@@ -103,7 +103,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
 	@Override
 	public void close() throws ItemStreamException {
-		status.running(false);
+		status.readerClosed();
 		if (follower != null) {
 			follower.stop();
 			followerThread.interrupt();
