@@ -8,6 +8,7 @@ import java.util.Objects;
 import io.audius.indexer.chain.BalanceReader;
 import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.RpcException;
+import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

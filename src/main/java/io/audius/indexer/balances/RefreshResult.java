@@ -2,6 +2,8 @@ package io.audius.indexer.balances;
 
 import java.util.List;
 
+import io.audius.indexer.chain.WalletAddress;
+
 /**
  * The outcome of refreshing one batch of wallets.
  *

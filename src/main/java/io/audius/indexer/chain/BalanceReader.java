@@ -4,8 +4,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.audius.indexer.balances.BalanceRead;
-import io.audius.indexer.balances.WalletAddress;
 
 /**
  * Reads the balances of a batch of wallets with ONE {@code eth_call} to Multicall3 {@code aggregate3}.

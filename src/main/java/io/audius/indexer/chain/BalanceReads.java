@@ -2,8 +2,6 @@ package io.audius.indexer.chain;
 
 import java.util.List;
 
-import io.audius.indexer.balances.BalanceRead;
-import io.audius.indexer.balances.WalletAddress;
 
 /**
  * What one multicall returned: the block every read saw, the wallets whose reads all succeeded, and the

@@ -3,6 +3,8 @@ package io.audius.indexer.chain;
 import java.math.BigInteger;
 import java.util.List;
 
+import io.audius.indexer.InvalidConfigurationException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A live {@code eth_subscribe} to the token's Transfer logs and to new heads over one WebSocket.
@@ -44,6 +46,10 @@ public final class LogSubscription implements AutoCloseable {
 	}
 
 	private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+	static final int LOGS_ID = 1;
+
+	static final int NEW_HEADS_ID = 2;
 
 	private final RpcEndpoint endpoint;
 
@@ -90,12 +96,8 @@ public final class LogSubscription implements AutoCloseable {
 				.connectTimeout(timeout)
 				.buildAsync(URI.create(endpoint.secretUrl()), new Handler(subscribed))
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			socket.sendText("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"logs\","
-					+ "{\"address\":\"" + token.value() + "\",\"topics\":[\"" + TransferEvent.TOPIC + "\"]}]}", true)
-				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			socket.sendText("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}",
-					true)
-				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			socket.sendText(subscribeFrame(LOGS_ID, token), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			socket.sendText(subscribeFrame(NEW_HEADS_ID, null), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			subscribed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -110,6 +112,15 @@ public final class LogSubscription implements AutoCloseable {
 		}
 		long pingMillis = pingInterval.toMillis();
 		pinger.scheduleAtFixedRate(() -> ping(pingMillis), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+	}
+
+	/** The {@code eth_subscribe} request: to the token's Transfer logs, or (no token) to new heads. */
+	static String subscribeFrame(int id, ContractAddress token) {
+		List<Object> params = token == null ? List.of("newHeads")
+				: List.of("logs", Map.of("address", token.value(), "topics", List.of(TransferEvent.TOPIC)));
+		ObjectNode frame = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", "eth_subscribe");
+		frame.set("params", JSON.valueToTree(params));
+		return JSON.writeValueAsString(frame);
 	}
 
 	private void ping(long pingMillis) {
@@ -227,7 +238,7 @@ public final class LogSubscription implements AutoCloseable {
 				return;
 			}
 			String subscriptionId = reply.path("result").asString("");
-			subscriptionKinds.put(subscriptionId, id == 1 ? "logs" : "newHeads");
+			subscriptionKinds.put(subscriptionId, id == LOGS_ID ? "logs" : "newHeads");
 			if (subscriptionKinds.containsValue("logs") && subscriptionKinds.containsValue("newHeads")) {
 				subscribed.complete(null);
 			}

@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Set;
 
+import io.audius.indexer.InvalidConfigurationException;
+
 /**
  * A node URL. Providers put API keys in the path, the query or the user info, so the full URL never leaves
  * this type except to open a connection: {@link #toString()} and {@link #redacted()} show scheme, host and port.

@@ -1,6 +1,5 @@
 package io.audius.indexer.chain;
 
-import io.audius.indexer.balances.WalletAddress;
 
 /**
  * An ERC-20 {@code Transfer(address indexed from, address indexed to, uint256 value)} log of the tracked token.

@@ -4,7 +4,6 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 
-import io.audius.indexer.balances.WalletAddress;
 import org.web3j.protocol.core.methods.response.Log;
 import tools.jackson.databind.JsonNode;
 

@@ -1,6 +1,5 @@
 package io.audius.indexer.ops;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +8,7 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
-import io.audius.indexer.chain.InvalidConfigurationException;
+import io.audius.indexer.InvalidConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +31,10 @@ import org.springframework.context.ApplicationEventPublisher;
  * <ol>
  * <li>take the job's advisory lock (another live run: exit 0 without doing anything);</li>
  * <li>executions still marked running can only be left by a killed process: recover them (FAILED, end time);</li>
- * <li>if the last execution FAILED or was STOPPED, restart it: same JobInstance, resumes after the last
- * committed chunk. A job with an incrementer would otherwise be started as a new instance. An instance that has
- * failed more than {@code indexer.launcher.max-restarts} times is abandoned instead;</li>
- * <li>else start the next instance (for the sweep: a new cutoff).</li>
+ * <li>carry out the {@link RestartPolicy}'s decision: restart the last execution if it FAILED or was STOPPED
+ * (same JobInstance, resumes after the last committed chunk; a job with an incrementer would otherwise be started
+ * as a new instance), abandon it after too many failures, or start the next instance (for the sweep: a new
+ * cutoff).</li>
  * </ol>
  * Exit code 0 when the execution COMPLETED or was STOPPED on request (SIGTERM, {@code JobOperator.stop}: the next
  * launch restarts it), 1 when it FAILED.
@@ -45,6 +44,8 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 	private static final Logger log = LoggerFactory.getLogger(IndexerLauncher.class);
 
 	private final LauncherProperties properties;
+
+	private final RestartPolicy restartPolicy;
 
 	private final Map<String, Job> jobs;
 
@@ -61,6 +62,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 	public IndexerLauncher(LauncherProperties properties, Map<String, Job> jobs, JobOperator jobOperator,
 			JobRepository jobRepository, DataSource dataSource, ApplicationEventPublisher events) {
 		this.properties = properties;
+		this.restartPolicy = new RestartPolicy(properties);
 		this.jobs = jobs;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
@@ -81,8 +83,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			// (migrated, contracts checked): say so, or Kubernetes never routes to /eth/health.
 			AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
 			recoverZombies(job.getName());
-			JobExecution execution = restartable(job.getName()).map(this::restart)
-				.orElseGet(() -> jobOperator.startNextInstance(job));
+			JobExecution execution = launch(job, restartPolicy.decide(lastInstanceExecutions(job.getName())));
 			BatchStatus status = execution.getStatus();
 			exitCode = status == BatchStatus.COMPLETED || status == BatchStatus.STOPPED ? 0 : 1;
 			log.info("{} execution {} ended {} (exit code {})", job.getName(), execution.getId(),
@@ -116,33 +117,33 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 		}
 	}
 
-	private Optional<JobExecution> restartable(String jobName) {
-		if (!properties.restartFailed()) {
-			return Optional.empty();
-		}
+	private List<JobExecution> lastInstanceExecutions(String jobName) {
 		JobInstance last = jobRepository.getLastJobInstance(jobName);
-		if (last == null) {
-			return Optional.empty();
-		}
-		List<JobExecution> executions = jobRepository.getJobExecutions(last);
-		Optional<JobExecution> latest = executions.stream()
-			.max(Comparator.comparingLong(JobExecution::getId))
-			.filter(e -> e.getStatus() == BatchStatus.FAILED || e.getStatus() == BatchStatus.STOPPED);
-		long failures = executions.stream().filter(e -> e.getStatus() == BatchStatus.FAILED).count();
-		if (latest.isPresent() && latest.get().getStatus() == BatchStatus.FAILED
-				&& failures > properties.maxRestarts()) {
-			log.error("{} instance {} has failed {} times (indexer.launcher.max-restarts={}): abandoning execution {} "
-					+ "and starting a new instance; its exit message says why it failed", jobName, last.getInstanceId(),
-					failures, properties.maxRestarts(), latest.get().getId());
-			try {
-				jobOperator.abandon(latest.get());
+		return last == null ? List.of() : jobRepository.getJobExecutions(last);
+	}
+
+	private JobExecution launch(Job job, RestartPolicy.Decision decision) {
+		return switch (decision) {
+			case RestartPolicy.Decision.Restart(JobExecution failed) -> restart(failed);
+			case RestartPolicy.Decision.AbandonAndStartNew(JobExecution failed, long failures) -> {
+				abandon(failed, failures);
+				yield jobOperator.startNextInstance(job);
 			}
-			catch (Exception ex) {
-				throw new IllegalStateException("could not abandon execution " + latest.get().getId(), ex);
-			}
-			return Optional.empty();
+			case RestartPolicy.Decision.StartNew() -> jobOperator.startNextInstance(job);
+		};
+	}
+
+	private void abandon(JobExecution failed, long failures) {
+		log.error("{} instance {} has failed {} times (indexer.launcher.max-restarts={}): abandoning execution {} "
+				+ "and starting a new instance; its exit message says why it failed",
+				failed.getJobInstance().getJobName(), failed.getJobInstance().getInstanceId(), failures,
+				restartPolicy.maxRestarts(), failed.getId());
+		try {
+			jobOperator.abandon(failed);
 		}
-		return latest;
+		catch (Exception ex) {
+			throw new IllegalStateException("could not abandon execution " + failed.getId(), ex);
+		}
 	}
 
 	private JobExecution restart(JobExecution failed) {

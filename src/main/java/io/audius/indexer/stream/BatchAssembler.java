@@ -12,7 +12,7 @@ import io.audius.indexer.chain.TransferEvent;
 
 /**
  * Cuts the follower's events into {@link TransferBatch}es: a batch closes at {@code maxLogs} logs or when
- * {@code maxWait} has passed since it began, whichever comes first. A {@link FollowerEvent.SafeThrough} marker
+ * {@code maxWait} has passed since it began, whichever comes first. A {@link FollowerEvent.Checkpoint} marker
  * is taken only once every log before it is in this batch or an earlier one, so a batch's checkpoint never
  * covers a log that is still waiting.
  */
@@ -35,7 +35,7 @@ final class BatchAssembler {
 	TransferBatch next() throws InterruptedException {
 		long deadline = System.nanoTime() + maxWait.toNanos();
 		List<TransferEvent> events = new ArrayList<>();
-		long safeThrough = -1;
+		long checkpoint = -1;
 		while (events.size() < maxLogs) {
 			if (!pending.isEmpty()) {
 				events.add(pending.poll());
@@ -49,10 +49,10 @@ final class BatchAssembler {
 			switch (next) {
 				case FollowerEvent.Logs logs -> pending.addAll(logs.events());
 				// The queue is read only once the pending logs are all in a batch, so every log before a marker is.
-				case FollowerEvent.SafeThrough marker -> safeThrough = Math.max(safeThrough, marker.block());
+				case FollowerEvent.Checkpoint marker -> checkpoint = Math.max(checkpoint, marker.block());
 			}
 		}
-		return new TransferBatch(events, safeThrough);
+		return new TransferBatch(events, checkpoint);
 	}
 
 }

@@ -2,7 +2,9 @@ package io.audius.indexer.stream;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -12,11 +14,33 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /eth/health}: the stream's state as the Go indexer reported it; 500 when anything is wrong, so a
- * plain HTTP check alerts. {@code max_event_lag_secs} (default 600, 0 disables) bounds the time since the last
- * Transfer event.
+ * plain HTTP check alerts. {@code max_event_lag_secs} (default {@value StreamHealth#DEFAULT_MAX_EVENT_LAG_SECS},
+ * 0 disables) bounds the time since the last Transfer event.
  */
 @RestController
 class EthHealthController {
+
+	/** The response body; field names and order as the Go indexer's. Unknown blocks and times are null. */
+	@JsonPropertyOrder({ "connected", "rpc_configured", "last_block_seen", "checkpoint_block", "last_event_at",
+			"errors" })
+	record Body(boolean connected, @JsonProperty("rpc_configured") boolean rpcConfigured,
+			@JsonProperty("last_block_seen") Long lastBlockSeen, @JsonProperty("checkpoint_block") Long checkpointBlock,
+			@JsonProperty("last_event_at") String lastEventAt, List<String> errors) {
+
+		static Body of(StreamHealth health, Duration maxEventLag) {
+			return new Body(health.connected(), true, known(health.lastBlockSeen()), known(health.checkpointBlock()),
+					health.lastEventAt() == null ? null : health.lastEventAt().toString(), health.errors(maxEventLag));
+		}
+
+		private static Long known(long block) {
+			return block < 0 ? null : block;
+		}
+
+	}
+
+	/** The body of a request this endpoint cannot answer. */
+	record Refusal(List<String> errors) {
+	}
 
 	private final StreamStatus status;
 
@@ -25,15 +49,15 @@ class EthHealthController {
 	}
 
 	@GetMapping("/eth/health")
-	ResponseEntity<Map<String, Object>> health(
-			@RequestParam(name = "max_event_lag_secs", defaultValue = "600") long maxEventLagSecs) {
+	ResponseEntity<?> health(@RequestParam(name = "max_event_lag_secs",
+			defaultValue = "" + StreamHealth.DEFAULT_MAX_EVENT_LAG_SECS) long maxEventLagSecs) {
 		if (maxEventLagSecs < 0) {
 			return ResponseEntity.badRequest()
-				.body(Map.of("errors", List.of("max_event_lag_secs must be 0 (no lag check) or more")));
+				.body(new Refusal(List.of("max_event_lag_secs must be 0 (no lag check) or more")));
 		}
-		Map<String, Object> report = status.report(Duration.ofSeconds(maxEventLagSecs));
-		boolean healthy = ((List<?>) report.get("errors")).isEmpty();
-		return ResponseEntity.status(healthy ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR).body(report);
+		Body body = Body.of(status.health(), Duration.ofSeconds(maxEventLagSecs));
+		return ResponseEntity.status(body.errors().isEmpty() ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR)
+			.body(body);
 	}
 
 }

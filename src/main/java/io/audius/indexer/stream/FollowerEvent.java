@@ -11,8 +11,8 @@ sealed interface FollowerEvent {
 	record Logs(List<TransferEvent> events) implements FollowerEvent {
 	}
 
-	/** Every log of blocks up to {@code block} has been handed over before this marker. */
-	record SafeThrough(long block) implements FollowerEvent {
+	/** Every log of blocks up to {@code block} has been handed over before this marker: the checkpoint may cover it. */
+	record Checkpoint(long block) implements FollowerEvent {
 	}
 
 }

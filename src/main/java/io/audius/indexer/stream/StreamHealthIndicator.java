@@ -1,6 +1,5 @@
 package io.audius.indexer.stream;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.health.contributor.Health;
@@ -14,8 +13,6 @@ import org.springframework.stereotype.Component;
 @Component("transferStream")
 class StreamHealthIndicator implements HealthIndicator {
 
-	private static final Duration DEFAULT_MAX_EVENT_LAG = Duration.ofSeconds(600);
-
 	private final StreamStatus status;
 
 	StreamHealthIndicator(StreamStatus status) {
@@ -24,11 +21,12 @@ class StreamHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		List<String> errors = status.errors(DEFAULT_MAX_EVENT_LAG);
+		StreamHealth health = status.health();
+		List<String> errors = health.errors(StreamHealth.DEFAULT_MAX_EVENT_LAG);
 		Health.Builder builder = errors.isEmpty() ? Health.up() : Health.down();
-		return builder.withDetail("connected", status.isConnected())
-			.withDetail("lastBlockSeen", status.lastBlockSeen())
-			.withDetail("checkpointBlock", status.checkpointBlock())
+		return builder.withDetail("connected", health.connected())
+			.withDetail("lastBlockSeen", health.lastBlockSeen())
+			.withDetail("checkpointBlock", health.checkpointBlock())
 			.withDetail("errors", errors)
 			.build();
 	}

@@ -28,8 +28,11 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout WebSocket connect and subscribe timeout
  * @param pingInterval WebSocket ping period; two silent periods close the connection
  * @param trackedWalletsQuery wallets tracked beyond the rows of {@code eth_wallet_balances}: SQL returning one
- * column of lowercase wallets among {@code :wallets} (a text array). The default reads the Audius schema and is
- * skipped when its tables do not exist; empty: only existing rows are tracked.
+ * column of lowercase wallets among {@code :wallets} (a text array). The default reads the Audius schema; empty:
+ * only existing rows are tracked.
+ * @param trackedWalletsQueryOptional when the query's tables do not exist, track only the rows (logged at start-up)
+ * instead of failing the start-up; on by default, for the default query on databases without the Audius schema.
+ * Turn it off to make a missing table an error.
  * @param shutdownTimeout on SIGTERM, how long to wait for the open chunk to finish and the execution to stop
  */
 @ConfigurationProperties("indexer.stream")
@@ -43,10 +46,11 @@ public record StreamProperties(String wsUrl, @NotNull ContractAddress tokenAddre
 		@DefaultValue("60s") @NotNull Duration reconnectMaxBackoff, @DefaultValue("10s") @NotNull Duration connectTimeout,
 		@DefaultValue("15s") @NotNull Duration pingInterval,
 		@DefaultValue(AUDIUS_TRACKED_WALLETS) String trackedWalletsQuery,
+		@DefaultValue("true") boolean trackedWalletsQueryOptional,
 		@DefaultValue("30s") @NotNull Duration shutdownTimeout) {
 
 	/** Audius: user wallets and their associated Ethereum wallets. */
-	public static final String AUDIUS_TRACKED_WALLETS = "SELECT lower(wallet) FROM users WHERE lower(wallet) = ANY(:wallets) "
+	static final String AUDIUS_TRACKED_WALLETS = "SELECT lower(wallet) FROM users WHERE lower(wallet) = ANY(:wallets) "
 			+ "UNION SELECT lower(wallet) FROM associated_wallets "
 			+ "WHERE chain = 'eth' AND is_delete = false AND lower(wallet) = ANY(:wallets)";
 

@@ -1,12 +1,7 @@
 package io.audius.indexer.stream;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,8 +10,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * What the stream knows about itself, written by the follower and the writer and read by {@code /eth/health},
- * the actuator health indicator and the metrics. Thread-safe; holds no secrets.
+ * What the stream knows about itself, told by the reader, the follower and the writer as it happens, and the
+ * stream's meters. Health is computed from a {@link #health() snapshot}, rendered by {@code /eth/health} and the
+ * actuator health indicator. Thread-safe; holds no secrets.
  */
 public class StreamStatus {
 
@@ -24,9 +20,9 @@ public class StreamStatus {
 
 	private final Instant startedAt;
 
-	private volatile boolean connected;
-
 	private volatile boolean running;
+
+	private volatile boolean connected;
 
 	private final AtomicReference<String> lastError = new AtomicReference<>();
 
@@ -52,13 +48,17 @@ public class StreamStatus {
 		this.reconnects = Counter.builder("indexer.stream.reconnects")
 			.description("reconnect attempts after the node connection was lost")
 			.register(meters);
-		Gauge.builder("indexer.stream.blocks.behind", this, StreamStatus::blocksBehind)
+		Gauge.builder("indexer.stream.blocks.behind", this, s -> s.health().blocksBehind())
 			.description("head seen minus checkpoint")
 			.register(meters);
 	}
 
-	void running(boolean value) {
-		running = value;
+	void readerOpened() {
+		running = true;
+	}
+
+	void readerClosed() {
+		running = false;
 	}
 
 	void connected(long head) {
@@ -72,7 +72,7 @@ public class StreamStatus {
 		lastError.set(reason);
 	}
 
-	void reconnecting() {
+	void reconnectAttempted() {
 		reconnects.increment();
 	}
 
@@ -91,7 +91,8 @@ public class StreamStatus {
 		walletsRefreshed.increment(count);
 	}
 
-	void checkpoint(long block) {
+	/** The checkpoint row holds {@code block}, committed (by this process or, found at start, an earlier one). */
+	void checkpointCommitted(long block) {
 		checkpointBlock.accumulateAndGet(block, Math::max);
 	}
 
@@ -99,53 +100,9 @@ public class StreamStatus {
 		return connected;
 	}
 
-	public long lastBlockSeen() {
-		return lastBlockSeen.get();
-	}
-
-	public long checkpointBlock() {
-		return checkpointBlock.get();
-	}
-
-	double blocksBehind() {
-		long head = lastBlockSeen.get();
-		long checkpoint = checkpointBlock.get();
-		return head < 0 || checkpoint < 0 ? 0 : Math.max(0, head - checkpoint);
-	}
-
-	/** What is wrong now; empty when healthy. */
-	public List<String> errors(Duration maxEventLag) {
-		List<String> errors = new ArrayList<>();
-		if (!running) {
-			errors.add("transferStreamJob is not running");
-		}
-		if (!connected) {
-			String reason = lastError.get();
-			errors.add("not connected to the node" + (reason == null ? "" : ": " + reason));
-		}
-		if (!maxEventLag.isZero()) {
-			Instant last = lastEventAt.get();
-			Instant since = last == null ? startedAt : last;
-			Duration lag = Duration.between(since, clock.instant());
-			if (lag.compareTo(maxEventLag) > 0) {
-				errors.add((last == null ? "no Transfer event since start " : "no Transfer event for ")
-						+ lag.toSeconds() + " s (max_event_lag_secs=" + maxEventLag.toSeconds() + ")");
-			}
-		}
-		return errors;
-	}
-
-	/** The body of {@code GET /eth/health}; field names as the Go indexer's. */
-	public Map<String, Object> report(Duration maxEventLag) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("connected", connected);
-		body.put("rpc_configured", true);
-		body.put("last_block_seen", lastBlockSeen.get() < 0 ? null : lastBlockSeen.get());
-		body.put("checkpoint_block", checkpointBlock.get() < 0 ? null : checkpointBlock.get());
-		Instant last = lastEventAt.get();
-		body.put("last_event_at", last == null ? null : last.toString());
-		body.put("errors", errors(maxEventLag));
-		return body;
+	public StreamHealth health() {
+		return new StreamHealth(clock.instant(), startedAt, running, connected, lastError.get(), lastBlockSeen.get(),
+				checkpointBlock.get(), lastEventAt.get());
 	}
 
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.WalletAddress;
 import io.audius.indexer.chain.TransferEvent;
 
 /**

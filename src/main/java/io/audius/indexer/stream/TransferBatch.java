@@ -7,8 +7,8 @@ import io.audius.indexer.chain.TransferEvent;
 /**
  * One chunk of the stream: up to N logs gathered for at most T ms.
  *
- * @param safeThrough the checkpoint this chunk may commit: every log of blocks up to it is in this chunk or an
+ * @param checkpoint the checkpoint this chunk may commit: every log of blocks up to it is in this chunk or an
  * earlier one; -1 when it moves nothing
  */
-record TransferBatch(List<TransferEvent> events, long safeThrough) {
+record TransferBatch(List<TransferEvent> events, long checkpoint) {
 }

@@ -4,8 +4,7 @@ import java.util.List;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.RefreshResult;
-import io.audius.indexer.balances.TrackedWallets;
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +56,12 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					status.checkpoint(checkpoint);
+					status.checkpointCommitted(checkpoint);
 				}
 			});
 		}
 		else {
-			status.checkpoint(checkpoint);
+			status.checkpointCommitted(checkpoint);
 		}
 	}
 
@@ -70,9 +69,9 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		TouchedWallets touched = TouchedWallets.of(batch.events());
 		List<WalletAddress> tracked = trackedWallets.filter(touched.wallets());
 		RefreshResult result = refresher.refresh(tracked, touched.newestBlock());
-		if (batch.safeThrough() >= 0) {
-			checkpoints.advance(checkpointName, batch.safeThrough());
-			reportAfterCommit(batch.safeThrough());
+		if (batch.checkpoint() >= 0) {
+			checkpoints.advance(checkpointName, batch.checkpoint());
+			reportAfterCommit(batch.checkpoint());
 		}
 		status.eventsSeen(batch.events().size());
 		status.walletsRefreshed(result.written());
@@ -80,10 +79,10 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 			log.info("Chunk: {} Transfer logs, {} wallets ({} tracked), {} written, {} unresolved at block {}; "
 					+ "checkpoint {}", batch.events().size(), touched.wallets().size(), tracked.size(), result.written(),
 					result.unresolved().size(), result.block(),
-					batch.safeThrough() >= 0 ? batch.safeThrough() : "unchanged");
+					batch.checkpoint() >= 0 ? batch.checkpoint() : "unchanged");
 		}
-		else if (batch.safeThrough() >= 0) {
-			log.debug("Checkpoint {} (no Transfer logs)", batch.safeThrough());
+		else if (batch.checkpoint() >= 0) {
+			log.debug("Checkpoint {} (no Transfer logs)", batch.checkpoint());
 		}
 		if (!result.unresolved().isEmpty()) {
 			log.warn("{} tracked wallet(s) not written, a balance read failed: the sweep will refresh them",

@@ -1,10 +1,7 @@
 package io.audius.indexer.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,14 +20,11 @@ import org.slf4j.LoggerFactory;
  * Follows the token's Transfer logs on its own thread and hands them to the reader's queue:
  * <ol>
  * <li>subscribe (logs and new heads) first, so nothing mined from now on is missed;</li>
- * <li>backfill with {@code eth_getLogs} from the next unconfirmed block to the HTTP node's head;</li>
- * <li>follow live: each log as it comes, for latency; and with each new head H, confirm blocks up to H-1 with
+ * <li>backfill with {@code eth_getLogs} from the first block past the checkpoint to the HTTP node's head;</li>
+ * <li>follow live: each log as it comes, for latency; and with each new head H, read blocks up to H-1 with
  * {@code eth_getLogs} (never past the HTTP node's own head), hand over the logs the subscription did not deliver,
- * and only then mark those blocks complete. The checkpoint therefore only ever covers blocks read with
- * {@code eth_getLogs}: a subscription that delivers late, out of order, or from a node ahead of the HTTP one
- * cannot make it skip a block;</li>
- * <li>on any failure, back off (doubling, capped), reconnect and start again at 1 from the last confirmed block.
- * A log may be handed over twice, which only costs a second read.</li>
+ * and only then let the checkpoint cover those blocks ({@link CheckpointLedger} holds that rule);</li>
+ * <li>on any failure, back off (doubling, capped), reconnect and start again at 1 from the checkpoint.</li>
  * </ol>
  */
 final class TransferFollower implements Runnable {
@@ -51,16 +45,12 @@ final class TransferFollower implements Runnable {
 
 	private final BlockingQueue<FollowerEvent> out;
 
+	private final CheckpointLedger ledger;
+
 	private volatile boolean stopped;
 
-	/** The first block not yet confirmed (covered by a {@link FollowerEvent.SafeThrough} handed over). */
-	private long nextBlock;
-
-	/** Live logs handed over whose blocks are not confirmed yet: confirmation does not hand them over again. */
-	private final Set<LogKey> deliveredLive = new HashSet<>();
-
 	TransferFollower(ChainClient client, LogRangeFetcher fetcher, RpcEndpoint wsEndpoint, ContractAddress token,
-			StreamProperties properties, StreamStatus status, BlockingQueue<FollowerEvent> out, long nextBlock) {
+			StreamProperties properties, StreamStatus status, BlockingQueue<FollowerEvent> out, long firstBlock) {
 		this.client = client;
 		this.fetcher = fetcher;
 		this.wsEndpoint = wsEndpoint;
@@ -68,7 +58,7 @@ final class TransferFollower implements Runnable {
 		this.properties = properties;
 		this.status = status;
 		this.out = out;
-		this.nextBlock = nextBlock;
+		this.ledger = new CheckpointLedger(firstBlock);
 	}
 
 	void stop() {
@@ -91,15 +81,15 @@ final class TransferFollower implements Runnable {
 	private void follow() {
 		Duration backoff = properties.reconnectInitialBackoff();
 		while (!stopped) {
-			BlockingQueue<Object> live = new LinkedBlockingQueue<>();
+			BlockingQueue<LiveEvent> live = new LinkedBlockingQueue<>();
 			try (LogSubscription subscription = LogSubscription.open(wsEndpoint, token, new Forwarder(live),
 					properties.connectTimeout(), properties.pingInterval())) {
 				long head = client.blockNumber();
 				status.connected(head);
 				log.info("Subscribed to Transfer logs of {} at {}; backfilling blocks {}..{}", token, wsEndpoint,
-						nextBlock, head);
-				deliveredLive.clear();
-				confirmThrough(head);
+						ledger.nextBlock(), head);
+				ledger.reconnected();
+				backfillThrough(head);
 				backoff = properties.reconnectInitialBackoff();
 				followLive(live);
 			}
@@ -114,7 +104,7 @@ final class TransferFollower implements Runnable {
 				String reason = ex instanceof RpcException ? ex.getMessage()
 						: ex.getClass().getSimpleName() + ": " + wsEndpoint.scrub(client.endpoint().scrub(ex.getMessage()));
 				status.disconnected(reason);
-				status.reconnecting();
+				status.reconnectAttempted();
 				log.warn("Following Transfer logs stopped ({}); reconnecting in {} ms", reason, backoff.toMillis());
 				if (!sleep(backoff)) {
 					return;
@@ -124,61 +114,41 @@ final class TransferFollower implements Runnable {
 		}
 	}
 
-	/** Reads blocks from the next unconfirmed one up to {@code target} (or the HTTP node's head, if lower). */
-	private void confirmThrough(long target) throws InterruptedException {
-		if (target < nextBlock) {
+	/** Reads the blocks past the checkpoint up to {@code target} (or the HTTP node's head, if lower). */
+	private void backfillThrough(long target) throws InterruptedException {
+		if (target < ledger.nextBlock()) {
 			return;
 		}
 		long to = Math.min(target, client.blockNumber());
-		while (!stopped && nextBlock <= to) {
-			LogRangeFetcher.Range range = fetcher.next(nextBlock, to);
-			List<TransferEvent> undelivered = new ArrayList<>();
-			for (TransferEvent event : range.events()) {
-				if (!deliveredLive.remove(LogKey.of(event))) {
-					undelivered.add(event);
-				}
+		while (!stopped && ledger.nextBlock() <= to) {
+			LogRangeFetcher.Range range = fetcher.next(ledger.nextBlock(), to);
+			CheckpointLedger.Backfill backfill = ledger.backfilled(range.from(), range.to(), range.events());
+			if (!backfill.undelivered().isEmpty()) {
+				out.put(new FollowerEvent.Logs(backfill.undelivered()));
 			}
-			if (!undelivered.isEmpty()) {
-				out.put(new FollowerEvent.Logs(undelivered));
-			}
-			out.put(new FollowerEvent.SafeThrough(range.to()));
-			nextBlock = range.to() + 1;
+			out.put(new FollowerEvent.Checkpoint(backfill.checkpoint()));
 		}
-		deliveredLive.removeIf(key -> key.block() < nextBlock);
 	}
 
-	private void followLive(BlockingQueue<Object> live) throws InterruptedException {
+	private void followLive(BlockingQueue<LiveEvent> live) throws InterruptedException {
 		while (!stopped) {
-			Object event = live.poll(500, TimeUnit.MILLISECONDS);
-			if (event == null) {
-				continue;
-			}
+			LiveEvent event = live.poll(500, TimeUnit.MILLISECONDS);
 			switch (event) {
-				case TransferEvent transfer -> {
-					// Removed (reorged) logs always go: their wallets must be read again.
-					if (transfer.removed() || transfer.blockNumber() < nextBlock
-							|| deliveredLive.add(LogKey.of(transfer))) {
+				case null -> {
+				}
+				case LiveEvent.Log(TransferEvent transfer) -> {
+					if (ledger.acceptLive(transfer)) {
 						out.put(new FollowerEvent.Logs(List.of(transfer)));
 					}
 				}
-				case Head head -> {
-					status.headSeen(head.number());
-					// Logs of block H itself may still be on their way when head H arrives: confirm up to H-1.
-					confirmThrough(head.number() - 1);
+				case LiveEvent.Head(long number) -> {
+					status.headSeen(number);
+					// Logs of block H itself may still be on their way when head H arrives: read up to H-1.
+					backfillThrough(number - 1);
 				}
-				case Closed closed -> throw new RpcException(closed.reason(), true);
-				default -> throw new IllegalStateException("unexpected " + event);
+				case LiveEvent.Closed(String reason) -> throw new RpcException(reason, true);
 			}
 		}
-	}
-
-	/** Identifies a log across the subscription and eth_getLogs. */
-	private record LogKey(String transactionHash, long logIndex, long block) {
-
-		static LogKey of(TransferEvent event) {
-			return new LogKey(event.transactionHash(), event.logIndex(), event.blockNumber());
-		}
-
 	}
 
 	private boolean sleep(Duration duration) {
@@ -199,28 +169,36 @@ final class TransferFollower implements Runnable {
 		return a.compareTo(b) <= 0 ? a : b;
 	}
 
-	private record Head(long number) {
-	}
+	/** What the subscription's callbacks hand the follower's thread. */
+	private sealed interface LiveEvent {
 
-	private record Closed(String reason) {
+		record Log(TransferEvent event) implements LiveEvent {
+		}
+
+		record Head(long number) implements LiveEvent {
+		}
+
+		record Closed(String reason) implements LiveEvent {
+		}
+
 	}
 
 	/** Moves WebSocket callbacks onto the follower's thread. */
-	private record Forwarder(BlockingQueue<Object> live) implements LogSubscription.Listener {
+	private record Forwarder(BlockingQueue<LiveEvent> live) implements LogSubscription.Listener {
 
 		@Override
 		public void onLog(TransferEvent event) {
-			live.add(event);
+			live.add(new LiveEvent.Log(event));
 		}
 
 		@Override
 		public void onHead(long blockNumber) {
-			live.add(new Head(blockNumber));
+			live.add(new LiveEvent.Head(blockNumber));
 		}
 
 		@Override
 		public void onClosed(String reason) {
-			live.add(new Closed(reason));
+			live.add(new LiveEvent.Closed(reason));
 		}
 
 	}

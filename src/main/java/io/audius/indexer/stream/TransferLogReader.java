@@ -71,12 +71,12 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 		follower = new TransferFollower(client, new LogRangeFetcher(client, token, properties.maxBlockRange()),
 				wsEndpoint, token, properties, status, queue, first);
 		followerThread = Thread.ofPlatform().name("transfer-follower").daemon().start(follower);
-		status.running(true);
+		status.readerOpened();
 	}
 
 	private long firstBlock(OptionalLong checkpoint) {
 		if (checkpoint.isPresent()) {
-			status.checkpoint(checkpoint.getAsLong());
+			status.checkpointCommitted(checkpoint.getAsLong());
 			log.info("Resuming after checkpoint '{}' at block {}", properties.checkpointName(), checkpoint.getAsLong());
 			return checkpoint.getAsLong() + 1;
 		}
@@ -103,7 +103,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
 	@Override
 	public void close() throws ItemStreamException {
-		status.running(false);
+		status.readerClosed();
 		if (follower != null) {
 			follower.stop();
 			followerThread.interrupt();

@@ -7,7 +7,6 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.balances.TrackedWallets;
 import io.audius.indexer.chain.ChainClient;
 import io.audius.indexer.chain.RpcEndpoint;
 import io.audius.indexer.chain.RpcException;
@@ -21,6 +20,8 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -63,19 +64,29 @@ public class TransferStreamJobConfiguration {
 	@Bean
 	@Lazy
 	TrackedWallets trackedWallets(DataSource dataSource, NamedParameterJdbcTemplate jdbc, StreamProperties stream) {
-		boolean isDefault = StreamProperties.AUDIUS_TRACKED_WALLETS.equals(stream.trackedWalletsQuery());
-		return TrackedWallets.create(dataSource, jdbc, stream.trackedWalletsQuery(), isDefault,
-				"indexer.stream.tracked-wallets-query");
+		return TrackedWallets.create(dataSource, jdbc, stream.trackedWalletsQuery(),
+				stream.trackedWalletsQueryOptional(), "indexer.stream.tracked-wallets-query");
+	}
+
+	/** Lazy: the sweep runs without a WebSocket URL. */
+	@Bean
+	@Lazy
+	RpcEndpoint streamWsEndpoint(StreamProperties stream) {
+		return RpcEndpoint.parse(stream.wsUrl(), "indexer.stream.ws-url", WS_SCHEMES);
 	}
 
 	/**
-	 * Fail at start-up, not at the first chunk, when the stream is what this process runs: the WebSocket URL and
-	 * the tracked-wallets query.
+	 * When the stream is what this process runs, its own configuration (the WebSocket URL, the tracked-wallets
+	 * query) fails the start-up, not the first chunk.
 	 */
 	@Bean
 	@ConditionalOnProperty(name = "indexer.launcher.job", havingValue = JOB_NAME)
-	RpcEndpoint streamWsEndpointCheck(StreamProperties stream, TrackedWallets trackedWallets) {
-		return RpcEndpoint.parse(stream.wsUrl(), "indexer.stream.ws-url", WS_SCHEMES);
+	SmartInitializingSingleton streamStartupCheck(ObjectProvider<RpcEndpoint> streamWsEndpoint,
+			ObjectProvider<TrackedWallets> trackedWallets) {
+		return () -> {
+			streamWsEndpoint.getObject();
+			trackedWallets.getObject();
+		};
 	}
 
 	/**
@@ -84,10 +95,9 @@ public class TransferStreamJobConfiguration {
 	 */
 	@Bean(destroyMethod = "")
 	@StepScope
-	TransferLogReader transferLogReader(ChainClient client, CheckpointRepository checkpoints, StreamProperties stream,
-			StreamStatus status) {
-		RpcEndpoint ws = RpcEndpoint.parse(stream.wsUrl(), "indexer.stream.ws-url", WS_SCHEMES);
-		return new TransferLogReader(client, ws, checkpoints, stream, status);
+	TransferLogReader transferLogReader(ChainClient client, RpcEndpoint streamWsEndpoint,
+			CheckpointRepository checkpoints, StreamProperties stream, StreamStatus status) {
+		return new TransferLogReader(client, streamWsEndpoint, checkpoints, stream, status);
 	}
 
 	@Bean

@@ -7,7 +7,7 @@ import java.util.Set;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.RefreshResult;
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,8 +7,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.balances.InvalidWalletAddressException;
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.InvalidWalletAddressException;
+import io.audius.indexer.chain.WalletAddress;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -98,35 +98,41 @@ public class StaleRefreshJobConfiguration {
 	Step staleRefreshStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SweepProperties sweep, JdbcPagingItemReader<String> staleWalletReader,
 			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
+		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.walletsPerCall(),
+				staleWalletReader, walletAddressParser, balanceRefreshWriter);
 		if (sweep.partitions() == 1) {
-			return chunkStep(STEP_NAME, jobRepository, transactionManager, sweep, staleWalletReader,
-					walletAddressParser, balanceRefreshWriter);
+			return chunks.step(STEP_NAME);
 		}
-		Step worker = chunkStep(WORKER_STEP_NAME, jobRepository, transactionManager, sweep, staleWalletReader,
-				walletAddressParser, balanceRefreshWriter);
 		SimpleAsyncTaskExecutor workers = new SimpleAsyncTaskExecutor("sweep-partition-");
 		workers.setConcurrencyLimit(sweep.partitions());
 		return new StepBuilder(STEP_NAME, jobRepository).partitioner(WORKER_STEP_NAME, new WalletHashPartitioner())
-			.step(worker)
+			.step(chunks.step(WORKER_STEP_NAME))
 			.gridSize(sweep.partitions())
 			.taskExecutor(workers)
 			.build();
 	}
 
-	private static Step chunkStep(String name, JobRepository jobRepository,
-			PlatformTransactionManager transactionManager, SweepProperties sweep,
-			JdbcPagingItemReader<String> staleWalletReader, ItemProcessor<String, WalletAddress> walletAddressParser,
-			BalanceRefreshWriter balanceRefreshWriter) {
-		return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(sweep.walletsPerCall())
-			.transactionManager(transactionManager)
-			.reader(staleWalletReader)
-			.processor(walletAddressParser)
-			.writer(balanceRefreshWriter)
-			.faultTolerant()
-			.skip(InvalidWalletAddressException.class)
-			.skipLimit(Long.MAX_VALUE)
-			.skipListener(new BadWalletRowListener())
-			.build();
+	/**
+	 * The chunk-oriented step of the diagram, plain or as each partition's worker: {@code walletsPerCall} wallets
+	 * read, parsed (bad rows skipped and counted) and refreshed per transaction.
+	 */
+	private record WalletChunks(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			int walletsPerCall, JdbcPagingItemReader<String> staleWalletReader,
+			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
+
+		Step step(String name) {
+			return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(walletsPerCall)
+				.transactionManager(transactionManager)
+				.reader(staleWalletReader)
+				.processor(walletAddressParser)
+				.writer(balanceRefreshWriter)
+				.faultTolerant()
+				.skip(InvalidWalletAddressException.class)
+				.skipLimit(Long.MAX_VALUE)
+				.skipListener(new BadWalletRowListener())
+				.build();
+		}
+
 	}
 
 	@Bean

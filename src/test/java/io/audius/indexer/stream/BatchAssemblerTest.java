@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.WalletAddress;
 import io.audius.indexer.chain.TransferEvent;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class BatchAssemblerTest {
 	@Test
 	void closesAtMaxLogsAndTakesTheMarkerOnlyAfterItsLastLog() throws Exception {
 		queue.add(new FollowerEvent.Logs(logs(1_200, 10)));
-		queue.add(new FollowerEvent.SafeThrough(19));
+		queue.add(new FollowerEvent.Checkpoint(19));
 		BatchAssembler assembler = new BatchAssembler(queue, 500, Duration.ofMillis(200));
 
 		TransferBatch first = assembler.next();
@@ -27,11 +27,11 @@ class BatchAssemblerTest {
 		TransferBatch third = assembler.next();
 
 		assertThat(first.events()).hasSize(500);
-		assertThat(first.safeThrough()).as("logs of blocks up to 19 are still waiting").isEqualTo(-1);
+		assertThat(first.checkpoint()).as("logs of blocks up to 19 are still waiting").isEqualTo(-1);
 		assertThat(second.events()).hasSize(500);
-		assertThat(second.safeThrough()).isEqualTo(-1);
+		assertThat(second.checkpoint()).isEqualTo(-1);
 		assertThat(third.events()).hasSize(200);
-		assertThat(third.safeThrough()).isEqualTo(19);
+		assertThat(third.checkpoint()).isEqualTo(19);
 	}
 
 	@Test
@@ -51,20 +51,20 @@ class BatchAssemblerTest {
 		TransferBatch batch = new BatchAssembler(queue, 500, Duration.ofMillis(20)).next();
 
 		assertThat(batch.events()).isEmpty();
-		assertThat(batch.safeThrough()).isEqualTo(-1);
+		assertThat(batch.checkpoint()).isEqualTo(-1);
 	}
 
 	@Test
 	void keepsTheHighestMarker() throws Exception {
-		queue.add(new FollowerEvent.SafeThrough(7));
+		queue.add(new FollowerEvent.Checkpoint(7));
 		queue.add(new FollowerEvent.Logs(logs(2, 8)));
-		queue.add(new FollowerEvent.SafeThrough(9));
-		queue.add(new FollowerEvent.SafeThrough(8));
+		queue.add(new FollowerEvent.Checkpoint(9));
+		queue.add(new FollowerEvent.Checkpoint(8));
 
 		TransferBatch batch = new BatchAssembler(queue, 500, Duration.ofMillis(50)).next();
 
 		assertThat(batch.events()).hasSize(2);
-		assertThat(batch.safeThrough()).isEqualTo(9);
+		assertThat(batch.checkpoint()).isEqualTo(9);
 	}
 
 	/** {@code count} logs spread over blocks {@code firstBlock}, {@code firstBlock}+1, ... (100 per block). */

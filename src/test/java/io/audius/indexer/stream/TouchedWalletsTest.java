@@ -2,7 +2,7 @@ package io.audius.indexer.stream;
 
 import java.util.List;
 
-import io.audius.indexer.balances.WalletAddress;
+import io.audius.indexer.chain.WalletAddress;
 import io.audius.indexer.chain.TransferEvent;
 import org.junit.jupiter.api.Test;
 

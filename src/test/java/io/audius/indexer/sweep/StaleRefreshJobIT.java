@@ -7,12 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.audius.indexer.testsupport.AudioContracts;
-import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +24,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -36,6 +36,8 @@ class StaleRefreshJobIT {
 
 	private static final int WALLETS_PER_CALL = 200;
 
+	private static IndexerFixture fixture;
+
 	private static TestChain chain;
 
 	private static AudioContracts contracts;
@@ -46,20 +48,21 @@ class StaleRefreshJobIT {
 
 	private static JdbcTemplate jdbc;
 
+	/** One application for the class: every test starts from an empty table ({@link #emptyTable}). */
 	@BeforeAll
 	static void start(TestChain testChain) throws Exception {
-		chain = testChain;
-		contracts = chain.deployAudio();
-		proxy = RpcProxy.start(chain.node().httpUrl());
-		TestDatabase db = TestDatabase.forClass(StaleRefreshJobIT.class);
-		app = IndexerApp.start(db, proxy.url(), contracts, "--indexer.sweep.wallets-per-call=" + WALLETS_PER_CALL);
-		jdbc = app.getBean(JdbcTemplate.class);
+		fixture = IndexerFixture.deploy(testChain, StaleRefreshJobIT.class)
+			.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=" + WALLETS_PER_CALL);
+		chain = fixture.chain();
+		contracts = fixture.contracts();
+		proxy = fixture.rpc();
+		app = fixture.app();
+		jdbc = fixture.jdbc();
 	}
 
 	@AfterAll
 	static void stop() {
-		app.close();
-		proxy.close();
+		fixture.close();
 	}
 
 	@BeforeEach

@@ -7,12 +7,11 @@ import java.util.Map;
 import io.audius.indexer.ops.IndexerLauncher;
 import io.audius.indexer.ops.LauncherProperties;
 import io.audius.indexer.testsupport.AudioContracts;
-import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +27,7 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.boot.DefaultApplicationArguments;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -51,6 +51,8 @@ class StaleRefreshRestartIT {
 	/** The node URL carries a key in its path, as providers' URLs do; it must appear nowhere. */
 	private static final String API_KEY = "it-secret-api-key-5f2b";
 
+	private static IndexerFixture fixture;
+
 	private static TestChain chain;
 
 	private static AudioContracts contracts;
@@ -65,19 +67,19 @@ class StaleRefreshRestartIT {
 
 	@BeforeAll
 	static void start(TestChain testChain) throws Exception {
-		chain = testChain;
-		contracts = chain.deployAudio();
-		proxy = RpcProxy.start(chain.node().httpUrl());
-		app = IndexerApp.start(TestDatabase.forClass(StaleRefreshRestartIT.class), proxy.url() + "/v3/" + API_KEY,
-				contracts,
-				"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.chain.retries=1");
-		jdbc = app.getBean(JdbcTemplate.class);
+		fixture = IndexerFixture.deploy(testChain, StaleRefreshRestartIT.class);
+		chain = fixture.chain();
+		contracts = fixture.contracts();
+		proxy = fixture.rpc();
+		app = fixture.startApp(WebApplicationType.NONE, "--indexer.chain.rpc-url=" + proxy.url() + "/v3/" + API_KEY,
+				"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.chain.retries=1")
+			.app();
+		jdbc = fixture.jdbc();
 	}
 
 	@AfterAll
 	static void stop() {
-		app.close();
-		proxy.close();
+		fixture.close();
 	}
 
 	@BeforeEach

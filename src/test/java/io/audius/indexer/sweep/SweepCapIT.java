@@ -2,19 +2,18 @@ package io.audius.indexer.sweep;
 
 import java.util.List;
 
-import io.audius.indexer.testsupport.AudioContracts;
-import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -26,12 +25,13 @@ class SweepCapIT {
 
 	@Test
 	void aCappedRunRefreshesTheOldestRowsAndTheNextRunContinues(TestChain chain) throws Exception {
-		AudioContracts contracts = chain.deployAudio();
-		SeededWallets seeded = SeededWallets.create(chain, contracts, "cap-" + System.nanoTime(), 500);
-		try (RpcProxy rpc = RpcProxy.start(chain.node().httpUrl());
-				ConfigurableApplicationContext app = IndexerApp.start(TestDatabase.forClass(SweepCapIT.class), rpc.url(),
-						contracts, "--indexer.sweep.max-wallets=120", "--indexer.sweep.wallets-per-call=50")) {
-			JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCapIT.class)) {
+			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "cap-" + System.nanoTime(), 500);
+			ConfigurableApplicationContext app = fixture
+				.startApp(WebApplicationType.NONE, "--indexer.sweep.max-wallets=120", "--indexer.sweep.wallets-per-call=50")
+				.app();
+			RpcProxy rpc = fixture.rpc();
+			JdbcTemplate jdbc = fixture.jdbc();
 			seeded.insertRows(jdbc);
 			Job job = app.getBean("staleRefreshJob", Job.class);
 

@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.audius.indexer.testsupport.AudioContracts;
-import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,6 +18,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -37,13 +37,14 @@ class SweepPartitionsIT {
 
 	@Test
 	void fourPartitionsSweepEveryWalletOnceAndRestartAfterAnOutage(TestChain chain) throws Exception {
-		AudioContracts contracts = chain.deployAudio();
-		SeededWallets seeded = SeededWallets.create(chain, contracts, "partitions-" + System.nanoTime(), WALLETS);
-		try (RpcProxy rpc = RpcProxy.start(chain.node().httpUrl());
-				ConfigurableApplicationContext app = IndexerApp.start(TestDatabase.forClass(SweepPartitionsIT.class),
-						rpc.url(), contracts, "--indexer.sweep.partitions=4",
-						"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.chain.retries=0")) {
-			JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepPartitionsIT.class)) {
+			AudioContracts contracts = fixture.contracts();
+			SeededWallets seeded = SeededWallets.create(chain, contracts, "partitions-" + System.nanoTime(), WALLETS);
+			ConfigurableApplicationContext app = fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=4",
+					"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.chain.retries=0")
+				.app();
+			RpcProxy rpc = fixture.rpc();
+			JdbcTemplate jdbc = fixture.jdbc();
 			seeded.insertRows(jdbc);
 			JobOperator operator = app.getBean(JobOperator.class);
 			Job job = app.getBean("staleRefreshJob", Job.class);

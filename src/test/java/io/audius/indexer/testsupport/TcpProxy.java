@@ -124,6 +124,9 @@ public final class TcpProxy implements AutoCloseable {
 		Socket upstream = new Socket();
 		try {
 			upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
+			// A proxy must not add Nagle's delay to small writes (a JSON-RPC reply split in two waits 40 ms for an ACK).
+			client.setTcpNoDelay(true);
+			upstream.setTcpNoDelay(true);
 		}
 		catch (IOException ex) {
 			closeQuietly(client);

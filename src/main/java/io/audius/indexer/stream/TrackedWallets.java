@@ -1,4 +1,4 @@
-package io.audius.indexer.balances;
+package io.audius.indexer.stream;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +11,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * Which wallets the indexer keeps balances for: every row of {@code eth_wallet_balances}, plus the wallets a
  * source query returns (the application's users).
  */
-public class TrackedWallets {
+class TrackedWallets {
 
 	private static final Logger log = LoggerFactory.getLogger(TrackedWallets.class);
 
@@ -44,7 +45,7 @@ public class TrackedWallets {
 	 * @param optional when the query's tables do not exist, run without it (the default query) instead of failing
 	 * @param property the property the query came from, for the error message
 	 */
-	public static TrackedWallets create(DataSource dataSource, NamedParameterJdbcTemplate jdbc, String sourceQuery,
+	static TrackedWallets create(DataSource dataSource, NamedParameterJdbcTemplate jdbc, String sourceQuery,
 			boolean optional, String property) {
 		if (sourceQuery == null || sourceQuery.isBlank()) {
 			return new TrackedWallets(jdbc, null);
@@ -67,7 +68,7 @@ public class TrackedWallets {
 	}
 
 	/** The tracked ones among {@code wallets}, in their order. */
-	public List<WalletAddress> filter(Collection<WalletAddress> wallets) {
+	List<WalletAddress> filter(Collection<WalletAddress> wallets) {
 		if (wallets.isEmpty()) {
 			return List.of();
 		}

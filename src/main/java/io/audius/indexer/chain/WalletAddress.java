@@ -1,4 +1,4 @@
-package io.audius.indexer.balances;
+package io.audius.indexer.chain;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package io.audius.indexer.chain;
+package io.audius.indexer;
 
 /** A configuration value that cannot work; the message names the property. */
 public class InvalidConfigurationException extends IllegalStateException {

@@ -1,4 +1,4 @@
-package io.audius.indexer.balances;
+package io.audius.indexer.chain;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

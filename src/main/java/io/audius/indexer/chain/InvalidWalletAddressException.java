@@ -1,4 +1,4 @@
-package io.audius.indexer.balances;
+package io.audius.indexer.chain;
 
 /** A stored wallet value that is not {@code 0x} + 40 lowercase hex digits. */
 public class InvalidWalletAddressException extends IllegalArgumentException {

@@ -1,0 +1,92 @@
+package io.audius.indexer;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The package graph of the README's layout section, one way only:
+ *
+ * <pre>
+ * chain ◄── balances ◄── sweep, stream (and any further job package, e.g. seed) ◄── ops
+ * </pre>
+ * The root package holds the application class and {@link InvalidConfigurationException}, usable by all. A job
+ * package is any package that is not one of the four named ones, so a new job sits beside the others without a
+ * change here; job packages do not use each other.
+ */
+class PackageDependenciesTest {
+
+	private static final String ROOT = "io.audius.indexer";
+
+	private static final JavaClasses MAIN = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages(ROOT);
+
+	private static final DescribedPredicate<JavaClass> JOB_PACKAGES = resideInAPackage(ROOT + "..")
+		.and(DescribedPredicate.not(resideInAnyPackage(ROOT, ROOT + ".chain..", ROOT + ".balances..", ROOT + ".ops..")))
+		.as("a job package (sweep, stream, seed, ...)");
+
+	@Test
+	void dependenciesRunOneWayFromOpsThroughTheJobsAndBalancesToChain() {
+		layeredArchitecture().consideringOnlyDependenciesInLayers()
+			.layer("root").definedBy(ROOT)
+			.layer("chain").definedBy(ROOT + ".chain..")
+			.layer("balances").definedBy(ROOT + ".balances..")
+			.layer("jobs").definedBy(JOB_PACKAGES)
+			.layer("ops").definedBy(ROOT + ".ops..")
+			.whereLayer("ops").mayNotBeAccessedByAnyLayer()
+			.whereLayer("jobs").mayOnlyBeAccessedByLayers("ops")
+			.whereLayer("balances").mayOnlyBeAccessedByLayers("jobs", "ops")
+			.whereLayer("chain").mayOnlyBeAccessedByLayers("balances", "jobs", "ops")
+			.check(MAIN);
+	}
+
+	@Test
+	void chainDependsOnNoOtherIndexerPackage() {
+		classes().that().resideInAPackage(ROOT + ".chain..")
+			.should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..")
+				.or(resideInAnyPackage(ROOT, ROOT + ".chain..")))
+			.check(MAIN);
+	}
+
+	@Test
+	void theRootPackageDependsOnNoSubpackage() {
+		classes().that().resideInAPackage(ROOT)
+			.should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAPackage(ROOT)))
+			.check(MAIN);
+	}
+
+	@Test
+	void jobPackagesDoNotUseEachOther() {
+		slices().matching(ROOT + ".(*)..")
+			.that(DescribedPredicate.describe("job packages",
+					slice -> slice.stream().allMatch(JOB_PACKAGES::test)))
+			.should().notDependOnEachOther()
+			.check(MAIN);
+	}
+
+	@Test
+	void packagesAreFreeOfCycles() {
+		slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(MAIN);
+	}
+
+	/** Keeps the rules honest: the job-package predicate must see today's jobs, or the rules above prove nothing. */
+	@Test
+	void theJobPackagePredicateSeesTheSweepAndTheStream() {
+		assertThat(MAIN.that(JOB_PACKAGES).stream().map(JavaClass::getPackageName).distinct())
+			.contains(ROOT + ".sweep", ROOT + ".stream")
+			.doesNotContain(ROOT, ROOT + ".chain", ROOT + ".balances", ROOT + ".ops");
+	}
+
+}

@@ -1,0 +1,194 @@
+package io.audius.indexer.testsupport;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What the sweep and stream ITs each set up: their own AUDIO contracts on the shared anvil; the node behind a
+ * {@link TcpProxy} (which can cut HTTP and WebSocket away) and, for HTTP, an {@link RpcProxy} (which counts,
+ * records, lags and fails calls); a fresh migrated schema; then the real application against them, with the
+ * stream pointed at the proxied WebSocket and the test token. A test that changes what it shares (takes the node
+ * away, stops the job) takes a fixture of its own, so it cannot break another.
+ * <p>
+ * {@link #deploy} leaves the application unstarted, so a test can put the chain and the tables in the state it
+ * needs first; {@link #close} stops whatever was started.
+ */
+public final class IndexerFixture implements AutoCloseable {
+
+	private final TestChain chain;
+
+	private final AudioContracts contracts;
+
+	private final TcpProxy tcp;
+
+	private final RpcProxy rpc;
+
+	private final TestDatabase db;
+
+	private final JdbcTemplate jdbc;
+
+	private final ExecutorService runner = Executors.newSingleThreadExecutor();
+
+	private ConfigurableApplicationContext app;
+
+	private Future<JobExecution> running;
+
+	private IndexerFixture(TestChain chain, AudioContracts contracts, TcpProxy tcp, RpcProxy rpc, TestDatabase db) {
+		this.chain = chain;
+		this.contracts = contracts;
+		this.tcp = tcp;
+		this.rpc = rpc;
+		this.db = db;
+		this.jdbc = new JdbcTemplate(db.dataSource());
+	}
+
+	/** Deploys the contracts, starts the proxies, creates and migrates a schema named after the test class. */
+	public static IndexerFixture deploy(TestChain chain, Class<?> testClass) throws IOException {
+		AudioContracts contracts = chain.deployAudio();
+		TcpProxy tcp = TcpProxy.start(chain.node().port());
+		RpcProxy rpc;
+		try {
+			rpc = RpcProxy.start(tcp.httpUrl());
+		}
+		catch (IOException | RuntimeException ex) {
+			tcp.close();
+			throw ex;
+		}
+		return new IndexerFixture(chain, contracts, tcp, rpc, TestDatabase.forClass(testClass).migrated());
+	}
+
+	/**
+	 * Starts the application (launcher off: the test drives the jobs).
+	 * @param extra further {@code --property=value} arguments; they win over the fixture's own
+	 */
+	public IndexerFixture startApp(WebApplicationType web, String... extra) {
+		List<String> args = new ArrayList<>(List.of("--indexer.stream.ws-url=" + tcp.wsUrl(),
+				"--indexer.stream.token-address=" + contracts.token()));
+		if (web == WebApplicationType.SERVLET) {
+			args.add("--server.port=0");
+		}
+		args.addAll(List.of(extra));
+		app = IndexerApp.start(web, db, rpc.url(), contracts, args.toArray(String[]::new));
+		return this;
+	}
+
+	/** Starts a new instance of the job on the fixture's runner thread; the stream's never returns on its own. */
+	public Future<JobExecution> startNextInstance(String jobName) {
+		Job job = app.getBean(jobName, Job.class);
+		running = runner.submit(() -> operator().startNextInstance(job));
+		return running;
+	}
+
+	/** Restarts an execution on the fixture's runner thread. */
+	public Future<JobExecution> restart(JobExecution execution) {
+		running = runner.submit(() -> operator().restart(execution));
+		return running;
+	}
+
+	/** The execution started last on the runner thread. */
+	public Future<JobExecution> running() {
+		return running;
+	}
+
+	/** Waits for {@code condition}, failing at once if the job started on the runner thread has ended. */
+	public void await(String what, Duration timeout, BooleanSupplier condition) {
+		Await.until(what, timeout, condition, this::failIfTheJobEnded);
+	}
+
+	private void failIfTheJobEnded() {
+		if (running != null && running.isDone()) {
+			try {
+				throw new AssertionError("the job ended: " + running.get());
+			}
+			catch (ExecutionException | InterruptedException ex) {
+				throw new AssertionError("the job failed", ex);
+			}
+		}
+	}
+
+	/** Whether the row of {@code wallet} holds the chain's sum (and, unless -1, {@code blocknumber}). */
+	public boolean rowIsRight(String wallet, long block) {
+		return WalletRows.matchesChain(jdbc, chain, contracts, wallet, block);
+	}
+
+	/** Inserts rows for {@code wallets} last refreshed long ago, so they are tracked and stale. */
+	public void insertStaleRows(List<String> wallets) {
+		for (String wallet : wallets) {
+			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+					+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')", wallet);
+		}
+	}
+
+	/** The stream's checkpoint; -1 when there is none. */
+	public long checkpoint() {
+		List<Long> rows = jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = ?",
+				Long.class, "audio_transfers");
+		return rows.isEmpty() ? -1 : rows.get(0);
+	}
+
+	public TestChain chain() {
+		return chain;
+	}
+
+	public AudioContracts contracts() {
+		return contracts;
+	}
+
+	public TcpProxy tcp() {
+		return tcp;
+	}
+
+	public RpcProxy rpc() {
+		return rpc;
+	}
+
+	public TestDatabase db() {
+		return db;
+	}
+
+	/** On the test schema, usable before the application starts and after it stops. */
+	public JdbcTemplate jdbc() {
+		return jdbc;
+	}
+
+	public ConfigurableApplicationContext app() {
+		return app;
+	}
+
+	public JobOperator operator() {
+		return app.getBean(JobOperator.class);
+	}
+
+	public Job job(String name) {
+		return app.getBean(name, Job.class);
+	}
+
+	@Override
+	public void close() {
+		try {
+			if (app != null && app.isActive()) {
+				app.close();
+			}
+		}
+		finally {
+			runner.shutdownNow();
+			rpc.close();
+			tcp.close();
+		}
+	}
+
+}
