@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.InvalidWalletAddressException;
 import io.audius.indexer.balances.WalletAddress;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -130,10 +131,12 @@ public class StaleRefreshJobConfiguration {
 	}
 
 	@Bean
-	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc, SweepProperties sweep) {
+	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc, SweepProperties sweep,
+			MeterRegistry meters) {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc, sweep.cutoff()))
 			.validator(new DefaultJobParametersValidator(new String[] { CutoffIncrementer.CUTOFF }, new String[0]))
 			.listener(new SweepSummaryListener())
+			.listener(new SweepMeters(meters))
 			.start(staleRefreshStep)
 			.build();
 	}
