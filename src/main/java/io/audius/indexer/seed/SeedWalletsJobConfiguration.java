@@ -1,9 +1,16 @@
 package io.audius.indexer.seed;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import io.audius.indexer.balances.ProgressListener;
 import io.audius.indexer.balances.WalletAddress;
 import io.audius.indexer.balances.WalletPlaceholders;
 
@@ -14,6 +21,7 @@ import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemReader;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
@@ -98,22 +106,26 @@ public class SeedWalletsJobConfiguration {
 	@Bean
 	Step seedFromDatabaseStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SeedProperties seed, JdbcPagingItemReader<SeedLine> trackedWalletReader, SeedAddressParser seedAddressParser,
-			PlaceholderWriter placeholderWriter) {
+			PlaceholderWriter placeholderWriter, JdbcTemplate jdbc) {
+		ProgressListener progress = new ProgressListener("wallets", step -> jdbc.queryForObject(
+				"SELECT count(*) FROM (" + seed.sourceQuery() + ") AS tracked WHERE wallet IS NOT NULL", Long.class)
+				- ProgressListener.alreadyRead(step, "trackedWalletReader"));
 		return seedStep(DATABASE_STEP, "source row of indexer.seed.source-query", jobRepository, transactionManager,
-				seed, trackedWalletReader, seedAddressParser, placeholderWriter);
+				seed, trackedWalletReader, seedAddressParser, placeholderWriter, progress);
 	}
 
 	@Bean
 	Step seedFromFileStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SeedProperties seed, FlatFileItemReader<SeedLine> seedFileReader, SeedAddressParser seedAddressParser,
 			PlaceholderWriter placeholderWriter) {
+		ProgressListener progress = new ProgressListener("lines", step -> linesLeft(seed, step));
 		return seedStep(FILE_STEP, "seed file line", jobRepository, transactionManager, seed, seedFileReader,
-				seedAddressParser, placeholderWriter);
+				seedAddressParser, placeholderWriter, progress);
 	}
 
 	private static Step seedStep(String name, String source, JobRepository jobRepository,
 			PlatformTransactionManager transactionManager, SeedProperties seed, ItemReader<SeedLine> reader,
-			SeedAddressParser parser, PlaceholderWriter writer) {
+			SeedAddressParser parser, PlaceholderWriter writer, ProgressListener progress) {
 		return new StepBuilder(name, jobRepository).<SeedLine, WalletAddress>chunk(seed.chunkSize())
 			.transactionManager(transactionManager)
 			.reader(reader)
@@ -123,7 +135,20 @@ public class SeedWalletsJobConfiguration {
 			.skip(InvalidSeedAddressException.class)
 			.skipLimit(Long.MAX_VALUE)
 			.skipListener(new SkippedSeedLineListener(source))
+			.listener(progress)
 			.build();
+	}
+
+	/** For the progress line: the file's address lines (not comments, not the header) this execution has left. */
+	private static long linesLeft(SeedProperties seed, StepExecution step) {
+		String file = step.getJobParameters().getString(SeedIncrementer.FILE);
+		try (Stream<String> lines = Files.lines(Path.of(file), StandardCharsets.UTF_8)) {
+			long count = lines.skip(seed.fileHeaderLines()).filter(line -> !line.startsWith("#")).count();
+			return count - ProgressListener.alreadyRead(step, "seedFileReader");
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return -1;
+		}
 	}
 
 	@Bean

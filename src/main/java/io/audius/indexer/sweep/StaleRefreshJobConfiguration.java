@@ -8,7 +8,9 @@ import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.InvalidWalletAddressException;
+import io.audius.indexer.balances.ProgressListener;
 import io.audius.indexer.balances.WalletAddress;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -98,13 +100,15 @@ public class StaleRefreshJobConfiguration {
 	@Bean
 	Step staleRefreshStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SweepProperties sweep, JdbcPagingItemReader<String> staleWalletReader,
-			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
+			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
+			JdbcTemplate jdbc) {
+		ProgressListener progress = SweepProgress.listener(jdbc, sweep);
 		if (sweep.partitions() == 1) {
 			return chunkStep(STEP_NAME, jobRepository, transactionManager, sweep, staleWalletReader,
-					walletAddressParser, balanceRefreshWriter);
+					walletAddressParser, balanceRefreshWriter, progress);
 		}
 		Step worker = chunkStep(WORKER_STEP_NAME, jobRepository, transactionManager, sweep, staleWalletReader,
-				walletAddressParser, balanceRefreshWriter);
+				walletAddressParser, balanceRefreshWriter, progress);
 		SimpleAsyncTaskExecutor workers = new SimpleAsyncTaskExecutor("sweep-partition-");
 		workers.setConcurrencyLimit(sweep.partitions());
 		return new StepBuilder(STEP_NAME, jobRepository).partitioner(WORKER_STEP_NAME, new WalletHashPartitioner())
@@ -117,7 +121,7 @@ public class StaleRefreshJobConfiguration {
 	private static Step chunkStep(String name, JobRepository jobRepository,
 			PlatformTransactionManager transactionManager, SweepProperties sweep,
 			JdbcPagingItemReader<String> staleWalletReader, ItemProcessor<String, WalletAddress> walletAddressParser,
-			BalanceRefreshWriter balanceRefreshWriter) {
+			BalanceRefreshWriter balanceRefreshWriter, ProgressListener progress) {
 		return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(sweep.walletsPerCall())
 			.transactionManager(transactionManager)
 			.reader(staleWalletReader)
@@ -127,6 +131,7 @@ public class StaleRefreshJobConfiguration {
 			.skip(InvalidWalletAddressException.class)
 			.skipLimit(Long.MAX_VALUE)
 			.skipListener(new BadWalletRowListener())
+			.listener(progress)
 			.build();
 	}
 
@@ -136,6 +141,7 @@ public class StaleRefreshJobConfiguration {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc, sweep.cutoff()))
 			.validator(new DefaultJobParametersValidator(new String[] { CutoffIncrementer.CUTOFF }, new String[0]))
 			.listener(new SweepSummaryListener())
+			.listener(new SweepMeters(meters))
 			.listener(new SweepMeters(meters))
 			.start(staleRefreshStep)
 			.build();
