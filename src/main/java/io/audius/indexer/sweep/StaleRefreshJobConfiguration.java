@@ -11,7 +11,6 @@ import io.audius.indexer.balances.InvalidWalletAddressException;
 import io.audius.indexer.balances.ProgressListener;
 import io.audius.indexer.balances.WalletAddress;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -141,7 +140,6 @@ public class StaleRefreshJobConfiguration {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc, sweep.cutoff()))
 			.validator(new DefaultJobParametersValidator(new String[] { CutoffIncrementer.CUTOFF }, new String[0]))
 			.listener(new SweepSummaryListener())
-			.listener(new SweepMeters(meters))
 			.listener(new SweepMeters(meters))
 			.start(staleRefreshStep)
 			.build();
