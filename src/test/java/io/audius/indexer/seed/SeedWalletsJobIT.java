@@ -256,6 +256,24 @@ class SeedWalletsJobIT {
 				Long.class)).isEqualTo(9);
 	}
 
+	@Test
+	void theLauncherRunsItWithItsJobProperties() {
+		long before = jdbc.queryForObject("SELECT count(*) FROM batch_job_execution", Long.class);
+		// As the Kubernetes Job runs it: --indexer.launcher.job=seedWalletsJob imports jobs/seedWalletsJob.properties.
+		try (ConfigurableApplicationContext launched = IndexerApp.start(db, chain.node().httpUrl(), contracts,
+				"--indexer.launcher.enabled=true", "--indexer.launcher.job=seedWalletsJob",
+				"--indexer.seed.file=" + file)) {
+			assertThat(launched.getEnvironment().getProperty("indexer.seed.chunk-size")).as("the job's defaults")
+				.isEqualTo("5000");
+			assertThat(launched.getEnvironment().getProperty("spring.main.web-application-type")).isEqualTo("none");
+		}
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_execution", Long.class)).isEqualTo(before + 1);
+		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution ORDER BY job_execution_id DESC LIMIT 1",
+				String.class)).isEqualTo("COMPLETED");
+		assertThat(wallets()).containsExactly(A, C, TRACKED, F1, F2);
+		assertTrackedRowUntouched();
+	}
+
 	private JobExecution runSeed() {
 		return app.getBean(JobOperator.class)
 			.startNextInstance(app.getBean(SeedWalletsJobConfiguration.JOB_NAME, Job.class));

@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,7 +34,7 @@ public enum AuditReportFormat {
 							e.ethCalls() == null ? "-" : count(e.ethCalls()),
 							e.walletsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%,.0f", e.walletsPerSecond()) });
 				}
-				table(out, rows, 7);
+				table(out, rows, Set.of(2, 3, 4, 5));
 			}
 			if (!report.checkpoints().isEmpty()) {
 				out.append("\ntransferStreamJob checkpoints\n");
@@ -44,7 +45,7 @@ public enum AuditReportFormat {
 							c.ageSeconds() + " s", c.headBlock() == null ? "-" : Long.toString(c.headBlock()),
 							c.lagBlocks() == null ? "-" : Long.toString(c.lagBlocks()) });
 				}
-				table(out, rows, 1);
+				table(out, rows, Set.of(0, 2));
 			}
 			return out.toString();
 		}
@@ -74,8 +75,8 @@ public enum AuditReportFormat {
 		}
 	}
 
-	/** Columns from {@code firstNumeric} on are right-aligned. */
-	private static void table(StringBuilder out, List<String[]> rows, int firstNumeric) {
+	/** Text columns ({@code left}) are left-aligned, the others (numbers, durations) right-aligned. */
+	private static void table(StringBuilder out, List<String[]> rows, Set<Integer> left) {
 		int[] widths = new int[rows.get(0).length];
 		for (String[] row : rows) {
 			for (int i = 0; i < row.length; i++) {
@@ -86,7 +87,7 @@ public enum AuditReportFormat {
 			StringBuilder line = new StringBuilder();
 			for (int i = 0; i < row.length; i++) {
 				String pad = " ".repeat(widths[i] - row[i].length());
-				line.append(i == 0 ? "" : "  ").append(i >= firstNumeric ? pad + row[i] : row[i] + pad);
+				line.append(i == 0 ? "" : "  ").append(left.contains(i) ? row[i] + pad : pad + row[i]);
 			}
 			out.append(line.toString().stripTrailing()).append('\n');
 		}
