@@ -136,7 +136,7 @@ public class BalanceRepository {
 	 * Its own statement, before the write: a READ COMMITTED statement sees what committed before it started, so the
 	 * write (and the trigger's sums) must start after the lock is granted, when the previous writer has committed.
 	 */
-	private static void lockWriters(Connection con) throws java.sql.SQLException {
+	static void lockWriters(Connection con) throws java.sql.SQLException {
 		try (var statement = con.createStatement()) {
 			statement.execute(WRITERS_LOCK);
 		}

@@ -7,8 +7,10 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
+import io.audius.indexer.balances.ProgressListener;
 import io.audius.indexer.chain.InvalidWalletAddressException;
 import io.audius.indexer.chain.WalletAddress;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -97,9 +99,10 @@ public class StaleRefreshJobConfiguration {
 	@Bean
 	Step staleRefreshStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SweepProperties sweep, JdbcPagingItemReader<String> staleWalletReader,
-			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
+			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
+			JdbcTemplate jdbc) {
 		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.walletsPerCall(),
-				staleWalletReader, walletAddressParser, balanceRefreshWriter);
+				staleWalletReader, walletAddressParser, balanceRefreshWriter, SweepProgress.listener(jdbc, sweep));
 		if (sweep.partitions() == 1) {
 			return chunks.step(STEP_NAME);
 		}
@@ -114,11 +117,12 @@ public class StaleRefreshJobConfiguration {
 
 	/**
 	 * The chunk-oriented step of the diagram, plain or as each partition's worker: {@code walletsPerCall} wallets
-	 * read, parsed (bad rows skipped and counted) and refreshed per transaction.
+	 * read, parsed (bad rows skipped and counted) and refreshed per transaction, with a progress line.
 	 */
 	private record WalletChunks(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			int walletsPerCall, JdbcPagingItemReader<String> staleWalletReader,
-			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
+			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
+			ProgressListener progress) {
 
 		Step step(String name) {
 			return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(walletsPerCall)
@@ -130,16 +134,19 @@ public class StaleRefreshJobConfiguration {
 				.skip(InvalidWalletAddressException.class)
 				.skipLimit(Long.MAX_VALUE)
 				.skipListener(new BadWalletRowListener())
+				.listener(progress)
 				.build();
 		}
 
 	}
 
 	@Bean
-	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc, SweepProperties sweep) {
+	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc, SweepProperties sweep,
+			MeterRegistry meters) {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc, sweep.cutoff()))
 			.validator(new DefaultJobParametersValidator(new String[] { CutoffIncrementer.CUTOFF }, new String[0]))
 			.listener(new SweepSummaryListener())
+			.listener(new SweepMeters(meters))
 			.start(staleRefreshStep)
 			.build();
 	}

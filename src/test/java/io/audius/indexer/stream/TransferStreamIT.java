@@ -191,6 +191,40 @@ class TransferStreamIT {
 	}
 
 	@Test
+	void prometheusScrapesTheIndexersAndSpringBatchsMeters() throws Exception {
+		long block = chain.forceTransferBatch(contracts.token(), tracked.subList(0, 3), tracked.subList(1, 4),
+				Collections.nCopies(3, BigInteger.ONE));
+		fixture.await("rows at block " + block, Duration.ofSeconds(10),
+				() -> tracked.subList(0, 4).stream().allMatch(w -> fixture.rowIsRight(w, block)));
+
+		HttpResponse<String> scrape = get("/actuator/prometheus");
+
+		assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+		assertThat(scrape.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+		String body = scrape.body();
+		assertThat(body).contains("# TYPE indexer_rpc_requests_total counter",
+				"indexer_rpc_requests_total{method=\"eth_call\",outcome=\"ok\"}",
+				"indexer_rpc_requests_total{method=\"eth_getLogs\",outcome=\"ok\"}",
+				"# TYPE indexer_stream_events_total counter", "indexer_stream_wallets_refreshed_total",
+				"indexer_stream_reconnects_total", "indexer_stream_blocks_behind",
+				// Spring Batch's own: the running job and its step, chunk writes, item reads
+				"spring_batch_job_active_seconds_count{spring_batch_job_name=\"transferStreamJob\"} 1",
+				"spring_batch_chunk_write_seconds_count", "spring_batch_item_read_seconds_count")
+			.doesNotContain(WS_KEY);
+		assertThat(prometheusValue(body, "indexer_stream_events_total")).as("Transfer logs seen")
+			.isGreaterThanOrEqualTo(3);
+	}
+
+	/** The value of an unlabelled sample in the Prometheus text format. */
+	private static double prometheusValue(String body, String name) {
+		return body.lines()
+			.filter(l -> l.startsWith(name + " "))
+			.mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(name + " not in the scrape"));
+	}
+
+	@Test
 	void anOutageIsBackfilledAfterReconnectingWithBackoff(CapturedOutput output) throws Exception {
 		fixture.tcp().cut();
 		fixture.await("the stream notices the outage", Duration.ofSeconds(10), () -> !status().isConnected());

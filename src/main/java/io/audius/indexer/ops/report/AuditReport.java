@@ -1,0 +1,50 @@
+package io.audius.indexer.ops.report;
+
+import java.time.LocalDateTime;
+import java.util.List;
+
+/**
+ * What the jobs did, from Spring Batch's job repository ({@code BATCH_*} tables) and the stream's checkpoints. Times
+ * are the database's (UTC on every writer, see the manifests), durations in seconds.
+ *
+ * @param generatedAt the database clock when the report was read
+ * @param jobs one entry per job, its most recent executions first
+ * @param checkpoints the rows of {@code eth_indexer_checkpoints} (the stream's position); empty when the report is
+ * limited to another job
+ */
+public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<CheckpointRow> checkpoints) {
+
+	/** The most recent executions of one job. */
+	public record JobReport(String job, List<ExecutionRow> executions) {
+	}
+
+	/**
+	 * One execution. Counts are summed over the execution's steps as they stored them ({@code BATCH_STEP_EXECUTION});
+	 * a partitioned step's workers ({@code …:partitionN}) are left out, their counts being summed into the
+	 * partitioned step already.
+	 *
+	 * @param instance {@code JOB_INSTANCE_ID}: a restarted run has several executions of one instance
+	 * @param read {@code READ_COUNT}: wallets (the stream: Transfer logs) read
+	 * @param written {@code WRITE_COUNT}: wallets written (balances refreshed, placeholder rows offered)
+	 * @param unresolved {@code WRITE_SKIP_COUNT}: wallets whose balance could not be read, not written
+	 * @param skipped {@code PROCESS_SKIP_COUNT + READ_SKIP_COUNT}: bad rows or lines skipped
+	 * @param ethCalls multicall {@code eth_call}s sent (the sweep's {@code sweep.multicalls} in each chunk step's
+	 * execution context); null for jobs that do not record them
+	 * @param durationSeconds end minus start; null while running
+	 * @param walletsPerSecond read per second of duration; null while running
+	 */
+	public record ExecutionRow(long instance, long execution, String status, String exitCode, LocalDateTime start,
+			LocalDateTime end, Double durationSeconds, long read, long written, long unresolved, long skipped,
+			Long ethCalls, Double walletsPerSecond) {
+	}
+
+	/**
+	 * @param ageSeconds how long ago the checkpoint last moved, on the database clock
+	 * @param headBlock the node's latest block, when the node was configured and answered; else null
+	 * @param lagBlocks {@code headBlock - lastBlock}; null without a head
+	 */
+	public record CheckpointRow(String name, long lastBlock, LocalDateTime updatedAt, long ageSeconds, Long headBlock,
+			Long lagBlocks) {
+	}
+
+}
