@@ -11,9 +11,6 @@ import java.util.Map;
 import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.WalletAddress;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes balance reads into {@code eth_wallet_balances} with ONE statement per batch.
@@ -25,11 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * NULL.</li>
  * <li>{@code balance} is replaced only by a read at the same or a newer block ({@code balance_block}), so when
  * the sweep and the stream race on a wallet the newer state wins whatever order the writes arrive in.</li>
- * <li>Writers take turns: each write first takes {@link #WRITERS_LOCK}, a transaction-level advisory lock held
- * until its transaction ends. The Audius {@code eth_user_balances} trigger locks users in the order of the rows
- * written, so two writers at once (partitions, the sweep beside the stream) can deadlock in it, and it swallows
- * the error, leaving users' sums wrong; and a writer's sum would not see the other's uncommitted rows. Only the
- * writes wait: the node is read before the lock is taken.</li>
+ * <li>Writers take turns ({@link WriterTurns}), so that the Audius {@code eth_user_balances} trigger never runs for
+ * two writers at once.</li>
  * </ul>
  */
 public class BalanceRepository {
@@ -46,21 +40,10 @@ public class BalanceRepository {
 			  updated_at = NOW()
 			""";
 
-	/**
-	 * Taken before any write to {@code eth_wallet_balances}, until commit. Two 32-bit keys: a key space apart from
-	 * the launcher's one-key session locks.
-	 */
-	static final String WRITERS_LOCK = "SELECT pg_advisory_xact_lock(hashtext('eth-balance-indexer'), "
-			+ "hashtext('eth_wallet_balances writers'))";
+	private final WriterTurns turns;
 
-	private final JdbcTemplate jdbc;
-
-	/** Joins the caller's transaction (a chunk's); without one, each write is a transaction of its own. */
-	private final TransactionTemplate transaction;
-
-	public BalanceRepository(JdbcTemplate jdbc) {
-		this.jdbc = jdbc;
-		this.transaction = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+	public BalanceRepository(WriterTurns turns) {
+		this.turns = turns;
 	}
 
 	/**
@@ -88,8 +71,7 @@ public class BalanceRepository {
 			balanceBlocks[i] = read.block();
 			eventBlockArray[i] = eventBlocks.get(read.wallet());
 		}
-		Integer updated = transaction.execute(tx -> jdbc.execute((Connection con) -> {
-			lockWriters(con);
+		Integer updated = turns.write((Connection con) -> {
 			try (PreparedStatement ps = con.prepareStatement(UPSERT)) {
 				Array walletArray = con.createArrayOf("text", wallets);
 				Array balanceArray = con.createArrayOf("numeric", balances);
@@ -101,7 +83,7 @@ public class BalanceRepository {
 				ps.setArray(4, eventArray);
 				return ps.executeUpdate();
 			}
-		}));
+		});
 		return updated == null ? 0 : updated;
 	}
 
@@ -119,8 +101,7 @@ public class BalanceRepository {
 			.toList();
 		String[] wallets = entries.stream().map(e -> e.getKey().value()).toArray(String[]::new);
 		Long[] blocks = entries.stream().map(Map.Entry::getValue).toArray(Long[]::new);
-		Integer updated = transaction.execute(tx -> jdbc.execute((Connection con) -> {
-			lockWriters(con);
+		Integer updated = turns.write((Connection con) -> {
 			try (PreparedStatement ps = con.prepareStatement("UPDATE eth_wallet_balances AS b "
 					+ "SET blocknumber = GREATEST(b.blocknumber, e.block) "
 					+ "FROM UNNEST(?::text[], ?::bigint[]) AS e(wallet, block) WHERE b.wallet = e.wallet")) {
@@ -128,18 +109,8 @@ public class BalanceRepository {
 				ps.setArray(2, con.createArrayOf("int8", blocks));
 				return ps.executeUpdate();
 			}
-		}));
+		});
 		return updated == null ? 0 : updated;
-	}
-
-	/**
-	 * Its own statement, before the write: a READ COMMITTED statement sees what committed before it started, so the
-	 * write (and the trigger's sums) must start after the lock is granted, when the previous writer has committed.
-	 */
-	static void lockWriters(Connection con) throws java.sql.SQLException {
-		try (var statement = con.createStatement()) {
-			statement.execute(WRITERS_LOCK);
-		}
 	}
 
 }

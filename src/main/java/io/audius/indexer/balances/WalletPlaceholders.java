@@ -6,7 +6,6 @@ import java.util.List;
 
 import io.audius.indexer.chain.WalletAddress;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Inserts tracked wallets as placeholder rows of {@code eth_wallet_balances}: balance 0, {@code blocknumber} NULL
@@ -14,9 +13,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Existing rows are left exactly as they are ({@code ON CONFLICT DO NOTHING}); {@code created_at} is left to the
  * table's default. One statement per batch.
  * <p>
- * Like every writer of the table it first takes the writers' lock ({@link BalanceRepository#WRITERS_LOCK}), held
- * until the caller's transaction (a chunk's) commits: the Audius {@code eth_user_balances} trigger must not see two
- * writers at once.
+ * Like every writer of the table it waits for its turn ({@link WriterTurns}): the Audius {@code eth_user_balances}
+ * trigger must not see two writers at once.
  */
 public class WalletPlaceholders {
 
@@ -26,10 +24,10 @@ public class WalletPlaceholders {
 			ON CONFLICT (wallet) DO NOTHING
 			""";
 
-	private final JdbcTemplate jdbc;
+	private final WriterTurns turns;
 
-	public WalletPlaceholders(JdbcTemplate jdbc) {
-		this.jdbc = jdbc;
+	public WalletPlaceholders(WriterTurns turns) {
+		this.turns = turns;
 	}
 
 	/**
@@ -41,8 +39,7 @@ public class WalletPlaceholders {
 			return 0;
 		}
 		String[] values = wallets.stream().map(WalletAddress::value).toArray(String[]::new);
-		Integer inserted = jdbc.execute((Connection con) -> {
-			BalanceRepository.lockWriters(con);
+		Integer inserted = turns.write((Connection con) -> {
 			try (PreparedStatement ps = con.prepareStatement(INSERT)) {
 				ps.setArray(1, con.createArrayOf("text", values));
 				return ps.executeUpdate();

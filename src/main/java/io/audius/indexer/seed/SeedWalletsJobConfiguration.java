@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import io.audius.indexer.balances.ProgressListener;
 import io.audius.indexer.chain.WalletAddress;
 import io.audius.indexer.balances.WalletPlaceholders;
+import io.audius.indexer.balances.WriterTurns;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -93,8 +94,8 @@ public class SeedWalletsJobConfiguration {
 	}
 
 	@Bean
-	WalletPlaceholders walletPlaceholders(JdbcTemplate jdbc) {
-		return new WalletPlaceholders(jdbc);
+	WalletPlaceholders walletPlaceholders(WriterTurns turns) {
+		return new WalletPlaceholders(turns);
 	}
 
 	@Bean

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The indexer shares the Audius database: its tables are the Audius tables (columns, types, nullability, defaults),
  * whichever side created them first, and statements shaped like the Audius ones work on them.
  */
-@Timeout(60) // a migration waiting on a lock must fail the test, not hang the build
+// a migration waiting on a lock must fail the test, not hang the build (a JDBC read ignores interrupts)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AudiusSchemaIT {
 
 	/** What the indexer adds to eth_wallet_balances: one nullable column without a default. */
@@ -28,6 +30,34 @@ class AudiusSchemaIT {
 		JdbcTemplate audius = audiusFirst();
 
 		assertThat(columns(indexer)).containsExactlyElementsOf(withBalanceBlock(columns(audius)));
+		assertThat(indexes(indexer)).as("one index for the sweep's order, not two")
+			.containsExactly("eth_indexer_checkpoints_pkey", "eth_wallet_balances_pkey",
+					"eth_wallet_balances_updated_at_wallet_idx");
+	}
+
+	@Test
+	void anInterruptedIndexBuildIsBuiltAgainNotTakenForDone() {
+		TestDatabase db = TestDatabase.forClass(AudiusSchemaIT.class);
+		AudiusDatabase.createEthTables(db);
+		JdbcTemplate jdbc = jdbc(db);
+		jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance) VALUES ('0x1', 5), ('0x2', 5)");
+		// A concurrent build that fails (here: not unique) leaves an INVALID index under its name, as a killed one does.
+		assertThatThrownBy(() -> jdbc.execute("CREATE UNIQUE INDEX CONCURRENTLY "
+				+ "eth_wallet_balances_updated_at_wallet_idx ON eth_wallet_balances (balance)"))
+			.hasMessageContaining("could not create unique index");
+		assertThat(sweepIndex(jdbc)).isEqualTo("invalid: CREATE UNIQUE INDEX eth_wallet_balances_updated_at_wallet_idx "
+				+ "ON " + db.schema() + ".eth_wallet_balances USING btree (balance)");
+
+		db.migrated();
+
+		assertThat(sweepIndex(jdbc)).isEqualTo("valid: CREATE INDEX eth_wallet_balances_updated_at_wallet_idx "
+				+ "ON " + db.schema() + ".eth_wallet_balances USING btree (updated_at, wallet)");
+	}
+
+	private static String sweepIndex(JdbcTemplate jdbc) {
+		return jdbc.queryForObject("SELECT CASE WHEN indisvalid THEN 'valid: ' ELSE 'invalid: ' END "
+				+ "|| pg_get_indexdef(indexrelid) FROM pg_index "
+				+ "WHERE indexrelid = to_regclass('eth_wallet_balances_updated_at_wallet_idx')", String.class);
 	}
 
 	@Test

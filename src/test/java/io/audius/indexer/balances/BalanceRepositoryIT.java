@@ -13,8 +13,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Invariants 1 and 2 of the design, pinned on the real upsert statement against PostgreSQL. */
 class BalanceRepositoryIT {
@@ -25,10 +29,14 @@ class BalanceRepositoryIT {
 
 	private static BalanceRepository repository;
 
+	private static TransactionTemplate chunk;
+
 	@BeforeAll
 	static void database() {
 		jdbc = new JdbcTemplate(TestDatabase.forClass(BalanceRepositoryIT.class).migrated().dataSource());
-		repository = new BalanceRepository(jdbc);
+		JdbcTransactionManager transactions = new JdbcTransactionManager(jdbc.getDataSource());
+		repository = new BalanceRepository(new WriterTurns(jdbc, transactions));
+		chunk = new TransactionTemplate(transactions);
 	}
 
 	@BeforeEach
@@ -130,6 +138,31 @@ class BalanceRepositoryIT {
 	void aTransferOfAnUntrackedWalletCreatesNoRow() {
 		repository.advanceBlocknumbers(Map.of(WALLET, 15L));
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances", Integer.class)).isZero();
+	}
+
+	@Test
+	void aWriteJoinsTheChunksTransactionAndHoldsTheWritersLockUntilItEnds() {
+		Long locksHeld = chunk.execute(tx -> {
+			sweep(100, 10);
+			tx.setRollbackOnly();
+			return jdbc.queryForObject("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+					+ "AND pid = pg_backend_pid() AND granted", Long.class);
+		});
+		assertThat(locksHeld).as("the writers' lock, held by the chunk's own connection").isEqualTo(1);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances", Integer.class))
+			.as("rolled back with the chunk").isZero();
+		assertThat(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(hashtext('eth-balance-indexer'), "
+				+ "hashtext('eth_wallet_balances writers'))", Boolean.class))
+			.as("released when the transaction ended: another session takes it at once").isTrue();
+	}
+
+	@Test
+	void writesRefuseASnapshotOlderThanTheirTurn() {
+		TransactionTemplate repeatableRead = new TransactionTemplate(chunk.getTransactionManager());
+		repeatableRead.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		assertThatThrownBy(() -> repeatableRead.executeWithoutResult(tx -> sweep(100, 10)))
+			.hasMessageContaining("READ COMMITTED")
+			.hasMessageContaining("'repeatable read'");
 	}
 
 	private void sweep(long balance, long readBlock) {
