@@ -36,9 +36,10 @@ public class OpsConfiguration {
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "indexer.launcher.enabled", matchIfMissing = true)
-	IndexerLauncher indexerLauncher(LauncherProperties properties, Map<String, Job> jobs, JobOperator jobOperator,
-			JobRepository jobRepository, DataSource dataSource, ApplicationEventPublisher events) {
-		return new IndexerLauncher(properties, jobs, jobOperator, jobRepository, dataSource, events);
+	IndexerLauncher indexerLauncher(LauncherProperties properties, RunLockProperties lockProperties,
+			Map<String, Job> jobs, JobOperator jobOperator, JobRepository jobRepository, DataSource dataSource,
+			ApplicationEventPublisher events) {
+		return new IndexerLauncher(properties, lockProperties, jobs, jobOperator, jobRepository, dataSource, events);
 	}
 
 }
