@@ -135,6 +135,12 @@ public class StaleRefreshJobConfiguration {
 
 	}
 
+	/** The pool holds a connection for every partition's chunk at once (see {@link PoolSizing}). */
+	@Bean
+	static PoolSizing poolSizing(org.springframework.core.env.Environment environment) {
+		return new PoolSizing(environment);
+	}
+
 	@Bean
 	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc, SweepProperties sweep) {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc, sweep.cutoff()))
