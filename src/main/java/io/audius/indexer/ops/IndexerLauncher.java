@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 import io.audius.indexer.InvalidConfigurationException;
+import io.audius.indexer.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			}
 			held.watch(lockProperties.checkInterval(), () -> stopRunning(job.getName()));
 			JobExecution execution = launch(job, restartPolicy.decide(lastInstanceExecutions(job.getName())));
+			execution = restartAfterDatabaseFaults(execution, held);
 			BatchStatus status = execution.getStatus();
 			exitCode = (status == BatchStatus.COMPLETED || status == BatchStatus.STOPPED) && !held.isLost() ? 0 : 1;
 			if (held.isLost()) {
@@ -119,6 +121,43 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 					"indexer.launcher.job=" + properties.job() + " is not a job: choose one of " + known);
 		}
 		return job;
+	}
+
+	/** Restarts after a database fault: at most this many times in a row… */
+	static final int DATABASE_RETRIES = 10;
+
+	/** …waiting 1 s, doubling up to 30 s, between them. */
+	static final long DATABASE_RETRY_MAX_MILLIS = 30_000;
+
+	/**
+	 * An execution that FAILED on database faults only (a terminated backend, a lost connection, a deadlock) is
+	 * restarted in this process after a backoff, as the stream waits out a node outage, instead of ending the run:
+	 * the chunk that met the fault was rolled back, and the restart resumes after the last committed one.
+	 */
+	private JobExecution restartAfterDatabaseFaults(JobExecution execution, JobRunLock held)
+			throws InterruptedException {
+		long backoff = 1_000;
+		for (int attempt = 1; attempt <= DATABASE_RETRIES && execution.getStatus() == BatchStatus.FAILED
+				&& !held.isLost() && DatabaseFaults.isTransient(execution.getAllFailureExceptions()); attempt++) {
+			log.warn("{} execution {} failed on a database fault ({}); restarting it in {} ms (attempt {} of {})",
+					execution.getJobInstance().getJobName(), execution.getId(),
+					Secrets.scrub(execution.getAllFailureExceptions().get(0).getMessage()), backoff, attempt,
+					DATABASE_RETRIES);
+			Thread.sleep(backoff);
+			backoff = Math.min(backoff * 2, DATABASE_RETRY_MAX_MILLIS);
+			try {
+				execution = jobOperator.restart(execution);
+			}
+			catch (Exception ex) {
+				if (!DatabaseFaults.isTransient(ex)) {
+					throw new IllegalStateException("could not restart execution " + execution.getId() + ": "
+							+ Secrets.scrub(ex.getMessage()), ex);
+				}
+				log.warn("Restarting {} failed on a database fault too ({})", execution.getId(),
+						Secrets.scrub(ex.getMessage()));
+			}
+		}
+		return execution;
 	}
 
 	/** The lock is gone: stop this process's run, so that it cannot overlap the next holder's. */
