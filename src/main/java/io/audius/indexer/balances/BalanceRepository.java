@@ -30,14 +30,14 @@ public class BalanceRepository {
 
 	static final String UPSERT = """
 			INSERT INTO eth_wallet_balances AS b (wallet, balance, balance_block, blocknumber, updated_at, created_at)
-			SELECT r.wallet, r.balance, r.balance_block, r.event_block, NOW(), NOW()
+			SELECT r.wallet, r.balance, r.balance_block, r.event_block, now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc'
 			  FROM UNNEST(?::text[], ?::numeric[], ?::bigint[], ?::bigint[]) AS r(wallet, balance, balance_block, event_block)
 			ON CONFLICT (wallet) DO UPDATE SET
 			  balance = CASE WHEN b.balance_block IS NULL OR EXCLUDED.balance_block >= b.balance_block
 			                 THEN EXCLUDED.balance ELSE b.balance END,
 			  balance_block = GREATEST(b.balance_block, EXCLUDED.balance_block),
 			  blocknumber = GREATEST(b.blocknumber, EXCLUDED.blocknumber),
-			  updated_at = NOW()
+			  updated_at = now() AT TIME ZONE 'utc'
 			""";
 
 	private final WriterTurns turns;

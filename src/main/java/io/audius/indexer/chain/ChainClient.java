@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,10 +18,12 @@ import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.exceptions.ClientConnectionException;
 import org.web3j.protocol.http.HttpService;
+import tools.jackson.core.JacksonException;
 
 /**
- * JSON-RPC over HTTP through web3j, with bounded retries of transport failures and messages that never carry
- * the node URL. JSON-RPC errors (a revert, a bad request) are answers, not outages, and are not retried.
+ * JSON-RPC over HTTP through web3j: every failure classified ({@link RpcFailure}), transient kinds retried with
+ * backoff within a bound, and messages that never carry the node URL or its key. JSON-RPC errors that are answers
+ * (a revert, a bad request) and refused credentials are not retried.
  */
 public class ChainClient implements AutoCloseable {
 
@@ -59,24 +62,23 @@ public class ChainClient implements AutoCloseable {
 
 	/** {@code eth_call} against the latest block; returns the raw return data. */
 	public byte[] call(ContractAddress to, byte[] data) {
-		var response = send("eth_call", web3j.ethCall(
-				Transaction.createEthCallTransaction(null, to.value(), Hex.encode(data)),
-				DefaultBlockParameterName.LATEST));
-		return Hex.decode(response.getValue());
+		return send("eth_call", web3j.ethCall(Transaction.createEthCallTransaction(null, to.value(), Hex.encode(data)),
+				DefaultBlockParameterName.LATEST), response -> Hex.decode(response.getValue()));
 	}
 
 	public long blockNumber() {
-		return send("eth_blockNumber", web3j.ethBlockNumber()).getBlockNumber().longValueExact();
+		return send("eth_blockNumber", web3j.ethBlockNumber(),
+				response -> response.getBlockNumber().longValueExact());
 	}
 
 	public BigInteger chainId() {
-		return send("eth_chainId", web3j.ethChainId()).getChainId();
+		return send("eth_chainId", web3j.ethChainId(), response -> response.getChainId());
 	}
 
 	/** The runtime code at an address (empty for an account without code). */
 	public byte[] code(ContractAddress address) {
-		return Hex.decode(send("eth_getCode", web3j.ethGetCode(address.value(), DefaultBlockParameterName.LATEST))
-			.getCode());
+		return send("eth_getCode", web3j.ethGetCode(address.value(), DefaultBlockParameterName.LATEST),
+				response -> Hex.decode(response.getCode()));
 	}
 
 	/** The web3j client, for callers that need other methods; it carries the secret URL, so never log it. */
@@ -84,29 +86,25 @@ public class ChainClient implements AutoCloseable {
 		return web3j;
 	}
 
-	/** Sends a request with the retry and scrubbing rules of this client. */
+	/** Sends a request with the retry, classification and scrubbing rules of this client. */
 	public <T extends Response<?>> T send(String method, Request<?, T> request) {
+		return send(method, request, response -> response);
+	}
+
+	/**
+	 * Sends a request and extracts its value, with the rules of this client: each failure is classified
+	 * ({@link RpcFailure}); transient kinds are retried with doubling backoff up to {@code retries} times, the others
+	 * (401/403, a revert, a refused size) are thrown at once. A body that is not a JSON-RPC answer, a null result, or
+	 * a result the extractor cannot read is a {@link RpcFailureKind#BAD_ANSWER}, never a library exception.
+	 */
+	public <T extends Response<?>, R> R send(String method, Request<?, T> request, Function<T, R> extract) {
 		int attempt = 0;
 		while (true) {
 			try {
-				T response = request.send();
-				if (response == null) {
-					throw new RpcException(method + " to " + endpoint + ": empty response", true);
-				}
-				if (response.hasError()) {
-					count(method, "error");
-					throw new RpcException(method + " to " + endpoint + " failed: JSON-RPC error "
-							+ response.getError().getCode() + ": " + endpoint.scrub(response.getError().getMessage()),
-							false);
-				}
-				count(method, "ok");
-				return response;
+				return sendOnce(method, request, extract);
 			}
-			catch (IOException | ClientConnectionException ex) {
-				count(method, "transport_error");
-				RpcException failure = new RpcException(method + " to " + endpoint + " failed: "
-						+ ex.getClass().getSimpleName() + ": " + endpoint.scrub(ex.getMessage()), true);
-				if (attempt >= retries) {
+			catch (RpcException failure) {
+				if (!failure.isTransient() || attempt >= retries) {
 					throw failure;
 				}
 				attempt++;
@@ -116,6 +114,62 @@ public class ChainClient implements AutoCloseable {
 				sleepQuietly(sleep);
 			}
 		}
+	}
+
+	private <T extends Response<?>, R> R sendOnce(String method, Request<?, T> request, Function<T, R> extract) {
+		T response;
+		try {
+			response = request.send();
+		}
+		catch (ClientConnectionException ex) {
+			// web3j's message: "Invalid response received: <status>; <body>" (the body may echo the key).
+			RpcFailureKind kind = ex.getCode() == null ? RpcFailureKind.TRANSPORT
+					: RpcFailure.ofHttpStatus(ex.getCode());
+			throw failure(method, kind, httpMessage(ex.getCode(), kind, endpoint.scrub(ex.getMessage())));
+		}
+		catch (IOException ex) {
+			throw failure(method, RpcFailureKind.TRANSPORT,
+					ex.getClass().getSimpleName() + ": " + endpoint.scrub(ex.getMessage()));
+		}
+		catch (JacksonException ex) {
+			// HTML from a gateway, a truncated or garbled body: not a JSON-RPC answer.
+			throw failure(method, RpcFailureKind.BAD_ANSWER,
+					"the answer is not JSON-RPC (" + ex.getClass().getSimpleName() + ")");
+		}
+		if (response == null) {
+			throw failure(method, RpcFailureKind.BAD_ANSWER, "empty response");
+		}
+		if (response.hasError()) {
+			int code = response.getError().getCode();
+			String message = endpoint.scrub(response.getError().getMessage());
+			throw failure(method, RpcFailure.ofJsonRpcError(code, message), "JSON-RPC error " + code + ": " + message);
+		}
+		if (response.getResult() == null) {
+			throw failure(method, RpcFailureKind.BAD_ANSWER, "\"result\": null");
+		}
+		R value;
+		try {
+			value = extract.apply(response);
+		}
+		catch (RuntimeException ex) {
+			throw failure(method, RpcFailureKind.BAD_ANSWER,
+					"unreadable result (" + ex.getClass().getSimpleName() + ")");
+		}
+		count(method, "ok");
+		return value;
+	}
+
+	private String httpMessage(Integer status, RpcFailureKind kind, String scrubbed) {
+		if (kind == RpcFailureKind.UNAUTHORIZED) {
+			return "HTTP " + status + ": the node refused the credentials; check the key in " + endpoint.property()
+					+ " (" + scrubbed + ")";
+		}
+		return scrubbed;
+	}
+
+	private RpcException failure(String method, RpcFailureKind kind, String detail) {
+		count(method, kind.metricOutcome());
+		return new RpcException(kind, method + " to " + endpoint + " failed (" + kind + "): " + detail);
 	}
 
 	private void count(String method, String outcome) {

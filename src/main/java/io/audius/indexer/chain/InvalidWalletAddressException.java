@@ -20,7 +20,25 @@ public class InvalidWalletAddressException extends IllegalArgumentException {
 		if (value == null) {
 			return "null";
 		}
-		return value.length() <= SHOWN_CHARS ? "'" + value + "'" : "'" + value.substring(0, SHOWN_CHARS) + "…'";
+		return value.length() <= SHOWN_CHARS ? "'" + escaped(value) + "'"
+				: "'" + escaped(value.substring(0, SHOWN_CHARS)) + "…'";
+	}
+
+	/** A stored value as it may be logged: control characters (line breaks, terminal escapes) as {@code \\uXXXX}. */
+	static String escaped(String value) {
+		StringBuilder out = new StringBuilder(value.length());
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+					|| Character.getType(c) == Character.LINE_SEPARATOR
+					|| Character.getType(c) == Character.PARAGRAPH_SEPARATOR || c == '\\' || c == '\'') {
+				out.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				out.append(c);
+			}
+		}
+		return out.toString();
 	}
 
 }

@@ -3,8 +3,6 @@ package io.audius.indexer.chain;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,14 +15,6 @@ import org.web3j.protocol.core.methods.response.Log;
 public class LogRangeFetcher {
 
 	private static final Logger log = LoggerFactory.getLogger(LogRangeFetcher.class);
-
-	/** How providers word "range too large" / "too many results" (Alchemy, Infura, QuickNode, geth, erigon...). */
-	private static final Pattern RANGE_REFUSED = Pattern.compile(
-			"range|too many|too large|more than|limit|exceed|10000 results|response size|timeout|timed out");
-
-	/** Transport failures a smaller request may avoid. */
-	private static final Pattern TOO_HEAVY = Pattern
-		.compile("timeout|timed out|invalid response received: (413|5\\d\\d)");
 
 	private final ChainClient client;
 
@@ -79,15 +69,12 @@ public class LogRangeFetcher {
 	}
 
 	/**
-	 * A refusal of the range's size: a JSON-RPC error that says so, or a transport failure that a smaller range
-	 * may avoid (a timeout, HTTP 413 or 5xx); not a refused connection, which no range size fixes.
+	 * A refusal of the range's size: the provider said so (range, result count, response size, HTTP 413) or the
+	 * request timed out. Rate limits, 5xx, "header not found" and internal errors are not: they were retried by the
+	 * client and no range size fixes them.
 	 */
 	static boolean isRangeRefusal(RpcException ex) {
-		String message = ex.getMessage() == null ? "" : ex.getMessage().toLowerCase(Locale.ROOT);
-		if (ex.isTransient()) {
-			return TOO_HEAVY.matcher(message).find();
-		}
-		return RANGE_REFUSED.matcher(message).find();
+		return RpcFailure.smallerRequestMayHelp(ex);
 	}
 
 }

@@ -65,6 +65,9 @@ public final class LogSubscription implements AutoCloseable {
 
 	private volatile WebSocket socket;
 
+	/** The HTTP client of this connection only: closed with it, so reconnects do not leave selector threads. */
+	private volatile HttpClient http;
+
 	private LogSubscription(RpcEndpoint endpoint, Listener listener) {
 		this.endpoint = endpoint;
 		this.listener = listener;
@@ -90,6 +93,7 @@ public final class LogSubscription implements AutoCloseable {
 
 	private void connect(ContractAddress token, Duration timeout, Duration pingInterval) {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+		this.http = http;
 		CompletableFuture<Void> subscribed = new CompletableFuture<>();
 		try {
 			socket = http.newWebSocketBuilder()
@@ -155,6 +159,10 @@ public final class LogSubscription implements AutoCloseable {
 		WebSocket ws = socket;
 		if (ws != null) {
 			ws.abort();
+		}
+		HttpClient client = http;
+		if (client != null) {
+			client.shutdownNow();
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.audius.indexer.InvalidConfigurationException;
+import io.audius.indexer.Secrets;
 
 /**
  * A node URL. Providers put API keys in the path, the query or the user info, so the full URL never leaves
@@ -46,6 +47,7 @@ public final class RpcEndpoint {
 					+ String.join(" or ", schemes.stream().sorted().toList())
 					+ " URL with a host (value not shown: it may hold a key)");
 		}
+		Secrets.registerUrl(value);
 		return new RpcEndpoint(uri, property);
 	}
 
@@ -66,7 +68,10 @@ public final class RpcEndpoint {
 		return uri.getScheme() + "://" + uri.getHost() + port + (hidden ? "/…" : "");
 	}
 
-	/** Removes every form of the URL and of its secret parts from a message that came from a library. */
+	/**
+	 * Removes every form of the URL and of its secret parts from a message that came from a library, and every
+	 * secret token alone: each path segment and query value, wherever it appears ({@link Secrets}).
+	 */
 	public String scrub(String message) {
 		if (message == null) {
 			return null;
@@ -78,7 +83,8 @@ public final class RpcEndpoint {
 				out = out.replace(secret, "…");
 			}
 		}
-		return out;
+		// A key echoed alone (a provider's error body), or any other secret this process knows.
+		return Secrets.scrub(out);
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 import io.audius.indexer.InvalidConfigurationException;
+import io.audius.indexer.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Runs the configured job once and turns its status into the process exit code, the way a Kubernetes CronJob
@@ -57,11 +59,15 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 
 	private final ApplicationEventPublisher events;
 
+	private final RunLockProperties lockProperties;
+
 	private int exitCode;
 
-	public IndexerLauncher(LauncherProperties properties, Map<String, Job> jobs, JobOperator jobOperator,
-			JobRepository jobRepository, DataSource dataSource, ApplicationEventPublisher events) {
+	public IndexerLauncher(LauncherProperties properties, RunLockProperties lockProperties, Map<String, Job> jobs,
+			JobOperator jobOperator, JobRepository jobRepository, DataSource dataSource,
+			ApplicationEventPublisher events) {
 		this.properties = properties;
+		this.lockProperties = lockProperties;
 		this.restartPolicy = new RestartPolicy(properties);
 		this.jobs = jobs;
 		this.jobOperator = jobOperator;
@@ -82,10 +88,18 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			// Boot declares readiness only after the runners return; the stream's never does. The application is up
 			// (migrated, contracts checked): say so, or Kubernetes never routes to /eth/health.
 			AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
-			recoverZombies(job.getName());
+			if (!recoverZombies(job.getName())) {
+				return;
+			}
+			held.watch(lockProperties.checkInterval(), () -> stopRunning(job.getName()));
 			JobExecution execution = launch(job, restartPolicy.decide(lastInstanceExecutions(job.getName())));
+			execution = restartAfterDatabaseFaults(execution, held);
 			BatchStatus status = execution.getStatus();
-			exitCode = status == BatchStatus.COMPLETED || status == BatchStatus.STOPPED ? 0 : 1;
+			exitCode = (status == BatchStatus.COMPLETED || status == BatchStatus.STOPPED) && !held.isLost() ? 0 : 1;
+			if (held.isLost()) {
+				log.error("{} execution {} ended {} after its run lock was lost; exit code 1", job.getName(),
+						execution.getId(), status);
+			}
 			log.info("{} execution {} ended {} (exit code {})", job.getName(), execution.getId(),
 					execution.getStatus(), exitCode);
 		}
@@ -109,12 +123,85 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 		return job;
 	}
 
-	private void recoverZombies(String jobName) {
+	/** Restarts after a database fault: at most this many times in a row… */
+	static final int DATABASE_RETRIES = 10;
+
+	/** …waiting 1 s, doubling up to 30 s, between them. */
+	static final long DATABASE_RETRY_MAX_MILLIS = 30_000;
+
+	/**
+	 * An execution that FAILED on database faults only (a terminated backend, a lost connection, a deadlock) is
+	 * restarted in this process after a backoff, as the stream waits out a node outage, instead of ending the run:
+	 * the chunk that met the fault was rolled back, and the restart resumes after the last committed one.
+	 */
+	private JobExecution restartAfterDatabaseFaults(JobExecution execution, JobRunLock held)
+			throws InterruptedException {
+		long backoff = 1_000;
+		for (int attempt = 1; attempt <= DATABASE_RETRIES && execution.getStatus() == BatchStatus.FAILED
+				&& !held.isLost() && DatabaseFaults.isTransient(execution.getAllFailureExceptions()); attempt++) {
+			log.warn("{} execution {} failed on a database fault ({}); restarting it in {} ms (attempt {} of {})",
+					execution.getJobInstance().getJobName(), execution.getId(),
+					Secrets.scrub(execution.getAllFailureExceptions().get(0).getMessage()), backoff, attempt,
+					DATABASE_RETRIES);
+			Thread.sleep(backoff);
+			backoff = Math.min(backoff * 2, DATABASE_RETRY_MAX_MILLIS);
+			try {
+				execution = jobOperator.restart(execution);
+			}
+			catch (Exception ex) {
+				if (!DatabaseFaults.isTransient(ex)) {
+					throw new IllegalStateException("could not restart execution " + execution.getId() + ": "
+							+ Secrets.scrub(ex.getMessage()), ex);
+				}
+				log.warn("Restarting {} failed on a database fault too ({})", execution.getId(),
+						Secrets.scrub(ex.getMessage()));
+			}
+		}
+		return execution;
+	}
+
+	/** The lock is gone: stop this process's run, so that it cannot overlap the next holder's. */
+	private void stopRunning(String jobName) {
+		for (JobExecution running : jobRepository.findRunningJobExecutions(jobName)) {
+			log.error("Stopping {} execution {}: its run lock is lost", jobName, running.getId());
+			try {
+				jobOperator.stop(running);
+			}
+			catch (Exception ex) {
+				log.error("Could not stop execution {}: {}", running.getId(), ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Recovers executions left STARTED by a killed process, never one whose owner is alive: while another owner's
+	 * lease is fresh (it lost its lock and is stopping, or its lock connection was cut), wait up to the lease
+	 * timeout; if it is still renewed then, leave its execution alone and do nothing.
+	 * @return false when an owner is alive and this launch must do nothing
+	 */
+	private boolean recoverZombies(String jobName) throws InterruptedException {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		long deadline = System.nanoTime() + lockProperties.leaseTimeout().plus(lockProperties.checkInterval()).toNanos();
+		while (!jobRepository.findRunningJobExecutions(jobName).isEmpty()) {
+			Optional<Double> age = JobRunLock.otherOwnersLeaseAge(jdbc, jobName);
+			if (age.isEmpty() || age.get() > lockProperties.leaseTimeout().toMillis() / 1000.0) {
+				break;
+			}
+			if (System.nanoTime() > deadline) {
+				log.warn("{} has a STARTED execution whose owner renewed its lease {} s ago: it is alive (it lost "
+						+ "the run lock); not recovering it, nothing to do", jobName, String.format("%.1f", age.get()));
+				return false;
+			}
+			log.info("{} has a STARTED execution whose owner renewed its lease {} s ago; waiting for it to end or "
+					+ "go silent", jobName, String.format("%.1f", age.get()));
+			Thread.sleep(Math.min(1_000, lockProperties.checkInterval().toMillis()));
+		}
 		for (JobExecution zombie : jobRepository.findRunningJobExecutions(jobName)) {
 			log.warn("{} execution {} is marked {} but no process holds the job's lock: a killed run; recovering it",
 					jobName, zombie.getId(), zombie.getStatus());
 			jobOperator.recover(zombie);
 		}
+		return true;
 	}
 
 	private List<JobExecution> lastInstanceExecutions(String jobName) {

@@ -8,6 +8,7 @@ import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +23,12 @@ public class OpsConfiguration {
 	 * listener): restart() then fails with "The Job must not be null". This one registers every job once all
 	 * singletons exist.
 	 */
+	/** Nothing the job repository stores (exit messages, contexts) holds a secret token. */
+	@Bean
+	static BeanPostProcessor scrubbingJobRepository() {
+		return ScrubbingJobRepository.postProcessor();
+	}
+
 	@Bean
 	MapJobRegistry jobRegistry() {
 		return new MapJobRegistry();
@@ -29,9 +36,10 @@ public class OpsConfiguration {
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "indexer.launcher.enabled", matchIfMissing = true)
-	IndexerLauncher indexerLauncher(LauncherProperties properties, Map<String, Job> jobs, JobOperator jobOperator,
-			JobRepository jobRepository, DataSource dataSource, ApplicationEventPublisher events) {
-		return new IndexerLauncher(properties, jobs, jobOperator, jobRepository, dataSource, events);
+	IndexerLauncher indexerLauncher(LauncherProperties properties, RunLockProperties lockProperties,
+			Map<String, Job> jobs, JobOperator jobOperator, JobRepository jobRepository, DataSource dataSource,
+			ApplicationEventPublisher events) {
+		return new IndexerLauncher(properties, lockProperties, jobs, jobOperator, jobRepository, dataSource, events);
 	}
 
 }

@@ -22,9 +22,9 @@ public class CheckpointRepository {
 
 	/** Moves the checkpoint forward, never back (a late, older batch cannot undo a newer one). */
 	public void advance(String name, long lastBlock) {
-		jdbc.update("INSERT INTO eth_indexer_checkpoints AS c (name, last_block, updated_at) VALUES (?, ?, NOW()) "
+		jdbc.update("INSERT INTO eth_indexer_checkpoints AS c (name, last_block, updated_at) VALUES (?, ?, now() AT TIME ZONE 'utc') "
 				+ "ON CONFLICT (name) DO UPDATE SET last_block = GREATEST(c.last_block, EXCLUDED.last_block), "
-				+ "updated_at = NOW()", name, lastBlock);
+				+ "updated_at = now() AT TIME ZONE 'utc'", name, lastBlock);
 	}
 
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.audius.indexer.Secrets;
+
 /**
  * What the stream knew about itself at one instant, and what is wrong with that: the data both health reports
  * ({@code /eth/health} and the actuator component) render.
@@ -33,7 +35,7 @@ public record StreamHealth(Instant at, Instant startedAt, boolean running, boole
 			errors.add("transferStreamJob is not running");
 		}
 		if (!connected) {
-			errors.add("not connected to the node" + (lastError == null ? "" : ": " + lastError));
+			errors.add("not connected to the node" + (lastError == null ? "" : ": " + Secrets.scrub(lastError)));
 		}
 		if (!maxEventLag.isZero()) {
 			Instant since = lastEventAt == null ? startedAt : lastEventAt;

@@ -82,10 +82,13 @@ public class TransferStreamJobConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = "indexer.launcher.job", havingValue = JOB_NAME)
 	SmartInitializingSingleton streamStartupCheck(ObjectProvider<RpcEndpoint> streamWsEndpoint,
-			ObjectProvider<TrackedWallets> trackedWallets) {
+			ObjectProvider<TrackedWallets> trackedWallets, CheckpointRepository checkpoints, ChainClient client,
+			StreamProperties stream) {
 		return () -> {
 			streamWsEndpoint.getObject();
 			trackedWallets.getObject();
+			checkpoints.load(stream.checkpointName())
+				.ifPresent(last -> CheckpointCheck.validate(stream.checkpointName(), last, client.blockNumber()));
 		};
 	}
 

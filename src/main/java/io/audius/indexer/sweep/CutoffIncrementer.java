@@ -33,7 +33,7 @@ public class CutoffIncrementer implements JobParametersIncrementer {
 	@Override
 	public JobParameters getNext(JobParameters previous) {
 		LocalDateTime cutoff = configured != null ? configured
-				: jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class);
+				: jdbc.queryForObject("SELECT now() AT TIME ZONE 'utc'", LocalDateTime.class);
 		return new JobParametersBuilder().addLocalDateTime(CUTOFF, cutoff).toJobParameters();
 	}
 

@@ -140,6 +140,12 @@ public class StaleRefreshJobConfiguration {
 
 	}
 
+	/** The pool holds a connection for every partition's chunk at once (see {@link PoolSizing}). */
+	@Bean
+	static PoolSizing poolSizing(org.springframework.core.env.Environment environment) {
+		return new PoolSizing(environment);
+	}
+
 	@Bean
 	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc, SweepProperties sweep,
 			MeterRegistry meters) {

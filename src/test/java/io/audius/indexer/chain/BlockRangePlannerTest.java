@@ -59,30 +59,44 @@ class BlockRangePlannerTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "query returned more than 10000 results", "exceed maximum block range: 2000",
 			"Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range",
-			"block range is too wide", "query timeout exceeded", "eth_getLogs is limited to a 10,000 range" })
+			"block range is too wide", "query timeout exceeded", "eth_getLogs is limited to a 10,000 range",
+			"query exceeds max block range 1000" })
 	void recognisesProvidersRangeRefusals(String message) {
-		assertThat(LogRangeFetcher.isRangeRefusal(new RpcException("eth_getLogs failed: " + message, false))).isTrue();
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofJsonRpcError(-32005, message), message))).isTrue();
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "SocketTimeoutException: timeout", "InterruptedIOException: timeout",
-			"ClientConnectionException: Invalid response received: 503; busy",
-			"ClientConnectionException: Invalid response received: 413; too large" })
-	void transportFailuresThatASmallerRangeMayAvoidAreRefusalsToo(String message) {
-		assertThat(LogRangeFetcher.isRangeRefusal(new RpcException("eth_getLogs failed: " + message, true))).isTrue();
+	@ValueSource(strings = { "SocketTimeoutException: timeout", "InterruptedIOException: timeout" })
+	void timeoutsThatASmallerRangeMayAvoidAreRefusalsToo(String message) {
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailureKind.TRANSPORT, message))).isTrue();
+	}
+
+	@org.junit.jupiter.api.Test
+	void http413IsARefusalAnd503IsNot() {
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofHttpStatus(413), "413"))).isTrue();
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofHttpStatus(503), "503"))).isFalse();
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "ConnectException: Failed to connect to /127.0.0.1:8545",
-			"ClientConnectionException: Invalid response received: 401; unauthorized" })
+	@ValueSource(strings = { "ConnectException: Failed to connect to /127.0.0.1:8545" })
 	void aMissingNodeIsNotARangeRefusal(String message) {
-		assertThat(LogRangeFetcher.isRangeRefusal(new RpcException("eth_getLogs failed: " + message, true))).isFalse();
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailureKind.TRANSPORT, message))).isFalse();
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofHttpStatus(401), message))).isFalse();
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "invalid params", "method not found", "execution reverted" })
-	void otherErrorsAreNotRangeRefusals(String message) {
-		assertThat(LogRangeFetcher.isRangeRefusal(new RpcException(message, false))).isFalse();
+	@ValueSource(strings = { "invalid params", "method not found", "execution reverted", "header not found",
+			"internal error", "Your app has exceeded its compute units per second capacity",
+			"daily request count exceeded, request rate limited", "project ID request rate exceeded" })
+	void otherErrorsRateLimitsAndNodeFaultsAreNotRangeRefusals(String message) {
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofJsonRpcError(-32000, message), message)))
+			.isFalse();
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofJsonRpcError(-32005, message), message)))
+			.isFalse();
+	}
+
+	private static RpcException rpc(RpcFailureKind kind, String message) {
+		return new RpcException(kind, "eth_getLogs failed: " + message);
 	}
 
 }

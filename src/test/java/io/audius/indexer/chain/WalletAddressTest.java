@@ -35,4 +35,13 @@ class WalletAddressTest {
 		assertThatThrownBy(() -> WalletAddress.parse("x".repeat(500))).hasMessageEndingWith("…'");
 	}
 
+	@Test
+	void rawRowValuesAreLoggedEscapedSoARowCannotForgeALogLine() {
+		String forged = "0x12\n2026-11-26T00:00:00Z ERROR forged line\u001b[31m\r";
+		assertThatThrownBy(() -> WalletAddress.parse(forged)).hasMessageNotContaining("\n")
+			.hasMessageNotContaining("\r")
+			.hasMessageNotContaining("\u001b")
+			.hasMessageContaining("\\u000a");
+	}
+
 }

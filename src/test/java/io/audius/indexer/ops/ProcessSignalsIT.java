@@ -134,7 +134,8 @@ class ProcessSignalsIT {
 		String java = ProcessHandle.current().info().command().orElse("java");
 		List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(),
 				"--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
-				"--spring.datasource.password=" + db.password(), "--indexer.chain.rpc-url=" + rpcUrl));
+				"--spring.datasource.password=" + db.password(), "--indexer.chain.rpc-url=" + rpcUrl,
+				"--indexer.launcher.lock.check-interval=1s", "--indexer.launcher.lock.lease-timeout=3s"));
 		command.addAll(IndexerApp.componentArgs(contracts));
 		command.addAll(List.of(extra));
 		Path log = Files.createDirectories(Path.of("target", "process-logs")).resolve(name + ".log");

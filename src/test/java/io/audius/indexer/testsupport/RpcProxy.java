@@ -21,8 +21,9 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A real HTTP reverse proxy in front of a node: it forwards every JSON-RPC request unchanged, counts them by
- * method, and can become unreachable (its port closed) after a given number of requests of one method. It is
- * how tests count the {@code eth_call}s the application sent and cut the node away mid-run.
+ * method, and can become unreachable (its port closed) after a given number of requests of one method, or answer
+ * requests itself from a script ({@link #respond}: any status, headers and body, a given number of times). It is
+ * how tests count the {@code eth_call}s the application sent, cut the node away mid-run and play a bad provider.
  */
 public final class RpcProxy implements AutoCloseable {
 
@@ -63,6 +64,34 @@ public final class RpcProxy implements AutoCloseable {
 	private volatile HttpServer server;
 
 	private volatile String cutMethod;
+
+	/** Scripted answers, served in order before anything is forwarded. */
+	private final java.util.Deque<Scripted> script = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+	private final Map<String, AtomicInteger> scriptedServed = new ConcurrentHashMap<>();
+
+	/** One scripted answer: served to the next {@code times} requests of {@code method} (null: any method). */
+	private static final class Scripted {
+
+		final String method;
+
+		final int status;
+
+		final Map<String, String> headers;
+
+		final String body;
+
+		final AtomicInteger left;
+
+		Scripted(String method, int status, Map<String, String> headers, String body, int times) {
+			this.method = method;
+			this.status = status;
+			this.headers = Map.copyOf(headers);
+			this.body = body;
+			this.left = new AtomicInteger(times);
+		}
+
+	}
 
 	private volatile int cutAfter = -1;
 
@@ -129,6 +158,32 @@ public final class RpcProxy implements AutoCloseable {
 		return java.util.List.copyOf(bodies.getOrDefault(method, java.util.List.of()));
 	}
 
+	/**
+	 * Answers the next {@code times} requests (any method) itself with {@code status}, {@code headers} and
+	 * {@code body} instead of forwarding them; {@code {id}} in the body becomes the request's id. Scripts queue up:
+	 * the first is served until used up, then the next, then requests are forwarded again.
+	 */
+	public void respond(int status, Map<String, String> headers, String body, int times) {
+		respond(null, status, headers, body, times);
+	}
+
+	/** {@link #respond(int, Map, String, int)} for requests of one {@code method} only; others are forwarded. */
+	public void respond(String method, int status, Map<String, String> headers, String body, int times) {
+		script.add(new Scripted(method, status, headers, body, times));
+	}
+
+	/** How many scripted answers were served, by method. */
+	public int scriptedCount(String method) {
+		AtomicInteger n = scriptedServed.get(method);
+		return n == null ? 0 : n.get();
+	}
+
+	/** A JSON-RPC error body for {@link #respond}. */
+	public static String jsonRpcError(int code, String message) {
+		return "{\"jsonrpc\":\"2.0\",\"id\":{id},\"error\":{\"code\":" + code + ",\"message\":\""
+				+ message.replace("\"", "\\\"") + "\"}}";
+	}
+
 	public void resetCounts() {
 		counts.clear();
 		bodies.clear();
@@ -177,6 +232,9 @@ public final class RpcProxy implements AutoCloseable {
 				bodies.computeIfAbsent(method, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(text);
 			}
 			int n = counts.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+			if (serveScripted(exchange, method, text)) {
+				return;
+			}
 			if (method.equals(cutMethod) && cutAfter >= 0 && n > cutAfter) {
 				goDown();
 				return; // no response: the client sees the connection end
@@ -231,6 +289,37 @@ public final class RpcProxy implements AutoCloseable {
 				out.write(response.body());
 			}
 		}
+	}
+
+	private boolean serveScripted(HttpExchange exchange, String method, String text) throws IOException {
+		Scripted answer = null;
+		for (Scripted candidate : script) {
+			if (candidate.left.get() <= 0) {
+				script.remove(candidate);
+				continue;
+			}
+			if (candidate.method == null || candidate.method.equals(method)) {
+				if (candidate.left.getAndDecrement() > 0) {
+					answer = candidate;
+					break;
+				}
+			}
+		}
+		if (answer == null) {
+			return false;
+		}
+		scriptedServed.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+		Matcher id = ID.matcher(text);
+		byte[] out = answer.body.replace("{id}", id.find() ? id.group(1) : "null")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		answer.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+		exchange.sendResponseHeaders(answer.status, out.length == 0 ? -1 : out.length);
+		if (out.length > 0) {
+			try (OutputStream o = exchange.getResponseBody()) {
+				o.write(out);
+			}
+		}
+		return true;
 	}
 
 	private long realHead() throws IOException, InterruptedException {
