@@ -88,7 +88,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			// Boot declares readiness only after the runners return; the stream's never does. The application is up
 			// (migrated, contracts checked): say so, or Kubernetes never routes to /eth/health.
 			AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
-			if (!recoverZombies(job.getName())) {
+			if (!recoverZombies(job.getName(), held)) {
 				return;
 			}
 			held.watch(lockProperties.checkInterval(), () -> stopRunning(job.getName()));
@@ -179,11 +179,11 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 	 * timeout; if it is still renewed then, leave its execution alone and do nothing.
 	 * @return false when an owner is alive and this launch must do nothing
 	 */
-	private boolean recoverZombies(String jobName) throws InterruptedException {
+	private boolean recoverZombies(String jobName, JobRunLock held) throws InterruptedException {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		long deadline = System.nanoTime() + lockProperties.leaseTimeout().plus(lockProperties.checkInterval()).toNanos();
 		while (!jobRepository.findRunningJobExecutions(jobName).isEmpty()) {
-			Optional<Double> age = JobRunLock.otherOwnersLeaseAge(jdbc, jobName);
+			Optional<Double> age = held.otherOwnersLeaseAge(jdbc);
 			if (age.isEmpty() || age.get() > lockProperties.leaseTimeout().toMillis() / 1000.0) {
 				break;
 			}

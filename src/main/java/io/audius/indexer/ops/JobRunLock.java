@@ -42,7 +42,8 @@ final class JobRunLock implements AutoCloseable {
 			+ " AND classid::text::bigint = ((hashtext(?)::bigint >> 32) & 4294967295)"
 			+ " AND objid::text::bigint = (hashtext(?)::bigint & 4294967295))";
 
-	static final String OWNER = ManagementFactory.getRuntimeMXBean().getName() + "/"
+	/** Who holds this lock: the process and this launch (two launches in one JVM are two owners). */
+	private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
 			+ UUID.randomUUID().toString().substring(0, 8);
 
 	private final Connection connection;
@@ -165,11 +166,11 @@ final class JobRunLock implements AutoCloseable {
 			if (take) {
 				jdbc.update("INSERT INTO eth_indexer_run_leases (job_name, owner, heartbeat_at) "
 						+ "VALUES (?, ?, now() AT TIME ZONE 'utc') ON CONFLICT (job_name) DO UPDATE "
-						+ "SET owner = EXCLUDED.owner, heartbeat_at = EXCLUDED.heartbeat_at", jobName, OWNER);
+						+ "SET owner = EXCLUDED.owner, heartbeat_at = EXCLUDED.heartbeat_at", jobName, owner);
 			}
 			else {
 				jdbc.update("UPDATE eth_indexer_run_leases SET heartbeat_at = now() AT TIME ZONE 'utc' "
-						+ "WHERE job_name = ? AND owner = ?", jobName, OWNER);
+						+ "WHERE job_name = ? AND owner = ?", jobName, owner);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -183,13 +184,13 @@ final class JobRunLock implements AutoCloseable {
 	}
 
 	/**
-	 * Seconds since another owner's lease on {@code jobName} was renewed (database clock); empty when there is no
-	 * lease or it is this process's.
+	 * Seconds since another owner's lease on this job was renewed (database clock); empty when there is no lease or
+	 * it is this lock's.
 	 */
-	static Optional<Double> otherOwnersLeaseAge(JdbcTemplate jdbc, String jobName) {
+	Optional<Double> otherOwnersLeaseAge(JdbcTemplate jdbc) {
 		return jdbc
 			.query("SELECT EXTRACT(EPOCH FROM (now() AT TIME ZONE 'utc') - heartbeat_at) FROM eth_indexer_run_leases "
-					+ "WHERE job_name = ? AND owner <> ?", (rs, row) -> rs.getDouble(1), jobName, OWNER)
+					+ "WHERE job_name = ? AND owner <> ?", (rs, row) -> rs.getDouble(1), jobName, owner)
 			.stream()
 			.findFirst();
 	}
@@ -198,7 +199,7 @@ final class JobRunLock implements AutoCloseable {
 	public void close() throws SQLException {
 		watch.shutdownNow();
 		try {
-			jdbc.update("DELETE FROM eth_indexer_run_leases WHERE job_name = ? AND owner = ?", jobName, OWNER);
+			jdbc.update("DELETE FROM eth_indexer_run_leases WHERE job_name = ? AND owner = ?", jobName, owner);
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not release the lease of {}: {}", jobName, Secrets.scrub(String.valueOf(ex.getMessage())));
