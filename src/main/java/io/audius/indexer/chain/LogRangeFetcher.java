@@ -83,6 +83,9 @@ public class LogRangeFetcher {
 	 * may avoid (a timeout, HTTP 413 or 5xx); not a refused connection, which no range size fixes.
 	 */
 	static boolean isRangeRefusal(RpcException ex) {
+		if (ex instanceof RateLimitedException) {
+			return false; // a rate limit waited out too long: a smaller range would not help
+		}
 		String message = ex.getMessage() == null ? "" : ex.getMessage().toLowerCase(Locale.ROOT);
 		if (ex.isTransient()) {
 			return TOO_HEAVY.matcher(message).find();

@@ -67,7 +67,7 @@ public class StaleRefreshJobConfiguration {
 			.selectClause("SELECT wallet, updated_at")
 			.fromClause("FROM eth_wallet_balances")
 			.sortKeys(sortKeys)
-			.pageSize(sweep.walletsPerCall())
+			.pageSize(sweep.chunkSize())
 			.rowMapper((rs, row) -> rs.getString("wallet"));
 		int share = partitions == null ? 1 : partitions;
 		if (share > 1) {
@@ -90,15 +90,15 @@ public class StaleRefreshJobConfiguration {
 
 	@Bean
 	@StepScope
-	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher) {
-		return new BalanceRefreshWriter(refresher);
+	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher, SweepProperties sweep) {
+		return new BalanceRefreshWriter(refresher, sweep.walletsPerCall(), sweep.callsInFlight());
 	}
 
 	@Bean
 	Step staleRefreshStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SweepProperties sweep, JdbcPagingItemReader<String> staleWalletReader,
 			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
-		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.walletsPerCall(),
+		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.chunkSize(),
 				staleWalletReader, walletAddressParser, balanceRefreshWriter);
 		if (sweep.partitions() == 1) {
 			return chunks.step(STEP_NAME);
@@ -113,15 +113,16 @@ public class StaleRefreshJobConfiguration {
 	}
 
 	/**
-	 * The chunk-oriented step of the diagram, plain or as each partition's worker: {@code walletsPerCall} wallets
-	 * read, parsed (bad rows skipped and counted) and refreshed per transaction.
+	 * The chunk-oriented step of the diagram, plain or as each partition's worker: {@code walletsPerCall ×
+	 * callsInFlight} wallets read (whole pages), parsed (bad rows skipped and counted) and refreshed per
+	 * transaction: the writer reads them from the node in {@code callsInFlight} calls at once, then upserts.
 	 */
 	private record WalletChunks(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			int walletsPerCall, JdbcPagingItemReader<String> staleWalletReader,
+			int chunkSize, JdbcPagingItemReader<String> staleWalletReader,
 			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter) {
 
 		Step step(String name) {
-			return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(walletsPerCall)
+			return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(chunkSize)
 				.transactionManager(transactionManager)
 				.reader(staleWalletReader)
 				.processor(walletAddressParser)
