@@ -70,6 +70,9 @@ class RateLimitIT {
 					transfers.add(new long[] { i, block });
 				}
 				long last = transfers.get(transfers.size() - 1)[1];
+				// The checkpoint covers a block once a newer head has come: mine two.
+				chain.mine();
+				chain.mine();
 				fixture.await("the stream's checkpoint past the transfers, block " + last, Duration.ofSeconds(60),
 						() -> fixture.checkpoint() >= last);
 				for (long[] transfer : transfers) {
