@@ -43,9 +43,9 @@ public class ChainClient implements AutoCloseable {
 
 	private final Duration rateLimitMaxWait;
 
-	/** JSON-RPC answers meaning "over your plan's limit" (-32005 is also some providers' range refusal). */
+	/** JSON-RPC answers that can only mean "over your plan's limit". */
 	private static final Pattern RATE_LIMITED = Pattern
-		.compile("rate limit|rate-limit|ratelimit|too many requests|limit exceeded|exceeded .*capacity|compute units");
+		.compile("rate limit|rate-limit|ratelimit|too many requests|exceeded .*capacity|compute units");
 
 	/** A -32005 that refuses an eth_getLogs range, not the request rate. */
 	private static final Pattern RANGE_REFUSAL = Pattern.compile("range|more than|results|block");
@@ -188,11 +188,18 @@ public class ChainClient implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A rate limit: a message that can only mean one, or -32005 / "limit exceeded" that is not about a range or a
+	 * result count (-32005 is also some providers' range refusal, and a range refusal must shrink the range).
+	 */
 	static boolean isRateLimit(int code, String lowerCaseMessage) {
 		if (RATE_LIMITED.matcher(lowerCaseMessage).find()) {
 			return true;
 		}
-		return code == -32005 && !RANGE_REFUSAL.matcher(lowerCaseMessage).find();
+		if (RANGE_REFUSAL.matcher(lowerCaseMessage).find()) {
+			return false;
+		}
+		return code == -32005 || lowerCaseMessage.contains("limit exceeded");
 	}
 
 	/** @return the nanos waited */

@@ -85,6 +85,8 @@ class RequestBudgetTest {
 		assertThat(ChainClient.isRateLimit(-32005, "query returned more than 10000 results")).isFalse();
 		assertThat(ChainClient.isRateLimit(-32005, "query exceeds max block range 100")).isFalse();
 		assertThat(ChainClient.isRateLimit(-32000, "execution reverted")).isFalse();
+		assertThat(ChainClient.isRateLimit(-32000, "block range limit exceeded")).as("a range refusal").isFalse();
+		assertThat(ChainClient.isRateLimit(-32000, "daily request limit exceeded")).isTrue();
 		assertThat(LogRangeFetcher.isRangeRefusal(new RateLimitedException("eth_getLogs rate limited: limit exceeded")))
 			.as("a rate limit never shrinks the eth_getLogs range").isFalse();
 	}
