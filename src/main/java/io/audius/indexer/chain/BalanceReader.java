@@ -143,6 +143,9 @@ public class BalanceReader {
 			call = readOne(wallets);
 		}
 		catch (CallRefusedException refused) {
+			if (Thread.currentThread().isInterrupted()) {
+				throw refused; // cancelled with its chunk: not a verdict on the size
+			}
 			if (wallets.size() == 1) {
 				// Alone and still refused: unresolved, as any failed read (not written, counted).
 				return new BalanceReads(Long.MAX_VALUE, List.of(), List.copyOf(wallets), 1, 0);

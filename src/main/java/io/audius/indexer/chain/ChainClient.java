@@ -172,7 +172,7 @@ public class ChainClient implements AutoCloseable {
 				String text = method + " to " + endpoint + " failed: " + ex.getClass().getSimpleName() + ": "
 						+ endpoint.scrub(ex.getMessage());
 				if (attempt >= retries) {
-					if (method.equals("eth_call") && ex instanceof InterruptedIOException) {
+					if (method.equals("eth_call") && isTimeout(ex)) {
 						// A call that keeps timing out may be too heavy: smaller calls may pass.
 						throw new CallRefusedException(text, true);
 					}
@@ -192,6 +192,16 @@ public class ChainClient implements AutoCloseable {
 	 * A rate limit: a message that can only mean one, or -32005 / "limit exceeded" that is not about a range or a
 	 * result count (-32005 is also some providers' range refusal, and a range refusal must shrink the range).
 	 */
+	/**
+	 * A timeout (OkHttp's call timeout, a socket read timeout), not an interruption: a call cancelled because
+	 * another call of its chunk failed says nothing about its size.
+	 */
+	private static boolean isTimeout(Exception ex) {
+		return ex instanceof java.net.SocketTimeoutException
+				|| (ex instanceof InterruptedIOException && String.valueOf(ex.getMessage()).contains("timeout")
+						&& !Thread.currentThread().isInterrupted());
+	}
+
 	static boolean isRateLimit(int code, String lowerCaseMessage) {
 		if (RATE_LIMITED.matcher(lowerCaseMessage).find()) {
 			return true;
