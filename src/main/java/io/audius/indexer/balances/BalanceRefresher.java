@@ -29,25 +29,39 @@ public class BalanceRefresher {
 		this.repository = repository;
 	}
 
+	/** Wallets per call in use: {@code max}, or fewer once the node refused calls that large. */
+	public int walletsPerCall(int max) {
+		return Math.min(max, reader.sizer().size());
+	}
+
 	/**
 	 * @param wallets the wallets to refresh; duplicates are read once
 	 * @param eventBlocks for wallets seen in Transfer logs, the block of the newest one; empty for the sweep
 	 * @throws RpcException (transient) when the node read at a block before the newest event: nothing is written
 	 */
 	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks) {
+		return refresh(wallets, eventBlocks, Integer.MAX_VALUE, 1);
+	}
+
+	/**
+	 * Refreshes any number of wallets: read in calls of at most {@code maxPerCall} wallets (fewer when the node
+	 * refuses large ones), {@code inFlight} at once, BEFORE the writers' lock; then one upsert of them all.
+	 */
+	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks, int maxPerCall,
+			int inFlight) {
 		List<WalletAddress> distinct = wallets.stream().distinct().toList();
 		if (distinct.isEmpty()) {
 			return RefreshResult.NOTHING;
 		}
 		long start = System.nanoTime();
-		BalanceReads reads = reader.read(distinct);
+		BalanceReads reads = reader.readAll(distinct, maxPerCall, inFlight);
 		long newestEvent = distinct.stream()
 			.map(eventBlocks::get)
 			.filter(Objects::nonNull)
 			.mapToLong(Long::longValue)
 			.max()
 			.orElse(-1);
-		if (reads.block() < newestEvent) {
+		if (!reads.reads().isEmpty() && reads.block() < newestEvent) {
 			// The HTTP node is behind the one that reported the Transfer: its read predates the Transfer.
 			throw new RpcException("the node answered at block " + reads.block() + ", before block " + newestEvent
 					+ " of the newest Transfer; reading again", true);
@@ -67,7 +81,8 @@ public class BalanceRefresher {
 		if (!reads.unresolved().isEmpty()) {
 			log.debug("Not written, a read failed at block {}: {}", reads.block(), reads.unresolved());
 		}
-		return new RefreshResult(distinct.size(), written, reads.unresolved(), reads.block(), read - start, done - read);
+		return new RefreshResult(distinct.size(), written, reads.unresolved(), reads.block(), read - start, done - read,
+				reads.calls(), reads.splits());
 	}
 
 }

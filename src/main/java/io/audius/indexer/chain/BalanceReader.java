@@ -3,6 +3,10 @@ package io.audius.indexer.chain;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 
 /**
@@ -22,7 +26,16 @@ public class BalanceReader {
 
 	private final byte[][] selectors;
 
+	private final CallSizer sizer;
+
 	public BalanceReader(ChainClient client, ContractAddress multicall, List<BalanceComponent> components) {
+		this(client, multicall, components, new CallSizer(Integer.MAX_VALUE));
+	}
+
+	/** @param sizer wallets per call, learned from the node's refusals */
+	public BalanceReader(ChainClient client, ContractAddress multicall, List<BalanceComponent> components,
+			CallSizer sizer) {
+		this.sizer = sizer;
 		if (components.isEmpty()) {
 			throw new IllegalArgumentException("at least one balance component is needed");
 		}
@@ -32,7 +45,141 @@ public class BalanceReader {
 		this.selectors = components.stream().map(BalanceComponent::selector).toArray(byte[][]::new);
 	}
 
+	public CallSizer sizer() {
+		return sizer;
+	}
+
+	/**
+	 * Reads any number of wallets in calls of the size the node accepts ({@link CallSizer}), up to
+	 * {@code inFlight} calls at once. A call the node refuses for gas, size or time is split in half and retried,
+	 * down to one wallet (which then counts as unresolved). A wallet whose read failed without return data (how
+	 * running out of gas inside the multicall looks) in a call of several is read once more in a smaller call.
+	 * @param maxPerCall the most wallets in one call (the learned size may be smaller)
+	 * @return the reads; {@code block} is the oldest block any of the calls saw (-1 when none succeeded)
+	 */
+	public BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall, int inFlight) {
+		BalanceReads all = readPieces(wallets, Math.max(1, Math.min(maxPerCall, sizer.size())), inFlight);
+		return all.block() == Long.MAX_VALUE
+				? new BalanceReads(-1, all.reads(), all.unresolved(), all.calls(), all.splits()) : all;
+	}
+
+	private BalanceReads readPieces(List<WalletAddress> wallets, int size, int inFlight) {
+		List<List<WalletAddress>> pieces = new ArrayList<>();
+		for (int i = 0; i < wallets.size(); i += size) {
+			pieces.add(wallets.subList(i, Math.min(wallets.size(), i + size)));
+		}
+		if (pieces.size() <= 1 || inFlight <= 1) {
+			BalanceReads all = EMPTY;
+			for (List<WalletAddress> piece : pieces) {
+				all = merge(all, readSplitting(piece));
+			}
+			return all;
+		}
+		Semaphore slots = new Semaphore(inFlight);
+		List<Future<BalanceReads>> futures = new ArrayList<>();
+		try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (List<WalletAddress> piece : pieces) {
+				futures.add(executor.submit(() -> {
+					slots.acquire();
+					try {
+						return readSplitting(piece);
+					}
+					finally {
+						slots.release();
+					}
+				}));
+			}
+			BalanceReads all = EMPTY;
+			RuntimeException failure = null;
+			for (Future<BalanceReads> future : futures) {
+				try {
+					all = merge(all, future.get());
+				}
+				catch (ExecutionException ex) {
+					if (failure == null) {
+						failure = ex.getCause() instanceof RuntimeException runtime ? runtime
+								: new RpcException("balance read failed: " + ex.getCause().getClass().getSimpleName(),
+										true);
+						futures.forEach(f -> f.cancel(true));
+					}
+				}
+				catch (java.util.concurrent.CancellationException ex) {
+					// cancelled after another call failed
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					futures.forEach(f -> f.cancel(true));
+					throw new RpcException("interrupted while reading balances", false);
+				}
+			}
+			if (failure != null) {
+				throw failure;
+			}
+			return all;
+		}
+	}
+
+	private static final BalanceReads EMPTY = new BalanceReads(Long.MAX_VALUE, List.of(), List.of(), 0, 0);
+
+	private static BalanceReads merge(BalanceReads a, BalanceReads b) {
+		if (a == EMPTY) {
+			return b;
+		}
+		List<BalanceRead> reads = new ArrayList<>(a.reads());
+		reads.addAll(b.reads());
+		List<WalletAddress> unresolved = new ArrayList<>(a.unresolved());
+		unresolved.addAll(b.unresolved());
+		return new BalanceReads(Math.min(a.block(), b.block()), reads, unresolved, a.calls() + b.calls(),
+				a.splits() + b.splits());
+	}
+
+	private BalanceReads readSplitting(List<WalletAddress> wallets) {
+		return readSplitting(wallets, true);
+	}
+
+	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures) {
+		Call call;
+		try {
+			call = readOne(wallets);
+		}
+		catch (CallRefusedException refused) {
+			if (Thread.currentThread().isInterrupted()) {
+				throw refused; // cancelled with its chunk: not a verdict on the size
+			}
+			if (wallets.size() == 1) {
+				// Alone and still refused: unresolved, as any failed read (not written, counted).
+				return new BalanceReads(Long.MAX_VALUE, List.of(), List.copyOf(wallets), 1, 0);
+			}
+			sizer.refused(wallets.size());
+			int half = wallets.size() / 2;
+			BalanceReads first = readSplitting(wallets.subList(0, half), rereadEmptyFailures);
+			BalanceReads second = readSplitting(wallets.subList(half, wallets.size()), rereadEmptyFailures);
+			BalanceReads both = merge(first, second);
+			return new BalanceReads(both.block(), both.reads(), both.unresolved(), both.calls() + 1,
+					both.splits() + 1);
+		}
+		sizer.succeeded(wallets.size());
+		BalanceReads reads = call.reads();
+		if (rereadEmptyFailures && wallets.size() > 1 && !call.emptyFailures().isEmpty()
+				&& call.emptyFailures().size() < wallets.size()) {
+			BalanceReads again = readSplitting(call.emptyFailures(), false);
+			List<WalletAddress> unresolved = new ArrayList<>(reads.unresolved());
+			unresolved.removeAll(call.emptyFailures());
+			BalanceReads kept = new BalanceReads(reads.block(), reads.reads(), unresolved, 1, 0);
+			return merge(kept, again);
+		}
+		return reads;
+	}
+
+	/** One call: its reads, and the unresolved wallets among them with a failed read that returned no data. */
+	private record Call(BalanceReads reads, List<WalletAddress> emptyFailures) {
+	}
+
 	public BalanceReads read(List<WalletAddress> wallets) {
+		return readOne(wallets).reads();
+	}
+
+	private Call readOne(List<WalletAddress> wallets) {
 		List<Call3> calls = new ArrayList<>(1 + wallets.size() * components.size());
 		calls.add(new Call3(multicall, false, Multicall3.GET_BLOCK_NUMBER));
 		for (WalletAddress wallet : wallets) {
@@ -49,14 +196,17 @@ public class BalanceReader {
 		long block = Multicall3.decodeUint256(results.get(0).returnData()).longValueExact();
 		List<BalanceRead> reads = new ArrayList<>(wallets.size());
 		List<WalletAddress> unresolved = new ArrayList<>();
+		List<WalletAddress> emptyFailures = new ArrayList<>();
 		int next = 1;
 		for (WalletAddress wallet : wallets) {
 			BigInteger sum = BigInteger.ZERO;
 			boolean complete = true;
+			boolean empty = false;
 			for (int c = 0; c < components.size(); c++) {
 				Call3Result result = results.get(next++);
 				if (!result.success() || result.returnData().length != 32) {
 					complete = false;
+					empty |= !result.success() && result.returnData().length == 0;
 				}
 				else {
 					sum = sum.add(new BigInteger(1, result.returnData()));
@@ -67,9 +217,12 @@ public class BalanceReader {
 			}
 			else {
 				unresolved.add(wallet);
+				if (empty) {
+					emptyFailures.add(wallet);
+				}
 			}
 		}
-		return new BalanceReads(block, reads, unresolved);
+		return new Call(new BalanceReads(block, reads, unresolved), emptyFailures);
 	}
 
 }

@@ -1,11 +1,14 @@
 package io.audius.indexer.chain;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import okhttp3.OkHttpClient;
@@ -23,7 +26,9 @@ import tools.jackson.core.JacksonException;
 /**
  * JSON-RPC over HTTP through web3j: every failure classified ({@link RpcFailure}), transient kinds retried with
  * backoff within a bound, and messages that never carry the node URL or its key. JSON-RPC errors that are answers
- * (a revert, a bad request) and refused credentials are not retried.
+ * (a revert, a bad request) and refused credentials are not retried. Every request goes through the process's
+ * {@link RequestBudget}; rate limits are waited out, and a call refused for its size or cost is a
+ * {@link CallRefusedException}, so that the caller can split it.
  */
 public class ChainClient implements AutoCloseable {
 
@@ -39,17 +44,38 @@ public class ChainClient implements AutoCloseable {
 
 	private final MeterRegistry meters;
 
+	private final RequestBudget budget;
+
+	private final Duration rateLimitMaxWait;
+
+	/** How nodes word a call too large or too costly for them (geth, erigon, anvil, providers). */
+	private static final Pattern CALL_REFUSED = Pattern.compile("out of gas|gas required exceeds|gas limit|gas cap"
+			+ "|outofgas|too large|request entity|response size|size limit|exceeds .*size|timeout|timed out"
+			+ "|execution aborted");
+
 	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff,
 			MeterRegistry meters) {
+		this(endpoint, timeout, retries, retryBackoff, meters, RequestBudget.unlimited(), Duration.ofMinutes(10));
+	}
+
+	/**
+	 * @param budget the request budget shared by every request of the process
+	 * @param rateLimitMaxWait the most time one request waits out rate limits before it fails
+	 */
+	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff,
+			MeterRegistry meters, RequestBudget budget, Duration rateLimitMaxWait) {
 		this.endpoint = endpoint;
 		this.retries = retries;
 		this.retryBackoff = retryBackoff;
 		this.meters = meters;
+		this.budget = budget;
+		this.rateLimitMaxWait = rateLimitMaxWait;
 		// Our own OkHttp client: web3j's default adds a body-logging interceptor (which prints the URL) at DEBUG.
 		OkHttpClient http = new OkHttpClient.Builder().callTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
 			.connectTimeout(Math.min(timeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
 			.readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
 			.socketFactory(new NoDelaySocketFactory())
+			.addInterceptor(HttpRefusal.interceptor())
 			.build();
 		// An executor of our own: Web3j.shutdown() would otherwise stop web3j's JVM-wide default one.
 		this.web3j = Web3j.build(new HttpService(endpoint.secretUrl(), http), 1_000L,
@@ -86,6 +112,10 @@ public class ChainClient implements AutoCloseable {
 		return web3j;
 	}
 
+	public RequestBudget budget() {
+		return budget;
+	}
+
 	/** Sends a request with the retry, classification and scrubbing rules of this client. */
 	public <T extends Response<?>> T send(String method, Request<?, T> request) {
 		return send(method, request, response -> response);
@@ -96,15 +126,32 @@ public class ChainClient implements AutoCloseable {
 	 * ({@link RpcFailure}); transient kinds are retried with doubling backoff up to {@code retries} times, the others
 	 * (401/403, a revert, a refused size) are thrown at once. A body that is not a JSON-RPC answer, a null result, or
 	 * a result the extractor cannot read is a {@link RpcFailureKind#BAD_ANSWER}, never a library exception.
+	 * <p>
+	 * Rate limits (HTTP 429, JSON-RPC -32005 or "rate limit") are waited out ({@code Retry-After}, else 1 s doubling
+	 * to 30 s) and slow the budget; they do not use up the retries, and fail the request only after
+	 * {@code rateLimitMaxWait} in all ({@link RateLimitedException}). An {@code eth_call} refused for its size or
+	 * cost (gas, HTTP 413, timeouts after the retries) throws {@link CallRefusedException}.
 	 */
 	public <T extends Response<?>, R> R send(String method, Request<?, T> request, Function<T, R> extract) {
 		int attempt = 0;
+		int rateLimited = 0;
+		long rateLimitWaited = 0;
 		while (true) {
+			acquire(method);
 			try {
 				return sendOnce(method, request, extract);
 			}
+			catch (RateLimitAnswer answer) {
+				rateLimitWaited += waitOutRateLimit(method, answer.retryAfter, ++rateLimited, rateLimitWaited,
+						answer.getMessage());
+			}
 			catch (RpcException failure) {
 				if (!failure.isTransient() || attempt >= retries) {
+					if (method.equals("eth_call") && !(failure instanceof CallRefusedException)
+							&& RpcFailure.smallerRequestMayHelp(failure)) {
+						// A call that keeps timing out may be too heavy: smaller calls may pass.
+						throw new CallRefusedException(failure.getMessage(), true);
+					}
 					throw failure;
 				}
 				attempt++;
@@ -120,6 +167,21 @@ public class ChainClient implements AutoCloseable {
 		T response;
 		try {
 			response = request.send();
+		}
+		catch (HttpRefusal refusal) {
+			if (refusal.isRateLimit()) {
+				count(method, RpcFailureKind.RATE_LIMITED.metricOutcome());
+				throw new RateLimitAnswer(refusal.retryAfter(), refusal.getMessage());
+			}
+			count(method, RpcFailureKind.TOO_LARGE.metricOutcome());
+			throw new CallRefusedException(method + " to " + endpoint + " refused: " + refusal.getMessage(), false);
+		}
+		catch (InterruptedIOException ex) {
+			// OkHttp's call timeout; or the call was cancelled because another call of its chunk failed, which
+			// says nothing about its size
+			String what = Thread.currentThread().isInterrupted() ? "cancelled" : "timeout";
+			throw failure(method, RpcFailureKind.TRANSPORT,
+					ex.getClass().getSimpleName() + " (" + what + "): " + endpoint.scrub(ex.getMessage()));
 		}
 		catch (ClientConnectionException ex) {
 			// web3j's message: "Invalid response received: <status>; <body>" (the body may echo the key).
@@ -142,7 +204,18 @@ public class ChainClient implements AutoCloseable {
 		if (response.hasError()) {
 			int code = response.getError().getCode();
 			String message = endpoint.scrub(response.getError().getMessage());
-			throw failure(method, RpcFailure.ofJsonRpcError(code, message), "JSON-RPC error " + code + ": " + message);
+			RpcFailureKind kind = RpcFailure.ofJsonRpcError(code, message);
+			String detail = "JSON-RPC error " + code + ": " + message;
+			if (kind == RpcFailureKind.RATE_LIMITED) {
+				count(method, kind.metricOutcome());
+				throw new RateLimitAnswer(null, detail);
+			}
+			if (method.equals("eth_call") && kind != RpcFailureKind.NODE_BEHIND
+					&& CALL_REFUSED.matcher(String.valueOf(message).toLowerCase(Locale.ROOT)).find()) {
+				count(method, RpcFailureKind.TOO_LARGE.metricOutcome());
+				throw new CallRefusedException(method + " to " + endpoint + " refused: " + detail, false);
+			}
+			throw failure(method, kind, detail);
 		}
 		if (response.getResult() == null) {
 			throw failure(method, RpcFailureKind.BAD_ANSWER, "\"result\": null");
@@ -170,6 +243,45 @@ public class ChainClient implements AutoCloseable {
 	private RpcException failure(String method, RpcFailureKind kind, String detail) {
 		count(method, kind.metricOutcome());
 		return new RpcException(kind, method + " to " + endpoint + " failed (" + kind + "): " + detail);
+	}
+
+	/** A rate-limit answer, to be waited out by {@link #send}; never leaves this class. */
+	private static final class RateLimitAnswer extends RuntimeException {
+
+		private final transient Duration retryAfter;
+
+		RateLimitAnswer(Duration retryAfter, String why) {
+			super(why, null, false, false);
+			this.retryAfter = retryAfter;
+		}
+
+	}
+
+	/** @return the nanos waited */
+	private long waitOutRateLimit(String method, Duration retryAfter, int times, long waitedSoFar, String why) {
+		Duration wait = retryAfter != null ? retryAfter
+				: Duration.ofMillis(Math.min(30_000L, 1_000L << Math.min(times - 1, 5)));
+		if (waitedSoFar + wait.toNanos() > rateLimitMaxWait.toNanos()) {
+			throw new RateLimitedException(method + " to " + endpoint + " rate limited (" + why + ") for "
+					+ Duration.ofNanos(waitedSoFar).toSeconds() + " s, beyond indexer.chain.rate-limit-max-wait "
+					+ rateLimitMaxWait);
+		}
+		log.debug("{} to {} rate limited ({}), waiting {} ms (time {})", method, endpoint, why, wait.toMillis(), times);
+		budget.rateLimited(wait); // the loop's next acquire() waits out the pause, with every other request
+		long waited = wait.toNanos();
+		budget.waited(waited);
+		meters.counter("indexer.rpc.rate-limit.waits", "method", method).increment();
+		return waited;
+	}
+
+	private void acquire(String method) {
+		try {
+			budget.acquire(method);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RpcException("interrupted while waiting for the request budget", false);
+		}
 	}
 
 	private void count(String method, String outcome) {

@@ -15,14 +15,16 @@ import org.springframework.context.annotation.Configuration;
 public class ChainConfiguration {
 
 	@Bean(destroyMethod = "close")
-	ChainClient chainClient(ChainProperties properties, MeterRegistry meters) {
+	ChainClient chainClient(ChainProperties properties, RequestBudgetProperties budget, MeterRegistry meters) {
 		RpcEndpoint endpoint = RpcEndpoint.parse(properties.rpcUrl(), "indexer.chain.rpc-url", Set.of("http", "https"));
+		RequestBudget requestBudget = budget.budget();
+		meters.gauge("indexer.rpc.budget.rate", requestBudget, RequestBudget::currentRate);
 		return new ChainClient(endpoint, properties.callTimeout(), properties.retries(), properties.retryBackoff(),
-				meters);
+				meters, requestBudget, budget.rateLimitMaxWait());
 	}
 
 	@Bean
-	BalanceReader balanceReader(ChainClient client, ChainProperties properties) {
+	BalanceReader balanceReader(ChainClient client, ChainProperties properties, MeterRegistry meters) {
 		List<BalanceComponent> components = new ArrayList<>();
 		for (int i = 0; i < properties.components().size(); i++) {
 			ChainProperties.Component c = properties.components().get(i);
@@ -36,7 +38,10 @@ public class ChainConfiguration {
 		if (properties.verifyContracts()) {
 			ContractCodeCheck.verify(client, properties.multicallAddress(), components);
 		}
-		return new BalanceReader(client, properties.multicallAddress(), components);
+		CallSizer sizer = new CallSizer(Integer.MAX_VALUE);
+		meters.gauge("indexer.rpc.call.size-limit", sizer, s -> Math.min(s.size(), 1_000_000));
+		meters.more().counter("indexer.rpc.call.splits", java.util.List.of(), sizer, CallSizer::splits);
+		return new BalanceReader(client, properties.multicallAddress(), components, sizer);
 	}
 
 }

@@ -74,7 +74,10 @@ public class LogRangeFetcher {
 	 * client and no range size fixes them.
 	 */
 	static boolean isRangeRefusal(RpcException ex) {
-		return RpcFailure.smallerRequestMayHelp(ex);
+		if (ex instanceof RateLimitedException) {
+			return false; // a rate limit waited out too long: a smaller range would not help
+		}
+		return ex instanceof CallRefusedException || RpcFailure.smallerRequestMayHelp(ex);
 	}
 
 }

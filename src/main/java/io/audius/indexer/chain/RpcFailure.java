@@ -11,7 +11,7 @@ public final class RpcFailure {
 
 	/** Rate limits as providers word them (Alchemy, Infura, QuickNode, Ankr...). Checked before range refusals. */
 	private static final Pattern RATE_LIMIT = Pattern.compile(
-			"rate limit|rate-limit|ratelimit|too many requests|requests per second|request rate|compute units"
+			"rate limit|rate-limit|ratelimit|too many requests|requests per second|request rate|request limit|compute units"
 					+ "|capacity|throughput|daily request count|credits|quota");
 
 	/** How providers word "range too large" / "too many results" (Alchemy, Infura, QuickNode, geth, erigon...). */

@@ -11,8 +11,10 @@ import java.util.concurrent.TimeUnit;
 import io.audius.indexer.chain.TransferEvent;
 
 /**
- * Cuts the follower's events into {@link TransferBatch}es: a batch closes at {@code maxLogs} logs or when
- * {@code maxWait} has passed since it began, whichever comes first. A {@link FollowerEvent.Checkpoint} marker
+ * Cuts the follower's events into {@link TransferBatch}es: a batch closes as soon as it has logs and nothing more
+ * is queued, or at {@code maxLogs} logs; with no log it waits up to {@code maxWait} for one (an idle stream yields
+ * empty batches that regularly). So a lone Transfer is resolved at once, and a burst forms larger batches while the
+ * previous one is being written. A {@link FollowerEvent.Checkpoint} marker
  * is taken only once every log before it is in this batch or an earlier one, so a batch's checkpoint never
  * covers a log that is still waiting.
  */
@@ -42,7 +44,8 @@ final class BatchAssembler {
 				continue;
 			}
 			long wait = deadline - System.nanoTime();
-			FollowerEvent next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+			// Logs in hand: take only what is already queued, then close.
+			FollowerEvent next = events.isEmpty() && wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
 			if (next == null) {
 				break;
 			}

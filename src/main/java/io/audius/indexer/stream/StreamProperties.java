@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param startBlock where to start when there is no checkpoint; unset: at the current head
  * @param maxBlockRange the largest {@code eth_getLogs} range; halves while the provider refuses
  * @param maxLogsPerChunk a chunk closes at this many logs...
- * @param maxChunkWait ...or after this long, whichever comes first
+ * @param maxChunkWait how long a read waits for a first log before it yields an empty chunk (a chunk with logs
+ * closes as soon as nothing more is queued)
  * @param reconnectInitialBackoff wait before the first reconnect; doubles per failed attempt...
  * @param reconnectMaxBackoff ...up to this
  * @param connectTimeout WebSocket connect and subscribe timeout

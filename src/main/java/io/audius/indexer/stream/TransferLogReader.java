@@ -16,9 +16,9 @@ import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
- * Yields the Transfer logs of the token as {@link TransferBatch}es: a batch closes at {@code maxLogsPerChunk} logs
- * or after {@code maxChunkWait}, whichever comes first, so every read returns within the wait (an idle stream
- * yields empty batches, which keeps chunk boundaries, and therefore stop requests, regular).
+ * Yields the Transfer logs of the token as {@link TransferBatch}es: a batch closes as soon as nothing more is
+ * queued, or at {@code maxLogsPerChunk} logs; with nothing queued a read returns within {@code maxChunkWait} (an
+ * idle stream yields empty batches, which keeps chunk boundaries, and therefore stop requests, regular).
  * <p>
  * The reader keeps no state of its own in the execution context: where to resume is the checkpoint row, which the
  * writer advances in the chunk's transaction. The follower runs on its own thread between {@link #open} and

@@ -31,6 +31,18 @@ public class BalanceRefreshWriter
 
 	public static final String MULTICALLS = "sweep.multicalls";
 
+	/** Calls the node refused (gas, size, time) and that were split in half, this execution. */
+	public static final String SPLITS = "sweep.splits";
+
+	/** Wallets per call in use at the last chunk (the configured most, or less after refusals). */
+	public static final String WALLETS_PER_CALL = "sweep.wallets-per-call";
+
+	/** Milliseconds of this execution spent waiting for the node's reads (all calls in flight of a chunk). */
+	public static final String RPC_MILLIS = "sweep.rpc-ms";
+
+	/** Milliseconds of this execution spent writing (the writers' lock and the upsert). */
+	public static final String DB_MILLIS = "sweep.db-ms";
+
 	private static final Logger log = LoggerFactory.getLogger(BalanceRefreshWriter.class);
 
 	private final BalanceRefresher refresher;
@@ -45,8 +57,18 @@ public class BalanceRefreshWriter
 
 	private long chunks;
 
-	public BalanceRefreshWriter(BalanceRefresher refresher) {
+	private long rpcNanos;
+
+	private long dbNanos;
+
+	private final int walletsPerCall;
+
+	private final int callsInFlight;
+
+	public BalanceRefreshWriter(BalanceRefresher refresher, int walletsPerCall, int callsInFlight) {
 		this.refresher = refresher;
+		this.walletsPerCall = walletsPerCall;
+		this.callsInFlight = callsInFlight;
 	}
 
 	@Override
@@ -54,15 +76,25 @@ public class BalanceRefreshWriter
 		this.stepExecution = stepExecution;
 		this.stepStartNanos = System.nanoTime();
 		// A restart inherits the failed execution's context: count this execution's calls, like its other counts.
-		stepExecution.getExecutionContext().putLong(MULTICALLS, 0L);
+		var context = stepExecution.getExecutionContext();
+		context.putLong(MULTICALLS, 0L);
+		context.putLong(SPLITS, 0L);
+		context.putLong(RPC_MILLIS, 0L);
+		context.putLong(DB_MILLIS, 0L);
 	}
 
 	@Override
 	public void write(Chunk<? extends WalletAddress> chunk) {
 		List<WalletAddress> wallets = List.copyOf(chunk.getItems());
-		RefreshResult result = refresher.refresh(wallets, Map.of());
+		RefreshResult result = refresher.refresh(wallets, Map.of(), walletsPerCall, callsInFlight);
 		var context = stepExecution.getExecutionContext();
-		context.putLong(MULTICALLS, context.getLong(MULTICALLS, 0L) + 1);
+		context.putLong(MULTICALLS, context.getLong(MULTICALLS, 0L) + result.calls());
+		context.putLong(SPLITS, context.getLong(SPLITS, 0L) + result.splits());
+		context.putInt(WALLETS_PER_CALL, refresher.walletsPerCall(walletsPerCall));
+		rpcNanos += result.rpcNanos();
+		dbNanos += result.dbNanos();
+		context.putLong(RPC_MILLIS, rpcNanos / 1_000_000);
+		context.putLong(DB_MILLIS, dbNanos / 1_000_000);
 		Set<WalletAddress> failed = new HashSet<>(result.unresolved());
 		for (var items = chunk.iterator(); items.hasNext();) {
 			WalletAddress wallet = items.next();
@@ -74,10 +106,10 @@ public class BalanceRefreshWriter
 		written += result.written();
 		unresolved += result.unresolved().size();
 		double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
-		log.info("{} chunk {}: {} wallets, {} written, {} unresolved at block {} (rpc {} ms, db {} ms); "
-				+ "run: {} written, {} unresolved, {} wallets/s", stepExecution.getStepName(), chunks, wallets.size(),
-				result.written(),
-				result.unresolved().size(), result.block(), result.rpcNanos() / 1_000_000,
+		log.info("{} chunk {}: {} wallets, {} written, {} unresolved at block {} ({} calls, {} splits; rpc {} ms, "
+				+ "db {} ms); run: {} written, {} unresolved, {} wallets/s", stepExecution.getStepName(), chunks,
+				wallets.size(), result.written(), result.unresolved().size(), result.block(), result.calls(),
+				result.splits(), result.rpcNanos() / 1_000_000,
 				result.dbNanos() / 1_000_000, written, unresolved, Math.round((written + unresolved) / seconds));
 	}
 

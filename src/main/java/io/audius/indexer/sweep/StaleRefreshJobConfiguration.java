@@ -69,7 +69,7 @@ public class StaleRefreshJobConfiguration {
 			.selectClause("SELECT wallet, updated_at")
 			.fromClause("FROM eth_wallet_balances")
 			.sortKeys(sortKeys)
-			.pageSize(sweep.walletsPerCall())
+			.pageSize(sweep.chunkSize())
 			.rowMapper((rs, row) -> rs.getString("wallet"));
 		int share = partitions == null ? 1 : partitions;
 		if (share > 1) {
@@ -92,8 +92,8 @@ public class StaleRefreshJobConfiguration {
 
 	@Bean
 	@StepScope
-	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher) {
-		return new BalanceRefreshWriter(refresher);
+	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher, SweepProperties sweep) {
+		return new BalanceRefreshWriter(refresher, sweep.walletsPerCall(), sweep.callsInFlight());
 	}
 
 	@Bean
@@ -101,7 +101,7 @@ public class StaleRefreshJobConfiguration {
 			SweepProperties sweep, JdbcPagingItemReader<String> staleWalletReader,
 			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
 			JdbcTemplate jdbc) {
-		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.walletsPerCall(),
+		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.chunkSize(),
 				staleWalletReader, walletAddressParser, balanceRefreshWriter, SweepProgress.listener(jdbc, sweep));
 		if (sweep.partitions() == 1) {
 			return chunks.step(STEP_NAME);
@@ -116,16 +116,18 @@ public class StaleRefreshJobConfiguration {
 	}
 
 	/**
-	 * The chunk-oriented step of the diagram, plain or as each partition's worker: {@code walletsPerCall} wallets
-	 * read, parsed (bad rows skipped and counted) and refreshed per transaction, with a progress line.
+	 * The chunk-oriented step of the diagram, plain or as each partition's worker: {@code walletsPerCall ×
+	 * callsInFlight} wallets read (whole pages), parsed (bad rows skipped and counted) and refreshed per
+	 * transaction: the writer reads them from the node in {@code callsInFlight} calls at once, then upserts; with a
+	 * progress line.
 	 */
 	private record WalletChunks(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			int walletsPerCall, JdbcPagingItemReader<String> staleWalletReader,
+			int chunkSize, JdbcPagingItemReader<String> staleWalletReader,
 			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
 			ProgressListener progress) {
 
 		Step step(String name) {
-			return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(walletsPerCall)
+			return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(chunkSize)
 				.transactionManager(transactionManager)
 				.reader(staleWalletReader)
 				.processor(walletAddressParser)

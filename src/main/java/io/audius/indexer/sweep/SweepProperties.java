@@ -13,19 +13,28 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Tuning of {@code staleRefreshJob} ({@code indexer.sweep.*}).
  *
- * @param walletsPerCall wallets per chunk: one multicall, one upsert and one transaction each. With the three
- * default components a chunk of 200 is 601 sub-calls, well inside the gas cap providers put on {@code eth_call}.
+ * @param walletsPerCall the most wallets per multicall; fewer once the node refused calls that large (gas, size,
+ * time). With the three default components 500 wallets are 1,501 sub-calls.
  * @param maxWallets the most wallets one run refreshes, oldest first; 0 for no cap
  * @param partitions workers sweeping disjoint partitions of the wallets (by a hash of the wallet) at the same time,
  * each with its own chunks and restart; 1 (the default) is one plain step. More partitions pay off when the
  * eth_call round trip dominates (a hosted node); each takes one database connection while it works.
  * With {@code maxWallets}, each partition sweeps its share of the cap.
+ * @param callsInFlight {@code eth_call}s one step (or partition) has in flight at once: a chunk is
+ * {@code walletsPerCall × callsInFlight} wallets, read in that many calls at once (before the writers' lock), then
+ * written in one upsert and one transaction
  * @param cutoff the cutoff of a new run (rows with an older {@code updated_at} are read), as a timestamp of the
  * database's clock, e.g. {@code 2026-11-25T00:00:00}; unset (the default): the database clock at launch
  */
 @ConfigurationProperties("indexer.sweep")
 @Validated
-public record SweepProperties(@DefaultValue("200") @Min(1) @Max(5000) int walletsPerCall,
+public record SweepProperties(@DefaultValue("500") @Min(1) @Max(5000) int walletsPerCall,
 		@DefaultValue("0") @PositiveOrZero long maxWallets, @DefaultValue("1") @Min(1) @Max(32) int partitions,
-		LocalDateTime cutoff) {
+		LocalDateTime cutoff, @DefaultValue("4") @Min(1) @Max(64) int callsInFlight) {
+
+	/** Wallets per chunk (one transaction). */
+	public int chunkSize() {
+		return walletsPerCall * callsInFlight;
+	}
+
 }

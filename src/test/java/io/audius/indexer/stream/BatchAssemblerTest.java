@@ -35,15 +35,39 @@ class BatchAssemblerTest {
 	}
 
 	@Test
-	void closesAfterTheWaitWithWhatItHas() throws Exception {
+	void closesAsSoonAsNothingMoreIsQueued() throws Exception {
 		queue.add(new FollowerEvent.Logs(logs(3, 5)));
-		BatchAssembler assembler = new BatchAssembler(queue, 500, Duration.ofMillis(100));
+		queue.add(new FollowerEvent.Checkpoint(5));
+		BatchAssembler assembler = new BatchAssembler(queue, 500, Duration.ofSeconds(10));
 		long start = System.nanoTime();
 
 		TransferBatch batch = assembler.next();
 
 		assertThat(batch.events()).hasSize(3);
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+		assertThat(batch.checkpoint()).as("what was queued with the logs is taken").isEqualTo(5);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for more logs")
+			.isLessThan(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void waitsForAFirstLogAndClosesWithIt() throws Exception {
+		BatchAssembler assembler = new BatchAssembler(queue, 500, Duration.ofSeconds(10));
+		Thread.ofVirtual().start(() -> {
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			queue.add(new FollowerEvent.Checkpoint(4));
+			queue.add(new FollowerEvent.Logs(logs(1, 5)));
+		});
+		long start = System.nanoTime();
+
+		TransferBatch batch = assembler.next();
+
+		assertThat(batch.events()).hasSize(1);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 	}
 
 	@Test

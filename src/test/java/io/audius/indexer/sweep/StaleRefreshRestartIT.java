@@ -36,8 +36,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The node goes away after k chunks: the execution fails, and restarting the same JobInstance finishes the work
- * without reading committed chunks again. Also the zombie a killed process leaves, recovered by the launcher.
+ * With calls in flight (each chunk two pages read by two eth_calls at once), the node goes away in the middle of
+ * a chunk's calls: the execution fails with the chunks before committed whole, and restarting the same JobInstance
+ * finishes the work without reading committed pages again (counted at the proxy). Also the zombie a killed process leaves, recovered by the launcher.
  */
 @ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
 class StaleRefreshRestartIT {
@@ -45,6 +46,11 @@ class StaleRefreshRestartIT {
 	private static final int WALLETS = 1_000;
 
 	private static final int PER_CALL = 100;
+
+	/** Calls in flight: a chunk is IN_FLIGHT pages of PER_CALL wallets, read at once, committed together. */
+	private static final int IN_FLIGHT = 2;
+
+	private static final int CHUNK = PER_CALL * IN_FLIGHT;
 
 	private static final int CHUNKS_BEFORE_OUTAGE = 3;
 
@@ -72,7 +78,8 @@ class StaleRefreshRestartIT {
 		contracts = fixture.contracts();
 		proxy = fixture.rpc();
 		app = fixture.startApp(WebApplicationType.NONE, "--indexer.chain.rpc-url=" + proxy.url() + "/v3/" + API_KEY,
-				"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.chain.retries=1")
+				"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=" + IN_FLIGHT,
+				"--indexer.chain.retries=1")
 			.app();
 		jdbc = fixture.jdbc();
 	}
@@ -96,12 +103,13 @@ class StaleRefreshRestartIT {
 
 	@Test
 	void failedExecutionRestartsTheSameInstanceAfterItsLastCommittedChunk(CapturedOutput output) throws Exception {
-		proxy.cutAfter("eth_call", CHUNKS_BEFORE_OUTAGE);
+		// The node goes away in the middle of the calls in flight of chunk CHUNKS_BEFORE_OUTAGE + 1.
+		proxy.cutAfter("eth_call", CHUNKS_BEFORE_OUTAGE * IN_FLIGHT + 1);
 		JobExecution failed = operator().startNextInstance(job());
 
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 		// minus one: the wallet whose staking read reverts is in the first chunk and is never written
-		assertThat(refreshedRows()).as("committed before the outage").isEqualTo(CHUNKS_BEFORE_OUTAGE * PER_CALL - 1);
+		assertThat(refreshedRows()).as("committed before the outage").isEqualTo(CHUNKS_BEFORE_OUTAGE * CHUNK - 1);
 		assertThat(failed.getExitStatus().getExitDescription()).as("the audit trail says why")
 			.contains("eth_call to " + proxy.url() + "/… failed")
 			.doesNotContain(API_KEY);
@@ -113,8 +121,9 @@ class StaleRefreshRestartIT {
 
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(restarted.getJobInstance().getInstanceId()).isEqualTo(failed.getJobInstance().getInstanceId());
-		int remaining = WALLETS - CHUNKS_BEFORE_OUTAGE * PER_CALL;
-		assertThat(proxy.count("eth_call")).as("only the chunks not yet committed").isEqualTo(remaining / PER_CALL);
+		int remaining = WALLETS - CHUNKS_BEFORE_OUTAGE * CHUNK;
+		assertThat(proxy.count("eth_call")).as("only the pages not yet committed, counted at the proxy")
+			.isEqualTo(remaining / PER_CALL);
 		StepExecution second = restarted.getStepExecutions().iterator().next();
 		assertThat(second.getReadCount()).as("committed chunks are not read again").isEqualTo(remaining);
 		assertThat(updatedAtOf(committed.keySet())).as("rows of committed chunks untouched by the restart")
@@ -194,7 +203,7 @@ class StaleRefreshRestartIT {
 		try {
 			var running = runner.submit(() -> operator().startNextInstance(job()));
 			io.audius.indexer.testsupport.Await.until("two chunks committed", java.time.Duration.ofSeconds(20),
-					() -> refreshedRows() >= 2 * PER_CALL - 1);
+					() -> refreshedRows() >= 2 * CHUNK - 1);
 			JobExecution execution = app.getBean(JobRepository.class)
 				.findRunningJobExecutions("staleRefreshJob")
 				.iterator()

@@ -25,7 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code indexer.sweep.partitions=4}: four workers sweep disjoint hash partitions at once; the manager step's counts
+ * {@code indexer.sweep.partitions=4} with 2 calls in flight each: four workers sweep disjoint hash partitions at once; the manager step's counts
  * are theirs summed; after an outage, the restart runs only what was not committed.
  */
 @ExtendWith(SharedAnvil.class)
@@ -41,7 +41,8 @@ class SweepPartitionsIT {
 			AudioContracts contracts = fixture.contracts();
 			SeededWallets seeded = SeededWallets.create(chain, contracts, "partitions-" + System.nanoTime(), WALLETS);
 			ConfigurableApplicationContext app = fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=4",
-					"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.chain.retries=0")
+					"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=2",
+					"--indexer.chain.retries=0")
 				.app();
 			RpcProxy rpc = fixture.rpc();
 			JdbcTemplate jdbc = fixture.jdbc();
@@ -64,7 +65,7 @@ class SweepPartitionsIT {
 			long reread = workers.stream().mapToLong(StepExecution::getReadCount).sum();
 			assertThat(reread).as("the restart reads only what was not committed").isEqualTo(WALLETS - committed);
 			long expectedCalls = workers.stream().mapToLong(s -> (s.getReadCount() + PER_CALL - 1) / PER_CALL).sum();
-			assertThat(rpc.count("eth_call")).as("one eth_call per chunk of each partition").isEqualTo(expectedCalls);
+			assertThat(rpc.count("eth_call")).as("one eth_call per page of each partition (two pages per chunk)").isEqualTo(expectedCalls);
 			StepExecution manager = restarted.getStepExecutions()
 				.stream()
 				.filter(s -> s.getStepName().equals(StaleRefreshJobConfiguration.STEP_NAME))

@@ -61,6 +61,11 @@ public final class AnvilNode implements AutoCloseable {
 		return start(List.of("--block-time", String.valueOf(blockTime.toMillis() / 1000.0)));
 	}
 
+	/** Starts anvil with further command-line options (they win over the defaults). */
+	public static AnvilNode startWith(List<String> extraArgs) {
+		return start(extraArgs);
+	}
+
 	private static AnvilNode start(List<String> extraArgs) {
 		Path binary = AnvilBinary.locate();
 		IllegalStateException lastFailure = null;

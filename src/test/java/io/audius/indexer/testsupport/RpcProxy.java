@@ -61,6 +61,26 @@ public final class RpcProxy implements AutoCloseable {
 
 	private final int port;
 
+	private volatile int rateLimitEvery;
+
+	private volatile int jsonRateLimitEvery;
+
+	private volatile int maxBodyBytes = Integer.MAX_VALUE;
+
+	private final AtomicInteger rateLimitCounter = new AtomicInteger();
+
+	private final java.util.List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+
+	private final java.util.List<Long> retryGaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private final AtomicInteger http429 = new AtomicInteger();
+
+	private final AtomicInteger json32005 = new AtomicInteger();
+
+	private final AtomicInteger tooLarge = new AtomicInteger();
+
 	private volatile HttpServer server;
 
 	private volatile String cutMethod;
@@ -148,6 +168,58 @@ public final class RpcProxy implements AutoCloseable {
 		this.delayMillis = delay.toMillis();
 	}
 
+	/**
+	 * Plays a provider's rate limit: every {@code every}-th request is answered HTTP 429 with {@code Retry-After: 1}
+	 * and every {@code jsonEvery}-th with a JSON-RPC {@code -32005} "limit exceeded" error (HTTP 200); 0: never.
+	 * Arrival times and the gap between a refused request and its retry (same body) are recorded.
+	 */
+	public void rateLimit(int every, int jsonEvery) {
+		this.rateLimitEvery = every;
+		this.jsonRateLimitEvery = jsonEvery;
+	}
+
+	/** Answers HTTP 413 to request bodies larger than {@code bytes} (a provider's request size cap). */
+	public void maxBodyBytes(int bytes) {
+		this.maxBodyBytes = bytes;
+	}
+
+	public int tooLargeAnswers() {
+		return tooLarge.get();
+	}
+
+	public int http429Answers() {
+		return http429.get();
+	}
+
+	public int json32005Answers() {
+		return json32005.get();
+	}
+
+	/** Nanos between each rate-limited request and its retry (the same body), as seen here. */
+	public java.util.List<Long> retryGapsNanos() {
+		return java.util.List.copyOf(retryGaps);
+	}
+
+	/** Refused requests whose retry has not arrived (yet). */
+	public int retriesOutstanding() {
+		return refusedAt.size();
+	}
+
+	/** The most requests that arrived within any one-second window since the rate limit was set. */
+	public int maxRequestsPerSecond() {
+		java.util.List<Long> times = new java.util.ArrayList<>(arrivals);
+		java.util.Collections.sort(times);
+		int max = 0;
+		int first = 0;
+		for (int i = 0; i < times.size(); i++) {
+			while (times.get(i) - times.get(first) >= 1_000_000_000L) {
+				first++;
+			}
+			max = Math.max(max, i - first + 1);
+		}
+		return max;
+	}
+
 	/** Keep request bodies from now on (off by default: a long sweep sends hundreds of megabytes). */
 	public void recordBodies(boolean record) {
 		this.recordBodies = record;
@@ -187,6 +259,9 @@ public final class RpcProxy implements AutoCloseable {
 	public void resetCounts() {
 		counts.clear();
 		bodies.clear();
+		arrivals.clear();
+		retryGaps.clear();
+		refusedAt.clear();
 	}
 
 	/**
@@ -233,6 +308,45 @@ public final class RpcProxy implements AutoCloseable {
 			}
 			int n = counts.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
 			if (serveScripted(exchange, method, text)) {
+				return;
+			}
+			if (rateLimitEvery > 0 || jsonRateLimitEvery > 0) {
+				long now = System.nanoTime();
+				arrivals.add(now);
+				Long refused = refusedAt.remove(text);
+				if (refused != null) {
+					retryGaps.add(now - refused);
+				}
+				int k = rateLimitCounter.incrementAndGet();
+				if (rateLimitEvery > 0 && k % rateLimitEvery == 0) {
+					refusedAt.put(text, now);
+					http429.incrementAndGet();
+					byte[] refusal = "{\"error\":\"Too Many Requests\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+					exchange.getResponseHeaders().add("Retry-After", "1");
+					exchange.sendResponseHeaders(429, refusal.length);
+					try (OutputStream out = exchange.getResponseBody()) {
+						out.write(refusal);
+					}
+					return;
+				}
+				if (jsonRateLimitEvery > 0 && k % jsonRateLimitEvery == 0) {
+					refusedAt.put(text, now);
+					json32005.incrementAndGet();
+					Matcher id = ID.matcher(text);
+					byte[] refusal = ("{\"jsonrpc\":\"2.0\",\"id\":" + (id.find() ? id.group(1) : "null")
+							+ ",\"error\":{\"code\":-32005,\"message\":\"limit exceeded\"}}")
+						.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+					exchange.getResponseHeaders().add("Content-Type", "application/json");
+					exchange.sendResponseHeaders(200, refusal.length);
+					try (OutputStream out = exchange.getResponseBody()) {
+						out.write(refusal);
+					}
+					return;
+				}
+			}
+			if (body.length > maxBodyBytes) {
+				tooLarge.incrementAndGet();
+				exchange.sendResponseHeaders(413, -1);
 				return;
 			}
 			if (method.equals(cutMethod) && cutAfter >= 0 && n > cutAfter) {
