@@ -85,4 +85,12 @@ public class BalanceRefresher {
 				reads.calls(), reads.splits());
 	}
 
+	/**
+	 * Moves stored rows that could not be refreshed past the current sweep's cutoff (only {@code updated_at}
+	 * changes), so that the next capped run starts with other rows. See {@link BalanceRepository#postpone}.
+	 */
+	public int postpone(java.util.Collection<String> rows) {
+		return repository.postpone(rows);
+	}
+
 }

@@ -113,4 +113,26 @@ public class BalanceRepository {
 		return updated == null ? 0 : updated;
 	}
 
+	/**
+	 * Moves rows the sweep could not refresh (bad rows, unresolved wallets) to the end of its order: only
+	 * {@code updated_at} changes, in UTC like every write; {@code balance}, {@code balance_block} and
+	 * {@code blocknumber} stay as they are (so the Audius trigger has nothing to recompute).
+	 * @param rows stored {@code wallet} values, exactly as read
+	 * @return rows touched
+	 */
+	public int postpone(java.util.Collection<String> rows) {
+		if (rows.isEmpty()) {
+			return 0;
+		}
+		String[] wallets = rows.stream().distinct().sorted().toArray(String[]::new);
+		Integer updated = turns.write((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement("UPDATE eth_wallet_balances "
+					+ "SET updated_at = now() AT TIME ZONE 'utc' WHERE wallet = ANY(?::text[])")) {
+				ps.setArray(1, con.createArrayOf("text", wallets));
+				return ps.executeUpdate();
+			}
+		});
+		return updated == null ? 0 : updated;
+	}
+
 }

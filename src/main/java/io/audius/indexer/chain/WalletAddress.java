@@ -22,6 +22,19 @@ public record WalletAddress(String value) implements Comparable<WalletAddress> {
 		return new WalletAddress(value);
 	}
 
+	/**
+	 * The canonical wallet a non-canonical stored row stands for: the row trimmed of white space and lower-cased,
+	 * when that is {@code 0x} and 40 hex digits (a checksummed or padded address); empty for anything else.
+	 */
+	public static java.util.Optional<WalletAddress> canonicalTwin(String row) {
+		if (row == null) {
+			return java.util.Optional.empty();
+		}
+		String canonical = row.strip().toLowerCase(java.util.Locale.ROOT);
+		return CANONICAL.matcher(canonical).matches() ? java.util.Optional.of(new WalletAddress(canonical))
+				: java.util.Optional.empty();
+	}
+
 	/** From a 32-byte indexed event topic (the address is its low 20 bytes). */
 	public static WalletAddress fromTopic(String topic) {
 		if (topic == null || topic.length() != 66 || !topic.startsWith("0x")) {
