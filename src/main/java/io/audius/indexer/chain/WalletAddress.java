@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * A tracked wallet as stored in {@code eth_wallet_balances.wallet}: {@code 0x} and 40 lowercase hex digits.
  * Rows in any other form are not silently normalised: a mixed-case twin of a lowercase row would be a second
- * row for the same account, so they are rejected and the sweep skips and counts them.
+ * row for the same account, so they are rejected and the sweep skips and counts them, refreshing their
+ * {@link #canonicalTwin canonical twin} instead when they are a checksummed or padded address.
  */
 public record WalletAddress(String value) implements Comparable<WalletAddress> {
 

@@ -44,4 +44,15 @@ class WalletAddressTest {
 			.hasMessageContaining("\\u000a");
 	}
 
+	@Test
+	void aChecksummedOrPaddedRowHasALowerCaseTwinAndGarbageHasNone() {
+		String lower = "0x" + "ab".repeat(20);
+		assertThat(WalletAddress.canonicalTwin("0x" + "AB".repeat(20))).contains(new WalletAddress(lower));
+		assertThat(WalletAddress.canonicalTwin(" \t" + lower + "\n")).contains(new WalletAddress(lower));
+		assertThat(WalletAddress.canonicalTwin("0X" + "ab".repeat(20))).contains(new WalletAddress(lower));
+		assertThat(WalletAddress.canonicalTwin("0x1234")).isEmpty();
+		assertThat(WalletAddress.canonicalTwin("0x" + "zz".repeat(20))).isEmpty();
+		assertThat(WalletAddress.canonicalTwin(null)).isEmpty();
+	}
+
 }
