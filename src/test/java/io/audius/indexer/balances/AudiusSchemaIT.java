@@ -4,7 +4,6 @@ import java.util.List;
 
 import io.audius.indexer.testsupport.AudiusDatabase;
 import io.audius.indexer.testsupport.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -97,7 +96,7 @@ class AudiusSchemaIT {
 	void aDatabaseTheFirstReleaseMigratedGetsTheAudiusDefaults() {
 		TestDatabase db = TestDatabase.forClass(AudiusSchemaIT.class);
 		// What release 0.1 left behind: its V1 (no defaults, nullable checkpoint time, two indexes) in the history.
-		flyway(db, "classpath:db/release-0.1").migrate();
+		db.flyway("classpath:db/release-0.1").migrate();
 		JdbcTemplate jdbc = jdbc(db);
 		jdbc.update("INSERT INTO eth_indexer_checkpoints (name, last_block) VALUES ('old', 7)");
 
@@ -107,7 +106,7 @@ class AudiusSchemaIT {
 		assertThat(jdbc.queryForObject("SELECT updated_at IS NOT NULL FROM eth_indexer_checkpoints", Boolean.class))
 			.isTrue();
 		assertAudiusShapedWritesWork(jdbc);
-		assertThat(flyway(db, "classpath:db/migration").info().current().getVersion().getVersion()).isEqualTo("5");
+		assertThat(db.flyway("classpath:db/migration").info().current().getVersion().getVersion()).isEqualTo("5");
 	}
 
 	/** The Audius backfill, the Go writer's upsert and its checkpoint insert, none naming created_at. */
@@ -154,15 +153,6 @@ class AudiusSchemaIT {
 	private static List<String> indexes(JdbcTemplate jdbc) {
 		return jdbc.queryForList("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
 				+ "AND tablename IN ('eth_wallet_balances', 'eth_indexer_checkpoints') ORDER BY 1", String.class);
-	}
-
-	private static Flyway flyway(TestDatabase db, String location) {
-		return Flyway.configure()
-			.dataSource(db.url(), db.user(), db.password())
-			.locations(location)
-			.table("eth_indexer_flyway_history")
-			.configuration(java.util.Map.of("flyway.postgresql.transactional.lock", "false"))
-			.load();
 	}
 
 	private static JdbcTemplate jdbc(TestDatabase db) {

@@ -57,16 +57,20 @@ public final class TestDatabase {
 
 	/** Applies the application's Flyway migrations, with the same settings as application.properties. */
 	public TestDatabase migrated() {
-		Flyway.configure()
+		flyway("classpath:db/migration").migrate();
+		return this;
+	}
+
+	/** Flyway on this schema with the application's settings, reading migrations from {@code location}. */
+	public Flyway flyway(String location) {
+		return Flyway.configure()
 			.dataSource(url, user, password)
-			.locations("classpath:db/migration")
+			.locations(location)
 			.table("eth_indexer_flyway_history")
 			.baselineOnMigrate(true)
 			.baselineVersion("0")
 			.configuration(java.util.Map.of("flyway.postgresql.transactional.lock", "false"))
-			.load()
-			.migrate();
-		return this;
+			.load();
 	}
 
 	public String url() {
