@@ -257,35 +257,19 @@ public final class SweepBenchmark {
 	private static double nodeCeiling(String rpcUrl, List<BalanceComponent> components, List<WalletAddress> wallets,
 			int perCall, int inFlight) throws Exception {
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		AtomicInteger next = new AtomicInteger();
 		long start = System.nanoTime();
-		try (ExecutorService pool = Executors.newFixedThreadPool(inFlight)) {
-			List<Future<?>> workers = new ArrayList<>();
-			for (int w = 0; w < inFlight; w++) {
-				workers.add(pool.submit(() -> {
-					int page;
-					while ((page = next.getAndIncrement()) * perCall < wallets.size()) {
-						List<WalletAddress> batch = wallets.subList(page * perCall,
-								Math.min(wallets.size(), (page + 1) * perCall));
-						List<Call3> calls = new ArrayList<>();
-						calls.add(new Call3(new ContractAddress(Multicall3.CANONICAL_ADDRESS), false,
-								Multicall3.GET_BLOCK_NUMBER));
-						for (WalletAddress wallet : batch) {
-							for (BalanceComponent c : components) {
-								calls.add(new Call3(c.contract(), true, Multicall3.addressCall(c.selector(), wallet.bytes())));
-							}
-						}
-						String result = ethCall(http, rpcUrl, Multicall3.CANONICAL_ADDRESS,
-								hex(Multicall3.encodeAggregate3(calls)));
-						Multicall3.decodeAggregate3(unhex(result));
-					}
-					return null;
-				}));
+		inParallel(inFlight, (wallets.size() + perCall - 1) / perCall, page -> {
+			List<WalletAddress> batch = wallets.subList(page * perCall, Math.min(wallets.size(), (page + 1) * perCall));
+			List<Call3> calls = new ArrayList<>();
+			calls.add(new Call3(new ContractAddress(Multicall3.CANONICAL_ADDRESS), false, Multicall3.GET_BLOCK_NUMBER));
+			for (WalletAddress wallet : batch) {
+				for (BalanceComponent c : components) {
+					calls.add(new Call3(c.contract(), true, Multicall3.addressCall(c.selector(), wallet.bytes())));
+				}
 			}
-			for (Future<?> f : workers) {
-				f.get();
-			}
-		}
+			String result = ethCall(http, rpcUrl, Multicall3.CANONICAL_ADDRESS, hex(Multicall3.encodeAggregate3(calls)));
+			Multicall3.decodeAggregate3(unhex(result));
+		});
 		return wallets.size() / ((System.nanoTime() - start) / 1e9);
 	}
 
@@ -293,23 +277,38 @@ public final class SweepBenchmark {
 	private static double naiveBaseline(String rpcUrl, List<BalanceComponent> components, List<WalletAddress> wallets,
 			int inFlight) throws Exception {
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		AtomicInteger next = new AtomicInteger();
 		long start = System.nanoTime();
+		inParallel(inFlight, wallets.size(), i -> {
+			BigInteger sum = BigInteger.ZERO;
+			for (BalanceComponent c : components) {
+				String r = ethCall(http, rpcUrl, c.contract().value(),
+						hex(Multicall3.addressCall(c.selector(), wallets.get(i).bytes())));
+				byte[] word = unhex(r);
+				if (word.length == 32) {
+					sum = sum.add(new BigInteger(1, word));
+				}
+			}
+		});
+		return wallets.size() / ((System.nanoTime() - start) / 1e9);
+	}
+
+	/** One unit of a client's work: a page of wallets, or one wallet. */
+	private interface Work {
+
+		void run(int index) throws IOException;
+
+	}
+
+	/** Runs {@code work} for indexes 0 .. {@code count - 1}, {@code inFlight} at once, each index once. */
+	private static void inParallel(int inFlight, int count, Work work) throws Exception {
+		AtomicInteger next = new AtomicInteger();
 		try (ExecutorService pool = Executors.newFixedThreadPool(inFlight)) {
 			List<Future<?>> workers = new ArrayList<>();
 			for (int w = 0; w < inFlight; w++) {
 				workers.add(pool.submit(() -> {
-					int i;
-					while ((i = next.getAndIncrement()) < wallets.size()) {
-						BigInteger sum = BigInteger.ZERO;
-						for (BalanceComponent c : components) {
-							String r = ethCall(http, rpcUrl, c.contract().value(),
-									hex(Multicall3.addressCall(c.selector(), wallets.get(i).bytes())));
-							byte[] word = unhex(r);
-							if (word.length == 32) {
-								sum = sum.add(new BigInteger(1, word));
-							}
-						}
+					int index;
+					while ((index = next.getAndIncrement()) < count) {
+						work.run(index);
 					}
 					return null;
 				}));
@@ -318,7 +317,6 @@ public final class SweepBenchmark {
 				f.get();
 			}
 		}
-		return wallets.size() / ((System.nanoTime() - start) / 1e9);
 	}
 
 	private static String ethCall(HttpClient http, String rpcUrl, String to, String data) throws IOException {
