@@ -263,7 +263,7 @@ public class ChainClient implements AutoCloseable {
 				: Duration.ofMillis(Math.min(30_000L, 1_000L << Math.min(times - 1, 5)));
 		if (waitedSoFar + wait.toNanos() > rateLimitMaxWait.toNanos()) {
 			throw new RateLimitedException(method + " to " + endpoint + " rate limited (" + why + ") for "
-					+ Duration.ofNanos(waitedSoFar).toSeconds() + " s, beyond indexer.chain.rate-limit-max-wait "
+					+ Duration.ofNanos(waitedSoFar).toSeconds() + " s, beyond indexer.chain.budget.rate-limit-max-wait "
 					+ rateLimitMaxWait);
 		}
 		log.debug("{} to {} rate limited ({}), waiting {} ms (time {})", method, endpoint, why, wait.toMillis(), times);
