@@ -34,7 +34,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * {@code --local.verify} (true: check every row against direct reads), {@code --local.audius-trigger} (false: true
  * installs the Audius users, linked wallets and their {@code eth_user_balances} trigger, a user per two wallets,
  * as in an Audius database), {@code --local.database-url}
- * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres); any other argument goes to the application, e.g.
+ * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres), {@code --local.sweep-jvm} (unset: the sweep runs in
+ * this JVM; e.g. {@code -Xmx256m}: it runs as the packaged jar in a JVM of its own with these options, and its peak
+ * RSS is printed); any other argument goes to the application, e.g.
  * {@code --indexer.sweep.wallets-per-call=500}.
  */
 public final class LocalIndexer {
@@ -97,9 +99,17 @@ public final class LocalIndexer {
 			// emulates a hosted node's round trip: each eth_call waits this long at the proxy
 			proxy.delay("eth_call", options.rpcDelay());
 			long start = System.nanoTime();
-			ConfigurableApplicationContext app = SpringApplication.run(EthBalanceIndexerApplication.class,
-					appArgs.toArray(String[]::new));
-			exitCode = SpringApplication.exit(app);
+			long peakRssKb = -1;
+			if (options.sweepJvm() == null) {
+				ConfigurableApplicationContext app = SpringApplication.run(EthBalanceIndexerApplication.class,
+						appArgs.toArray(String[]::new));
+				exitCode = SpringApplication.exit(app);
+			}
+			else {
+				SweepProcess sweep = SweepProcess.run(options.sweepJvm(), appArgs);
+				exitCode = sweep.exitCode();
+				peakRssKb = sweep.peakRssKb();
+			}
 			double seconds = (System.nanoTime() - start) / 1e9;
 
 			Map<String, Object> step = jdbc.queryForMap("SELECT s.read_count, s.write_count, s.write_skip_count, "
@@ -118,6 +128,10 @@ public final class LocalIndexer {
 					proxy.count("eth_call"));
 			System.out.printf("step time             %.2f s   (%,.0f wallets/s)%n", stepSeconds, read / stepSeconds);
 			System.out.printf("process time          %.2f s   (Spring start-up included)%n", seconds);
+			if (peakRssKb >= 0) {
+				System.out.printf("sweep process         java %s -jar %s: peak RSS %,d kB (VmHWM)%n",
+						String.join(" ", options.sweepJvm()), SweepProcess.JAR, peakRssKb);
+			}
 			if (options.verify()) {
 				verify(chain, contracts, seeded, jdbc);
 			}
@@ -151,8 +165,8 @@ public final class LocalIndexer {
 	}
 
 	private record Options(String job, int wallets, boolean verify, boolean audiusTrigger, String databaseUrl,
-			String databaseUser,
-			java.time.Duration duration, java.time.Duration rpcDelay, List<String> applicationArgs) {
+			String databaseUser, java.time.Duration duration, java.time.Duration rpcDelay, List<String> sweepJvm,
+			List<String> applicationArgs) {
 
 		static Options parse(String[] args) {
 			String job = "staleRefreshJob";
@@ -163,6 +177,7 @@ public final class LocalIndexer {
 			boolean audiusTrigger = false;
 			String databaseUrl = "jdbc:postgresql://127.0.0.1:5432/postgres";
 			String user = "postgres";
+			List<String> sweepJvm = null;
 			List<String> rest = new ArrayList<>();
 			for (String arg : args) {
 				if (arg.startsWith("--local.job=")) {
@@ -186,6 +201,9 @@ public final class LocalIndexer {
 				else if (arg.startsWith("--local.database-url=")) {
 					databaseUrl = arg.substring("--local.database-url=".length());
 				}
+				else if (arg.startsWith("--local.sweep-jvm=")) {
+					sweepJvm = List.of(arg.substring("--local.sweep-jvm=".length()).trim().split("\\s+"));
+				}
 				else if (arg.startsWith("--local.database-user=")) {
 					user = arg.substring("--local.database-user=".length());
 				}
@@ -193,7 +211,8 @@ public final class LocalIndexer {
 					rest.add(arg);
 				}
 			}
-			return new Options(job, wallets, verify, audiusTrigger, databaseUrl, user, duration, rpcDelay, rest);
+			return new Options(job, wallets, verify, audiusTrigger, databaseUrl, user, duration, rpcDelay, sweepJvm,
+					rest);
 		}
 
 	}
