@@ -15,6 +15,7 @@ import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.TcpProxy;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletRows;
@@ -33,7 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ol>
  * <li>SIGKILLs of the sweep's JVM at random moments ({@code faults.kills}, default 10) over
  * {@code faults.wallets} (default 20,000) wallets;</li>
- * <li>node faults: HTTP 500, 503, 429, an HTML body, {@code "result": null}, "header not found", -32603;</li>
+ * <li>node faults: HTTP 500, 503, 429, an HTML body, {@code "result": null}, "header not found", -32603, garbled
+ * JSON, truncated aggregate3 return data, a result count unlike the calls sent, 401, a stall past the call timeout,
+ * connections reset mid-call;</li>
  * <li>database faults: the job's connection terminated mid-chunk; the run lock's connection terminated.</li>
  * </ol>
  * It prints its figures: scenarios, kills survived, faults injected by kind, wallets checked, wallets wrong,
@@ -108,6 +111,46 @@ class SweepFaultSuite {
 				faults.merge("node: " + kind, 1, Integer::sum);
 			}
 			assertThat(rpc.scriptedCount("eth_call")).as("every scripted node fault was served").isEqualTo(8);
+
+			// Answers that decode to nothing usable end the chunk (no row written); the relaunch resumes.
+			rpc.respond("eth_call", 200, JSON, "{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":\"0x" + word(0x20)
+					+ word(3) + word(0x60) + "\"}", 1);
+			rpc.respond("eth_call", 200, JSON, "{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":\"0x" + word(0x20)
+					+ word(0) + "\"}", 1);
+			untilCompleted(db, url, contracts, "--indexer.chain.retries=5");
+			faults.merge("node: truncated aggregate3 return data", 1, Integer::sum);
+			faults.merge("node: aggregate3 result count unlike the calls sent", 1, Integer::sum);
+			assertThat(rpc.scriptedCount("eth_call")).as("both malformed answers were served").isEqualTo(10);
+
+			// 401: fatal at once, naming the property, the key not shown; the next launch with a good key completes.
+			rpc.respond("eth_call", 401, Map.of(), "{\"error\":\"invalid api key " + KEY + "\"}", 1);
+			Process refused = launch(db, url, contracts);
+			assertThat(refused.waitFor(120, TimeUnit.SECONDS)).isTrue();
+			assertThat(refused.exitValue()).as("401 is fatal").isEqualTo(1);
+			assertThat(Files.readString(logs.getLast())).contains("indexer.chain.rpc-url");
+			faults.merge("node: 401", 1, Integer::sum);
+			untilCompleted(db, url, contracts);
+
+			// A stall past the call timeout, then connections reset mid-call (a TCP proxy in front of the node
+			// drops every open connection and refuses new ones for 2 s): both retried within the bound.
+			try (TcpProxy tcp = TcpProxy.start(java.net.URI.create(rpc.url()).getPort())) {
+				String viaTcp = tcp.httpUrl() + "/v2/" + KEY + "?apikey=" + KEY;
+				stale(jdbc);
+				rpc.delay("eth_call", Duration.ofMillis(1_500));
+				Process stalled = launch(db, viaTcp, contracts, "--indexer.chain.call-timeout=1s",
+						"--indexer.chain.retries=6");
+				awaitCalls(rpc, 3); // stalled calls reached the node and timed out at the client
+				rpc.delay("eth_call", Duration.ofMillis(200));
+				faults.merge("node: stall past the call timeout", 1, Integer::sum);
+				awaitCalls(rpc, 8);
+				tcp.cut();
+				Thread.sleep(2_000);
+				tcp.restore();
+				faults.merge("node: connections reset mid-call, refused for 2 s", 1, Integer::sum);
+				rpc.delay("eth_call", Duration.ofMillis(5));
+				assertThat(stalled.waitFor(300, TimeUnit.SECONDS)).isTrue();
+				untilCompleted(db, viaTcp, contracts);
+			}
 			wrong.addAll(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets()));
 			scenarios++;
 
@@ -159,6 +202,20 @@ class SweepFaultSuite {
 		assertThat(wrong).as("wallets unlike the chain").isEmpty();
 		assertThat(secrets).as("secrets found").isZero();
 		assertThat(partial).as("partial rows").isZero();
+	}
+
+	private static void awaitCalls(RpcProxy rpc, int more) throws InterruptedException {
+		int target = rpc.count("eth_call") + more;
+		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+		while (rpc.count("eth_call") < target) {
+			assertThat(System.nanoTime()).as("eth_calls reach the node").isLessThan(deadline);
+			Thread.sleep(50);
+		}
+	}
+
+	/** One ABI word (32 bytes) as hex. */
+	private static String word(long value) {
+		return String.format("%064x", value);
 	}
 
 	/** Every row stale again, so the next run refreshes all of them. */
