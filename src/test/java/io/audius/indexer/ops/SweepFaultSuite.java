@@ -114,6 +114,7 @@ class SweepFaultSuite {
 
 			// Answers that decode to nothing usable end the chunk (no row written); the relaunch resumes. One at a
 			// time: with calls in flight, two scripted answers could meet in one chunk and show as one failure.
+			stale(jdbc);
 			rpc.respond("eth_call", 200, JSON, "{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":\"0x" + word(0x20)
 					+ word(3) + word(0x60) + "\"}", 1);
 			int before = logs.size();
