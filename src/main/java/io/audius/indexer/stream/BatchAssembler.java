@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +40,7 @@ final class BatchAssembler {
 		long deadline = System.nanoTime() + maxWait.toNanos();
 		List<TransferEvent> events = new ArrayList<>();
 		long checkpoint = -1;
+		Map<Long, String> hashes = new HashMap<>();
 		while (events.size() < maxLogs) {
 			if (!pending.isEmpty()) {
 				events.add(pending.poll());
@@ -52,10 +55,15 @@ final class BatchAssembler {
 			switch (next) {
 				case FollowerEvent.Logs logs -> pending.addAll(logs.events());
 				// The queue is read only once the pending logs are all in a batch, so every log before a marker is.
-				case FollowerEvent.Checkpoint marker -> checkpoint = Math.max(checkpoint, marker.block());
+				case FollowerEvent.Checkpoint marker -> {
+					checkpoint = Math.max(checkpoint, marker.block());
+					if (marker.hash() != null) {
+						hashes.put(marker.block(), marker.hash());
+					}
+				}
 			}
 		}
-		return new TransferBatch(events, checkpoint);
+		return new TransferBatch(events, checkpoint, Map.copyOf(hashes));
 	}
 
 }

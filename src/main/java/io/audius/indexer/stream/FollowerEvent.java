@@ -11,8 +11,16 @@ sealed interface FollowerEvent {
 	record Logs(List<TransferEvent> events) implements FollowerEvent {
 	}
 
-	/** Every log of blocks up to {@code block} has been handed over before this marker: the checkpoint may cover it. */
-	record Checkpoint(long block) implements FollowerEvent {
+	/**
+	 * Every log of blocks up to {@code block} has been handed over before this marker: the checkpoint may cover it.
+	 * @param hash the block's hash as the node had it before its logs were read (null: unknown)
+	 */
+	record Checkpoint(long block, String hash) implements FollowerEvent {
+
+		Checkpoint(long block) {
+			this(block, null);
+		}
+
 	}
 
 }

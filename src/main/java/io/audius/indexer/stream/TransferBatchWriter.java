@@ -70,7 +70,7 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		List<WalletAddress> tracked = trackedWallets.filter(touched.wallets());
 		RefreshResult result = refresher.refresh(tracked, touched.newestBlock());
 		if (batch.checkpoint() >= 0) {
-			checkpoints.advance(checkpointName, batch.checkpoint());
+			checkpoints.advance(checkpointName, batch.checkpoint(), batch.blockHashes());
 			reportAfterCommit(batch.checkpoint());
 		}
 		status.eventsSeen(batch.events().size());

@@ -56,8 +56,8 @@ public class TransferStreamJobConfiguration {
 	}
 
 	@Bean
-	CheckpointRepository checkpointRepository(JdbcTemplate jdbc) {
-		return new CheckpointRepository(jdbc);
+	CheckpointRepository checkpointRepository(JdbcTemplate jdbc, StreamProperties stream) {
+		return new CheckpointRepository(jdbc, stream.maxReorgDepth());
 	}
 
 	/** Lazy: only the stream needs it, and the sweep's database user may not read the source tables. */
