@@ -18,7 +18,7 @@ import io.audius.indexer.chain.TransferEvent;
  * empty batches that regularly). So a lone Transfer is resolved at once, and a burst forms larger batches while the
  * previous one is being written. A {@link FollowerEvent.Checkpoint} marker
  * is taken only once every log before it is in this batch or an earlier one, so a batch's checkpoint never
- * covers a log that is still waiting.
+ * covers a log that is still waiting. A {@link FollowerEvent.Rewind} starts a batch of its own.
  */
 final class BatchAssembler {
 
@@ -29,6 +29,8 @@ final class BatchAssembler {
 	private final Duration maxWait;
 
 	private final Deque<TransferEvent> pending = new ArrayDeque<>();
+
+	private FollowerEvent.Rewind pendingRewind;
 
 	BatchAssembler(BlockingQueue<FollowerEvent> queue, int maxLogs, Duration maxWait) {
 		this.queue = queue;
@@ -41,6 +43,11 @@ final class BatchAssembler {
 		List<TransferEvent> events = new ArrayList<>();
 		long checkpoint = -1;
 		Map<Long, String> hashes = new HashMap<>();
+		long rewindTo = -1;
+		if (pendingRewind != null) {
+			rewindTo = pendingRewind.lastShared();
+			pendingRewind = null;
+		}
 		while (events.size() < maxLogs) {
 			if (!pending.isEmpty()) {
 				events.add(pending.poll());
@@ -61,9 +68,19 @@ final class BatchAssembler {
 						hashes.put(marker.block(), marker.hash());
 					}
 				}
+				// A rewind opens a batch of its own: what came before it commits first, with the old checkpoint.
+				case FollowerEvent.Rewind rewind -> {
+					if (events.isEmpty() && checkpoint < 0 && rewindTo < 0) {
+						rewindTo = rewind.lastShared();
+					}
+					else {
+						pendingRewind = rewind;
+						return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo);
+					}
+				}
 			}
 		}
-		return new TransferBatch(events, checkpoint, Map.copyOf(hashes));
+		return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo);
 	}
 
 }

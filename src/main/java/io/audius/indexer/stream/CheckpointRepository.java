@@ -62,6 +62,16 @@ public class CheckpointRepository {
 				keepHashes);
 	}
 
+	/**
+	 * A reorg replaced the blocks after {@code lastShared}: the checkpoint goes back to it (the one move back) and
+	 * the hashes of the replaced blocks are forgotten; in the caller's transaction.
+	 */
+	public void rewind(String name, long lastShared) {
+		jdbc.update("UPDATE eth_indexer_checkpoints SET last_block = LEAST(last_block, ?), "
+				+ "updated_at = now() AT TIME ZONE 'utc' WHERE name = ?", lastShared, name);
+		jdbc.update("DELETE FROM eth_indexer_checkpoint_blocks WHERE name = ? AND block_number > ?", name, lastShared);
+	}
+
 	/** The recorded block hashes of the checkpoint {@code name}, by block. */
 	public NavigableMap<Long, String> blockHashes(String name) {
 		NavigableMap<Long, String> hashes = new TreeMap<>();

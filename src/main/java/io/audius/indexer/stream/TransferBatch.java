@@ -12,11 +12,13 @@ import io.audius.indexer.chain.TransferEvent;
  * earlier one; -1 when it moves nothing
  * @param blockHashes the hashes of the blocks the checkpoint stood on up to this chunk's (those known), recorded
  * with it so that a later reorg can be walked back
+ * @param rewindTo a reorg walked back: the checkpoint goes back to this block first (before {@code checkpoint}
+ * applies); -1: none
  */
-record TransferBatch(List<TransferEvent> events, long checkpoint, Map<Long, String> blockHashes) {
+record TransferBatch(List<TransferEvent> events, long checkpoint, Map<Long, String> blockHashes, long rewindTo) {
 
 	TransferBatch(List<TransferEvent> events, long checkpoint) {
-		this(events, checkpoint, Map.of());
+		this(events, checkpoint, Map.of(), -1);
 	}
 
 }

@@ -199,6 +199,7 @@ final class TransferFollower implements Runnable {
 				if (!refresh.isEmpty()) {
 					out.put(new FollowerEvent.Logs(List.copyOf(refresh)));
 				}
+				out.put(new FollowerEvent.Rewind(rewind.block()));
 				ledger.rewind(rewind.block());
 				coveredHashes.tailMap(rewind.block(), false).clear();
 			}
