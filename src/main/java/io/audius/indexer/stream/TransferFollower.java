@@ -176,10 +176,11 @@ final class TransferFollower implements Runnable {
 					+ "indexer.stream.max-reorg-depth) and start again");
 			case ReorgWalk.RewindTo rewind -> {
 				List<String> wallets = checkpoints.walletsWithTransfersAfter(rewind.block());
-				log.warn("Reorg: block {} is not the block the checkpoint covered any more; the chains share block {} "
-						+ "({} blocks recorded): reading blocks {}..{} again and {} wallet(s) whose newest Transfer came "
-						+ "after it", rewind.replaced(), rewind.block(), recorded.size(), rewind.block() + 1, checkpoint,
-						wallets.size());
+				log.warn("Reorg: block {} is not the block the checkpoint covered any more; {} {} ({} blocks recorded): "
+						+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer came after it",
+						rewind.replaced(), rewind.verified() ? "the chains share block"
+								: "no older recorded block left; assuming the fork within indexer.stream.max-reorg-depth, at block",
+						rewind.block(), recorded.size(), rewind.block() + 1, checkpoint, wallets.size());
 				status.reorgWalkedBack();
 				List<TransferEvent> refresh = new ArrayList<>();
 				for (String row : wallets) {
@@ -214,8 +215,8 @@ final class TransferFollower implements Runnable {
 		long to = Math.min(target, client.blockNumber());
 		while (!stopped && ledger.nextBlock() <= to) {
 			LogRangeFetcher.Range range = fetcher.next(ledger.nextBlock(), to);
-			// Only blocks a reorg may still replace need their hash: those within the max depth of the target.
-			String hash = range.to() >= to - properties.maxReorgDepth() ? client.blockHash(range.to()) : null;
+			// Only blocks a reorg may still replace need their hash: those within twice the max depth of the target.
+			String hash = range.to() >= to - 2L * properties.maxReorgDepth() ? client.blockHash(range.to()) : null;
 			CheckpointLedger.Backfill backfill = ledger.backfilled(range.from(), range.to(), range.events());
 			if (!backfill.undelivered().isEmpty()) {
 				out.put(new FollowerEvent.Logs(backfill.undelivered()));
@@ -223,7 +224,7 @@ final class TransferFollower implements Runnable {
 			out.put(new FollowerEvent.Checkpoint(backfill.checkpoint(), hash));
 			if (hash != null) {
 				coveredHashes.put(range.to(), hash);
-				coveredHashes.headMap(range.to() - properties.maxReorgDepth()).clear();
+				coveredHashes.headMap(range.to() - 2L * properties.maxReorgDepth()).clear();
 			}
 		}
 	}

@@ -45,8 +45,7 @@ class StreamDatabaseFaultIT {
 					"--indexer.launcher.enabled=true", "--indexer.launcher.job=transferStreamJob",
 					"--indexer.stream.ws-url=" + fixture.tcp().wsUrl(),
 					"--indexer.stream.token-address=" + fixture.contracts().token(),
-					"--indexer.stream.start-block=" + minted, "--indexer.stream.confirmations=0",
-					"--indexer.launcher.lock.check-interval=500ms",
+					"--indexer.stream.start-block=" + minted, "--indexer.launcher.lock.check-interval=500ms",
 					"--indexer.launcher.lock.lease-timeout=3s"));
 			Await.until("the stream is past the mints", Duration.ofSeconds(30), () -> fixture.checkpoint() >= minted,
 					() -> assertThat(running).isNotDone());

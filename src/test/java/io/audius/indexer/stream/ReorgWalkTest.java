@@ -63,7 +63,7 @@ class ReorgWalkTest {
 	@Test
 	void aReplacedCheckpointWalksBackToTheNewestBlockThatStillMatches() {
 		replaceFrom(107, 110);
-		assertThat(ReorgWalk.walk(110, recorded, node(), 128)).isEqualTo(new ReorgWalk.RewindTo(106, 110));
+		assertThat(ReorgWalk.walk(110, recorded, node(), 128)).isEqualTo(new ReorgWalk.RewindTo(106, 110, true));
 		assertThat(asked).containsExactly(110L, 109L, 108L, 107L, 106L);
 	}
 
@@ -72,14 +72,14 @@ class ReorgWalkTest {
 		for (long b = 108; b <= 110; b++) {
 			node.remove(b);
 		}
-		assertThat(ReorgWalk.walk(110, recorded, node(), 128)).isEqualTo(new ReorgWalk.RewindTo(107, 110));
+		assertThat(ReorgWalk.walk(110, recorded, node(), 128)).isEqualTo(new ReorgWalk.RewindTo(107, 110, true));
 	}
 
 	@Test
 	void theNewestRecordAtOrBelowTheCheckpointIsCompared() {
 		// The checkpoint moved to 112 without a hash (a first start, an older version): 110 is what can be checked.
 		replaceFrom(110, 110);
-		assertThat(ReorgWalk.walk(112, recorded, node(), 128)).isEqualTo(new ReorgWalk.RewindTo(109, 110));
+		assertThat(ReorgWalk.walk(112, recorded, node(), 128)).isEqualTo(new ReorgWalk.RewindTo(109, 110, true));
 	}
 
 	@Test
@@ -89,17 +89,25 @@ class ReorgWalkTest {
 	}
 
 	@Test
+	void theFirstRecordBelowTheMaxDepthDecidesMatchingIsSafeDifferingIsTooDeep() {
+		replaceFrom(105, 110);
+		assertThat(ReorgWalk.walk(110, recorded, node(), 5)).isEqualTo(new ReorgWalk.RewindTo(104, 110, true));
+		replaceFrom(104, 104);
+		assertThat(ReorgWalk.walk(110, recorded, node(), 5)).isEqualTo(new ReorgWalk.TooDeep(110, 104, 5));
+	}
+
+	@Test
 	void withNoOlderRecordTheForkIsTakenToBeTheMaxDepthDown() {
 		replaceFrom(100, 110);
-		assertThat(ReorgWalk.walk(110, recorded, node(), 20)).isEqualTo(new ReorgWalk.RewindTo(90, 110));
+		assertThat(ReorgWalk.walk(110, recorded, node(), 20)).isEqualTo(new ReorgWalk.RewindTo(90, 110, false));
 		assertThat(ReorgWalk.walk(10, new TreeMap<>(Map.of(10L, "0xa10")), b -> "0xb", 20))
-			.as("never below block 0").isEqualTo(new ReorgWalk.RewindTo(-1, 10));
+			.as("never below block 0").isEqualTo(new ReorgWalk.RewindTo(-1, 10, false));
 	}
 
 	@Test
 	void aMatchExactlyAtTheMaxDepthIsStillWithinIt() {
 		replaceFrom(106, 110);
-		assertThat(ReorgWalk.walk(110, recorded, node(), 5)).isEqualTo(new ReorgWalk.RewindTo(105, 110));
+		assertThat(ReorgWalk.walk(110, recorded, node(), 5)).isEqualTo(new ReorgWalk.RewindTo(105, 110, true));
 	}
 
 }

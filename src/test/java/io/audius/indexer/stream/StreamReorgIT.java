@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.testsupport.AnvilNode;
 import io.audius.indexer.testsupport.AudioContracts;
@@ -13,6 +14,8 @@ import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -74,6 +77,39 @@ class StreamReorgIT {
 			assertThat(output.getAll()).as("walked back to the fork, the newest block both branches share")
 				.contains("the chains share block " + fork + " ");
 			assertThat(fixture.counter("indexer.stream.reorgs")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aReorgDeeperThanTheMaxDepthStopsTheStreamNamingTheProperty() throws Exception {
+		try (AnvilNode node = AnvilNode.start();
+				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgIT.class)) {
+			TestChain chain = fixture.chain();
+			AudioContracts contracts = fixture.contracts();
+			List<String> w = WalletFactory.wallets("deep-reorg-" + System.nanoTime(), 2);
+			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			long fork = chain.blockNumber();
+			fixture.insertStaleRows(w);
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + fork,
+					"--indexer.stream.max-reorg-depth=2");
+			fixture.startNextInstance("transferStreamJob");
+			for (int i = 0; i < 5; i++) {
+				long block = chain.forceTransfer(contracts.token(), w.get(i % 2), w.get((i + 1) % 2), BigInteger.ONE);
+				chain.mine();
+				fixture.await("block " + block, Duration.ofSeconds(20), () -> fixture.checkpoint() >= block);
+			}
+			fixture.app().close();
+			long oldHead = chain.blockNumber();
+			chain.rollback(oldHead - fork);
+			while (chain.blockNumber() <= oldHead) {
+				chain.mine();
+			}
+
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.max-reorg-depth=2");
+			JobExecution execution = fixture.startNextInstance("transferStreamJob").get(60, TimeUnit.SECONDS);
+			assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+			assertThat(execution.getExitStatus().getExitDescription()).contains("a reorg replaced it")
+				.contains("indexer.stream.max-reorg-depth=2");
 		}
 	}
 

@@ -72,13 +72,13 @@ public final class IndexerFixture implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the application (launcher off: the test drives the jobs). The stream confirms blocks 0 deep here
-	 * (automine mines only when told): a test of confirmations sets its own depth.
+	 * Starts the application (launcher off: the test drives the jobs); the stream confirms blocks 0 deep
+	 * ({@link IndexerApp}) unless a test sets its own depth.
 	 * @param extra further {@code --property=value} arguments; they win over the fixture's own
 	 */
 	public IndexerFixture startApp(WebApplicationType web, String... extra) {
 		List<String> args = new ArrayList<>(List.of("--indexer.stream.ws-url=" + tcp.wsUrl(),
-				"--indexer.stream.token-address=" + contracts.token(), "--indexer.stream.confirmations=0"));
+				"--indexer.stream.token-address=" + contracts.token()));
 		if (web == WebApplicationType.SERVLET) {
 			args.add("--server.port=0");
 		}
