@@ -15,6 +15,7 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
@@ -95,6 +96,13 @@ public class ChainClient implements AutoCloseable {
 	public long blockNumber() {
 		return send("eth_blockNumber", web3j.ethBlockNumber(),
 				response -> response.getBlockNumber().longValueExact());
+	}
+
+	/** The hash of block {@code number}; a node without that block answers a null result (a failure). */
+	public String blockHash(long number) {
+		return send("eth_getBlockByNumber",
+				web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false),
+				response -> java.util.Objects.requireNonNull(response.getBlock().getHash()));
 	}
 
 	public BigInteger chainId() {

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +18,7 @@ import io.audius.indexer.chain.TransferEvent;
  * empty batches that regularly). So a lone Transfer is resolved at once, and a burst forms larger batches while the
  * previous one is being written. A {@link FollowerEvent.Checkpoint} marker
  * is taken only once every log before it is in this batch or an earlier one, so a batch's checkpoint never
- * covers a log that is still waiting.
+ * covers a log that is still waiting. A {@link FollowerEvent.Rewind} starts a batch of its own.
  */
 final class BatchAssembler {
 
@@ -28,6 +30,8 @@ final class BatchAssembler {
 
 	private final Deque<TransferEvent> pending = new ArrayDeque<>();
 
+	private FollowerEvent.Rewind pendingRewind;
+
 	BatchAssembler(BlockingQueue<FollowerEvent> queue, int maxLogs, Duration maxWait) {
 		this.queue = queue;
 		this.maxLogs = maxLogs;
@@ -38,6 +42,12 @@ final class BatchAssembler {
 		long deadline = System.nanoTime() + maxWait.toNanos();
 		List<TransferEvent> events = new ArrayList<>();
 		long checkpoint = -1;
+		Map<Long, String> hashes = new HashMap<>();
+		long rewindTo = -1;
+		if (pendingRewind != null) {
+			rewindTo = pendingRewind.lastShared();
+			pendingRewind = null;
+		}
 		while (events.size() < maxLogs) {
 			if (!pending.isEmpty()) {
 				events.add(pending.poll());
@@ -52,10 +62,25 @@ final class BatchAssembler {
 			switch (next) {
 				case FollowerEvent.Logs logs -> pending.addAll(logs.events());
 				// The queue is read only once the pending logs are all in a batch, so every log before a marker is.
-				case FollowerEvent.Checkpoint marker -> checkpoint = Math.max(checkpoint, marker.block());
+				case FollowerEvent.Checkpoint marker -> {
+					checkpoint = Math.max(checkpoint, marker.block());
+					if (marker.hash() != null) {
+						hashes.put(marker.block(), marker.hash());
+					}
+				}
+				// A rewind opens a batch of its own: what came before it commits first, with the old checkpoint.
+				case FollowerEvent.Rewind rewind -> {
+					if (events.isEmpty() && checkpoint < 0 && rewindTo < 0) {
+						rewindTo = rewind.lastShared();
+					}
+					else {
+						pendingRewind = rewind;
+						return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo);
+					}
+				}
 			}
 		}
-		return new TransferBatch(events, checkpoint);
+		return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo);
 	}
 
 }

@@ -77,6 +77,15 @@ final class CheckpointLedger {
 		deliveredLive.clear();
 	}
 
+	/**
+	 * A reorg replaced the blocks after {@code lastShared}: the next range starts right after it, and what live
+	 * delivered is forgotten (its logs may be gone, or come again with other blocks).
+	 */
+	void rewind(long lastShared) {
+		nextBlock = lastShared + 1;
+		deliveredLive.clear();
+	}
+
 	/** Identifies a log across the subscription and eth_getLogs. */
 	private record LogKey(String transactionHash, long logIndex, long block) {
 

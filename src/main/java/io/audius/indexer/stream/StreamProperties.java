@@ -2,6 +2,7 @@ package io.audius.indexer.stream;
 
 import java.time.Duration;
 
+import io.audius.indexer.InvalidConfigurationException;
 import io.audius.indexer.chain.ContractAddress;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -35,6 +36,13 @@ import org.springframework.validation.annotation.Validated;
  * instead of failing the start-up; on by default, for the default query on databases without the Audius schema.
  * Turn it off to make a missing table an error.
  * @param shutdownTimeout on SIGTERM, how long to wait for the open chunk to finish and the execution to stop
+ * @param confirmations how many blocks below the head a block must be before the checkpoint may cover it (read
+ * with {@code eth_getLogs} only then); live logs are written at once all the same
+ * @param headTimeout no new head for this long: the subscription is taken for dead and replaced (a few block times)
+ * @param maxQueuedLogs live logs waiting for the follower at most; beyond it they are dropped and come with the
+ * {@code eth_getLogs} range that covers their block (0: live logs off)
+ * @param maxReorgDepth how far below the checkpoint a reorg found on start-up or reconnect may be walked back; a
+ * deeper one fails the stream, naming this property
  */
 @ConfigurationProperties("indexer.stream")
 @Validated
@@ -48,7 +56,17 @@ public record StreamProperties(String wsUrl, @NotNull ContractAddress tokenAddre
 		@DefaultValue("15s") @NotNull Duration pingInterval,
 		@DefaultValue(AUDIUS_TRACKED_WALLETS) String trackedWalletsQuery,
 		@DefaultValue("true") boolean trackedWalletsQueryOptional,
-		@DefaultValue("30s") @NotNull Duration shutdownTimeout) {
+		@DefaultValue("30s") @NotNull Duration shutdownTimeout,
+		@DefaultValue("3") @Min(0) @Max(1_000) int confirmations,
+		@DefaultValue("60s") @NotNull Duration headTimeout,
+		@DefaultValue("10000") @Min(0) @Max(10_000_000) int maxQueuedLogs,
+		@DefaultValue("128") @Min(1) @Max(100_000) int maxReorgDepth) {
+
+	public StreamProperties {
+		if (headTimeout != null && (headTimeout.isNegative() || headTimeout.isZero())) {
+			throw new InvalidConfigurationException("indexer.stream.head-timeout must be positive, got " + headTimeout);
+		}
+	}
 
 	/** Audius: user wallets and their associated Ethereum wallets. */
 	static final String AUDIUS_TRACKED_WALLETS = "SELECT lower(wallet) FROM users WHERE lower(wallet) = ANY(:wallets) "

@@ -38,6 +38,10 @@ public class StreamStatus {
 
 	private final Counter reconnects;
 
+	private final Counter liveLogsDropped;
+
+	private final Counter reorgs;
+
 	public StreamStatus(MeterRegistry meters, Clock clock) {
 		this.clock = clock;
 		this.startedAt = clock.instant();
@@ -47,6 +51,12 @@ public class StreamStatus {
 			.register(meters);
 		this.reconnects = Counter.builder("indexer.stream.reconnects")
 			.description("reconnect attempts after the node connection was lost")
+			.register(meters);
+		this.liveLogsDropped = Counter.builder("indexer.stream.live-logs.dropped")
+			.description("live logs dropped at indexer.stream.max-queued-logs (read with eth_getLogs instead)")
+			.register(meters);
+		this.reorgs = Counter.builder("indexer.stream.reorgs")
+			.description("reorgs found below the checkpoint on start-up or reconnect, and walked back")
 			.register(meters);
 		Gauge.builder("indexer.stream.blocks.behind", this, s -> s.health().blocksBehind())
 			.description("head seen minus checkpoint")
@@ -74,6 +84,14 @@ public class StreamStatus {
 
 	void reconnectAttempted() {
 		reconnects.increment();
+	}
+
+	void liveLogDropped() {
+		liveLogsDropped.increment();
+	}
+
+	void reorgWalkedBack() {
+		reorgs.increment();
 	}
 
 	void headSeen(long head) {

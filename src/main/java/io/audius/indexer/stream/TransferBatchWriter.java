@@ -69,8 +69,11 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		TouchedWallets touched = TouchedWallets.of(batch.events());
 		List<WalletAddress> tracked = trackedWallets.filter(touched.wallets());
 		RefreshResult result = refresher.refresh(tracked, touched.newestBlock());
+		if (batch.rewindTo() >= 0) {
+			checkpoints.rewind(checkpointName, batch.rewindTo());
+		}
 		if (batch.checkpoint() >= 0) {
-			checkpoints.advance(checkpointName, batch.checkpoint());
+			checkpoints.advance(checkpointName, batch.checkpoint(), batch.blockHashes());
 			reportAfterCommit(batch.checkpoint());
 		}
 		status.eventsSeen(batch.events().size());

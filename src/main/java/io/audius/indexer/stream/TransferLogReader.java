@@ -69,7 +69,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 		}
 		ContractAddress token = properties.tokenAddress();
 		follower = new TransferFollower(client, new LogRangeFetcher(client, token, properties.maxBlockRange()),
-				wsEndpoint, token, properties, status, queue, first);
+				wsEndpoint, token, properties, status, queue, first, checkpoints);
 		followerThread = Thread.ofPlatform().name("transfer-follower").daemon().start(follower);
 		status.readerOpened();
 	}
@@ -96,7 +96,9 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 		TransferBatch batch = batches.next();
 		if (batch.events().isEmpty() && !followerThread.isAlive()) {
 			// It only ends when stopped; anything else must fail the execution, not idle forever looking alive.
-			throw new IllegalStateException("the Transfer log follower has ended unexpectedly");
+			String why = follower.failure();
+			throw new IllegalStateException("the Transfer log follower has ended unexpectedly"
+					+ (why == null ? "" : ": " + why));
 		}
 		return batch;
 	}

@@ -56,8 +56,9 @@ public class TransferStreamJobConfiguration {
 	}
 
 	@Bean
-	CheckpointRepository checkpointRepository(JdbcTemplate jdbc) {
-		return new CheckpointRepository(jdbc);
+	CheckpointRepository checkpointRepository(JdbcTemplate jdbc, StreamProperties stream) {
+		// Twice the depth: a recorded block below it tells a reorg too deep from one within it.
+		return new CheckpointRepository(jdbc, 2 * stream.maxReorgDepth());
 	}
 
 	/** Lazy: only the stream needs it, and the sweep's database user may not read the source tables. */

@@ -106,7 +106,7 @@ class AudiusSchemaIT {
 		assertThat(jdbc.queryForObject("SELECT updated_at IS NOT NULL FROM eth_indexer_checkpoints", Boolean.class))
 			.isTrue();
 		assertAudiusShapedWritesWork(jdbc);
-		assertThat(db.flyway("classpath:db/migration").info().current().getVersion().getVersion()).isEqualTo("5");
+		assertThat(db.flyway("classpath:db/migration").info().current().getVersion().getVersion()).isEqualTo("6");
 	}
 
 	/** The Audius backfill, the Go writer's upsert and its checkpoint insert, none naming created_at. */

@@ -142,7 +142,9 @@ public final class SweepBenchmark {
 		args.removeIf(a -> a.startsWith("--indexer.launcher.job="));
 		args.addAll(List.of("--indexer.launcher.job=transferStreamJob", "--indexer.launcher.enabled=false",
 				"--server.port=0", "--indexer.stream.ws-url=" + chain.node().wsUrl(),
-				"--indexer.stream.token-address=" + contracts.token()));
+				"--indexer.stream.token-address=" + contracts.token(),
+				// anvil mines only when told: blocks 0 deep count as confirmed here
+				"--indexer.stream.confirmations=0"));
 		var app = SpringApplication.run(EthBalanceIndexerApplication.class, args.toArray(String[]::new));
 		var stepCommits = "SELECT coalesce(sum(commit_count), 0) FROM batch_step_execution WHERE step_name = 'transferStreamStep'";
 		ExecutorService runner = Executors.newSingleThreadExecutor();

@@ -47,7 +47,9 @@ final class LocalStream {
 			List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + databaseUrl,
 					"--spring.datasource.username=" + databaseUser, "--spring.datasource.password=",
 					"--indexer.launcher.job=transferStreamJob", "--indexer.chain.rpc-url=" + anvil.httpUrl(),
-					"--indexer.stream.ws-url=" + anvil.wsUrl(), "--indexer.stream.token-address=" + contracts.token()));
+					"--indexer.stream.ws-url=" + anvil.wsUrl(), "--indexer.stream.token-address=" + contracts.token(),
+					// anvil mines only when a transaction comes: blocks 0 deep count as confirmed here
+					"--indexer.stream.confirmations=0"));
 			args.addAll(IndexerApp.componentArgs(contracts));
 			args.addAll(extraArgs);
 

@@ -94,7 +94,8 @@ class ProcessSignalsIT {
 
 		int port = freePort();
 		String[] streamArgs = { "--indexer.launcher.job=transferStreamJob", "--server.port=" + port,
-				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token() };
+				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token(),
+				"--indexer.stream.confirmations=0" };
 		Process first = launch(db, chain.node().httpUrl(), contracts, "stream-1", streamArgs);
 		await("the stream is healthy", Duration.ofSeconds(60), () -> status(port, "/eth/health?max_event_lag_secs=0") == 200);
 		assertThat(status(port, "/actuator/health/readiness")).as("ready while its job runs, so Kubernetes routes to it")

@@ -90,6 +90,16 @@ class StartupValidationIT {
 			.doesNotContain(KEY);
 	}
 
+	@Test
+	void streamHeadTimeoutNotPositive() {
+		assertThat(failure(node(), "--indexer.stream.head-timeout=0s")).contains("indexer.stream.head-timeout");
+	}
+
+	@Test
+	void streamConfirmationsNegative() {
+		assertThat(failure(node(), "--indexer.stream.confirmations=-1")).contains("indexer.stream.confirmations");
+	}
+
 	private static String node() {
 		return chain.node().httpUrl();
 	}

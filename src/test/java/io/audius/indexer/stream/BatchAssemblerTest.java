@@ -34,6 +34,28 @@ class BatchAssemblerTest {
 		assertThat(third.checkpoint()).isEqualTo(19);
 	}
 
+	/** The wallets a reorg left wrong commit before (or with) the checkpoint's move back, never after it. */
+	@Test
+	void aRewindOpensABatchOfItsOwnAfterWhatCameBeforeIt() throws Exception {
+		queue.add(new FollowerEvent.Checkpoint(20, "0xold20"));
+		queue.add(new FollowerEvent.Logs(logs(2, 18)));
+		queue.add(new FollowerEvent.Rewind(15));
+		queue.add(new FollowerEvent.Logs(logs(1, 16)));
+		queue.add(new FollowerEvent.Checkpoint(17, "0xnew17"));
+		BatchAssembler assembler = new BatchAssembler(queue, 500, Duration.ofMillis(100));
+
+		TransferBatch before = assembler.next();
+		TransferBatch rewound = assembler.next();
+
+		assertThat(before.events()).hasSize(2);
+		assertThat(before.checkpoint()).isEqualTo(20);
+		assertThat(before.rewindTo()).isEqualTo(-1);
+		assertThat(rewound.rewindTo()).isEqualTo(15);
+		assertThat(rewound.events()).hasSize(1);
+		assertThat(rewound.checkpoint()).isEqualTo(17);
+		assertThat(rewound.blockHashes()).containsExactly(java.util.Map.entry(17L, "0xnew17"));
+	}
+
 	@Test
 	void closesAsSoonAsNothingMoreIsQueued() throws Exception {
 		queue.add(new FollowerEvent.Logs(logs(3, 5)));

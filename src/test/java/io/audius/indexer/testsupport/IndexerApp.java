@@ -29,7 +29,9 @@ public final class IndexerApp {
 		List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + db.url(),
 				"--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
 				"--indexer.launcher.enabled=false", "--indexer.chain.rpc-url=" + rpcUrl,
-				"--indexer.chain.retry-backoff=20ms"));
+				"--indexer.chain.retry-backoff=20ms",
+				// anvil mines only when told: the stream confirms blocks 0 deep unless a test sets its own depth
+				"--indexer.stream.confirmations=0"));
 		args.addAll(componentArgs(contracts));
 		args.addAll(List.of(extra));
 		return new SpringApplicationBuilder(EthBalanceIndexerApplication.class).web(web)

@@ -72,7 +72,8 @@ public final class IndexerFixture implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the application (launcher off: the test drives the jobs).
+	 * Starts the application (launcher off: the test drives the jobs); the stream confirms blocks 0 deep
+	 * ({@link IndexerApp}) unless a test sets its own depth.
 	 * @param extra further {@code --property=value} arguments; they win over the fixture's own
 	 */
 	public IndexerFixture startApp(WebApplicationType web, String... extra) {
@@ -123,6 +124,16 @@ public final class IndexerFixture implements AutoCloseable {
 	/** Whether the row of {@code wallet} holds the chain's sum (and, unless -1, {@code blocknumber}). */
 	public boolean rowIsRight(String wallet, long block) {
 		return WalletRows.matchesChain(jdbc, chain, contracts, wallet, block);
+	}
+
+	/** The wallets whose row does not hold the chain's sum. */
+	public List<String> wrongRows(java.util.Collection<String> wallets) {
+		return WalletRows.notMatchingChain(jdbc, chain, contracts, wallets);
+	}
+
+	/** A counter of the running application's meters. */
+	public double counter(String name) {
+		return app.getBean(io.micrometer.core.instrument.MeterRegistry.class).counter(name).count();
 	}
 
 	/** Inserts rows for {@code wallets} last refreshed long ago, so they are tracked and stale. */

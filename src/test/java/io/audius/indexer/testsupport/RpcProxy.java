@@ -45,6 +45,12 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile int lagBlocks;
 
+	private volatile int getLogsLagBlocks;
+
+	private final AtomicInteger getLogsLagLeft = new AtomicInteger();
+
+	private final AtomicInteger getLogsLagged = new AtomicInteger();
+
 	private static final Pattern RESULT = Pattern.compile("\"result\"\\s*:\\s*\"0x([0-9a-fA-F]+)\"");
 
 	private volatile long delayMillis;
@@ -160,6 +166,22 @@ public final class RpcProxy implements AutoCloseable {
 	 */
 	public void lag(int blocks) {
 		this.lagBlocks = blocks;
+	}
+
+	/**
+	 * Routes the next {@code times} {@code eth_getLogs} requests that reach into the newest {@code blocks} blocks
+	 * to a backend that lacks those blocks, as behind a provider's load balancer: their range is cut at the real head
+	 * minus {@code blocks}, so the newest blocks' logs are missing from the answer ({@code []} when the whole range
+	 * is that new). {@code eth_blockNumber} still reaches the up-to-date backend. A negative {@code times}: always.
+	 */
+	public void lagGetLogs(int blocks, int times) {
+		this.getLogsLagBlocks = blocks;
+		this.getLogsLagLeft.set(times < 0 ? Integer.MAX_VALUE : times);
+	}
+
+	/** How many eth_getLogs answers {@link #lagGetLogs} cut short. */
+	public int laggedGetLogs() {
+		return getLogsLagged.get();
 	}
 
 	/** Holds every request of {@code method} for {@code delay} before forwarding it (a slow node); zero: none. */
@@ -372,6 +394,26 @@ public final class RpcProxy implements AutoCloseable {
 						return;
 					}
 					servedSpans.add(span);
+					if (getLogsLagBlocks > 0 && getLogsLagLeft.get() > 0) {
+						long lagging = realHeadQuietly() - getLogsLagBlocks;
+						long fromBlock = Long.parseLong(from.group(1), 16);
+						if (Long.parseLong(to.group(1), 16) > lagging && getLogsLagLeft.getAndDecrement() > 0) {
+							getLogsLagged.incrementAndGet();
+							if (fromBlock > lagging) {
+								Matcher id = ID.matcher(text);
+								byte[] empty = ("{\"jsonrpc\":\"2.0\",\"id\":" + (id.find() ? id.group(1) : "null")
+										+ ",\"result\":[]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+								exchange.getResponseHeaders().add("Content-Type", "application/json");
+								exchange.sendResponseHeaders(200, empty.length);
+								try (OutputStream out = exchange.getResponseBody()) {
+									out.write(empty);
+								}
+								return;
+							}
+							text = to.replaceFirst("\"toBlock\":\"0x" + Long.toHexString(lagging) + "\"");
+							body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+						}
+					}
 				}
 			}
 			HttpResponse<byte[]> response;
@@ -447,6 +489,16 @@ public final class RpcProxy implements AutoCloseable {
 			throw new IOException("no block number in " + head.body());
 		}
 		return Long.parseLong(m.group(1), 16);
+	}
+
+	private long realHeadQuietly() throws IOException {
+		try {
+			return realHead();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
 	}
 
 	private static HttpResponse<byte[]> lagged(HttpResponse<byte[]> response, int lag) {

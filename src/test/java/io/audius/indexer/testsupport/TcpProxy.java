@@ -1,5 +1,7 @@
 package io.audius.indexer.testsupport;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,11 +18,18 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A byte-level TCP proxy in front of a node (HTTP and WebSocket alike). {@link #cut()} drops every open
  * connection and from then on answers each new one by closing it, recording when it was tried and whether it was a
  * WebSocket upgrade, until {@link #restore()}. That is how tests take the node away and see the reconnect backoff.
+ * <p>
+ * On WebSocket connections it reads the node's frames and can drop text frames while passing everything else
+ * (pings and pongs included): {@link #dropWebSocketText} for every connection, {@link #silenceOpenWebSockets} for
+ * the connections open now only (a subscription the node dropped silently while the link still answers pings);
+ * {@link #dropWebSockets} closes the WebSocket connections only, leaving HTTP alone.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -37,6 +46,27 @@ public final class TcpProxy implements AutoCloseable {
 	private final List<Attempt> refused = new CopyOnWriteArrayList<>();
 
 	private volatile boolean cut;
+
+	/** Text frames from the node matching this are dropped on every WebSocket connection. */
+	private volatile Predicate<String> dropText = text -> false;
+
+	/** The WebSocket connections open now, by their client socket. */
+	private final Set<WsConnection> webSockets = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger droppedFrames = new AtomicInteger();
+
+	/** One proxied WebSocket connection. */
+	private static final class WsConnection {
+
+		final Socket client;
+
+		volatile boolean silenced;
+
+		WsConnection(Socket client) {
+			this.client = client;
+		}
+
+	}
 
 	private volatile boolean closed;
 
@@ -74,6 +104,35 @@ public final class TcpProxy implements AutoCloseable {
 
 	public void restore() {
 		cut = false;
+	}
+
+	/** Drops the node's text frames that match {@code drop} on every WebSocket connection, now and later. */
+	public void dropWebSocketText(Predicate<String> drop) {
+		this.dropText = drop;
+	}
+
+	/** The WebSocket connections open now pass no text frame any more (pings and pongs still pass). */
+	public void silenceOpenWebSockets() {
+		webSockets.forEach(ws -> ws.silenced = true);
+	}
+
+	/** Closes the WebSocket connections open now; HTTP connections and new connections are not affected. */
+	public int dropWebSockets() {
+		int n = 0;
+		for (WsConnection ws : webSockets) {
+			closeQuietly(ws.client);
+			n++;
+		}
+		return n;
+	}
+
+	public int openWebSockets() {
+		return webSockets.size();
+	}
+
+	/** Text frames dropped so far. */
+	public int droppedFrames() {
+		return droppedFrames.get();
 	}
 
 	/** Connection attempts seen since the last {@link #cut()}. */
@@ -140,8 +199,124 @@ public final class TcpProxy implements AutoCloseable {
 			closeQuietly(upstream);
 			return;
 		}
+		byte[] first = new byte[16 * 1024];
+		int n;
+		try {
+			n = client.getInputStream().read(first);
+			if (n > 0) {
+				upstream.getOutputStream().write(first, 0, n);
+				upstream.getOutputStream().flush();
+			}
+		}
+		catch (IOException ex) {
+			n = -1;
+		}
+		if (n <= 0) {
+			closeQuietly(client);
+			closeQuietly(upstream);
+			open.remove(client);
+			open.remove(upstream);
+			return;
+		}
+		boolean webSocket = new String(first, 0, n, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT)
+			.contains("upgrade: websocket");
 		Thread.ofVirtual().start(() -> pump(client, upstream));
-		pump(upstream, client);
+		if (webSocket) {
+			WsConnection ws = new WsConnection(client);
+			webSockets.add(ws);
+			try {
+				pumpFrames(upstream, client, ws);
+			}
+			finally {
+				webSockets.remove(ws);
+			}
+		}
+		else {
+			pump(upstream, client);
+		}
+	}
+
+	/** The node's side of a WebSocket: the 101 response as is, then frame by frame, dropping text as told. */
+	private void pumpFrames(Socket from, Socket to, WsConnection ws) {
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(from.getInputStream()));
+				OutputStream out = to.getOutputStream()) {
+			int matched = 0;
+			byte[] end = { '\r', '\n', '\r', '\n' };
+			while (matched < 4) {
+				int b = in.read();
+				if (b < 0) {
+					return;
+				}
+				out.write(b);
+				matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+			}
+			out.flush();
+			boolean droppingMessage = false;
+			while (true) {
+				int b0 = in.read();
+				if (b0 < 0) {
+					return;
+				}
+				int b1 = in.readUnsignedByte();
+				long length = b1 & 0x7f;
+				byte[] extended = new byte[length == 126 ? 2 : length == 127 ? 8 : 0];
+				in.readFully(extended);
+				if (extended.length > 0) {
+					length = 0;
+					for (byte e : extended) {
+						length = (length << 8) | (e & 0xff);
+					}
+				}
+				byte[] mask = new byte[(b1 & 0x80) != 0 ? 4 : 0];
+				in.readFully(mask);
+				byte[] payload = new byte[Math.toIntExact(length)];
+				in.readFully(payload);
+				int opcode = b0 & 0x0f;
+				boolean drop;
+				if (opcode == 1) {
+					String text = new String(unmasked(payload, mask), StandardCharsets.UTF_8);
+					drop = ws.silenced || dropText.test(text);
+					droppingMessage = drop && (b0 & 0x80) == 0;
+				}
+				else if (opcode == 0) {
+					drop = droppingMessage;
+					droppingMessage = drop && (b0 & 0x80) == 0;
+				}
+				else {
+					drop = false;
+				}
+				if (drop) {
+					droppedFrames.incrementAndGet();
+					continue;
+				}
+				out.write(b0);
+				out.write(b1);
+				out.write(extended);
+				out.write(mask);
+				out.write(payload);
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			// one side closed
+		}
+		finally {
+			closeQuietly(from);
+			closeQuietly(to);
+			open.remove(from);
+			open.remove(to);
+		}
+	}
+
+	private static byte[] unmasked(byte[] payload, byte[] mask) {
+		if (mask.length == 0) {
+			return payload;
+		}
+		byte[] clear = new byte[payload.length];
+		for (int i = 0; i < payload.length; i++) {
+			clear[i] = (byte) (payload[i] ^ mask[i % 4]);
+		}
+		return clear;
 	}
 
 	private void pump(Socket from, Socket to) {

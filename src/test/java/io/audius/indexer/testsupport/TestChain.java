@@ -127,6 +127,17 @@ public final class TestChain {
 		return blockNumber();
 	}
 
+	/** Removes the newest {@code depth} blocks ({@code anvil_rollback}): what follows is mined on a new branch. */
+	public void rollback(long depth) {
+		rpc("anvil_rollback", depth);
+	}
+
+	/** The hash of block {@code number}. */
+	public String blockHash(long number) {
+		return io(() -> web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
+			.send()).getBlock().getHash();
+	}
+
 	public long blockNumber() {
 		return io(() -> web3j.ethBlockNumber().send()).getBlockNumber().longValueExact();
 	}

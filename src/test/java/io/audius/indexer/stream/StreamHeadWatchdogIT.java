@@ -1,0 +1,65 @@
+package io.audius.indexer.stream;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerFixture;
+import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.WalletFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A subscription the node dropped silently: the WebSocket stays open and answers pings, but no notification comes
+ * any more (the proxy drops every text frame of the connection open at that moment). With no new head for
+ * {@code indexer.stream.head-timeout} the follower reconnects, and Transfers mined meanwhile are indexed.
+ */
+@ExtendWith(SharedAnvil.class)
+class StreamHeadWatchdogIT {
+
+	@Test
+	void aSubscriptionSilentWhilePingsAnswerIsReplacedWithinTheHeadTimeout(TestChain chain) throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamHeadWatchdogIT.class)) {
+			AudioContracts contracts = fixture.contracts();
+			List<String> wallets = WalletFactory.wallets("watchdog-" + System.nanoTime(), 2);
+			chain.mintBatch(contracts.token(), wallets, Collections.nCopies(2, BigInteger.valueOf(1_000)));
+			long minted = chain.blockNumber();
+			fixture.insertStaleRows(wallets);
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
+					"--indexer.stream.head-timeout=3s", "--indexer.stream.ping-interval=500ms",
+					"--indexer.stream.reconnect-initial-backoff=250ms");
+			fixture.startNextInstance("transferStreamJob");
+			fixture.await("the mints, through block " + minted, Duration.ofSeconds(20),
+					() -> fixture.checkpoint() >= minted && fixture.wrongRows(wallets).isEmpty());
+			double reconnects = fixture.counter("indexer.stream.reconnects");
+
+			fixture.tcp().silenceOpenWebSockets();
+			long transfer = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1),
+					BigInteger.valueOf(300));
+			long started = System.nanoTime();
+			// New blocks keep coming (every 500 ms), on the chain but not through the silenced subscription.
+			long deadline = started + Duration.ofSeconds(20).toNanos();
+			while (System.nanoTime() < deadline
+					&& !(wallets.stream().allMatch(w -> fixture.rowIsRight(w, transfer)) && fixture.checkpoint() >= transfer)) {
+				chain.mine();
+				Thread.sleep(500);
+			}
+			assertThat(wallets).as("both wallets right at block %d", transfer)
+				.allMatch(w -> fixture.rowIsRight(w, transfer));
+			assertThat(fixture.counter("indexer.stream.reconnects")).as("the silent subscription was replaced")
+				.isGreaterThan(reconnects);
+			assertThat(fixture.tcp().droppedFrames()).as("notifications the silenced connection swallowed").isPositive();
+			System.out.printf("silenced subscription replaced and the Transfer written %.1f s after it was mined%n",
+					(System.nanoTime() - started) / 1e9);
+		}
+	}
+
+}

@@ -1,0 +1,116 @@
+package io.audius.indexer.stream;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.audius.indexer.testsupport.AnvilNode;
+import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.IndexerFixture;
+import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.WalletFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A reorg while the stream is stopped ({@code anvil_rollback} on a node of its own, then other Transfers mined on
+ * the new branch): on restart the stream finds that the block its checkpoint stands on has another hash, walks back
+ * to a block that still matches, re-reads the Transfers of the replaced blocks and refreshes the wallets the old
+ * and the new branch touched. Every wallet ends equal to the chain, those whose Transfers vanished included.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StreamReorgIT {
+
+	@Test
+	void aReorgWhileStoppedIsWalkedBackAndTheReplacedWalletsAreRight(CapturedOutput output) throws Exception {
+		try (AnvilNode node = AnvilNode.start();
+				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgIT.class)) {
+			TestChain chain = fixture.chain();
+			AudioContracts contracts = fixture.contracts();
+			List<String> w = WalletFactory.wallets("reorg-" + System.nanoTime(), 5);
+			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			long fork = chain.blockNumber();
+			fixture.insertStaleRows(w);
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + fork);
+			fixture.startNextInstance("transferStreamJob");
+			fixture.await("the stream at the fork, block " + fork, Duration.ofSeconds(20),
+					() -> fixture.checkpoint() >= fork && fixture.app().getBean(StreamStatus.class).isConnected());
+
+			// The old branch: w0 -> w1, w2 -> w3, each indexed (and its block's hash recorded) before the next.
+			long first = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));
+			chain.mine();
+			fixture.await("block " + first, Duration.ofSeconds(20), () -> fixture.checkpoint() >= first);
+			long second = chain.forceTransfer(contracts.token(), w.get(2), w.get(3), BigInteger.valueOf(200));
+			long oldHead = chain.mine();
+			fixture.await("the old branch indexed through block " + second, Duration.ofSeconds(20),
+					() -> fixture.checkpoint() >= second && fixture.wrongRows(w).isEmpty());
+			long checkpoint = fixture.checkpoint();
+			fixture.app().close();
+			String oldHash = chain.blockHash(checkpoint);
+
+			// The new branch from the fork: w0 -> w2, w4 -> w0; and one block more than the old one had.
+			chain.rollback(oldHead - fork);
+			assertThat(chain.blockNumber()).isEqualTo(fork);
+			chain.forceTransfer(contracts.token(), w.get(0), w.get(2), BigInteger.valueOf(300));
+			chain.forceTransfer(contracts.token(), w.get(4), w.get(0), BigInteger.valueOf(400));
+			while (chain.blockNumber() <= oldHead) {
+				chain.mine();
+			}
+			assertThat(chain.blockHash(checkpoint)).as("block %d was replaced", checkpoint).isNotEqualTo(oldHash);
+			assertThat(fixture.wrongRows(w)).as("the rows of the old branch, wrong on the new one").isNotEmpty();
+
+			fixture.startApp(WebApplicationType.NONE);
+			fixture.startNextInstance("transferStreamJob");
+			long newHead = chain.blockNumber();
+			fixture.await("every wallet right on the new branch", Duration.ofSeconds(30),
+					() -> fixture.checkpoint() >= newHead && fixture.wrongRows(w).isEmpty());
+			assertThat(output.getAll()).as("walked back to the fork, the newest block both branches share")
+				.contains("the chains share block " + fork + " ");
+			assertThat(fixture.counter("indexer.stream.reorgs")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aReorgDeeperThanTheMaxDepthStopsTheStreamNamingTheProperty() throws Exception {
+		try (AnvilNode node = AnvilNode.start();
+				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgIT.class)) {
+			TestChain chain = fixture.chain();
+			AudioContracts contracts = fixture.contracts();
+			List<String> w = WalletFactory.wallets("deep-reorg-" + System.nanoTime(), 2);
+			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			long fork = chain.blockNumber();
+			fixture.insertStaleRows(w);
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + fork,
+					"--indexer.stream.max-reorg-depth=2");
+			fixture.startNextInstance("transferStreamJob");
+			for (int i = 0; i < 5; i++) {
+				long block = chain.forceTransfer(contracts.token(), w.get(i % 2), w.get((i + 1) % 2), BigInteger.ONE);
+				chain.mine();
+				fixture.await("block " + block, Duration.ofSeconds(20), () -> fixture.checkpoint() >= block);
+			}
+			fixture.app().close();
+			long oldHead = chain.blockNumber();
+			chain.rollback(oldHead - fork);
+			while (chain.blockNumber() <= oldHead) {
+				chain.mine();
+			}
+
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.max-reorg-depth=2");
+			JobExecution execution = fixture.startNextInstance("transferStreamJob").get(60, TimeUnit.SECONDS);
+			assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+			assertThat(execution.getExitStatus().getExitDescription()).contains("a reorg replaced it")
+				.contains("indexer.stream.max-reorg-depth=2");
+		}
+	}
+
+}
