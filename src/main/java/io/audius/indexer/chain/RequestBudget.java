@@ -71,6 +71,11 @@ public final class RequestBudget {
 
 	/** Blocks until {@code method} may be sent within the budget and after any pause a rate limit asked for. */
 	public void acquire(String method) throws InterruptedException {
+		acquireAt(method);
+	}
+
+	/** {@link #acquire}, returning the {@link System#nanoTime()} the request was granted at (for tests). */
+	long acquireAt(String method) throws InterruptedException {
 		while (true) {
 			long sendAt;
 			lock.lock();
@@ -101,7 +106,7 @@ public final class RequestBudget {
 						while (recent.size() > 1 && now - recent.peekFirst() > 2_000_000_000L) {
 							recent.pollFirst();
 						}
-						return;
+						return now;
 					}
 				}
 			}
