@@ -1,5 +1,6 @@
 package io.audius.indexer.ops;
 
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -91,7 +94,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			if (!recoverZombies(job.getName(), held)) {
 				return;
 			}
-			held.watch(lockProperties.checkInterval(), () -> stopRunning(job.getName()));
+			held.watch(lockProperties, () -> stopRunning(job.getName()));
 			JobExecution execution = launch(job, restartPolicy.decide(lastInstanceExecutions(job.getName())));
 			execution = restartAfterDatabaseFaults(execution, held);
 			BatchStatus status = execution.getStatus();
@@ -133,19 +136,27 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 	 * An execution that FAILED on database faults only (a terminated backend, a lost connection, a deadlock) is
 	 * restarted in this process after a backoff, as the stream waits out a node outage, instead of ending the run:
 	 * the chunk that met the fault was rolled back, and the restart resumes after the last committed one.
+	 * <p>
+	 * When the database was away as the step ended, Spring Batch could not save the step's end and marked the
+	 * execution UNKNOWN ("should not be restarted"). Here that is safe: every chunk commits its reader state with its
+	 * rows, and the step saves no other state at its end, so the stored context is the last committed chunk's. Such
+	 * an execution is marked FAILED and restarted like the others.
 	 */
 	private JobExecution restartAfterDatabaseFaults(JobExecution execution, JobRunLock held)
 			throws InterruptedException {
 		long backoff = 1_000;
-		for (int attempt = 1; attempt <= DATABASE_RETRIES && execution.getStatus() == BatchStatus.FAILED
-				&& !held.isLost() && DatabaseFaults.isTransient(execution.getAllFailureExceptions()); attempt++) {
-			log.warn("{} execution {} failed on a database fault ({}); restarting it in {} ms (attempt {} of {})",
-					execution.getJobInstance().getJobName(), execution.getId(),
+		for (int attempt = 1; attempt <= DATABASE_RETRIES && endedOnDatabaseFaults(execution) && !held.isLost();
+				attempt++) {
+			log.warn("{} execution {} ended {} on a database fault ({}); restarting it in {} ms (attempt {} of {})",
+					execution.getJobInstance().getJobName(), execution.getId(), execution.getStatus(),
 					Secrets.scrub(execution.getAllFailureExceptions().get(0).getMessage()), backoff, attempt,
 					DATABASE_RETRIES);
 			Thread.sleep(backoff);
 			backoff = Math.min(backoff * 2, DATABASE_RETRY_MAX_MILLIS);
 			try {
+				if (execution.getStatus() == BatchStatus.UNKNOWN) {
+					execution = markFailed(execution);
+				}
 				execution = jobOperator.restart(execution);
 			}
 			catch (Exception ex) {
@@ -158,6 +169,41 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			}
 		}
 		return execution;
+	}
+
+	private static boolean endedOnDatabaseFaults(JobExecution execution) {
+		return (execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.UNKNOWN)
+				&& DatabaseFaults.isTransient(execution.getAllFailureExceptions());
+	}
+
+	/** The stored execution and its unfinished steps FAILED, from the repository's current rows (their versions). */
+	private JobExecution markFailed(JobExecution unknown) {
+		JobExecution stored = jobRepository.getJobExecution(unknown.getId());
+		if (stored == null) {
+			throw new IllegalStateException("execution " + unknown.getId() + " is not in the job repository");
+		}
+		ExitStatus failed = ExitStatus.FAILED
+			.addExitDescription("the database was unreachable as the step ended; marked FAILED to be restarted");
+		LocalDateTime now = LocalDateTime.now();
+		for (StepExecution step : stored.getStepExecutions()) {
+			if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+				step.setStatus(BatchStatus.FAILED);
+				step.setExitStatus(failed);
+				if (step.getEndTime() == null) {
+					step.setEndTime(now);
+				}
+				jobRepository.update(step);
+			}
+		}
+		stored.setStatus(BatchStatus.FAILED);
+		stored.setExitStatus(failed);
+		if (stored.getEndTime() == null) {
+			stored.setEndTime(now);
+		}
+		jobRepository.update(stored);
+		log.warn("{} execution {} was left UNKNOWN by a database fault; marked FAILED", stored.getJobInstance()
+			.getJobName(), stored.getId());
+		return stored;
 	}
 
 	/** The lock is gone: stop this process's run, so that it cannot overlap the next holder's. */
