@@ -66,11 +66,8 @@ class StreamDatabaseFaultIT {
 			assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id",
 					String.class)).as("the failed execution was restarted").containsExactly("FAILED", "STARTED");
 
-			// Stop it: take its lock away.
-			for (Integer pid : jdbc.queryForList("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-					+ "AND objsubid = 1", Integer.class)) {
-				jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, pid);
-			}
+			// Stop it, as JobOperator.stop from another process does.
+			DatabaseOutages.stopThroughTheDatabase(jdbc);
 			running.get(60, TimeUnit.SECONDS).close();
 		}
 		finally {
