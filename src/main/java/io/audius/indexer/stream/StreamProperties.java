@@ -35,6 +35,9 @@ import org.springframework.validation.annotation.Validated;
  * instead of failing the start-up; on by default, for the default query on databases without the Audius schema.
  * Turn it off to make a missing table an error.
  * @param shutdownTimeout on SIGTERM, how long to wait for the open chunk to finish and the execution to stop
+ * @param maxNodeWait how long a chunk waits (1 s doubling to 30 s between attempts) for a node that fails its
+ * balance reads; then the chunk fails unwritten and the execution ends FAILED (exit 1; the next start resumes
+ * after the checkpoint). A stop request ends the wait at once.
  */
 @ConfigurationProperties("indexer.stream")
 @Validated
@@ -48,7 +51,14 @@ public record StreamProperties(String wsUrl, @NotNull ContractAddress tokenAddre
 		@DefaultValue("15s") @NotNull Duration pingInterval,
 		@DefaultValue(AUDIUS_TRACKED_WALLETS) String trackedWalletsQuery,
 		@DefaultValue("true") boolean trackedWalletsQueryOptional,
-		@DefaultValue("30s") @NotNull Duration shutdownTimeout) {
+		@DefaultValue("30s") @NotNull Duration shutdownTimeout, @DefaultValue("2m") @NotNull Duration maxNodeWait) {
+
+	public StreamProperties {
+		if (maxNodeWait != null && (maxNodeWait.isNegative() || maxNodeWait.isZero())) {
+			throw new io.audius.indexer.InvalidConfigurationException(
+					"indexer.stream.max-node-wait must be positive, got " + maxNodeWait);
+		}
+	}
 
 	/** Audius: user wallets and their associated Ethereum wallets. */
 	static final String AUDIUS_TRACKED_WALLETS = "SELECT lower(wallet) FROM users WHERE lower(wallet) = ANY(:wallets) "
