@@ -24,7 +24,7 @@ class DatabaseOutageIT {
 	@Test
 	void theSweepSurvivesTheDatabaseUnreachableForFiveSeconds(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, DatabaseOutageIT.class)) {
-			DatabaseOutages.Figures figures = DatabaseOutages.sweep(fixture, 3_000, 1, OUTAGE);
+			DatabaseOutages.Figures figures = DatabaseOutages.sweep(fixture, 3_000, 1, OUTAGE, Duration.ofMillis(60));
 			assertThat(figures.wrong()).as("wallets unlike the chain").isEmpty();
 			assertThat(figures.partialRows()).as("partial rows").isZero();
 		}

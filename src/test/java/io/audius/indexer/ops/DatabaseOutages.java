@@ -52,13 +52,14 @@ final class DatabaseOutages {
 	 * {@code outage} each time a further share of the rows is refreshed. It must exit 0 with an execution
 	 * COMPLETED (after at most the launcher's in-process restarts) and every row right.
 	 */
-	static Figures sweep(IndexerFixture fixture, int wallets, int outages, Duration outage) throws Exception {
+	static Figures sweep(IndexerFixture fixture, int wallets, int outages, Duration outage, Duration ethCallDelay)
+			throws Exception {
 		JdbcTemplate jdbc = fixture.jdbc();
 		SeededWallets seeded = SeededWallets.create(fixture.chain(), fixture.contracts(),
 				"db-outage-" + System.nanoTime(), wallets);
 		seeded.insertRows(jdbc);
 		// Slow enough that the run is still going when the database goes away.
-		fixture.rpc().delay("eth_call", Duration.ofMillis(60));
+		fixture.rpc().delay("eth_call", ethCallDelay);
 		ExecutorService launcher = Executors.newSingleThreadExecutor();
 		try (TcpProxy database = TcpProxy.start(fixture.db().port())) {
 			TestDatabase proxied = fixture.db().through(database);
