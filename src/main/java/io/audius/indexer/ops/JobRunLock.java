@@ -66,6 +66,9 @@ final class JobRunLock implements AutoCloseable {
 
 	private volatile boolean lost;
 
+	/** Set by {@link #close}: a check still running must not take the lock again behind it. */
+	private volatile boolean closing;
+
 	private LockLossPolicy policy = new LockLossPolicy(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2));
 
 	/** When the current loss was noticed (System.nanoTime), while trying to take the lock back; else null. */
@@ -227,6 +230,10 @@ final class JobRunLock implements AutoCloseable {
 			return LockLossPolicy.Attempt.UNREACHABLE;
 		}
 		try {
+			if (closing) {
+				closeQuietly(fresh);
+				return LockLossPolicy.Attempt.UNREACHABLE;
+			}
 			fresh.setAutoCommit(true);
 			if (!tryLock(fresh)) {
 				closeQuietly(fresh);
@@ -320,6 +327,7 @@ final class JobRunLock implements AutoCloseable {
 
 	@Override
 	public void close() throws SQLException {
+		closing = true;
 		watch.shutdownNow();
 		try {
 			// A check in progress (a retake waiting for a connection) must not swap the connection under us.
