@@ -1,5 +1,7 @@
 package io.audius.indexer.ops;
 
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -91,9 +95,20 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			if (!recoverZombies(job.getName(), held)) {
 				return;
 			}
-			held.watch(lockProperties.checkInterval(), () -> stopRunning(job.getName()));
-			JobExecution execution = launch(job, restartPolicy.decide(lastInstanceExecutions(job.getName())));
-			execution = restartAfterDatabaseFaults(execution, held);
+			held.watch(lockProperties, () -> stopRunning(job.getName()));
+			JobExecution execution;
+			try {
+				execution = launch(job, restartPolicy.decide(lastInstanceExecutions(job.getName())));
+			}
+			catch (RuntimeException ex) {
+				if (!DatabaseFaults.isTransient(ex)) {
+					throw ex;
+				}
+				execution = null;
+				log.warn("{} ended on a database fault that also kept its end from being saved ({})", job.getName(),
+						Secrets.scrub(ex.getMessage()));
+			}
+			execution = restartAfterDatabaseFaults(job, execution, held);
 			BatchStatus status = execution.getStatus();
 			exitCode = (status == BatchStatus.COMPLETED || status == BatchStatus.STOPPED) && !held.isLost() ? 0 : 1;
 			if (held.isLost()) {
@@ -123,41 +138,107 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 		return job;
 	}
 
-	/** Restarts after a database fault: at most this many times in a row… */
-	static final int DATABASE_RETRIES = 10;
-
-	/** …waiting 1 s, doubling up to 30 s, between them. */
-	static final long DATABASE_RETRY_MAX_MILLIS = 30_000;
-
 	/**
 	 * An execution that FAILED on database faults only (a terminated backend, a lost connection, a deadlock) is
 	 * restarted in this process after a backoff, as the stream waits out a node outage, instead of ending the run:
 	 * the chunk that met the fault was rolled back, and the restart resumes after the last committed one.
+	 * <p>
+	 * When the database was away as the step or the job ended, Spring Batch could not save that end: the execution is
+	 * left UNKNOWN ("should not be restarted") or still STARTED in the repository, or the launch threw. Here that is
+	 * safe to resume: every chunk commits its reader state with its rows, and nothing else is saved at the end, so the
+	 * stored context is the last committed chunk's; this process holds the lock and its job thread has returned. Such
+	 * an execution is marked FAILED and restarted like the others.
+	 *
+	 * @param execution the execution that ended, or null when its launch or restart threw a database fault
 	 */
-	private JobExecution restartAfterDatabaseFaults(JobExecution execution, JobRunLock held)
+	private JobExecution restartAfterDatabaseFaults(Job job, JobExecution execution, JobRunLock held)
 			throws InterruptedException {
-		long backoff = 1_000;
-		for (int attempt = 1; attempt <= DATABASE_RETRIES && execution.getStatus() == BatchStatus.FAILED
-				&& !held.isLost() && DatabaseFaults.isTransient(execution.getAllFailureExceptions()); attempt++) {
-			log.warn("{} execution {} failed on a database fault ({}); restarting it in {} ms (attempt {} of {})",
-					execution.getJobInstance().getJobName(), execution.getId(),
-					Secrets.scrub(execution.getAllFailureExceptions().get(0).getMessage()), backoff, attempt,
-					DATABASE_RETRIES);
-			Thread.sleep(backoff);
-			backoff = Math.min(backoff * 2, DATABASE_RETRY_MAX_MILLIS);
+		for (DatabaseRetries retries = DatabaseRetries.first(); !retries.exhausted()
+				&& (execution == null || endedOnDatabaseFaults(execution)) && !held.isLost();) {
+			log.warn("{} execution {} ended {} on a database fault ({}); restarting it in {} ms (attempt {} of {} in "
+					+ "a row)", job.getName(), execution == null ? "?" : execution.getId(),
+					execution == null ? "unsaved" : execution.getStatus(),
+					execution == null ? "its end was not saved"
+							: Secrets.scrub(execution.getAllFailureExceptions().get(0).getMessage()),
+					retries.backoffMillis(), retries.attempt(), DatabaseRetries.MAX);
+			Thread.sleep(retries.backoffMillis());
+			Duration ranFor = Duration.ZERO;
 			try {
-				execution = jobOperator.restart(execution);
+				execution = resume(job);
+				if (execution.getStartTime() != null && execution.getEndTime() != null) {
+					ranFor = Duration.between(execution.getStartTime(), execution.getEndTime());
+				}
 			}
 			catch (Exception ex) {
 				if (!DatabaseFaults.isTransient(ex)) {
-					throw new IllegalStateException("could not restart execution " + execution.getId() + ": "
+					throw new IllegalStateException("could not restart " + job.getName() + ": "
 							+ Secrets.scrub(ex.getMessage()), ex);
 				}
-				log.warn("Restarting {} failed on a database fault too ({})", execution.getId(),
+				execution = null;
+				log.warn("Restarting {} failed on a database fault too ({})", job.getName(),
 						Secrets.scrub(ex.getMessage()));
 			}
+			retries = retries.next(ranFor);
+		}
+		if (execution == null) {
+			throw new IllegalStateException(job.getName() + " met database faults " + DatabaseRetries.MAX
+					+ " times in a row; giving up (the next launch resumes it)");
 		}
 		return execution;
+	}
+
+	/** Restarts the job's last execution, read from the repository, after marking an unsaved end FAILED. */
+	private JobExecution resume(Job job) throws Exception {
+		JobInstance instance = jobRepository.getLastJobInstance(job.getName());
+		JobExecution latest = instance == null ? null : jobRepository.getLastJobExecution(instance);
+		if (latest == null) {
+			return jobOperator.startNextInstance(job);
+		}
+		if (latest.getStatus() == BatchStatus.UNKNOWN || latest.getStatus().isRunning()) {
+			latest = markFailed(latest);
+		}
+		if (latest.getStatus() == BatchStatus.FAILED || latest.getStatus() == BatchStatus.STOPPED) {
+			return jobOperator.restart(latest);
+		}
+		return jobOperator.startNextInstance(job);
+	}
+
+	private static boolean endedOnDatabaseFaults(JobExecution execution) {
+		return (execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.UNKNOWN)
+				&& DatabaseFaults.isTransient(execution.getAllFailureExceptions());
+	}
+
+	/**
+	 * The stored execution and its unfinished steps FAILED, from the repository's current rows (their versions): an
+	 * end the database fault kept from being saved (UNKNOWN, or still running in the repository).
+	 */
+	private JobExecution markFailed(JobExecution unknown) {
+		JobExecution stored = jobRepository.getJobExecution(unknown.getId());
+		if (stored == null) {
+			throw new IllegalStateException("execution " + unknown.getId() + " is not in the job repository");
+		}
+		ExitStatus failed = ExitStatus.FAILED
+			.addExitDescription("the database was unreachable as the execution ended; marked FAILED to be restarted");
+		LocalDateTime now = LocalDateTime.now();
+		for (StepExecution step : stored.getStepExecutions()) {
+			if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+				step.setStatus(BatchStatus.FAILED);
+				step.setExitStatus(failed);
+				if (step.getEndTime() == null) {
+					step.setEndTime(now);
+				}
+				jobRepository.update(step);
+			}
+		}
+		stored.setStatus(BatchStatus.FAILED);
+		stored.setExitStatus(failed);
+		if (stored.getEndTime() == null) {
+			stored.setEndTime(now);
+		}
+		jobRepository.update(stored);
+		log.warn("{} execution {} was left {} by a database fault; marked FAILED", stored.getJobInstance()
+			.getJobName(), stored.getId(), unknown.getStatus());
+		return stored;
 	}
 
 	/** The lock is gone: stop this process's run, so that it cannot overlap the next holder's. */

@@ -31,6 +31,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * session still holds the lock, and calls {@code onLost} once when it does not. Beside the lock, a lease row
  * ({@code eth_indexer_run_leases}) renewed through the pool on each check says that the owner is alive, so the
  * next holder of the lock does not recover a STARTED execution whose owner is still running it.
+ * <p>
+ * A lost session is not the end yet: the holder tries to take the lock back on a new connection (a database outage
+ * of a few seconds ends every session), and only when {@link LockLossPolicy} says so (another launcher holds the
+ * lock or has taken the lease, or the bound passed) does it call {@code onLost}.
  */
 final class JobRunLock implements AutoCloseable {
 
@@ -46,7 +50,10 @@ final class JobRunLock implements AutoCloseable {
 	private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
 			+ UUID.randomUUID().toString().substring(0, 8);
 
-	private final Connection connection;
+	/** The lock's connection; replaced when the lock is taken back after its session was lost. */
+	private volatile Connection connection;
+
+	private final DataSource dataSource;
 
 	private final String key;
 
@@ -59,8 +66,20 @@ final class JobRunLock implements AutoCloseable {
 
 	private volatile boolean lost;
 
+	/** Set by {@link #close}: a check still running must not take the lock again behind it. */
+	private volatile boolean closing;
+
+	private LockLossPolicy policy = new LockLossPolicy(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+	/** When the current loss was noticed (System.nanoTime), while trying to take the lock back; else null. */
+	private volatile Long lostSince;
+
+	/** When this holder last renewed its lease (System.nanoTime). */
+	private volatile long leaseRenewedAt = System.nanoTime();
+
 	private JobRunLock(Connection connection, String key, String jobName, DataSource dataSource) {
 		this.connection = connection;
+		this.dataSource = dataSource;
 		this.key = key;
 		this.jobName = jobName;
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -114,7 +133,11 @@ final class JobRunLock implements AutoCloseable {
 	}
 
 	private boolean held() throws SQLException {
-		try (PreparedStatement ps = connection.prepareStatement(HELD)) {
+		return held(connection);
+	}
+
+	private boolean held(Connection on) throws SQLException {
+		try (PreparedStatement ps = on.prepareStatement(HELD)) {
 			ps.setString(1, key);
 			ps.setString(2, key);
 			try (ResultSet rs = ps.executeQuery()) {
@@ -127,29 +150,59 @@ final class JobRunLock implements AutoCloseable {
 	 * Takes the lease and starts watching: every {@code interval} the lock is checked on its connection and the
 	 * lease renewed; {@code onLost} runs once, on the watch thread, when the lock is gone.
 	 */
-	void watch(Duration interval, Runnable onLost) {
+	void watch(RunLockProperties properties, Runnable onLost) {
+		policy = LockLossPolicy.of(properties);
 		renewLease(true);
-		watch.scheduleWithFixedDelay(() -> check(onLost), interval.toMillis(), interval.toMillis(),
-				TimeUnit.MILLISECONDS);
+		long interval = properties.checkInterval().toMillis();
+		watch.scheduleWithFixedDelay(() -> check(onLost), interval, interval, TimeUnit.MILLISECONDS);
 	}
 
 	private void check(Runnable onLost) {
-		// The lease says the owner is alive, whether or not it still holds the lock (it may be stopping).
-		renewLease(false);
 		if (lost) {
+			// The lease says the owner is alive, though it no longer holds the lock: it is stopping.
+			renewLease(false);
 			return;
 		}
-		String why;
-		try {
-			if (held()) {
-				return;
+		if (lostSince == null) {
+			renewLease(false);
+			String why;
+			try {
+				if (held()) {
+					return;
+				}
+				why = "its session no longer holds it";
 			}
-			why = "its session no longer holds it";
+			catch (SQLException | RuntimeException ex) {
+				why = "its connection failed: " + Secrets.scrub(String.valueOf(ex.getMessage()));
+			}
+			lostSince = System.nanoTime();
+			log.warn("The run lock of {} is lost ({}); trying to take it back (within "
+					+ "indexer.launcher.lock.retake-within={})", jobName, why, policy.retakeWithin());
 		}
-		catch (SQLException | RuntimeException ex) {
-			why = "its connection failed: " + Secrets.scrub(String.valueOf(ex.getMessage()));
+		LockLossPolicy.Attempt attempt = policy.retakeWithin().isZero() ? LockLossPolicy.Attempt.UNREACHABLE
+				: retake();
+		LockLossPolicy.Outcome outcome = policy.decide(attempt, Duration.ofNanos(System.nanoTime() - lostSince),
+				Duration.ofNanos(System.nanoTime() - leaseRenewedAt));
+		switch (outcome) {
+			case RETAKEN -> {
+				log.warn("The run lock of {} was taken back after {} ms; the run goes on", jobName,
+						(System.nanoTime() - lostSince) / 1_000_000);
+				lostSince = null;
+				renewLease(false);
+			}
+			case TRY_AGAIN -> log.info("The run lock of {} is not back yet ({})", jobName, attempt);
+			case GIVE_UP -> giveUp(attempt, onLost);
 		}
+	}
+
+	private void giveUp(LockLossPolicy.Attempt attempt, Runnable onLost) {
 		lost = true;
+		String why = switch (attempt) {
+			case HELD_ELSEWHERE -> "another launcher holds it";
+			case TAKEN_LEASE_NOT_OURS -> "another launcher took the lease meanwhile";
+			case TAKEN_LEASE_OURS, UNREACHABLE -> policy.retakeWithin().isZero() ? "retaking is off"
+					: "it could not be taken back in time";
+		};
 		log.error("The run lock of {} is lost ({}): another launcher may now take it; stopping this run", jobName,
 				why);
 		try {
@@ -158,6 +211,82 @@ final class JobRunLock implements AutoCloseable {
 		catch (RuntimeException ex) {
 			log.error("Stopping {} after losing its run lock failed: {}", jobName,
 					Secrets.scrub(String.valueOf(ex.getMessage())));
+		}
+	}
+
+	/**
+	 * One attempt to take the lock back on a new connection; keeps it when the lease row still names this holder,
+	 * releases it otherwise.
+	 */
+	private LockLossPolicy.Attempt retake() {
+		closeQuietly(connection);
+		Connection fresh;
+		try {
+			fresh = dataSource.getConnection();
+		}
+		catch (SQLException | RuntimeException ex) {
+			log.debug("No connection to take the run lock of {} back: {}", jobName,
+					Secrets.scrub(String.valueOf(ex.getMessage())));
+			return LockLossPolicy.Attempt.UNREACHABLE;
+		}
+		try {
+			if (closing) {
+				closeQuietly(fresh);
+				return LockLossPolicy.Attempt.UNREACHABLE;
+			}
+			fresh.setAutoCommit(true);
+			if (!tryLock(fresh)) {
+				closeQuietly(fresh);
+				return LockLossPolicy.Attempt.HELD_ELSEWHERE;
+			}
+			boolean ours;
+			try (PreparedStatement ps = fresh
+				.prepareStatement("SELECT count(*) FROM eth_indexer_run_leases WHERE job_name = ? AND owner = ?")) {
+				ps.setString(1, jobName);
+				ps.setString(2, owner);
+				try (ResultSet rs = ps.executeQuery()) {
+					ours = rs.next() && rs.getInt(1) == 1;
+				}
+			}
+			if (!ours) {
+				unlock(fresh);
+				closeQuietly(fresh);
+				return LockLossPolicy.Attempt.TAKEN_LEASE_NOT_OURS;
+			}
+			connection = fresh;
+			return LockLossPolicy.Attempt.TAKEN_LEASE_OURS;
+		}
+		catch (SQLException | RuntimeException ex) {
+			closeQuietly(fresh);
+			return LockLossPolicy.Attempt.UNREACHABLE;
+		}
+	}
+
+	private boolean tryLock(Connection on) throws SQLException {
+		try (PreparedStatement ps = on.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+			ps.setString(1, key);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() && rs.getBoolean(1);
+			}
+		}
+	}
+
+	private void unlock(Connection on) {
+		try (PreparedStatement ps = on.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+			ps.setString(1, key);
+			ps.execute();
+		}
+		catch (SQLException ex) {
+			// the session ends with the connection anyway
+		}
+	}
+
+	private static void closeQuietly(Connection c) {
+		try {
+			c.close();
+		}
+		catch (SQLException | RuntimeException ex) {
+			// already broken
 		}
 	}
 
@@ -172,6 +301,7 @@ final class JobRunLock implements AutoCloseable {
 				jdbc.update("UPDATE eth_indexer_run_leases SET heartbeat_at = now() AT TIME ZONE 'utc' "
 						+ "WHERE job_name = ? AND owner = ?", jobName, owner);
 			}
+			leaseRenewedAt = System.nanoTime();
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not renew the lease of {}: {}", jobName, Secrets.scrub(String.valueOf(ex.getMessage())));
@@ -197,19 +327,28 @@ final class JobRunLock implements AutoCloseable {
 
 	@Override
 	public void close() throws SQLException {
+		closing = true;
 		watch.shutdownNow();
+		try {
+			// A check in progress (a retake waiting for a connection) must not swap the connection under us.
+			watch.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		try {
 			jdbc.update("DELETE FROM eth_indexer_run_leases WHERE job_name = ? AND owner = ?", jobName, owner);
 		}
 		catch (RuntimeException ex) {
 			log.warn("Could not release the lease of {}: {}", jobName, Secrets.scrub(String.valueOf(ex.getMessage())));
 		}
-		try (connection; PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+		Connection last = connection;
+		try (last; PreparedStatement ps = last.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
 			ps.setString(1, key);
 			ps.execute();
 		}
 		catch (SQLException ex) {
-			if (!lost) {
+			if (!lost && lostSince == null) {
 				throw ex;
 			}
 		}

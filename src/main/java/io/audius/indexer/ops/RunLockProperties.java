@@ -12,9 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * lock for it, and renews its lease
  * @param leaseTimeout how long after its last heartbeat the owner of a STARTED execution counts as dead; a
  * launcher waits that long (and no longer) before recovering an execution whose owner's lease is fresh
+ * @param retakeWithin when the lock's session is lost (a database outage, a failover), how long the holder keeps
+ * trying to take the lock back, as long as no other launcher took it or the lease meanwhile and its lease stays
+ * fresh; then it stops its run as before. Zero: stop at once.
  */
 @ConfigurationProperties("indexer.launcher.lock")
-public record RunLockProperties(@DefaultValue("5s") Duration checkInterval, @DefaultValue("20s") Duration leaseTimeout) {
+public record RunLockProperties(@DefaultValue("5s") Duration checkInterval, @DefaultValue("20s") Duration leaseTimeout,
+		@DefaultValue("15s") Duration retakeWithin) {
 
 	public RunLockProperties {
 		if (checkInterval.isNegative() || checkInterval.isZero()) {
@@ -24,6 +28,10 @@ public record RunLockProperties(@DefaultValue("5s") Duration checkInterval, @Def
 		if (leaseTimeout.compareTo(checkInterval.multipliedBy(2)) < 0) {
 			throw new io.audius.indexer.InvalidConfigurationException(
 					"indexer.launcher.lock.lease-timeout must be at least twice indexer.launcher.lock.check-interval");
+		}
+		if (retakeWithin == null || retakeWithin.isNegative()) {
+			throw new io.audius.indexer.InvalidConfigurationException(
+					"indexer.launcher.lock.retake-within must be zero (never retake) or positive");
 		}
 	}
 

@@ -43,6 +43,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code eth_getLogs} range that covers their block (0: live logs off)
  * @param maxReorgDepth how far below the checkpoint a reorg found on start-up or reconnect may be walked back; a
  * deeper one fails the stream, naming this property
+ * @param maxNodeWait how long a chunk waits (1 s doubling to 30 s between attempts) for a node that fails its
+ * balance reads; then the chunk fails unwritten and the execution ends FAILED (exit 1; the next start resumes
+ * after the checkpoint). A stop request ends the wait at once.
  */
 @ConfigurationProperties("indexer.stream")
 @Validated
@@ -60,9 +63,13 @@ public record StreamProperties(String wsUrl, @NotNull ContractAddress tokenAddre
 		@DefaultValue("3") @Min(0) @Max(1_000) int confirmations,
 		@DefaultValue("60s") @NotNull Duration headTimeout,
 		@DefaultValue("10000") @Min(0) @Max(10_000_000) int maxQueuedLogs,
-		@DefaultValue("128") @Min(1) @Max(100_000) int maxReorgDepth) {
+		@DefaultValue("128") @Min(1) @Max(100_000) int maxReorgDepth,
+		@DefaultValue("2m") @NotNull Duration maxNodeWait) {
 
 	public StreamProperties {
+		if (maxNodeWait != null && (maxNodeWait.isNegative() || maxNodeWait.isZero())) {
+			throw new InvalidConfigurationException("indexer.stream.max-node-wait must be positive, got " + maxNodeWait);
+		}
 		if (headTimeout != null && (headTimeout.isNegative() || headTimeout.isZero())) {
 			throw new InvalidConfigurationException("indexer.stream.head-timeout must be positive, got " + headTimeout);
 		}

@@ -1,7 +1,6 @@
 package io.audius.indexer.stream;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 
 import javax.sql.DataSource;
@@ -9,7 +8,6 @@ import javax.sql.DataSource;
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.ChainClient;
 import io.audius.indexer.chain.RpcEndpoint;
-import io.audius.indexer.chain.RpcException;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -26,7 +24,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
-import org.springframework.core.retry.RetryPolicy;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -107,29 +108,26 @@ public class TransferStreamJobConfiguration {
 	@Bean
 	@StepScope
 	TransferBatchWriter transferBatchWriter(BalanceRefresher refresher, TrackedWallets trackedWallets,
-			CheckpointRepository checkpoints, StreamProperties stream, StreamStatus status) {
-		return new TransferBatchWriter(refresher, trackedWallets, checkpoints, stream.checkpointName(), status);
+			CheckpointRepository checkpoints, StreamProperties stream, StreamStatus status, JdbcTemplate jdbc,
+			PlatformTransactionManager transactionManager,
+			@Value("#{stepExecution}") StepExecution stepExecution) {
+		TransactionTemplate outside = new TransactionTemplate(transactionManager);
+		outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+		return new TransferBatchWriter(refresher, trackedWallets, checkpoints, stream.checkpointName(), status,
+				NodeWait.of(stream.maxNodeWait()), new StopRequests(stepExecution, jdbc, outside, 1_000), outside);
 	}
 
 	@Bean
 	Step transferStreamStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			TransferLogReader transferLogReader, TransferBatchWriter transferBatchWriter) {
 		// One item = one batch of logs (N logs or T ms). A node outage, or a node behind the Transfer it is asked
-		// about, is waited out inside the chunk (1 s doubling to 30 s), as the follower waits out a lost
-		// connection; the checkpoint does not move meanwhile. Anything else fails the execution.
-		RetryPolicy nodeOutage = RetryPolicy.builder()
-			.predicate(ex -> ex instanceof RpcException rpc && rpc.isTransient())
-			.maxRetries(Long.MAX_VALUE)
-			.delay(Duration.ofSeconds(1))
-			.multiplier(2)
-			.maxDelay(Duration.ofSeconds(30))
-			.build();
+		// about, is waited out by the writer (1 s doubling to 30 s, within indexer.stream.max-node-wait, a stop
+		// request ending it), as the follower waits out a lost connection; the checkpoint does not move meanwhile.
+		// Anything else fails the execution.
 		return new StepBuilder(STEP_NAME, jobRepository).<TransferBatch, TransferBatch>chunk(1)
 			.transactionManager(transactionManager)
 			.reader(transferLogReader)
 			.writer(transferBatchWriter)
-			.faultTolerant()
-			.retryPolicy(nodeOutage)
 			.build();
 	}
 

@@ -104,4 +104,27 @@ class RateLimitIT {
 		}
 	}
 
+	/**
+	 * A provider asking for a wait longer than {@code indexer.chain.budget.rate-limit-max-wait}: the request fails at
+	 * once (it does not sit out the 30 s), as a rate-limit failure whose message names the property to raise.
+	 */
+	@Test
+	void aRetryAfterBeyondTheMaxWaitFailsAtOnceNamingTheProperty(TestChain chain) throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deploy(chain, RateLimitIT.class)) {
+			fixture.startApp(WebApplicationType.NONE, "--indexer.chain.budget.rate-limit-max-wait=2s",
+					"--indexer.chain.retries=0");
+			fixture.rpc().respond("eth_blockNumber", 429, java.util.Map.of("Retry-After", "30"), "Too Many Requests", 1);
+			ChainClient client = fixture.app().getBean(ChainClient.class);
+
+			long start = System.nanoTime();
+			org.assertj.core.api.Assertions.assertThatThrownBy(client::blockNumber)
+				.isInstanceOf(RateLimitedException.class)
+				.hasMessageContaining("rate limited")
+				.hasMessageContaining("beyond indexer.chain.budget.rate-limit-max-wait PT2S");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no 30 s wait").isLessThan(Duration.ofSeconds(5));
+			assertThat(fixture.rpc().scriptedCount("eth_blockNumber")).isEqualTo(1);
+			assertThat(client.blockNumber()).as("the next request goes through").isPositive();
+		}
+	}
+
 }

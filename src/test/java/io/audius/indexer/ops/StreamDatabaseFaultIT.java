@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Finding 4 of issue 8: one terminated backend ended the stream's execution (and the process). The job's
- * connection is terminated mid-chunk (while the chunk's transaction waits for a slow {@code eth_call}); the
- * stream restarts after a backoff, re-reads the rolled-back chunk from its checkpoint and the rows come right.
+ * connection is terminated mid-chunk (while the chunk waits for a slow {@code eth_call}; its transaction has its
+ * connection but has run nothing yet); the stream restarts after a backoff, re-reads the rolled-back chunk from its
+ * checkpoint and the rows come right.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamDatabaseFaultIT {
@@ -51,11 +52,16 @@ class StreamDatabaseFaultIT {
 					() -> assertThat(running).isNotDone());
 
 			fixture.rpc().delay("eth_call", Duration.ofSeconds(3));
+			int calls = fixture.rpc().count("eth_call");
 			long block = chain.forceTransfer(fixture.contracts().token(), tracked.get(0), tracked.get(1),
 					BigInteger.valueOf(4_321));
-			Await.until("a chunk's transaction open across the slow eth_call", Duration.ofSeconds(20),
-					() -> !inTransaction(jdbc).isEmpty(), () -> assertThat(running).isNotDone());
-			for (Integer pid : inTransaction(jdbc)) {
+			Await.until("a chunk waiting for its slow eth_call", Duration.ofSeconds(20),
+					() -> fixture.rpc().count("eth_call") > calls, () -> assertThat(running).isNotDone());
+			// The chunk's transaction holds its connection (no statement yet: the reads come first); end every
+			// session of the application but the run lock's.
+			List<Integer> sessions = applicationSessions(jdbc);
+			assertThat(sessions).isNotEmpty();
+			for (Integer pid : sessions) {
 				jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, pid);
 			}
 			fixture.rpc().delay("eth_call", Duration.ZERO);
@@ -66,11 +72,8 @@ class StreamDatabaseFaultIT {
 			assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id",
 					String.class)).as("the failed execution was restarted").containsExactly("FAILED", "STARTED");
 
-			// Stop it: take its lock away.
-			for (Integer pid : jdbc.queryForList("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-					+ "AND objsubid = 1", Integer.class)) {
-				jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, pid);
-			}
+			// Stop it, as JobOperator.stop from another process does.
+			DatabaseOutages.stopThroughTheDatabase(jdbc);
 			running.get(60, TimeUnit.SECONDS).close();
 		}
 		finally {
@@ -78,9 +81,10 @@ class StreamDatabaseFaultIT {
 		}
 	}
 
-	private static List<Integer> inTransaction(JdbcTemplate jdbc) {
+	private static List<Integer> applicationSessions(JdbcTemplate jdbc) {
 		return jdbc.queryForList("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-				+ "AND pid <> pg_backend_pid() AND state = 'idle in transaction'", Integer.class);
+				+ "AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND pid NOT IN (SELECT pid FROM "
+				+ "pg_locks WHERE locktype = 'advisory' AND granted AND " + RunLockIT.THIS_DATABASE + ")", Integer.class);
 	}
 
 }

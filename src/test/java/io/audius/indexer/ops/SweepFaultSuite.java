@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>node faults: HTTP 500, 503, 429, an HTML body, {@code "result": null}, "header not found", -32603, garbled
  * JSON, truncated aggregate3 return data, a result count unlike the calls sent, 401, a stall past the call timeout,
  * connections reset mid-call;</li>
- * <li>database faults: the job's connection terminated mid-chunk; the run lock's connection terminated.</li>
+ * <li>database faults: the job's connection terminated mid-chunk; the run lock's connection terminated (the
+ * holder takes it back). The database unreachable for 5 s is {@link DatabaseOutageFaultSuite}'s.</li>
  * </ol>
  * It prints its figures: scenarios, kills survived, faults injected by kind, wallets checked, wallets wrong,
  * secrets found.
@@ -177,7 +178,8 @@ class SweepFaultSuite {
 			terminateWhen(jdbc, "pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1)");
 			faults.merge("database: run lock connection terminated", 1, Integer::sum);
 			assertThat(sweep.waitFor(120, TimeUnit.SECONDS)).isTrue();
-			assertThat(sweep.exitValue()).as("the holder that lost its lock stops and exits 1").isEqualTo(1);
+			// Nobody else took the lock or the lease: the holder takes its lock back and completes.
+			assertThat(sweep.exitValue()).as("the holder takes its lock back and completes").isZero();
 			rpc.delay("eth_call", Duration.ZERO);
 			untilCompleted(db, url, contracts);
 			wrong.addAll(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets()));

@@ -266,6 +266,11 @@ public final class RpcProxy implements AutoCloseable {
 		script.add(new Scripted(method, status, headers, body, times));
 	}
 
+	/** Drops the scripted answers not served yet: requests are forwarded again. */
+	public void clearScript() {
+		script.clear();
+	}
+
 	/** How many scripted answers were served, by method. */
 	public int scriptedCount(String method) {
 		AtomicInteger n = scriptedServed.get(method);

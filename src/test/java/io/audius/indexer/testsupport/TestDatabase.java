@@ -32,10 +32,39 @@ public final class TestDatabase {
 	private final String schema;
 
 	private TestDatabase(Server server, String schema) {
-		this.user = server.user();
-		this.password = server.password();
+		this(server.url() + (server.url().contains("?") ? "&" : "?") + "currentSchema=" + schema, server.user(),
+				server.password(), schema);
+	}
+
+	private TestDatabase(String url, String user, String password, String schema) {
+		this.url = url;
+		this.user = user;
+		this.password = password;
 		this.schema = schema;
-		this.url = server.url() + (server.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+	}
+
+	private static final java.util.regex.Pattern HOST_PORT = java.util.regex.Pattern
+		.compile("^(jdbc:postgresql://[^/:?]+)(?::(\\d+))?(/.*)$");
+
+	/** The server's port (5432 when the URL names none): the target of a {@link TcpProxy} in front of it. */
+	public int port() {
+		java.util.regex.Matcher m = HOST_PORT.matcher(url);
+		if (!m.matches()) {
+			throw new IllegalStateException("not a jdbc:postgresql://host[:port]/db URL");
+		}
+		return m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+	}
+
+	/**
+	 * The same schema reached through {@code proxy} (a {@link TcpProxy} started on {@link #port()}): the test can
+	 * then cut the application's database away and restore it. The server must be on the loopback address.
+	 */
+	public TestDatabase through(TcpProxy proxy) {
+		java.util.regex.Matcher m = HOST_PORT.matcher(url);
+		if (!m.matches()) {
+			throw new IllegalStateException("not a jdbc:postgresql://host[:port]/db URL");
+		}
+		return new TestDatabase("jdbc:postgresql://127.0.0.1:" + proxy.port() + m.group(3), user, password, schema);
 	}
 
 	/** Creates a fresh, empty schema named after the test class. */

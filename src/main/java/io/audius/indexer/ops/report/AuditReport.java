@@ -30,12 +30,15 @@ public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<
 	 * @param skipped {@code PROCESS_SKIP_COUNT + READ_SKIP_COUNT}: bad rows or lines skipped
 	 * @param ethCalls multicall {@code eth_call}s sent (the sweep's {@code sweep.multicalls} in each chunk step's
 	 * execution context); null for jobs that do not record them
+	 * @param noncanonicalRows rows whose wallet is not in canonical form (checksummed, padded), counted and left
+	 * unwritten: the sweep's {@code sweep.noncanonical-rows} summed over the step executions that keep it (each
+	 * partition's worker keeps its own; the partitioned manager step keeps none); null for jobs that do not record it
 	 * @param durationSeconds end minus start; null while running
 	 * @param walletsPerSecond read per second of duration; null while running
 	 */
 	public record ExecutionRow(long instance, long execution, String status, String exitCode, LocalDateTime start,
 			LocalDateTime end, Double durationSeconds, long read, long written, long unresolved, long skipped,
-			Long ethCalls, Double walletsPerSecond) {
+			Long ethCalls, Long noncanonicalRows, Double walletsPerSecond) {
 	}
 
 	/**

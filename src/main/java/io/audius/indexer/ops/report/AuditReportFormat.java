@@ -26,12 +26,13 @@ public enum AuditReportFormat {
 					.append(job.executions().size() == 1 ? " execution\n" : " executions\n");
 				List<String[]> rows = new ArrayList<>();
 				rows.add(new String[] { "instance", "execution", "status", "exit code", "start", "end", "duration",
-						"read", "written", "unresolved", "skipped", "eth_calls", "wallets/s" });
+						"read", "written", "unresolved", "skipped", "eth_calls", "non-canonical", "wallets/s" });
 				for (AuditReport.ExecutionRow e : job.executions()) {
 					rows.add(new String[] { Long.toString(e.instance()), Long.toString(e.execution()), e.status(),
 							e.exitCode(), time(e.start()), time(e.end()), seconds(e.durationSeconds()), count(e.read()),
 							count(e.written()), count(e.unresolved()), count(e.skipped()),
 							e.ethCalls() == null ? "-" : count(e.ethCalls()),
+							e.noncanonicalRows() == null ? "-" : count(e.noncanonicalRows()),
 							e.walletsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%,.0f", e.walletsPerSecond()) });
 				}
 				table(out, rows, Set.of(2, 3, 4, 5));

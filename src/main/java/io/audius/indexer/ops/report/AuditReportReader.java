@@ -72,6 +72,7 @@ public class AuditReportReader {
 	static AuditReport.ExecutionRow row(JobExecution execution) {
 		long read = 0, written = 0, unresolved = 0, skipped = 0;
 		Long calls = null;
+		Long noncanonical = null;
 		for (StepExecution step : execution.getStepExecutions()) {
 			if (!isPartitionWorker(step)) {
 				read += step.getReadCount();
@@ -82,6 +83,11 @@ public class AuditReportReader {
 			if (step.getExecutionContext().containsKey(BalanceRefreshWriter.MULTICALLS)) {
 				calls = (calls == null ? 0 : calls) + step.getExecutionContext().getLong(BalanceRefreshWriter.MULTICALLS);
 			}
+			// Kept per chunk step: per worker in a partitioned run, which the manager's counts do not include.
+			if (step.getExecutionContext().containsKey(BalanceRefreshWriter.NONCANONICAL_ROWS)) {
+				noncanonical = (noncanonical == null ? 0 : noncanonical)
+						+ step.getExecutionContext().getLong(BalanceRefreshWriter.NONCANONICAL_ROWS);
+			}
 		}
 		LocalDateTime start = execution.getStartTime();
 		LocalDateTime end = execution.getEndTime();
@@ -89,7 +95,7 @@ public class AuditReportReader {
 		Double rate = seconds == null ? null : seconds > 0 ? read / seconds : null;
 		return new AuditReport.ExecutionRow(execution.getJobInstance().getInstanceId(), execution.getId(),
 				execution.getStatus().name(), execution.getExitStatus().getExitCode(), start, end, seconds, read,
-				written, unresolved, skipped, calls, rate);
+				written, unresolved, skipped, calls, noncanonical, rate);
 	}
 
 	/** Spring Batch names a partition's step execution {@code <worker step>:partition<N>}. */

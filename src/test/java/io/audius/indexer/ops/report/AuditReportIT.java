@@ -195,7 +195,7 @@ class AuditReportIT {
 		List<String> lines = table.lines().toList();
 		String header = lines.stream().filter(l -> l.startsWith("instance")).findFirst().orElseThrow();
 		assertThat(header.split("\\s{2,}")).containsExactly("instance", "execution", "status", "exit code", "start",
-				"end", "duration", "read", "written", "unresolved", "skipped", "eth_calls", "wallets/s");
+				"end", "duration", "read", "written", "unresolved", "skipped", "eth_calls", "non-canonical", "wallets/s");
 		for (String job : JOBS) {
 			for (Map<String, Object> row : batchRows(job, 3)) {
 				String line = lines.stream()
