@@ -115,7 +115,10 @@ class SweepFaultSuite {
 			rpc.delay("eth_call", Duration.ofMillis(300));
 			stale(jdbc);
 			Process sweep = launch(db, url, contracts);
-			terminateWhen(jdbc, "state = 'idle in transaction'");
+			// A chunk's transaction is open only while it writes (its calls run on the read-ahead, outside it):
+			// terminate the backend in the middle of that write.
+			terminateWhen(jdbc, "xact_start IS NOT NULL AND (state = 'idle in transaction' "
+					+ "OR query LIKE '%INSERT INTO eth_wallet_balances%')");
 			faults.merge("database: job connection terminated mid-chunk", 1, Integer::sum);
 			rpc.delay("eth_call", Duration.ofMillis(40));
 			sweep.waitFor(120, TimeUnit.SECONDS);
