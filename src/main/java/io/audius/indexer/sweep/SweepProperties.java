@@ -20,9 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * each with its own chunks and restart; 1 (the default) is one plain step. More partitions pay off when the
  * eth_call round trip dominates (a hosted node); each takes one database connection while it works.
  * With {@code maxWallets}, each partition sweeps its share of the cap.
- * @param callsInFlight {@code eth_call}s one step (or partition) has in flight at once: a chunk is
- * {@code walletsPerCall × callsInFlight} wallets, read in that many calls at once (before the writers' lock), then
- * written in one upsert and one transaction
+ * @param callsInFlight {@code eth_call}s one step (or partition) has in flight at once, sent by its read-ahead ahead
+ * of the writes: a chunk is {@code walletsPerCall × callsInFlight} wallets (that many pages), written in one upsert
+ * and one transaction while the next pages' calls are out
  * @param readAheadPages pages (of {@code walletsPerCall} rows) read from the table, with their calls sent, ahead of
  * the step and waiting to be written; 0 (the default) for {@code 2 × callsInFlight}; at least {@code callsInFlight}
  * keeps every call slot busy while a chunk is written
