@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.RpcException;
+import io.audius.indexer.chain.WalletAddress;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -50,7 +51,7 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 
 	private List<StaleWalletFeed.StaleRow> rows = List.of();
 
-	private List<io.audius.indexer.chain.WalletAddress> wallets = List.of();
+	private List<WalletAddress> wallets = List.of();
 
 	private ResolvedPage page;
 
