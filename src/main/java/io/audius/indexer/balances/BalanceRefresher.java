@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.BalanceReader;
 import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.RpcException;
@@ -83,6 +84,28 @@ public class BalanceRefresher {
 		}
 		return new RefreshResult(distinct.size(), written, reads.unresolved(), reads.block(), read - start, done - read,
 				reads.calls(), reads.splits());
+	}
+
+	/**
+	 * The read half of {@link #refresh}, for callers that read ahead of their writes (the sweep's read-ahead): reads
+	 * {@code wallets} (duplicates once) in calls of at most {@code maxPerCall} wallets, one call at a time, and
+	 * writes nothing. Thread-safe.
+	 */
+	public BalanceReads read(List<WalletAddress> wallets, int maxPerCall) {
+		List<WalletAddress> distinct = wallets.stream().distinct().toList();
+		if (distinct.isEmpty()) {
+			return new BalanceReads(-1, List.of(), List.of(), 0, 0);
+		}
+		return reader.readAll(distinct, maxPerCall, 1);
+	}
+
+	/**
+	 * The write half of {@link #refresh} for the sweep (no event blocks): one upsert of {@code reads}, at most one
+	 * per wallet, in the caller's transaction when there is one.
+	 * @return rows inserted or updated
+	 */
+	public int write(List<BalanceRead> reads) {
+		return repository.upsert(reads, Map.of());
 	}
 
 	/**

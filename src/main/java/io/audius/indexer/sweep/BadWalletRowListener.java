@@ -11,12 +11,13 @@ import org.springframework.batch.core.listener.SkipListener;
  * lower-case twin refreshed in its place when the row is a checksummed or padded address; Spring Batch counts it as a process skip in
  * {@code BATCH_STEP_EXECUTION.PROCESS_SKIP_COUNT}.
  */
-class BadWalletRowListener implements SkipListener<String, WalletAddress> {
+class BadWalletRowListener implements SkipListener<SweepItem, SweepItem> {
 
 	private static final Logger log = LoggerFactory.getLogger(BadWalletRowListener.class);
 
 	@Override
-	public void onSkipInProcess(String row, Throwable cause) {
+	public void onSkipInProcess(SweepItem item, Throwable cause) {
+		String row = item.row();
 		WalletAddress twin = WalletAddress.canonicalTwin(row).orElse(null);
 		if (twin != null) {
 			log.warn("Skipped non-canonical wallet row (its lower-case twin {} is refreshed instead): {}", twin,

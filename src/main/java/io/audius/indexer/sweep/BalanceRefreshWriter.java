@@ -1,14 +1,15 @@
 package io.audius.indexer.sweep;
 
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.balances.RefreshResult;
+import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,26 +22,26 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
- * Writes a chunk of stale wallets by refreshing them all through {@link BalanceRefresher}: one multicall, one
- * upsert, inside the chunk's transaction.
+ * Writes a chunk of stale wallets whose reads the {@link ReadAheadWalletReader} already has: one upsert, inside the
+ * chunk's transaction, which therefore holds no call to the node (issue 8, finding 4).
  * <p>
  * Wallets whose reads did not all succeed are removed from the chunk (so {@code WRITE_COUNT} is the rows really
  * written) and, once the chunk's write has succeeded, added to the step's {@code WRITE_SKIP_COUNT}. The number of
- * multicalls sent is kept in the step execution context under {@value #MULTICALLS}. Step-scoped: one instance
- * per step execution.
+ * multicalls the chunk's pages took is kept in the step execution context under {@value #MULTICALLS}.
+ * Step-scoped: one instance per step execution.
  * <p>
  * Rows the sweep cannot refresh itself (issue 8, finding 6):
  * <ul>
  * <li>a bad row (skipped by the parser) that is a checksummed or padded address is not ours to write, but its
- * canonical lower-case twin is refreshed in the same chunk (created when missing) and the row is counted under
- * {@value #NONCANONICAL_ROWS};</li>
+ * canonical lower-case twin, read with the row's page, is written with the chunk (created when missing) and the row
+ * is counted under {@value #NONCANONICAL_ROWS};</li>
  * <li>every bad row and every unresolved wallet of a chunk has its {@code updated_at} moved past the cutoff in
  * the chunk's transaction (nothing else of the row changes), so that rows that never refresh cannot come first in
  * every run and starve {@code indexer.sweep.max-wallets}.</li>
  * </ul>
  */
-public class BalanceRefreshWriter implements ItemWriter<WalletAddress>, StepExecutionListener,
-		ChunkListener<String, WalletAddress>, SkipListener<String, WalletAddress> {
+public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutionListener,
+		ChunkListener<SweepItem, SweepItem>, SkipListener<SweepItem, SweepItem> {
 
 	public static final String MULTICALLS = "sweep.multicalls";
 
@@ -53,7 +54,10 @@ public class BalanceRefreshWriter implements ItemWriter<WalletAddress>, StepExec
 	/** Wallets per call in use at the last chunk (the configured most, or less after refusals). */
 	public static final String WALLETS_PER_CALL = "sweep.wallets-per-call";
 
-	/** Milliseconds of this execution spent waiting for the node's reads (all calls in flight of a chunk). */
+	/**
+	 * Milliseconds of this execution the step's thread waited for the node's reads (pages the read-ahead did not
+	 * have ready yet).
+	 */
 	public static final String RPC_MILLIS = "sweep.rpc-ms";
 
 	/** Milliseconds of this execution spent writing (the writers' lock and the upsert). */
@@ -80,19 +84,13 @@ public class BalanceRefreshWriter implements ItemWriter<WalletAddress>, StepExec
 	private long noncanonical;
 
 	/** This chunk's bad rows, as stored: postponed with the chunk's write. */
-	private final List<String> skippedRows = new ArrayList<>();
-
-	/** The canonical twins of this chunk's non-canonical rows: refreshed with the chunk. */
-	private final Set<WalletAddress> twins = new LinkedHashSet<>();
+	private final List<SweepItem> skippedRows = new ArrayList<>();
 
 	private final int walletsPerCall;
 
-	private final int callsInFlight;
-
-	public BalanceRefreshWriter(BalanceRefresher refresher, int walletsPerCall, int callsInFlight) {
+	public BalanceRefreshWriter(BalanceRefresher refresher, int walletsPerCall) {
 		this.refresher = refresher;
 		this.walletsPerCall = walletsPerCall;
-		this.callsInFlight = callsInFlight;
 	}
 
 	@Override
@@ -109,63 +107,100 @@ public class BalanceRefreshWriter implements ItemWriter<WalletAddress>, StepExec
 	}
 
 	@Override
-	public void beforeChunk(Chunk<String> chunk) {
+	public void beforeChunk(Chunk<SweepItem> chunk) {
 		skippedRows.clear();
-		twins.clear();
 	}
 
 	@Override
-	public void onSkipInProcess(String row, Throwable cause) {
-		if (row == null) {
-			return;
+	public void onSkipInProcess(SweepItem item, Throwable cause) {
+		if (item != null) {
+			skippedRows.add(item);
 		}
-		skippedRows.add(row);
-		WalletAddress.canonicalTwin(row).ifPresent(twins::add);
 	}
 
 	@Override
-	public void write(Chunk<? extends WalletAddress> chunk) {
-		List<WalletAddress> wallets = List.copyOf(chunk.getItems());
-		List<WalletAddress> toRead = new ArrayList<>(wallets);
-		toRead.addAll(twins);
-		RefreshResult result = refresher.refresh(toRead, Map.of(), walletsPerCall, callsInFlight);
-		var context = stepExecution.getExecutionContext();
-		context.putLong(MULTICALLS, context.getLong(MULTICALLS, 0L) + result.calls());
-		context.putLong(SPLITS, context.getLong(SPLITS, 0L) + result.splits());
-		context.putInt(WALLETS_PER_CALL, refresher.walletsPerCall(walletsPerCall));
-		rpcNanos += result.rpcNanos();
-		dbNanos += result.dbNanos();
-		context.putLong(RPC_MILLIS, rpcNanos / 1_000_000);
-		context.putLong(DB_MILLIS, dbNanos / 1_000_000);
-		Set<WalletAddress> failed = new HashSet<>(result.unresolved());
+	public void write(Chunk<? extends SweepItem> chunk) {
+		// The chunk's pages, each once (by sequence): their calls, splits, block and the step's wait for them.
+		Map<Long, ResolvedPage> pages = new TreeMap<>();
+		chunk.getItems().forEach(item -> pages.putIfAbsent(item.page().sequence(), item.page()));
+		skippedRows.forEach(item -> pages.putIfAbsent(item.page().sequence(), item.page()));
+		List<BalanceRead> reads = new ArrayList<>();
+		List<String> postponed = new ArrayList<>();
 		for (var items = chunk.iterator(); items.hasNext();) {
-			WalletAddress wallet = items.next();
-			if (failed.contains(wallet)) {
-				items.remove(new UnresolvedBalanceException(wallet, result.block()));
+			SweepItem item = items.next();
+			BalanceRead read = item.page().read(item.wallet());
+			if (read != null) {
+				reads.add(read);
+			}
+			else {
+				items.remove(new UnresolvedBalanceException(item.wallet(), item.page().block()));
+				postponed.add(item.wallet().value());
 			}
 		}
+		int unresolvedTwins = 0;
+		int chunkNoncanonical = 0;
+		for (SweepItem skipped : skippedRows) {
+			postponed.add(skipped.row());
+			WalletAddress twin = WalletAddress.canonicalTwin(skipped.row()).orElse(null);
+			if (twin != null) {
+				chunkNoncanonical++;
+				BalanceRead read = skipped.page().read(twin);
+				if (read != null) {
+					reads.add(read);
+				}
+				else {
+					unresolvedTwins++;
+					postponed.add(twin.value());
+				}
+			}
+		}
+		long start = System.nanoTime();
+		int chunkWritten = refresher.write(newestPerWallet(reads));
 		// Rows this chunk could not refresh go to the end of the order, with the chunk's write and reader state.
-		List<String> postponed = new ArrayList<>(skippedRows);
-		result.unresolved().forEach(wallet -> postponed.add(wallet.value()));
 		long postponedRows = refresher.postpone(postponed);
-		noncanonical += skippedRows.stream().filter(row -> WalletAddress.canonicalTwin(row).isPresent()).count();
+		long chunkDb = System.nanoTime() - start;
+
+		long calls = pages.values().stream().mapToLong(ResolvedPage::calls).sum();
+		long splits = pages.values().stream().mapToLong(ResolvedPage::splits).sum();
+		long chunkRpc = pages.values().stream().mapToLong(ResolvedPage::waitNanos).sum();
+		long block = pages.values().stream().mapToLong(ResolvedPage::block).filter(b -> b >= 0).min().orElse(-1);
+		int chunkUnresolved = chunk.getSkips().size() + unresolvedTwins;
+		var context = stepExecution.getExecutionContext();
+		context.putLong(MULTICALLS, context.getLong(MULTICALLS, 0L) + calls);
+		context.putLong(SPLITS, context.getLong(SPLITS, 0L) + splits);
+		context.putInt(WALLETS_PER_CALL, refresher.walletsPerCall(walletsPerCall));
+		rpcNanos += chunkRpc;
+		dbNanos += chunkDb;
+		context.putLong(RPC_MILLIS, rpcNanos / 1_000_000);
+		context.putLong(DB_MILLIS, dbNanos / 1_000_000);
+		noncanonical += chunkNoncanonical;
 		context.putLong(NONCANONICAL_ROWS, noncanonical);
 		chunks++;
-		written += result.written();
-		unresolved += result.unresolved().size();
+		written += chunkWritten;
+		unresolved += chunkUnresolved;
 		double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
-		log.info("{} chunk {}: {} wallets, {} written, {} unresolved at block {}, {} postponed ({} calls, {} splits; "
-				+ "rpc {} ms, db {} ms); run: {} written, {} unresolved, {} wallets/s", stepExecution.getStepName(),
-				chunks, toRead.size(), result.written(), result.unresolved().size(), result.block(), postponedRows,
-				result.calls(),
-				result.splits(), result.rpcNanos() / 1_000_000,
-				result.dbNanos() / 1_000_000, written, unresolved, Math.round((written + unresolved) / seconds));
+		log.info("{} chunk {}: {} rows, {} written, {} unresolved at block {}, {} postponed ({} calls, {} splits; "
+				+ "waited for reads {} ms, db {} ms); run: {} written, {} unresolved, {} wallets/s",
+				stepExecution.getStepName(), chunks, chunk.size() + chunk.getSkips().size() + skippedRows.size(),
+				chunkWritten, chunkUnresolved, block, postponedRows, calls, splits, chunkRpc / 1_000_000,
+				chunkDb / 1_000_000, written, unresolved, Math.round((written + unresolved) / seconds));
+	}
+
+	/**
+	 * One read per wallet, the newest (the highest block) when a chunk read a wallet twice (a non-canonical row's
+	 * twin is also a row of the chunk, in another page): one upsert cannot change a row twice.
+	 */
+	static List<BalanceRead> newestPerWallet(Collection<BalanceRead> reads) {
+		Map<WalletAddress, BalanceRead> newest = new LinkedHashMap<>();
+		for (BalanceRead read : reads) {
+			newest.merge(read.wallet(), read, (a, b) -> b.block() > a.block() ? b : a);
+		}
+		return newest.values().stream().sorted(Comparator.comparing(BalanceRead::wallet)).toList();
 	}
 
 	@Override
-	public void afterChunk(Chunk<WalletAddress> chunk) {
+	public void afterChunk(Chunk<SweepItem> chunk) {
 		skippedRows.clear();
-		twins.clear();
 		if (!chunk.getSkips().isEmpty()) {
 			stepExecution.setWriteSkipCount(stepExecution.getWriteSkipCount() + chunk.getSkips().size());
 		}

@@ -9,9 +9,10 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.env.Environment;
 
 /**
- * Partitions each hold a database connection for their chunk's transaction at the same time, beside the run
- * lock's connection, the lease's heartbeat and the job repository's updates from the step's own thread: with
- * {@code indexer.sweep.partitions} = N the pool needs N + {@value #OTHER_CONNECTIONS} connections, or partitions
+ * Partitions each hold a database connection for their chunk's transaction and, at the same time, one for their
+ * read-ahead's page query (auto-commit, outside the transaction), beside the run lock's connection, the lease's
+ * heartbeat and the job repository's updates from the step's own thread: with {@code indexer.sweep.partitions} = N
+ * the pool needs 2 × N + {@value #OTHER_CONNECTIONS} connections, or partitions
  * wait for connections until Hikari's timeout fails them. The pool is sized from the setting before it starts; a
  * pool size set explicitly too small for the partitions is refused at start-up, naming both properties.
  */
@@ -20,6 +21,9 @@ final class PoolSizing implements BeanPostProcessor {
 	private static final Logger log = LoggerFactory.getLogger(PoolSizing.class);
 
 	static final int OTHER_CONNECTIONS = 3;
+
+	/** The chunk's transaction and the read-ahead's page query. */
+	static final int CONNECTIONS_PER_PARTITION = 2;
 
 	static final String POOL_SIZE = "spring.datasource.hikari.maximum-pool-size";
 
@@ -30,7 +34,7 @@ final class PoolSizing implements BeanPostProcessor {
 	}
 
 	static int needed(int partitions) {
-		return partitions + OTHER_CONNECTIONS;
+		return CONNECTIONS_PER_PARTITION * partitions + OTHER_CONNECTIONS;
 	}
 
 	@Override
@@ -41,7 +45,7 @@ final class PoolSizing implements BeanPostProcessor {
 			if (pool.getMaximumPoolSize() < needed) {
 				if (environment.containsProperty(POOL_SIZE)) {
 					throw new InvalidConfigurationException("indexer.sweep.partitions=" + partitions + " needs " + needed
-							+ " database connections (one per partition, the run lock, its lease, the job repository) "
+							+ " database connections (two per partition: its chunk and its read-ahead; the run lock, its lease, the job repository) "
 							+ "but " + POOL_SIZE + "=" + pool.getMaximumPoolSize()
 							+ ": raise the pool size or lower indexer.sweep.partitions");
 				}

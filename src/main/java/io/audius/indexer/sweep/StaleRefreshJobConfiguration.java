@@ -1,15 +1,12 @@
 package io.audius.indexer.sweep;
 
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.ProgressListener;
 import io.audius.indexer.chain.InvalidWalletAddressException;
-import io.audius.indexer.chain.WalletAddress;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -20,9 +17,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
-import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,9 +28,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code staleRefreshJob}: oldest wallets first, a chunk at a time.
  *
  * <pre>
- * eth_wallet_balances ─► staleWalletReader ─► walletAddressParser ─► balanceRefreshWriter ─► eth_wallet_balances
- *  updated_at &lt; cutoff    (updated_at, wallet)   bad rows: skipped,     one multicall +
- *  [hash partition]       keyset pages            counted, logged        one upsert per chunk
+ * eth_wallet_balances ─► staleWalletReader ────────► walletAddressParser ─► balanceRefreshWriter ─► eth_wallet_balances
+ *  updated_at &lt; cutoff    read-ahead thread: keyset   bad rows: skipped,     one upsert per chunk
+ *  [hash partition]       pages, each page's multicall counted, logged        (no call inside the
+ *                         sent ahead, calls-in-flight                          chunk's transaction)
  * </pre>
  * With {@code indexer.sweep.partitions} = N &gt; 1, {@code staleRefreshStep} is a partitioned step running N
  * {@code staleRefreshWorker} steps (the same reader, parser and writer) at once, one per hash partition.
@@ -52,54 +47,42 @@ public class StaleRefreshJobConfiguration {
 
 	/**
 	 * No destroy method: {@code JobOperator.stop()} in Batch 6 releases the step's scope, which would close the
-	 * running step's reader; the step closes its streams itself when it ends.
+	 * running step's reader; the step closes its streams itself when it ends (which stops the read-ahead).
 	 */
 	@Bean(destroyMethod = "")
 	@StepScope
-	JdbcPagingItemReader<String> staleWalletReader(DataSource dataSource, SweepProperties sweep,
+	ReadAheadWalletReader staleWalletReader(DataSource dataSource, BalanceRefresher refresher, SweepProperties sweep,
 			@Value("#{jobParameters['" + CutoffIncrementer.CUTOFF + "']}") LocalDateTime cutoff,
 			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITION + "']}") Integer partition,
-			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITIONS + "']}") Integer partitions)
-			throws Exception {
-		Map<String, Order> sortKeys = new LinkedHashMap<>();
-		sortKeys.put("updated_at", Order.ASCENDING);
-		sortKeys.put("wallet", Order.ASCENDING);
-		var reader = new JdbcPagingItemReaderBuilder<String>().name("staleWalletReader")
-			.dataSource(dataSource)
-			.selectClause("SELECT wallet, updated_at")
-			.fromClause("FROM eth_wallet_balances")
-			.sortKeys(sortKeys)
-			.pageSize(sweep.chunkSize())
-			.rowMapper((rs, row) -> rs.getString("wallet"));
+			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITIONS + "']}") Integer partitions) {
 		int share = partitions == null ? 1 : partitions;
-		if (share > 1) {
-			reader.whereClause("WHERE updated_at < :cutoff AND (hashtext(wallet) & 2147483647) % :partitions = :partition")
-				.parameterValues(Map.of("cutoff", cutoff, "partitions", share, "partition", partition));
-		}
-		else {
-			reader.whereClause("WHERE updated_at < :cutoff").parameterValues(Map.of("cutoff", cutoff));
-		}
-		if (sweep.maxWallets() > 0) {
-			reader.maxItemCount(Math.toIntExact((sweep.maxWallets() + share - 1) / share));
-		}
-		return reader.build();
+		// A JdbcTemplate of its own, used from the read-ahead's thread: no transaction there, so auto-commit.
+		return new ReadAheadWalletReader(new JdbcTemplate(dataSource), refresher,
+				new StaleQuery(cutoff, partition == null ? 0 : partition, share), sweep.walletsPerCall(),
+				sweep.callsInFlight(), sweep.readAheadDepth(), sweep.maxWallets());
 	}
 
+	/** Bad rows (not a canonical address) fail here, to be skipped and counted as process skips. */
 	@Bean
-	ItemProcessor<String, WalletAddress> walletAddressParser() {
-		return WalletAddress::parse;
+	ItemProcessor<SweepItem, SweepItem> walletAddressParser() {
+		return item -> {
+			if (item.wallet() == null) {
+				throw new InvalidWalletAddressException(item.row());
+			}
+			return item;
+		};
 	}
 
 	@Bean
 	@StepScope
 	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher, SweepProperties sweep) {
-		return new BalanceRefreshWriter(refresher, sweep.walletsPerCall(), sweep.callsInFlight());
+		return new BalanceRefreshWriter(refresher, sweep.walletsPerCall());
 	}
 
 	@Bean
 	Step staleRefreshStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			SweepProperties sweep, JdbcPagingItemReader<String> staleWalletReader,
-			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
+			SweepProperties sweep, ReadAheadWalletReader staleWalletReader,
+			ItemProcessor<SweepItem, SweepItem> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
 			JdbcTemplate jdbc) {
 		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.chunkSize(),
 				staleWalletReader, walletAddressParser, balanceRefreshWriter, SweepProgress.listener(jdbc, sweep));
@@ -117,17 +100,16 @@ public class StaleRefreshJobConfiguration {
 
 	/**
 	 * The chunk-oriented step of the diagram, plain or as each partition's worker: {@code walletsPerCall ×
-	 * callsInFlight} wallets read (whole pages), parsed (bad rows skipped and counted) and refreshed per
-	 * transaction: the writer reads them from the node in {@code callsInFlight} calls at once, then upserts; with a
-	 * progress line.
+	 * callsInFlight} wallets (whole pages, their reads already resolved by the read-ahead) taken, parsed (bad rows
+	 * skipped and counted) and written per transaction; with a progress line.
 	 */
 	private record WalletChunks(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			int chunkSize, JdbcPagingItemReader<String> staleWalletReader,
-			ItemProcessor<String, WalletAddress> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
+			int chunkSize, ReadAheadWalletReader staleWalletReader,
+			ItemProcessor<SweepItem, SweepItem> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
 			ProgressListener progress) {
 
 		Step step(String name) {
-			return new StepBuilder(name, jobRepository).<String, WalletAddress>chunk(chunkSize)
+			return new StepBuilder(name, jobRepository).<SweepItem, SweepItem>chunk(chunkSize)
 				.transactionManager(transactionManager)
 				.reader(staleWalletReader)
 				.processor(walletAddressParser)

@@ -20,9 +20,12 @@ import org.springframework.validation.annotation.Validated;
  * each with its own chunks and restart; 1 (the default) is one plain step. More partitions pay off when the
  * eth_call round trip dominates (a hosted node); each takes one database connection while it works.
  * With {@code maxWallets}, each partition sweeps its share of the cap.
- * @param callsInFlight {@code eth_call}s one step (or partition) has in flight at once: a chunk is
- * {@code walletsPerCall × callsInFlight} wallets, read in that many calls at once (before the writers' lock), then
- * written in one upsert and one transaction
+ * @param callsInFlight {@code eth_call}s one step (or partition) has in flight at once, sent by its read-ahead ahead
+ * of the writes: a chunk is {@code walletsPerCall × callsInFlight} wallets (that many pages), written in one upsert
+ * and one transaction while the next pages' calls are out
+ * @param readAheadPages pages (of {@code walletsPerCall} rows) read from the table, with their calls sent, ahead of
+ * the step and waiting to be written; 0 (the default) for {@code 2 × callsInFlight}; at least {@code callsInFlight}
+ * keeps every call slot busy while a chunk is written
  * @param cutoff the cutoff of a new run (rows with an older {@code updated_at} are read), as a timestamp of the
  * database's clock, e.g. {@code 2026-11-25T00:00:00}; unset (the default): the database clock at launch
  */
@@ -30,7 +33,13 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record SweepProperties(@DefaultValue("500") @Min(1) @Max(5000) int walletsPerCall,
 		@DefaultValue("0") @PositiveOrZero long maxWallets, @DefaultValue("1") @Min(1) @Max(32) int partitions,
-		LocalDateTime cutoff, @DefaultValue("4") @Min(1) @Max(64) int callsInFlight) {
+		LocalDateTime cutoff, @DefaultValue("4") @Min(1) @Max(64) int callsInFlight,
+		@DefaultValue("0") @PositiveOrZero @Max(256) int readAheadPages) {
+
+	/** Pages read ahead: {@code readAheadPages}, or {@code 2 × callsInFlight} when it is 0. */
+	public int readAheadDepth() {
+		return readAheadPages > 0 ? readAheadPages : 2 * callsInFlight;
+	}
 
 	/** Wallets per chunk (one transaction). */
 	public int chunkSize() {

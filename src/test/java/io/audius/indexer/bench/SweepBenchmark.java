@@ -108,14 +108,23 @@ public final class SweepBenchmark {
 				double naive = naiveBaseline(proxy.url(), components, addresses.subList(0, sample), DEFAULT_IN_FLIGHT);
 				System.out.printf("naive baseline (3 eth_calls per wallet, %d in flight, %d wallets): %,.0f wallets/s%n",
 						DEFAULT_IN_FLIGHT, sample, naive);
-				System.out.printf("%-32s %10s %10s %8s %8s %14s %22s%n", "run", "wallets/s", "ceiling", "ratio",
-						"x naive", "calls/1000", "time split rpc/db/rest");
-				for (int inFlight : new int[] { 1, DEFAULT_IN_FLIGHT, 8 }) {
-					double ceiling = nodeCeiling(proxy.url(), components, addresses, DEFAULT_PER_CALL, inFlight);
-					Sweep sweep = sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight);
-					System.out.printf("%-32s %,10.0f %,10.0f %7.0f%% %8.0f %14.2f %8.0f%%/%.0f%%/%.0f%%%n",
-							"sweep " + DEFAULT_PER_CALL + "/call, " + inFlight + " in flight"
-									+ (inFlight == DEFAULT_IN_FLIGHT ? " (default)" : ""),
+				System.out.printf("%-44s %10s %10s %8s %8s %14s %22s%n", "run", "wallets/s", "ceiling", "ratio",
+						"x naive", "calls/1000", "time split rpc wait/db/rest");
+				Map<Integer, Double> ceilings = new java.util.HashMap<>();
+				// {calls in flight, read-ahead pages (0: the default, 2 x calls in flight)}
+				for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 }, { DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT },
+						{ DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT }, { 8, 0 } }) {
+					int inFlight = run[0];
+					int readAhead = run[1];
+					if (!ceilings.containsKey(inFlight)) {
+						ceilings.put(inFlight, nodeCeiling(proxy.url(), components, addresses, DEFAULT_PER_CALL, inFlight));
+					}
+					double ceiling = ceilings.get(inFlight);
+					Sweep sweep = sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
+					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %8.0f %14.2f %8.0f%%/%.0f%%/%.0f%%%n",
+							"sweep " + DEFAULT_PER_CALL + "/call, " + inFlight + " in flight, "
+									+ (readAhead == 0 ? 2 * inFlight : readAhead) + " ahead"
+									+ (inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
 							sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, sweep.rate() / naive,
 							sweep.callsPer1000(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
 							(1 - sweep.rpcShare() - sweep.dbShare()) * 100);
@@ -221,11 +230,13 @@ public final class SweepBenchmark {
 	record Sweep(double rate, double callsPer1000, double rpcShare, double dbShare) {
 	}
 
-	private static Sweep sweep(List<String> appArgs, RpcProxy proxy, JdbcTemplate jdbc, int perCall, int inFlight) {
+	private static Sweep sweep(List<String> appArgs, RpcProxy proxy, JdbcTemplate jdbc, int perCall, int inFlight,
+			int readAhead) {
 		proxy.resetCounts();
 		List<String> run = new ArrayList<>(appArgs);
 		run.add("--indexer.sweep.wallets-per-call=" + perCall);
 		run.add("--indexer.sweep.calls-in-flight=" + inFlight);
+		run.add("--indexer.sweep.read-ahead-pages=" + readAhead);
 		SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, run.toArray(String[]::new)));
 		Map<String, Object> step = jdbc.queryForMap("SELECT s.step_execution_id, s.read_count, s.status, "
 				+ "extract(epoch FROM s.end_time - s.start_time) AS seconds FROM batch_step_execution s "

@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
@@ -167,7 +168,13 @@ class SweepFaultSuite {
 			rpc.delay("eth_call", Duration.ofMillis(300));
 			stale(jdbc);
 			Process sweep = launch(db, url, contracts);
-			terminateWhen(jdbc, "state = 'idle in transaction'");
+			// A chunk's transaction is open only while it writes (its calls run on the read-ahead, outside it): once
+			// chunks are being written, terminate the backend in the middle of one (taking the writers' lock or
+			// upserting).
+			Await.until("a first chunk written", Duration.ofSeconds(60), () -> jdbc.queryForObject(
+					"SELECT count(*) FROM eth_wallet_balances WHERE updated_at > TIMESTAMP '2021-01-01'", Long.class) > 0);
+			terminateWhen(jdbc, "xact_start IS NOT NULL AND (query LIKE '%eth_wallet_balances writers%' "
+					+ "OR query LIKE '%INSERT INTO eth_wallet_balances%')");
 			faults.merge("database: job connection terminated mid-chunk", 1, Integer::sum);
 			rpc.delay("eth_call", Duration.ofMillis(40));
 			sweep.waitFor(120, TimeUnit.SECONDS);

@@ -36,8 +36,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With calls in flight (each chunk two pages read by two eth_calls at once), the node goes away in the middle of
- * a chunk's calls: the execution fails with the chunks before committed whole, and restarting the same JobInstance
+ * With calls in flight (each chunk two pages read by two eth_calls at once, four pages read ahead of the writes),
+ * the node goes away in the middle of a chunk's calls: the execution fails with the chunks before committed whole, and restarting the same JobInstance
  * finishes the work without reading committed pages again (counted at the proxy). Also the zombie a killed process leaves, recovered by the launcher.
  */
 @ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
@@ -114,6 +114,11 @@ class StaleRefreshRestartIT {
 			.contains("eth_call to " + proxy.url() + "/… failed")
 			.doesNotContain(API_KEY);
 		Map<String, Timestamp> committed = updatedAtOfRefreshedRows();
+		// Pages were read ahead of the failing chunk (4 pages queued, 2 calls in flight), but what the execution saved
+		// is the position of its last commit.
+		assertThat(((Number) failed.getStepExecutions().iterator().next().getExecutionContext()
+			.get("staleWalletReader.read.count")).longValue()).as("the saved position: the last committed row")
+			.isEqualTo(CHUNKS_BEFORE_OUTAGE * CHUNK);
 
 		proxy.restore();
 		proxy.resetCounts();

@@ -1,0 +1,156 @@
+package io.audius.indexer.sweep;
+
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+
+import io.audius.indexer.balances.BalanceRefresher;
+import io.audius.indexer.chain.BalanceReads;
+import io.audius.indexer.chain.RpcException;
+import io.audius.indexer.chain.WalletAddress;
+
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The sweep's reader: stale rows oldest first, each with the reads of its page, from a {@link StaleWalletFeed} that
+ * reads pages and sends their calls ahead of the step. Chunks are whole pages ({@code walletsPerCall ×
+ * callsInFlight} rows), so the step's thread waits for the node only when the read-ahead has fallen behind, and the
+ * chunk's transaction holds no call.
+ * <p>
+ * Restart: saved at each commit are the rows handed out ({@value #READ_COUNT}) and the key of the last one
+ * ({@value #START_AFTER}), in {@code JdbcPagingItemReader}'s keys and form. Pages fetched or read ahead but not
+ * committed are read again by the next execution; committed ones never. One instance per step execution
+ * (step-scoped), not thread-safe: the step's thread calls it.
+ */
+public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
+
+	static final String NAME = "staleWalletReader";
+
+	static final String READ_COUNT = NAME + ".read.count";
+
+	static final String START_AFTER = NAME + ".start.after";
+
+	private final JdbcTemplate jdbc;
+
+	private final BalanceRefresher refresher;
+
+	private final StaleQuery query;
+
+	private final int walletsPerCall;
+
+	private final int callsInFlight;
+
+	private final int depth;
+
+	private final long maxWallets;
+
+	private StaleWalletFeed feed;
+
+	private List<StaleWalletFeed.StaleRow> rows = List.of();
+
+	private List<WalletAddress> wallets = List.of();
+
+	private ResolvedPage page;
+
+	private int next;
+
+	private long pages;
+
+	private long readCount;
+
+	private PageKey last;
+
+	private boolean ended;
+
+	/**
+	 * @param maxWallets {@code indexer.sweep.max-wallets} (0: no cap); each partition reads its share
+	 * @param depth pages read ahead and waiting to be taken
+	 */
+	public ReadAheadWalletReader(JdbcTemplate jdbc, BalanceRefresher refresher, StaleQuery query, int walletsPerCall,
+			int callsInFlight, int depth, long maxWallets) {
+		this.jdbc = jdbc;
+		this.refresher = refresher;
+		this.query = query;
+		this.walletsPerCall = walletsPerCall;
+		this.callsInFlight = callsInFlight;
+		this.depth = depth;
+		this.maxWallets = maxWallets;
+	}
+
+	@Override
+	public void open(ExecutionContext context) throws ItemStreamException {
+		Object count = context.get(READ_COUNT);
+		readCount = count instanceof Number number ? number.longValue() : 0;
+		last = PageKey.fromContext(context.get(START_AFTER)).orElse(null);
+		long rowsLeft = PagePlan.rowsLeft(maxWallets, query.partitions(), readCount);
+		feed = new StaleWalletFeed(query.partitions() > 1 ? "p" + query.partition() : "0", jdbc, query, refresher,
+				walletsPerCall, callsInFlight, depth, last, rowsLeft);
+		feed.start();
+	}
+
+	@Override
+	public SweepItem read() throws Exception {
+		if (next >= rows.size()) {
+			if (ended || !take()) {
+				return null;
+			}
+		}
+		StaleWalletFeed.StaleRow row = rows.get(next);
+		SweepItem item = new SweepItem(row.row(), wallets.get(next), page);
+		next++;
+		readCount++;
+		last = row.key();
+		return item;
+	}
+
+	/** Takes the next page, waiting for its reads; false at the end. */
+	private boolean take() throws InterruptedException {
+		long start = System.nanoTime();
+		StaleWalletFeed.PendingPage pending = feed.next();
+		if (pending.failure() != null) {
+			throw pending.failure();
+		}
+		if (pending.isEnd()) {
+			ended = true;
+			return false;
+		}
+		BalanceReads reads;
+		try {
+			reads = pending.reads().get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new RpcException("balance read failed: " + ex.getCause().getClass().getSimpleName(), true);
+		}
+		catch (CancellationException ex) {
+			throw new RpcException("balance read cancelled: the sweep is stopping", false);
+		}
+		page = ResolvedPage.of(++pages, reads, System.nanoTime() - start);
+		rows = pending.rows();
+		wallets = pending.wallets();
+		next = 0;
+		return true;
+	}
+
+	@Override
+	public void update(ExecutionContext context) throws ItemStreamException {
+		context.putLong(READ_COUNT, readCount);
+		if (last != null) {
+			context.put(START_AFTER, last.toContext());
+		}
+	}
+
+	@Override
+	public void close() throws ItemStreamException {
+		if (feed != null) {
+			feed.close();
+			feed = null;
+		}
+	}
+
+}

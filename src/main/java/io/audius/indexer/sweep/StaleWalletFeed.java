@@ -1,0 +1,236 @@
+package io.audius.indexer.sweep;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.audius.indexer.balances.BalanceRefresher;
+import io.audius.indexer.chain.BalanceReads;
+import io.audius.indexer.chain.InvalidWalletAddressException;
+import io.audius.indexer.chain.WalletAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The sweep's read-ahead: a background thread reads pages of stale rows (keyset pagination, {@link StaleQuery}) on
+ * connections of its own in auto-commit (no transaction: nothing is held open across a call), parses each page
+ * (canonical wallets; non-canonical rows' lower-case twins) and sends the page's {@code aggregate3} call, so that
+ * at most {@code callsInFlight} calls are in flight and at most {@code depth} pages wait, in order, for the step to
+ * take them ({@link #next()}). The step's chunks then only write, while the next pages' calls are already out.
+ * <p>
+ * A page whose read failed (after the client's own retries) is handed out as failed, in its place, so the chunk
+ * that takes it fails; a failed page query likewise. {@link #close()} stops the thread, cancels the calls in
+ * flight and waits (boundedly) for them to end, so no call of a closed feed reaches the node afterwards.
+ */
+final class StaleWalletFeed implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(StaleWalletFeed.class);
+
+	private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+	/** A stored row as read. */
+	record StaleRow(String row, LocalDateTime updatedAt) {
+
+		PageKey key() {
+			return new PageKey(updatedAt, row);
+		}
+
+	}
+
+	/**
+	 * A page in the queue: its rows with their wallets (null for a bad row) and its reads on their way; or the end
+	 * ({@code rows} null), or a failure to read the table.
+	 */
+	record PendingPage(List<StaleRow> rows, List<WalletAddress> wallets, Future<BalanceReads> reads,
+			RuntimeException failure) {
+
+		static final PendingPage END = new PendingPage(null, null, null, null);
+
+		boolean isEnd() {
+			return rows == null && failure == null;
+		}
+
+	}
+
+	private final JdbcTemplate jdbc;
+
+	private final StaleQuery query;
+
+	private final BalanceRefresher refresher;
+
+	private final int walletsPerCall;
+
+	private final PagePlan plan;
+
+	private final BlockingQueue<PendingPage> queue;
+
+	private final Semaphore inFlight;
+
+	private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+
+	private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
+
+	private final String name;
+
+	private volatile PageKey after;
+
+	private volatile boolean closed;
+
+	private Thread thread;
+
+	/**
+	 * @param start the key to read after (the last committed row), or null from the beginning
+	 * @param rowsLeft see {@link PagePlan#rowsLeft}
+	 * @param depth pages read ahead and waiting to be taken (at least 1)
+	 */
+	StaleWalletFeed(String name, JdbcTemplate jdbc, StaleQuery query, BalanceRefresher refresher, int walletsPerCall,
+			int callsInFlight, int depth, PageKey start, long rowsLeft) {
+		this.name = name;
+		this.jdbc = jdbc;
+		this.query = query;
+		this.refresher = refresher;
+		this.walletsPerCall = walletsPerCall;
+		this.plan = new PagePlan(walletsPerCall, rowsLeft);
+		this.queue = new ArrayBlockingQueue<>(Math.max(depth, 1));
+		this.inFlight = new Semaphore(Math.max(callsInFlight, 1));
+		this.after = start;
+	}
+
+	void start() {
+		thread = Thread.ofPlatform().daemon().name("sweep-read-ahead-" + name).start(this::feed);
+	}
+
+	/** The next page in order (blocking until it has been read from the table; its reads may still be running). */
+	PendingPage next() throws InterruptedException {
+		return queue.take();
+	}
+
+	private void feed() {
+		try {
+			while (!closed) {
+				int size = plan.nextPageSize();
+				if (size == 0) {
+					queue.put(PendingPage.END);
+					return;
+				}
+				List<StaleRow> rows;
+				try {
+					PageKey key = after;
+					rows = jdbc.query(query.sql(key != null), (rs, n) -> new StaleRow(rs.getString(1),
+							rs.getObject(2, LocalDateTime.class)), query.arguments(key, size));
+				}
+				catch (RuntimeException ex) {
+					if (!closed) {
+						queue.put(new PendingPage(null, null, null, ex));
+					}
+					return;
+				}
+				plan.fetched(size, rows.size());
+				if (rows.isEmpty()) {
+					queue.put(PendingPage.END);
+					return;
+				}
+				after = rows.getLast().key();
+				queue.put(resolve(rows));
+			}
+		}
+		catch (InterruptedException ex) {
+			// closed
+		}
+		catch (RuntimeException ex) {
+			log.error("Sweep read-ahead {} stopped", name, ex);
+			queue.offer(new PendingPage(null, null, null, ex));
+		}
+	}
+
+	/** Parses a page and sends its read once a call slot is free (in page order: this thread takes the slots). */
+	private PendingPage resolve(List<StaleRow> rows) throws InterruptedException {
+		List<WalletAddress> wallets = new ArrayList<>(rows.size());
+		Set<WalletAddress> toRead = new LinkedHashSet<>();
+		for (StaleRow row : rows) {
+			WalletAddress wallet = parse(row.row());
+			wallets.add(wallet);
+			if (wallet != null) {
+				toRead.add(wallet);
+			}
+			else {
+				WalletAddress.canonicalTwin(row.row()).ifPresent(toRead::add);
+			}
+		}
+		if (toRead.isEmpty()) {
+			return new PendingPage(rows, wallets,
+					CompletableFuture.completedFuture(new BalanceReads(-1, List.of(), List.of(), 0, 0)), null);
+		}
+		List<WalletAddress> read = List.copyOf(toRead);
+		inFlight.acquire();
+		Future<BalanceReads> reads;
+		try {
+			reads = calls.submit(() -> {
+				try {
+					return refresher.read(read, walletsPerCall);
+				}
+				finally {
+					inFlight.release();
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			inFlight.release();
+			throw ex;
+		}
+		running.add(reads);
+		running.removeIf(Future::isDone);
+		return new PendingPage(rows, wallets, reads, null);
+	}
+
+	private static WalletAddress parse(String row) {
+		try {
+			return WalletAddress.parse(row);
+		}
+		catch (InvalidWalletAddressException ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public void close() {
+		closed = true;
+		if (thread != null) {
+			thread.interrupt();
+		}
+		running.forEach(future -> future.cancel(true));
+		queue.forEach(page -> {
+			if (page.reads() != null) {
+				page.reads().cancel(true);
+			}
+		});
+		calls.shutdownNow();
+		try {
+			if (thread != null) {
+				thread.join(CLOSE_WAIT.toMillis());
+			}
+			if (!calls.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				log.warn("Sweep read-ahead {}: calls still running {} after close", name, CLOSE_WAIT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		queue.clear();
+	}
+
+}
