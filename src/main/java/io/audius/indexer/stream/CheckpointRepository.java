@@ -73,6 +73,14 @@ public class CheckpointRepository {
 	}
 
 	/** The recorded block hashes of the checkpoint {@code name}, by block. */
+	/**
+	 * Forgets the block hashes recorded under {@code name}: on a first start (no checkpoint row) they belong to no
+	 * checkpoint, e.g. left by a stream on another chain before its row was deleted, and would pass for a reorg.
+	 */
+	public void forgetBlockHashes(String name) {
+		jdbc.update("DELETE FROM eth_indexer_checkpoint_blocks WHERE name = ?", name);
+	}
+
 	public NavigableMap<Long, String> blockHashes(String name) {
 		NavigableMap<Long, String> hashes = new TreeMap<>();
 		jdbc.query("SELECT block_number, block_hash FROM eth_indexer_checkpoint_blocks WHERE name = ?",

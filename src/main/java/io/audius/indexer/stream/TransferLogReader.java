@@ -65,6 +65,7 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 		if (first > 0 && checkpoint.isEmpty()) {
 			// Record where a first start begins, so a restart before the first chunk commits does not start again
 			// at a newer head and skip the blocks between.
+			checkpoints.forgetBlockHashes(properties.checkpointName());
 			checkpoints.advance(properties.checkpointName(), first - 1);
 		}
 		ContractAddress token = properties.tokenAddress();

@@ -144,7 +144,7 @@ public final class SweepBenchmark {
 	 */
 	private static void streamLatency(List<String> appArgs, RpcProxy proxy, JdbcTemplate jdbc, TestChain chain,
 			AudioContracts contracts, SeededWallets seeded) throws Exception {
-		jdbc.execute("TRUNCATE eth_indexer_checkpoints");
+		jdbc.execute("TRUNCATE eth_indexer_checkpoints, eth_indexer_checkpoint_blocks");
 		List<String> tracked = seeded.wallets().subList(2, 42);
 		chain.mintBatch(contracts.token(), tracked, java.util.Collections.nCopies(tracked.size(), BigInteger.TEN.pow(21)));
 		List<String> args = new ArrayList<>(appArgs);

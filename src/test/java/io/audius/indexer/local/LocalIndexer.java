@@ -14,6 +14,7 @@ import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
+import io.audius.indexer.testsupport.WalletFactory;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.WalletRows;
 
@@ -34,7 +35,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * {@code --local.verify} (true: check every row against direct reads), {@code --local.audius-trigger} (false: true
  * installs the Audius users, linked wallets and their {@code eth_user_balances} trigger, a user per two wallets,
  * as in an Audius database), {@code --local.database-url}
- * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres), {@code --local.sweep-jvm} (unset: the sweep runs in
+ * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres), {@code --local.chain-wallets} (unset: all; N: only
+ * the first N wallets get on-chain state, the rest are rows only), {@code --local.sweep-jvm} (unset: the sweep runs in
  * this JVM; e.g. {@code -Xmx256m}: it runs as the packaged jar in a JVM of its own with these options, and its peak
  * RSS is printed); any other argument goes to the application, e.g.
  * {@code --indexer.sweep.wallets-per-call=500}.
@@ -62,13 +64,24 @@ public final class LocalIndexer {
 			TestChain chain = new TestChain(anvil);
 			AudioContracts contracts = chain.deployAudio();
 			long seedStart = System.nanoTime();
-			SeededWallets seeded = SeededWallets.create(chain, contracts, "local-" + System.currentTimeMillis(),
-					options.wallets());
+			String seed = "local-" + System.currentTimeMillis();
+			int onChain = options.chainWallets() > 0 ? Math.min(options.chainWallets(), options.wallets())
+					: options.wallets();
+			SeededWallets seeded = SeededWallets.create(chain, contracts, seed, onChain);
+			if (onChain < options.wallets()) {
+				// anvil's seeding slows as its state grows (200,000 wallets: over 6 minutes), so the rest are rows
+				// only: wallets with nothing on chain, still read (three components each) and written like the others.
+				List<String> all = new ArrayList<>(seeded.wallets());
+				all.addAll(WalletFactory.wallets(seed + "-rows", options.wallets() - onChain));
+				seeded = new SeededWallets(all, seeded.reverting());
+			}
 			System.out.printf("%nLocal chain %s: token %s, staking %s, delegate manager %s, Multicall3 %s%n",
 					anvil.httpUrl(), contracts.token(), contracts.staking(), contracts.delegateManager(),
 					contracts.multicall());
 			System.out.printf("Seeded %,d wallets on chain in %.1f s (stake on every 3rd, delegation on every 5th, "
-					+ "one staking read reverting)%n", options.wallets(), (System.nanoTime() - seedStart) / 1e9);
+					+ "one staking read reverting)%s%n", onChain, (System.nanoTime() - seedStart) / 1e9,
+					onChain < options.wallets() ? String.format("; %,d more with nothing on chain (rows only)",
+							options.wallets() - onChain) : "");
 
 			List<String> appArgs = new ArrayList<>(List.of("--spring.datasource.url=" + url,
 					"--spring.datasource.username=" + options.databaseUser(), "--spring.datasource.password=",
@@ -164,15 +177,16 @@ public final class LocalIndexer {
 		}
 	}
 
-	private record Options(String job, int wallets, boolean verify, boolean audiusTrigger, String databaseUrl,
-			String databaseUser, java.time.Duration duration, java.time.Duration rpcDelay, List<String> sweepJvm,
-			List<String> applicationArgs) {
+	private record Options(String job, int wallets, int chainWallets, boolean verify, boolean audiusTrigger,
+			String databaseUrl, String databaseUser, java.time.Duration duration, java.time.Duration rpcDelay,
+			List<String> sweepJvm, List<String> applicationArgs) {
 
 		static Options parse(String[] args) {
 			String job = "staleRefreshJob";
 			java.time.Duration duration = null;
 			java.time.Duration rpcDelay = java.time.Duration.ZERO;
 			int wallets = 3000;
+			int chainWallets = 0;
 			boolean verify = true;
 			boolean audiusTrigger = false;
 			String databaseUrl = "jdbc:postgresql://127.0.0.1:5432/postgres";
@@ -188,6 +202,9 @@ public final class LocalIndexer {
 				}
 				else if (arg.startsWith("--local.duration=")) {
 					duration = java.time.Duration.parse("PT" + arg.substring("--local.duration=".length()));
+				}
+				else if (arg.startsWith("--local.chain-wallets=")) {
+					chainWallets = Integer.parseInt(arg.substring("--local.chain-wallets=".length()));
 				}
 				else if (arg.startsWith("--local.wallets=")) {
 					wallets = Integer.parseInt(arg.substring("--local.wallets=".length()));
@@ -211,7 +228,7 @@ public final class LocalIndexer {
 					rest.add(arg);
 				}
 			}
-			return new Options(job, wallets, verify, audiusTrigger, databaseUrl, user, duration, rpcDelay, sweepJvm,
+			return new Options(job, wallets, chainWallets, verify, audiusTrigger, databaseUrl, user, duration, rpcDelay, sweepJvm,
 					rest);
 		}
 

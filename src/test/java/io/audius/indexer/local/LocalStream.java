@@ -61,7 +61,7 @@ final class LocalStream {
 				JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(databaseUrl, databaseUser, ""));
 				jdbc.execute("TRUNCATE eth_wallet_balances");
 				// a fresh anvil starts again at block 0: a checkpoint from an earlier local run would skip blocks
-				jdbc.execute("TRUNCATE eth_indexer_checkpoints");
+				jdbc.execute("TRUNCATE eth_indexer_checkpoints, eth_indexer_checkpoint_blocks");
 				tracked.forEach(w -> jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, "
 						+ "created_at) VALUES (?, 0, NOW(), NOW())", w));
 				Thread.ofPlatform().daemon().name("local-transfers").start(() -> transfers(chain, contracts, all, app));

@@ -113,4 +113,30 @@ class StreamReorgIT {
 		}
 	}
 
+	@Test
+	void aFirstStartIgnoresBlockHashesLeftWithoutACheckpointRow() throws Exception {
+		try (AnvilNode node = AnvilNode.start();
+				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgIT.class)) {
+			TestChain chain = fixture.chain();
+			AudioContracts contracts = fixture.contracts();
+			List<String> w = WalletFactory.wallets("first-start-" + System.nanoTime(), 2);
+			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			long start = chain.blockNumber();
+			fixture.insertStaleRows(w);
+			// What a stream on another chain left (its checkpoint row deleted since, as an operator resets one):
+			// hashes of blocks this chain has too, none of them this chain's.
+			for (long block = 1; block <= start; block++) {
+				fixture.jdbc().update("INSERT INTO eth_indexer_checkpoint_blocks (name, block_number, block_hash) "
+						+ "VALUES ('audio_transfers', ?, ?)", block, String.format("0x%064x", block));
+			}
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + start);
+			fixture.startNextInstance("transferStreamJob");
+			long block = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.TEN);
+			chain.mine();
+			fixture.await("the Transfer indexed", Duration.ofSeconds(20),
+					() -> fixture.checkpoint() >= block && fixture.wrongRows(w).isEmpty());
+			assertThat(fixture.counter("indexer.stream.reorgs")).isZero();
+		}
+	}
+
 }
