@@ -1,6 +1,7 @@
 package io.audius.indexer.testsupport;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -238,8 +239,11 @@ public final class TcpProxy implements AutoCloseable {
 
 	/** The node's side of a WebSocket: the 101 response as is, then frame by frame, dropping text as told. */
 	private void pumpFrames(Socket from, Socket to, WsConnection ws) {
+		// Frames are written through a buffer and flushed once nothing more from the node is waiting, so frames the
+		// node sent together reach the client together, as the byte pump passes them (a write and a flush per frame
+		// field spread an 80-log burst over many reads and split the stream's chunks).
 		try (DataInputStream in = new DataInputStream(new BufferedInputStream(from.getInputStream()));
-				OutputStream out = to.getOutputStream()) {
+				OutputStream out = new BufferedOutputStream(to.getOutputStream(), 64 * 1024)) {
 			int matched = 0;
 			byte[] end = { '\r', '\n', '\r', '\n' };
 			while (matched < 4) {
@@ -287,14 +291,17 @@ public final class TcpProxy implements AutoCloseable {
 				}
 				if (drop) {
 					droppedFrames.incrementAndGet();
-					continue;
 				}
-				out.write(b0);
-				out.write(b1);
-				out.write(extended);
-				out.write(mask);
-				out.write(payload);
-				out.flush();
+				else {
+					out.write(b0);
+					out.write(b1);
+					out.write(extended);
+					out.write(mask);
+					out.write(payload);
+				}
+				if (in.available() == 0) {
+					out.flush();
+				}
 			}
 		}
 		catch (IOException ex) {
