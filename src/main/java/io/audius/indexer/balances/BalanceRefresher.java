@@ -37,25 +37,16 @@ public class BalanceRefresher {
 
 	/**
 	 * @param wallets the wallets to refresh; duplicates are read once
-	 * @param eventBlocks for wallets seen in Transfer logs, the block of the newest one; empty for the sweep
+	 * @param eventBlocks for wallets seen in Transfer logs, the block of the newest one
 	 * @throws RpcException (transient) when the node read at a block before the newest event: nothing is written
 	 */
 	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks) {
-		return refresh(wallets, eventBlocks, Integer.MAX_VALUE, 1);
-	}
-
-	/**
-	 * Refreshes any number of wallets: read in calls of at most {@code maxPerCall} wallets (fewer when the node
-	 * refuses large ones), {@code inFlight} at once, BEFORE the writers' lock; then one upsert of them all.
-	 */
-	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks, int maxPerCall,
-			int inFlight) {
 		List<WalletAddress> distinct = wallets.stream().distinct().toList();
 		if (distinct.isEmpty()) {
 			return RefreshResult.NOTHING;
 		}
 		long start = System.nanoTime();
-		BalanceReads reads = reader.readAll(distinct, maxPerCall, inFlight);
+		BalanceReads reads = reader.readAll(distinct, Integer.MAX_VALUE);
 		long newestEvent = distinct.stream()
 			.map(eventBlocks::get)
 			.filter(Objects::nonNull)
@@ -96,7 +87,7 @@ public class BalanceRefresher {
 		if (distinct.isEmpty()) {
 			return new BalanceReads(-1, List.of(), List.of(), 0, 0);
 		}
-		return reader.readAll(distinct, maxPerCall, 1);
+		return reader.readAll(distinct, maxPerCall);
 	}
 
 	/**

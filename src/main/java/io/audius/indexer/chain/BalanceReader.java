@@ -3,10 +3,6 @@ package io.audius.indexer.chain;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 
 /**
@@ -50,73 +46,22 @@ public class BalanceReader {
 	}
 
 	/**
-	 * Reads any number of wallets in calls of the size the node accepts ({@link CallSizer}), up to
-	 * {@code inFlight} calls at once. A call the node refuses for gas, size or time is split in half and retried,
-	 * down to one wallet (which then counts as unresolved). A wallet whose read failed without return data (how
-	 * running out of gas inside the multicall looks) in a call of several is read once more in a smaller call.
+	 * Reads any number of wallets in calls of the size the node accepts ({@link CallSizer}), one call at a time
+	 * (the sweep's read-ahead keeps several pages' calls in flight). A call the node refuses for gas, size or time is
+	 * split in half and retried, down to one wallet (which then counts as unresolved). A wallet whose read failed
+	 * without return data (how running out of gas inside the multicall looks) in a call of several is read once
+	 * more in a smaller call.
 	 * @param maxPerCall the most wallets in one call (the learned size may be smaller)
 	 * @return the reads; {@code block} is the oldest block any of the calls saw (-1 when none succeeded)
 	 */
-	public BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall, int inFlight) {
-		BalanceReads all = readPieces(wallets, Math.max(1, Math.min(maxPerCall, sizer.size())), inFlight);
+	public BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall) {
+		int size = Math.max(1, Math.min(maxPerCall, sizer.size()));
+		BalanceReads all = EMPTY;
+		for (int i = 0; i < wallets.size(); i += size) {
+			all = merge(all, readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size))));
+		}
 		return all.block() == Long.MAX_VALUE
 				? new BalanceReads(-1, all.reads(), all.unresolved(), all.calls(), all.splits()) : all;
-	}
-
-	private BalanceReads readPieces(List<WalletAddress> wallets, int size, int inFlight) {
-		List<List<WalletAddress>> pieces = new ArrayList<>();
-		for (int i = 0; i < wallets.size(); i += size) {
-			pieces.add(wallets.subList(i, Math.min(wallets.size(), i + size)));
-		}
-		if (pieces.size() <= 1 || inFlight <= 1) {
-			BalanceReads all = EMPTY;
-			for (List<WalletAddress> piece : pieces) {
-				all = merge(all, readSplitting(piece));
-			}
-			return all;
-		}
-		Semaphore slots = new Semaphore(inFlight);
-		List<Future<BalanceReads>> futures = new ArrayList<>();
-		try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-			for (List<WalletAddress> piece : pieces) {
-				futures.add(executor.submit(() -> {
-					slots.acquire();
-					try {
-						return readSplitting(piece);
-					}
-					finally {
-						slots.release();
-					}
-				}));
-			}
-			BalanceReads all = EMPTY;
-			RuntimeException failure = null;
-			for (Future<BalanceReads> future : futures) {
-				try {
-					all = merge(all, future.get());
-				}
-				catch (ExecutionException ex) {
-					if (failure == null) {
-						failure = ex.getCause() instanceof RuntimeException runtime ? runtime
-								: new RpcException("balance read failed: " + ex.getCause().getClass().getSimpleName(),
-										true);
-						futures.forEach(f -> f.cancel(true));
-					}
-				}
-				catch (java.util.concurrent.CancellationException ex) {
-					// cancelled after another call failed
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					futures.forEach(f -> f.cancel(true));
-					throw new RpcException("interrupted while reading balances", false);
-				}
-			}
-			if (failure != null) {
-				throw failure;
-			}
-			return all;
-		}
 	}
 
 	private static final BalanceReads EMPTY = new BalanceReads(Long.MAX_VALUE, List.of(), List.of(), 0, 0);
