@@ -22,6 +22,9 @@ import io.audius.indexer.chain.TransferEvent;
  */
 final class BatchAssembler {
 
+	/** How long a batch with logs waits for more before it closes: a burst's notifications arrive a few apart. */
+	static final Duration LINGER = Duration.ofMillis(2);
+
 	private final BlockingQueue<FollowerEvent> queue;
 
 	private final int maxLogs;
@@ -54,8 +57,10 @@ final class BatchAssembler {
 				continue;
 			}
 			long wait = deadline - System.nanoTime();
-			// Logs in hand: take only what is already queued, then close.
-			FollowerEvent next = events.isEmpty() && wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+			// Logs in hand: take what is queued or arrives within LINGER (the rest of a burst the node is still
+			// sending), then close.
+			FollowerEvent next = events.isEmpty() && wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS)
+					: queue.poll(LINGER.toNanos(), TimeUnit.NANOSECONDS);
 			if (next == null) {
 				break;
 			}
