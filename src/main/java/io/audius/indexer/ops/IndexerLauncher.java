@@ -1,5 +1,6 @@
 package io.audius.indexer.ops;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -32,13 +35,16 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Runs the configured job once and turns its status into the process exit code, the way a Kubernetes CronJob
  * needs it:
  * <ol>
- * <li>take the job's advisory lock (another live run: exit 0 without doing anything);</li>
+ * <li>take the job's advisory lock (another live run: exit 0 without doing anything; with
+ * {@code indexer.launcher.wait-for-lock}, the stream's default, stand by, not ready, until the lock is free);</li>
  * <li>executions still marked running can only be left by a killed process: recover them (FAILED, end time);</li>
  * <li>carry out the {@link RestartPolicy}'s decision: restart the last execution if it FAILED or was STOPPED
  * (same JobInstance, resumes after the last committed chunk; a job with an incrementer would otherwise be started
@@ -54,7 +60,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the watch to take the lock back or give it up, and once given up it touches nothing and exits 1. A lost lock stops
  * only the executions this launcher runs, never the next holder's.
  */
-public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
+public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, ApplicationListener<ContextClosedEvent> {
 
 	private static final Logger log = LoggerFactory.getLogger(IndexerLauncher.class);
 
@@ -84,6 +90,9 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 
 	private volatile int exitCode;
 
+	/** Counted down when the application closes (SIGTERM). */
+	private final CountDownLatch closed = new CountDownLatch(1);
+
 	public IndexerLauncher(LauncherProperties properties, RunLockProperties lockProperties, Map<String, Job> jobs,
 			JobOperator jobOperator, JobRepository jobRepository, DataSource dataSource,
 			ApplicationEventPublisher events) {
@@ -101,16 +110,70 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 	public void run(ApplicationArguments args) throws Exception {
 		Job job = selectedJob();
 		trackOwnExecutions(job);
-		Optional<JobRunLock> lock = JobRunLock.tryAcquire(dataSource, job.getName());
-		if (lock.isEmpty()) {
-			log.warn("Another process is running {} (its advisory lock is held); nothing to do", job.getName());
-			return;
-		}
-		try (JobRunLock held = lock.get()) {
-			if (awaitLiveOwner(job.getName(), held)) {
+		while (true) {
+			Optional<JobRunLock> lock = acquire(job.getName());
+			if (lock.isEmpty()) {
+				return;
+			}
+			try (JobRunLock held = lock.get()) {
+				if (!awaitLiveOwner(job.getName(), held)) {
+					if (properties.waitForLock() && closed.getCount() > 0) {
+						// Stand by again (the lock is released here) until the live owner has stopped.
+						continue;
+					}
+					return;
+				}
 				run(job, held);
+				return;
 			}
 		}
+	}
+
+	/**
+	 * Takes the job's lock. When another process holds it: without {@code wait-for-lock}, log so and give up (empty);
+	 * with it, stand by, not ready, asking again every check interval, until the lock is free (or the application is
+	 * closing: empty).
+	 */
+	private Optional<JobRunLock> acquire(String jobName) throws Exception {
+		Optional<JobRunLock> lock = JobRunLock.tryAcquire(dataSource, jobName);
+		if (lock.isPresent() || !properties.waitForLock()) {
+			if (lock.isEmpty()) {
+				log.warn("Another process is running {} (its advisory lock is held); nothing to do", jobName);
+			}
+			return lock;
+		}
+		// Boot says ready only after the runners return; said here too, so that nothing routes to a standby.
+		AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+		log.info("Another process is running {} (its advisory lock is held); standing by, not ready, until it is free "
+				+ "(indexer.launcher.wait-for-lock=true; asking every {})", jobName, lockProperties.checkInterval());
+		while (lock.isEmpty()) {
+			if (closed.await(lockProperties.checkInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+				log.info("Closing while standing by for the lock of {}: nothing was run", jobName);
+				return Optional.empty();
+			}
+			try {
+				lock = JobRunLock.tryAcquire(dataSource, jobName);
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!DatabaseFaults.isTransient(ex)) {
+					throw ex;
+				}
+				log.warn("Standing by for the lock of {}: the database did not answer ({}); asking again", jobName,
+						Secrets.scrub(ex.getMessage()));
+			}
+		}
+		if (closed.getCount() == 0) {
+			lock.get().close();
+			return Optional.empty();
+		}
+		log.info("The lock of {} is free: taking over", jobName);
+		return lock;
+	}
+
+	/** The application is closing (SIGTERM): a standby stops waiting at once. */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		closed.countDown();
 	}
 
 	private void run(Job job, JobRunLock held) throws Exception {

@@ -231,7 +231,7 @@ class StaleRefreshRestartIT {
 	}
 
 	private IndexerLauncher launcher(int maxRestarts) {
-		return new IndexerLauncher(new LauncherProperties(true, "staleRefreshJob", true, maxRestarts),
+		return new IndexerLauncher(new LauncherProperties(true, "staleRefreshJob", true, maxRestarts, false),
 				new io.audius.indexer.ops.RunLockProperties(java.time.Duration.ofSeconds(1),
 						java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(1)),
 				Map.of("staleRefreshJob", job()), operator(), app.getBean(JobRepository.class),
