@@ -1,5 +1,6 @@
 package io.audius.indexer.ops;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -7,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -18,10 +22,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -29,13 +35,16 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Runs the configured job once and turns its status into the process exit code, the way a Kubernetes CronJob
  * needs it:
  * <ol>
- * <li>take the job's advisory lock (another live run: exit 0 without doing anything);</li>
+ * <li>take the job's advisory lock (another live run: exit 0 without doing anything; with
+ * {@code indexer.launcher.wait-for-lock}, the stream's default, stand by, not ready, until the lock is free);</li>
  * <li>executions still marked running can only be left by a killed process: recover them (FAILED, end time);</li>
  * <li>carry out the {@link RestartPolicy}'s decision: restart the last execution if it FAILED or was STOPPED
  * (same JobInstance, resumes after the last committed chunk; a job with an incrementer would otherwise be started
@@ -44,8 +53,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * </ol>
  * Exit code 0 when the execution COMPLETED or was STOPPED on request (SIGTERM, {@code JobOperator.stop}: the next
  * launch restarts it), 1 when it FAILED.
+ * <p>
+ * Invariant 9: right before each step that marks an execution FAILED, recovers, abandons, restarts or starts one
+ * (the in-process restarts after database faults included), the launcher asks on the lock's own session whether it
+ * holds the lock at that moment and the lease is its own ({@link Custody}); while the session is gone it waits for
+ * the watch to take the lock back or give it up, and once given up it touches nothing and exits 1. A lost lock stops
+ * only the executions this launcher runs, never the next holder's.
  */
-public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
+public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, ApplicationListener<ContextClosedEvent> {
 
 	private static final Logger log = LoggerFactory.getLogger(IndexerLauncher.class);
 
@@ -65,7 +80,18 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 
 	private final RunLockProperties lockProperties;
 
-	private int exitCode;
+	/** Executions running on this launcher's thread, by id. */
+	private final Set<Long> ownRunning = ConcurrentHashMap.newKeySet();
+
+	private volatile Thread launcherThread;
+
+	/** Whether {@link #ownRunning} is kept (the job accepts listeners); if not, a lost lock stops every run. */
+	private volatile boolean tracking;
+
+	private volatile int exitCode;
+
+	/** Counted down when the application closes (SIGTERM). */
+	private final CountDownLatch closed = new CountDownLatch(1);
 
 	public IndexerLauncher(LauncherProperties properties, RunLockProperties lockProperties, Map<String, Job> jobs,
 			JobOperator jobOperator, JobRepository jobRepository, DataSource dataSource,
@@ -83,40 +109,149 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 	@Override
 	public void run(ApplicationArguments args) throws Exception {
 		Job job = selectedJob();
-		Optional<JobRunLock> lock = JobRunLock.tryAcquire(dataSource, job.getName());
-		if (lock.isEmpty()) {
-			log.warn("Another process is running {} (its advisory lock is held); nothing to do", job.getName());
-			return;
-		}
-		try (JobRunLock held = lock.get()) {
-			// Boot declares readiness only after the runners return; the stream's never does. The application is up
-			// (migrated, contracts checked): say so, or Kubernetes never routes to /eth/health.
-			AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
-			if (!recoverZombies(job.getName(), held)) {
+		trackOwnExecutions(job);
+		while (true) {
+			Optional<JobRunLock> lock = acquire(job.getName());
+			if (lock.isEmpty()) {
 				return;
 			}
-			held.watch(lockProperties, () -> stopRunning(job.getName()));
-			JobExecution execution;
-			try {
-				execution = launch(job, restartPolicy.decide(lastInstanceExecutions(job.getName())));
+			try (JobRunLock held = lock.get()) {
+				if (!awaitLiveOwner(job.getName(), held)) {
+					if (properties.waitForLock() && closed.getCount() > 0) {
+						// Stand by again (the lock is released here) until the live owner has stopped.
+						continue;
+					}
+					return;
+				}
+				run(job, held);
+				return;
 			}
-			catch (RuntimeException ex) {
+		}
+	}
+
+	/**
+	 * Takes the job's lock. When another process holds it: without {@code wait-for-lock}, log so and give up (empty);
+	 * with it, stand by, not ready, asking again every check interval, until the lock is free (or the application is
+	 * closing: empty).
+	 */
+	private Optional<JobRunLock> acquire(String jobName) throws Exception {
+		Optional<JobRunLock> lock = JobRunLock.tryAcquire(dataSource, jobName);
+		if (lock.isPresent() || !properties.waitForLock()) {
+			if (lock.isEmpty()) {
+				log.warn("Another process is running {} (its advisory lock is held); nothing to do", jobName);
+			}
+			return lock;
+		}
+		// Boot says ready only after the runners return; said here too, so that nothing routes to a standby.
+		AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+		log.info("Another process is running {} (its advisory lock is held); standing by, not ready, until it is free "
+				+ "(indexer.launcher.wait-for-lock=true; asking every {})", jobName, lockProperties.checkInterval());
+		while (lock.isEmpty()) {
+			if (closed.await(lockProperties.checkInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+				log.info("Closing while standing by for the lock of {}: nothing was run", jobName);
+				return Optional.empty();
+			}
+			try {
+				lock = JobRunLock.tryAcquire(dataSource, jobName);
+			}
+			catch (SQLException | RuntimeException ex) {
 				if (!DatabaseFaults.isTransient(ex)) {
 					throw ex;
 				}
-				execution = null;
-				log.warn("{} ended on a database fault that also kept its end from being saved ({})", job.getName(),
+				log.warn("Standing by for the lock of {}: the database did not answer ({}); asking again", jobName,
 						Secrets.scrub(ex.getMessage()));
 			}
-			execution = restartAfterDatabaseFaults(job, execution, held);
-			BatchStatus status = execution.getStatus();
-			exitCode = (status == BatchStatus.COMPLETED || status == BatchStatus.STOPPED) && !held.isLost() ? 0 : 1;
-			if (held.isLost()) {
-				log.error("{} execution {} ended {} after its run lock was lost; exit code 1", job.getName(),
-						execution.getId(), status);
+		}
+		if (closed.getCount() == 0) {
+			lock.get().close();
+			return Optional.empty();
+		}
+		log.info("The lock of {} is free: taking over", jobName);
+		return lock;
+	}
+
+	/** The application is closing (SIGTERM): a standby stops waiting at once. */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		closed.countDown();
+	}
+
+	private void run(Job job, JobRunLock held) throws Exception {
+		// Boot declares readiness only after the runners return; the stream's never does. The application is up
+		// (migrated, contracts checked) and holds the job: say so, or Kubernetes never routes to /eth/health.
+		AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+		// Takes the lease: from here on, every step that touches an execution asks mayTouch first.
+		held.watch(lockProperties, () -> stopOwnRun(job.getName()));
+		if (!recoverZombies(job.getName(), held) || !mayTouch(held, job.getName(), "launch it")) {
+			exitCode = 1;
+			return;
+		}
+		JobExecution execution;
+		try {
+			execution = launch(job, restartPolicy.decide(lastInstanceExecutions(job.getName())));
+		}
+		catch (RuntimeException ex) {
+			if (!DatabaseFaults.isTransient(ex)) {
+				throw ex;
 			}
-			log.info("{} execution {} ended {} (exit code {})", job.getName(), execution.getId(),
-					execution.getStatus(), exitCode);
+			execution = null;
+			log.warn("{} ended on a database fault that also kept its end from being saved ({})", job.getName(),
+					Secrets.scrub(ex.getMessage()));
+		}
+		execution = restartAfterDatabaseFaults(job, execution, held);
+		if (execution == null) {
+			exitCode = 1;
+			log.error("{} was not restarted: its run lock or lease is no longer this launcher's (the launcher that "
+					+ "holds them resumes it); exit code 1", job.getName());
+			return;
+		}
+		BatchStatus status = execution.getStatus();
+		exitCode = (status == BatchStatus.COMPLETED || status == BatchStatus.STOPPED) && !held.isLost() ? 0 : 1;
+		if (held.isLost()) {
+			log.error("{} execution {} ended {} after its run lock was lost; exit code 1", job.getName(),
+					execution.getId(), status);
+		}
+		log.info("{} execution {} ended {} (exit code {})", job.getName(), execution.getId(),
+				execution.getStatus(), exitCode);
+	}
+
+	/**
+	 * Invariant 9, asked right before each step that marks an execution FAILED, recovers, abandons, restarts or
+	 * starts one: does this launcher hold the job's lock at this moment, with its own lease ({@link Custody})? While
+	 * the lock's session is gone (an outage) it waits for the watch to take the lock back or give it up.
+	 * @return true to go ahead; false when it may not in this launch (another launcher may run the job)
+	 */
+	private boolean mayTouch(JobRunLock held, String jobName, String what) throws InterruptedException {
+		// A retake attempt may wait for the pool's connection timeout before the watch decides.
+		long deadline = System.nanoTime()
+				+ lockProperties.retakeWithin().plus(lockProperties.leaseTimeout()).plusSeconds(30).toNanos();
+		boolean waiting = false;
+		while (true) {
+			Custody custody = held.custody();
+			switch (custody.verdict()) {
+				case ACT -> {
+					if (waiting) {
+						log.info("{}: its run lock is back; going on to {}", jobName, what);
+					}
+					return true;
+				}
+				case NEVER -> {
+					log.error("{}: not going to {}: the run lock or the lease is no longer this launcher's ({}); "
+							+ "another launcher may run it", jobName, what, custody);
+					return false;
+				}
+				case WAIT -> {
+					if (System.nanoTime() > deadline) {
+						log.error("{}: not going to {}: the run lock was not back in time ({})", jobName, what, custody);
+						return false;
+					}
+					if (!waiting) {
+						log.warn("{}: waiting for its run lock before it may {} ({})", jobName, what, custody);
+						waiting = true;
+					}
+					Thread.sleep(Math.min(500, lockProperties.checkInterval().toMillis()));
+				}
+			}
 		}
 	}
 
@@ -150,6 +285,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 	 * an execution is marked FAILED and restarted like the others.
 	 *
 	 * @param execution the execution that ended, or null when its launch or restart threw a database fault
+	 * @return the execution that ended last; null when this launcher may no longer touch the job's executions
 	 */
 	private JobExecution restartAfterDatabaseFaults(Job job, JobExecution execution, JobRunLock held)
 			throws InterruptedException {
@@ -164,7 +300,10 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			Thread.sleep(retries.backoffMillis());
 			Duration ranFor = Duration.ZERO;
 			try {
-				execution = resume(job);
+				execution = resume(job, held);
+				if (execution == null) {
+					return null;
+				}
 				if (execution.getStartTime() != null && execution.getEndTime() != null) {
 					ranFor = Duration.between(execution.getStartTime(), execution.getEndTime());
 				}
@@ -180,6 +319,9 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 			}
 			retries = retries.next(ranFor);
 		}
+		if (execution == null && held.isLost()) {
+			return null;
+		}
 		if (execution == null) {
 			throw new IllegalStateException(job.getName() + " met database faults " + DatabaseRetries.MAX
 					+ " times in a row; giving up (the next launch resumes it)");
@@ -187,8 +329,15 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 		return execution;
 	}
 
-	/** Restarts the job's last execution, read from the repository, after marking an unsaved end FAILED. */
-	private JobExecution resume(Job job) throws Exception {
+	/**
+	 * Restarts the job's last execution, read from the repository, after marking an unsaved end FAILED; null, touching
+	 * nothing, when this launcher no longer holds the lock with its own lease (the last execution may then be another
+	 * launcher's live run).
+	 */
+	private JobExecution resume(Job job, JobRunLock held) throws Exception {
+		if (!mayTouch(held, job.getName(), "restart it")) {
+			return null;
+		}
 		JobInstance instance = jobRepository.getLastJobInstance(job.getName());
 		JobExecution latest = instance == null ? null : jobRepository.getLastJobExecution(instance);
 		if (latest == null) {
@@ -196,6 +345,9 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 		}
 		if (latest.getStatus() == BatchStatus.UNKNOWN || latest.getStatus().isRunning()) {
 			latest = markFailed(latest);
+			if (!mayTouch(held, job.getName(), "restart it")) {
+				return null;
+			}
 		}
 		if (latest.getStatus() == BatchStatus.FAILED || latest.getStatus() == BatchStatus.STOPPED) {
 			return jobOperator.restart(latest);
@@ -241,26 +393,56 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 		return stored;
 	}
 
-	/** The lock is gone: stop this process's run, so that it cannot overlap the next holder's. */
-	private void stopRunning(String jobName) {
+	/**
+	 * Records the executions this launcher runs (on its own thread): a lost lock stops those, never the run of the
+	 * launcher that took the lock over.
+	 */
+	private void trackOwnExecutions(Job job) {
+		if (!(job instanceof AbstractJob tracked)) {
+			return;
+		}
+		launcherThread = Thread.currentThread();
+		tracked.registerJobExecutionListener(new JobExecutionListener() {
+			@Override
+			public void beforeJob(JobExecution execution) {
+				if (Thread.currentThread() == launcherThread) {
+					ownRunning.add(execution.getId());
+				}
+			}
+
+			@Override
+			public void afterJob(JobExecution execution) {
+				ownRunning.remove(execution.getId());
+			}
+		});
+		tracking = true;
+	}
+
+	/** The lock is gone: stop this launcher's run, so that it cannot overlap the next holder's. */
+	private void stopOwnRun(String jobName) {
 		for (JobExecution running : jobRepository.findRunningJobExecutions(jobName)) {
+			if (tracking && !ownRunning.contains(running.getId())) {
+				log.warn("{} execution {} runs but not in this launcher (the lock's next holder?): left alone",
+						jobName, running.getId());
+				continue;
+			}
 			log.error("Stopping {} execution {}: its run lock is lost", jobName, running.getId());
 			try {
 				jobOperator.stop(running);
 			}
 			catch (Exception ex) {
-				log.error("Could not stop execution {}: {}", running.getId(), ex.getMessage());
+				log.error("Could not stop execution {}: {}", running.getId(), Secrets.scrub(ex.getMessage()));
 			}
 		}
 	}
 
 	/**
-	 * Recovers executions left STARTED by a killed process, never one whose owner is alive: while another owner's
-	 * lease is fresh (it lost its lock and is stopping, or its lock connection was cut), wait up to the lease
-	 * timeout; if it is still renewed then, leave its execution alone and do nothing.
+	 * Before recovering executions left STARTED, waits for a live owner: while another owner's lease is fresh (it
+	 * lost its lock and is stopping, or its lock connection was cut), wait up to the lease timeout; if it is still
+	 * renewed then, leave its execution alone and do nothing.
 	 * @return false when an owner is alive and this launch must do nothing
 	 */
-	private boolean recoverZombies(String jobName, JobRunLock held) throws InterruptedException {
+	private boolean awaitLiveOwner(String jobName, JobRunLock held) throws InterruptedException {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		long deadline = System.nanoTime() + lockProperties.leaseTimeout().plus(lockProperties.checkInterval()).toNanos();
 		while (!jobRepository.findRunningJobExecutions(jobName).isEmpty()) {
@@ -277,7 +459,19 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator {
 					+ "go silent", jobName, String.format("%.1f", age.get()));
 			Thread.sleep(Math.min(1_000, lockProperties.checkInterval().toMillis()));
 		}
+		return true;
+	}
+
+	/**
+	 * Recovers executions left STARTED by a killed process (their owner's lease is gone or stale, and this launcher
+	 * holds the lock with its own lease).
+	 * @return false when this launcher may no longer touch them
+	 */
+	private boolean recoverZombies(String jobName, JobRunLock held) throws Exception {
 		for (JobExecution zombie : jobRepository.findRunningJobExecutions(jobName)) {
+			if (!mayTouch(held, jobName, "recover execution " + zombie.getId())) {
+				return false;
+			}
 			log.warn("{} execution {} is marked {} but no process holds the job's lock: a killed run; recovering it",
 					jobName, zombie.getId(), zombie.getStatus());
 			jobOperator.recover(zombie);

@@ -53,6 +53,12 @@ final class JobRunLock implements AutoCloseable {
 	/** The lock's connection; replaced when the lock is taken back after its session was lost. */
 	private volatile Connection connection;
 
+	/**
+	 * Guards statements on {@link #connection} and its closing: the watch and the launcher both ask it (a pooled
+	 * connection's statement bookkeeping is not thread-safe).
+	 */
+	private final Object session = new Object();
+
 	private final DataSource dataSource;
 
 	private final String key;
@@ -133,7 +139,9 @@ final class JobRunLock implements AutoCloseable {
 	}
 
 	private boolean held() throws SQLException {
-		return held(connection);
+		synchronized (session) {
+			return held(connection);
+		}
 	}
 
 	private boolean held(Connection on) throws SQLException {
@@ -219,7 +227,9 @@ final class JobRunLock implements AutoCloseable {
 	 * releases it otherwise.
 	 */
 	private LockLossPolicy.Attempt retake() {
-		closeQuietly(connection);
+		synchronized (session) {
+			closeQuietly(connection);
+		}
 		Connection fresh;
 		try {
 			fresh = dataSource.getConnection();
@@ -311,6 +321,41 @@ final class JobRunLock implements AutoCloseable {
 	/** Whether the watch found the lock gone. */
 	boolean isLost() {
 		return lost;
+	}
+
+	/**
+	 * Whether this holder may touch the job's executions now ({@link Custody}): asked on the lock's own session, in
+	 * one statement, whether it holds the lock and whom the lease row names. A session lost or being replaced by a
+	 * retake cannot answer: UNKNOWN.
+	 */
+	Custody custody() {
+		if (lost) {
+			return Custody.lost();
+		}
+		synchronized (session) {
+			return custodyOnSession();
+		}
+	}
+
+	private Custody custodyOnSession() {
+		try (PreparedStatement ps = connection.prepareStatement("SELECT (" + HELD + "), (SELECT owner FROM "
+				+ "eth_indexer_run_leases WHERE job_name = ?)")) {
+			ps.setString(1, key);
+			ps.setString(2, key);
+			ps.setString(3, jobName);
+			try (ResultSet rs = ps.executeQuery()) {
+				rs.next();
+				String leaseOwner = rs.getString(2);
+				Custody.Lease lease = leaseOwner == null ? Custody.Lease.NONE
+						: leaseOwner.equals(owner) ? Custody.Lease.OURS : Custody.Lease.ANOTHER;
+				// The watch may have given up while we asked.
+				return lost ? Custody.lost()
+						: new Custody(false, rs.getBoolean(1) ? Custody.Lock.HELD : Custody.Lock.NOT_HELD, lease);
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			return lost ? Custody.lost() : new Custody(false, Custody.Lock.UNKNOWN, Custody.Lease.UNKNOWN);
+		}
 	}
 
 	/**

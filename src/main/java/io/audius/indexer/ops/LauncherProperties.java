@@ -17,9 +17,14 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRestarts restarts of one instance after failures; when its executions have FAILED more often than
  * this, the last one is abandoned and a new instance starts, so one chunk that always fails cannot stop every
  * later run
+ * @param waitForLock when another process holds the job's lock: wait for it (asking again every
+ * {@code indexer.launcher.lock.check-interval}, not ready meanwhile) and run the job once it is free, instead of
+ * exiting 0 at once. On for the stream (a Deployment: a second pod stands by instead of crash-looping), off for the
+ * sweep and the seed (a CronJob or Job run that finds another run going has nothing to do)
  */
 @ConfigurationProperties("indexer.launcher")
 @Validated
 public record LauncherProperties(@DefaultValue("true") boolean enabled, String job,
-		@DefaultValue("true") boolean restartFailed, @DefaultValue("3") @PositiveOrZero int maxRestarts) {
+		@DefaultValue("true") boolean restartFailed, @DefaultValue("3") @PositiveOrZero int maxRestarts,
+		@DefaultValue("false") boolean waitForLock) {
 }

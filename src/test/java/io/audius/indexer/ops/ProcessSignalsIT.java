@@ -129,6 +129,95 @@ class ProcessSignalsIT {
 		}
 	}
 
+	/**
+	 * Issue 16: a second stream pod (eviction, drain, a manual start) finds the lock held. It stands by (the stream's
+	 * jobs/transferStreamJob.properties sets indexer.launcher.wait-for-lock=true): alive, not ready, running nothing;
+	 * a third stops at once on SIGTERM while standing by; when the first stops (SIGTERM), the second takes the lock,
+	 * restarts the stopped execution and follows. Sampled every 20 ms: never two executions STARTED at once.
+	 */
+	@Test
+	void aSecondStreamStandsByNotReadyAndTakesOverWhenTheFirstStops(TestChain chain) throws Exception {
+		AudioContracts contracts = chain.deployAudio();
+		List<String> wallets = WalletFactory.wallets("standby-" + System.nanoTime(), 3);
+		chain.mintBatch(contracts.token(), wallets, List.of(BigInteger.TEN.pow(20), BigInteger.TEN.pow(20), BigInteger.ONE));
+		TestDatabase db = TestDatabase.forClass(ProcessSignalsIT.class).migrated();
+		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
+		wallets.forEach(w -> jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+				+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')", w));
+		int[] ports = { freePort(), freePort(), freePort() };
+		java.util.function.IntFunction<String[]> streamArgs = port -> new String[] {
+				"--indexer.launcher.job=transferStreamJob", "--server.port=" + port,
+				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token(),
+				"--indexer.stream.confirmations=0" };
+		int[] mostStarted = new int[1];
+		java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+			.newSingleThreadScheduledExecutor();
+		sampler.scheduleWithFixedDelay(() -> {
+			int started = jdbc.queryForObject("SELECT count(*) FROM batch_job_execution "
+					+ "WHERE status IN ('STARTED', 'STARTING')", Integer.class);
+			synchronized (mostStarted) {
+				mostStarted[0] = Math.max(mostStarted[0], started);
+			}
+		}, 0, 20, TimeUnit.MILLISECONDS);
+		Process first = launch(db, chain.node().httpUrl(), contracts, "standby-1", streamArgs.apply(ports[0]));
+		Process second = null;
+		try {
+			await("the first stream is ready", Duration.ofSeconds(60),
+					() -> status(ports[0], "/actuator/health/readiness") == 200);
+			second = launch(db, chain.node().httpUrl(), contracts, "standby-2", streamArgs.apply(ports[1]));
+			Process standby = second;
+			await("the second is up", Duration.ofSeconds(60),
+					() -> status(ports[1], "/actuator/health/liveness") == 200);
+			long block = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1), BigInteger.valueOf(5));
+			await("the first indexes a transfer", Duration.ofSeconds(10),
+					() -> WalletRows.matchesChain(jdbc, chain, contracts, wallets.get(1), block));
+			long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+			while (System.nanoTime() < until) {
+				assertThat(standby.isAlive()).as("the second stands by (it does not exit)").isTrue();
+				assertThat(status(ports[1], "/actuator/health/readiness")).as("the standby is not ready")
+					.isEqualTo(503);
+				assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution", String.class))
+					.as("the standby runs nothing")
+					.containsExactly("STARTED");
+				Thread.sleep(200);
+			}
+			assertThat(Files.readString(Path.of("target", "process-logs", "standby-2.log")))
+				.contains("standing by, not ready");
+
+			// A third, stopped (SIGTERM) while it stands by: it ends at once, having run nothing.
+			Process third = launch(db, chain.node().httpUrl(), contracts, "standby-3", streamArgs.apply(ports[2]));
+			await("the third is up", Duration.ofSeconds(60), () -> status(ports[2], "/actuator/health/liveness") == 200);
+			assertThat(status(ports[2], "/actuator/health/readiness")).isEqualTo(503);
+			third.destroy();
+			assertThat(third.waitFor(20, TimeUnit.SECONDS)).as("a standby stops on SIGTERM").isTrue();
+			assertThat(Files.readString(Path.of("target", "process-logs", "standby-3.log")))
+				.contains("Closing while standing by for the lock of transferStreamJob: nothing was run");
+
+			first.destroy(); // SIGTERM: the first stops, its execution STOPPED
+			assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			await("the second takes over and is ready", Duration.ofSeconds(60),
+					() -> status(ports[1], "/actuator/health/readiness") == 200);
+			long afterTakeover = chain.forceTransfer(contracts.token(), wallets.get(1), wallets.get(2),
+					BigInteger.valueOf(7));
+			await("the second follows", Duration.ofSeconds(30),
+					() -> WalletRows.matchesChain(jdbc, chain, contracts, wallets.get(2), afterTakeover));
+			assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id",
+					String.class)).as("the first's stopped execution, restarted by the second")
+				.containsExactly("STOPPED", "STARTED");
+		}
+		finally {
+			first.destroy();
+			if (second != null) {
+				second.destroy();
+				assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			}
+			sampler.shutdownNow();
+		}
+		synchronized (mostStarted) {
+			assertThat(mostStarted[0]).as("executions STARTED at once, sampled every 20 ms").isEqualTo(1);
+		}
+	}
+
 	private static Process launch(TestDatabase db, String rpcUrl, AudioContracts contracts, String name,
 			String... extra) throws Exception {
 		assertThat(JAR).as("the packaged jar (run the package phase first)").exists();

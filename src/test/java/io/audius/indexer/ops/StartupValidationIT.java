@@ -77,6 +77,12 @@ class StartupValidationIT {
 	}
 
 	@Test
+	void waitForLockThatIsNotABoolean() {
+		assertThat(failure(node(), "--indexer.launcher.wait-for-lock=sometimes"))
+			.contains("indexer.launcher.wait-for-lock");
+	}
+
+	@Test
 	void streamWithoutWebSocketUrl() {
 		assertThat(failure(node(), "--indexer.launcher.job=transferStreamJob", "--indexer.stream.ws-url="))
 			.contains("indexer.stream.ws-url is not set");

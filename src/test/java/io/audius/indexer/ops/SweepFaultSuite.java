@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.BatchRows;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
@@ -198,7 +199,7 @@ class SweepFaultSuite {
 				secrets++;
 			}
 		}
-		String stored = SecretLeakIT.batchRows(jdbc);
+		String stored = BatchRows.text(jdbc);
 		if (stored.contains(KEY)) {
 			secrets++;
 		}
