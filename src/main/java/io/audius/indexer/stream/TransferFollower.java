@@ -51,6 +51,9 @@ final class TransferFollower implements Runnable {
 
 	private static final WalletAddress ZERO = WalletAddress.parse("0x" + "0".repeat(40));
 
+	/** How many times in a row a range is read again because its end block changed meanwhile, at most. */
+	private static final int MAX_HASH_CHANGES = 3;
+
 	/** Wallets to read again after a reorg, handed over this many per event. */
 	private static final int REFRESH_SLICE = 500;
 
@@ -257,6 +260,7 @@ final class TransferFollower implements Runnable {
 	 */
 	private void backfillThrough(long target, long head, boolean check) throws InterruptedException {
 		long to = target < ledger.nextBlock() ? target : Math.min(target, client.blockNumber());
+		int changed = 0;
 		while (!stopped) {
 			long from = ledger.nextBlock();
 			long end = from <= to ? fetcher.plannedEnd(from, to) : -1;
@@ -278,11 +282,17 @@ final class TransferFollower implements Runnable {
 				continue; // a smaller range since a refusal: fix its own end's hash first
 			}
 			if (pinned != null && !pinned.hash().equalsIgnoreCase(client.blockHash(end))) {
+				if (++changed > MAX_HASH_CHANGES) {
+					// Backends that keep disagreeing about the block: back off and reconnect, not spin.
+					throw new RpcException("block " + end + " changed while its range's logs were read, "
+							+ changed + " times in a row: the node's backends disagree about it", true);
+				}
 				log.warn("Block {} changed while the logs of blocks {}..{} were read: reading them again", end, from,
 						end);
 				check = true;
 				continue;
 			}
+			changed = 0;
 			String hash = pinned == null ? null : pinned.hash();
 			CheckpointLedger.Backfill backfill = ledger.backfilled(range.from(), range.to(), range.events());
 			if (!backfill.handOver().isEmpty()) {
