@@ -105,6 +105,14 @@ public class ChainClient implements AutoCloseable {
 				response -> java.util.Objects.requireNonNull(response.getBlock().getHash()));
 	}
 
+	/** Block {@code number}'s hash and parent hash; a node without that block answers a null result (a failure). */
+	public BlockHeader blockHeader(long number) {
+		return send("eth_getBlockByNumber",
+				web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false),
+				response -> new BlockHeader(number, java.util.Objects.requireNonNull(response.getBlock().getHash()),
+						response.getBlock().getParentHash()));
+	}
+
 	public BigInteger chainId() {
 		return send("eth_chainId", web3j.ethChainId(), response -> response.getChainId());
 	}

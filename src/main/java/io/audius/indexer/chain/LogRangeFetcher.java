@@ -33,6 +33,14 @@ public class LogRangeFetcher {
 	}
 
 	/**
+	 * Where the next range from {@code from} would end at most (the current size, capped at {@code head}): a caller
+	 * that must fix the end block's hash before its logs reads it, then calls {@link #next} with this end.
+	 */
+	public long plannedEnd(long from, long head) {
+		return planner.rangeEnd(from, head);
+	}
+
+	/**
 	 * Fetches the next range starting at {@code from}, at most up to {@code head}; shrinks and retries while the
 	 * provider refuses the range.
 	 */

@@ -13,7 +13,8 @@ import io.audius.indexer.chain.TransferEvent;
  * wait at once (the follower may be blocked handing a large range to a slow writer while the WebSocket keeps
  * delivering). A live log beyond the bound is dropped and counted, and nothing is lost: the checkpoint only moves
  * over blocks read with {@code eth_getLogs}, and a dropped log was never marked as delivered, so the range that
- * covers its block hands it over (a block later than it would have come). Heads and the close are never dropped.
+ * covers its block hands it over; and the follower, told of the drop, reads the blocks above the checkpoint through
+ * the head at the next head (a block later than it would have come). Heads and the close are never dropped.
  */
 final class LiveEvents implements LogSubscription.Listener {
 
@@ -24,7 +25,8 @@ final class LiveEvents implements LogSubscription.Listener {
 	record Log(TransferEvent event) implements Event {
 	}
 
-	record Head(long number) implements Event {
+	/** @param deliveredNanos when the subscription delivered it ({@link System#nanoTime()}) */
+	record Head(long number, long deliveredNanos) implements Event {
 	}
 
 	record Closed(String reason) implements Event {
@@ -62,7 +64,7 @@ final class LiveEvents implements LogSubscription.Listener {
 
 	@Override
 	public void onHead(long blockNumber) {
-		queue.add(new Head(blockNumber));
+		queue.add(new Head(blockNumber, System.nanoTime()));
 	}
 
 	@Override

@@ -37,7 +37,8 @@ import org.springframework.validation.annotation.Validated;
  * Turn it off to make a missing table an error.
  * @param shutdownTimeout on SIGTERM, how long to wait for the open chunk to finish and the execution to stop
  * @param confirmations how many blocks below the head a block must be before the checkpoint may cover it (read
- * with {@code eth_getLogs} only then); live logs are written at once all the same
+ * with {@code eth_getLogs} only then); Transfers of newer blocks (live, or read through the head at connect) are
+ * written at once all the same
  * @param headTimeout no new head for this long: the subscription is taken for dead and replaced (a few block times)
  * @param maxQueuedLogs live logs waiting for the follower at most; beyond it they are dropped and come with the
  * {@code eth_getLogs} range that covers their block (0: live logs off)

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongFunction;
 
+import io.audius.indexer.chain.BlockHeader;
 import io.audius.indexer.chain.ChainClient;
 import io.audius.indexer.chain.ContractAddress;
 import io.audius.indexer.chain.InvalidWalletAddressException;
@@ -27,13 +30,19 @@ import org.slf4j.LoggerFactory;
  * it, walk back to the newest recorded block that still matches, hand over the wallets whose newest Transfer came
  * after it (to be read again), and read the replaced blocks again;</li>
  * <li>backfill with {@code eth_getLogs} from the first block past the checkpoint to the head less the
- * confirmation depth ({@link Confirmations});</li>
- * <li>follow live: each log as it comes, for latency (at most {@code max-queued-logs} waiting: {@link LiveEvents});
- * and with each new head H, read blocks up to H less the depth with {@code eth_getLogs} (never past the HTTP node's
- * own head), hand over the logs the subscription did not deliver, and only then let the checkpoint cover those
- * blocks ({@link CheckpointLedger} holds that rule), with the hash of the newest;</li>
- * <li>no new head for {@code head-timeout} ({@link HeadWatchdog}), or any failure: back off (doubling, capped),
- * reconnect and start again at 1 from the checkpoint.</li>
+ * confirmation depth ({@link Confirmations}), which the checkpoint may cover; then read the blocks above it through
+ * the head and hand their logs over as if live, without moving the checkpoint, so a restart on an idle chain
+ * writes every Transfer at once;</li>
+ * <li>follow live: each log as it comes, for latency (at most {@code max-queued-logs} waiting: {@link LiveEvents};
+ * after a log was dropped at that bound, the next head reads the blocks above the checkpoint through the head
+ * again); and with each new head H, check the checkpoint's block as in 2 (a one-block range's parent hash does it
+ * for free), read blocks up to H less the depth with {@code eth_getLogs} (never past the HTTP node's own head),
+ * hand over the logs not handed over yet, and those handed over but gone from the range as removed, and only then
+ * let the checkpoint cover those blocks ({@link CheckpointLedger} holds that rule), with the hash of the newest,
+ * fixed before its logs were read and read again after them (a range whose end block changed meanwhile is read
+ * again);</li>
+ * <li>no new head delivered for {@code head-timeout} once every delivered event is taken ({@link HeadWatchdog}),
+ * or any failure: back off (doubling, capped), reconnect and start again at 1 from the checkpoint.</li>
  * </ol>
  */
 final class TransferFollower implements Runnable {
@@ -41,6 +50,9 @@ final class TransferFollower implements Runnable {
 	private static final Logger log = LoggerFactory.getLogger(TransferFollower.class);
 
 	private static final WalletAddress ZERO = WalletAddress.parse("0x" + "0".repeat(40));
+
+	/** How many times in a row a range is read again because its end block changed meanwhile, at most. */
+	private static final int MAX_HASH_CHANGES = 3;
 
 	/** Wallets to read again after a reorg, handed over this many per event. */
 	private static final int REFRESH_SLICE = 500;
@@ -65,7 +77,10 @@ final class TransferFollower implements Runnable {
 
 	private final Confirmations confirmations;
 
-	/** Hashes of the blocks this follower let the checkpoint cover (committed or not yet), newest depth only. */
+	/**
+	 * Hashes of the blocks the checkpoint stood on: those this follower let it cover (committed or not yet), and
+	 * those recorded in the table when it connected; newest twice the max depth only.
+	 */
 	private final NavigableMap<Long, String> coveredHashes = new TreeMap<>();
 
 	private volatile boolean stopped;
@@ -118,18 +133,24 @@ final class TransferFollower implements Runnable {
 	private void follow() {
 		Duration backoff = properties.reconnectInitialBackoff();
 		while (!stopped) {
-			LiveEvents live = new LiveEvents(properties.maxQueuedLogs(), status::liveLogDropped);
+			AtomicBoolean dropped = new AtomicBoolean();
+			LiveEvents live = new LiveEvents(properties.maxQueuedLogs(), () -> {
+				status.liveLogDropped();
+				dropped.set(true);
+			});
 			try (LogSubscription subscription = LogSubscription.open(wsEndpoint, token, live,
 					properties.connectTimeout(), properties.pingInterval())) {
 				long head = client.blockNumber();
 				status.connected(head);
-				log.info("Subscribed to Transfer logs of {} at {}; backfilling blocks {}..{}", token, wsEndpoint,
-						ledger.nextBlock(), confirmations.throughAtConnect(head));
+				log.info("Subscribed to Transfer logs of {} at {}; backfilling blocks {}..{}, then through {} ahead of "
+						+ "the checkpoint", token, wsEndpoint, ledger.nextBlock(), confirmations.throughAtConnect(head),
+						head);
 				ledger.reconnected();
-				walkBackIfReorged(head);
-				backfillThrough(confirmations.throughAtConnect(head));
+				rememberRecordedHashes();
+				backfillThrough(confirmations.throughAtConnect(head), head, true);
+				readAhead(head);
 				backoff = properties.reconnectInitialBackoff();
-				followLive(live);
+				followLive(live, dropped);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -155,19 +176,27 @@ final class TransferFollower implements Runnable {
 		}
 	}
 
+	/** The hashes recorded with committed checkpoints join those this follower covered (its own win). */
+	private void rememberRecordedHashes() {
+		checkpoints.blockHashes(properties.checkpointName()).forEach(coveredHashes::putIfAbsent);
+		if (!coveredHashes.isEmpty()) {
+			coveredHashes.headMap(coveredHashes.lastKey() - 2L * properties.maxReorgDepth()).clear();
+		}
+	}
+
 	/**
-	 * A reorg across a restart or a disconnect: the checkpoint's block may not be the node's any more. Then the
-	 * wallets whose newest Transfer came after the last shared block are read again (their Transfers may be gone,
-	 * and no log will name them again), and the blocks after it are read again (their new Transfers).
+	 * A reorg across a restart, a disconnect, or while connected: the checkpoint's block may not be the node's any
+	 * more. Then the wallets whose newest Transfer came after the last shared block are read again (their Transfers
+	 * may be gone, and no log will name them again), and the blocks after it are read again (their new Transfers).
+	 * @param nodeHash the node's hash of a block (null: the node has no such block)
+	 * @return whether it walked back
 	 */
-	private void walkBackIfReorged(long head) throws InterruptedException {
+	private boolean walkBackIfReorged(LongFunction<String> nodeHash) throws InterruptedException {
 		long checkpoint = ledger.nextBlock() - 1;
-		NavigableMap<Long, String> recorded = checkpoints.blockHashes(properties.checkpointName());
-		recorded.putAll(coveredHashes);
-		ReorgWalk.Result result = ReorgWalk.walk(checkpoint, recorded,
-				block -> block > head ? null : client.blockHash(block), properties.maxReorgDepth());
+		ReorgWalk.Result result = ReorgWalk.walk(checkpoint, coveredHashes, nodeHash, properties.maxReorgDepth());
 		switch (result) {
 			case ReorgWalk.Unchanged unchanged -> {
+				return false;
 			}
 			case ReorgWalk.TooDeep deep -> throw new ReorgTooDeepException("checkpoint '" + properties.checkpointName()
 					+ "' at block " + deep.checkpoint() + ": a reorg replaced it, and block " + deep.checkedBlock()
@@ -180,7 +209,7 @@ final class TransferFollower implements Runnable {
 						+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer came after it",
 						rewind.replaced(), rewind.verified() ? "the chains share block"
 								: "no older recorded block left; assuming the fork within indexer.stream.max-reorg-depth, at block",
-						rewind.block(), recorded.size(), rewind.block() + 1, checkpoint, wallets.size());
+						rewind.block(), coveredHashes.size(), rewind.block() + 1, checkpoint, wallets.size());
 				status.reorgWalkedBack();
 				List<TransferEvent> refresh = new ArrayList<>();
 				for (String row : wallets) {
@@ -201,25 +230,73 @@ final class TransferFollower implements Runnable {
 					out.put(new FollowerEvent.Logs(List.copyOf(refresh)));
 				}
 				out.put(new FollowerEvent.Rewind(rewind.block()));
+				// What was handed over ahead of the checkpoint is checked against the ranges read again.
 				ledger.rewind(rewind.block());
 				coveredHashes.tailMap(rewind.block(), false).clear();
+				return true;
 			}
 		}
 	}
 
-	/** Reads the blocks past the checkpoint up to {@code target} (or the HTTP node's head, if lower). */
-	private void backfillThrough(long target) throws InterruptedException {
-		if (target < ledger.nextBlock()) {
-			return;
-		}
-		long to = Math.min(target, client.blockNumber());
-		while (!stopped && ledger.nextBlock() <= to) {
-			LogRangeFetcher.Range range = fetcher.next(ledger.nextBlock(), to);
+	/** The node's block hashes, those of {@code pinned} and its parent without a request. */
+	private LongFunction<String> nodeHashes(long head, BlockHeader pinned) {
+		return block -> {
+			if (pinned != null && block == pinned.number()) {
+				return pinned.hash();
+			}
+			if (pinned != null && block == pinned.number() - 1) {
+				return pinned.parentHash();
+			}
+			return block > head ? null : client.blockHash(block);
+		};
+	}
+
+	/**
+	 * Reads the blocks past the checkpoint up to {@code target} (or the HTTP node's head, if lower) and lets the
+	 * checkpoint cover them. A range near the target is read against its end block's hash, fixed before its logs
+	 * and read again after them: changed, the range is read again (a reorg, or a load-balanced backend on another
+	 * branch, between the two would record one branch's hash over the other's logs, and no walk-back would find it).
+	 * @param check first check that the checkpoint's block is still the node's, and walk back if not
+	 */
+	private void backfillThrough(long target, long head, boolean check) throws InterruptedException {
+		long to = target < ledger.nextBlock() ? target : Math.min(target, client.blockNumber());
+		int changed = 0;
+		while (!stopped) {
+			long from = ledger.nextBlock();
+			long end = from <= to ? fetcher.plannedEnd(from, to) : -1;
 			// Only blocks a reorg may still replace need their hash: those within twice the max depth of the target.
-			String hash = range.to() >= to - 2L * properties.maxReorgDepth() ? client.blockHash(range.to()) : null;
+			BlockHeader pinned = end >= 0 && end >= to - 2L * properties.maxReorgDepth() ? client.blockHeader(end)
+					: null;
+			if (check) {
+				check = false;
+				if (walkBackIfReorged(nodeHashes(head, pinned))) {
+					to = Math.min(target, client.blockNumber());
+					continue;
+				}
+			}
+			if (from > to) {
+				return;
+			}
+			LogRangeFetcher.Range range = fetcher.next(from, end);
+			if (pinned != null && range.to() != end) {
+				continue; // a smaller range since a refusal: fix its own end's hash first
+			}
+			if (pinned != null && !pinned.hash().equalsIgnoreCase(client.blockHash(end))) {
+				if (++changed > MAX_HASH_CHANGES) {
+					// Backends that keep disagreeing about the block: back off and reconnect, not spin.
+					throw new RpcException("block " + end + " changed while its range's logs were read, "
+							+ changed + " times in a row: the node's backends disagree about it", true);
+				}
+				log.warn("Block {} changed while the logs of blocks {}..{} were read: reading them again", end, from,
+						end);
+				check = true;
+				continue;
+			}
+			changed = 0;
+			String hash = pinned == null ? null : pinned.hash();
 			CheckpointLedger.Backfill backfill = ledger.backfilled(range.from(), range.to(), range.events());
-			if (!backfill.undelivered().isEmpty()) {
-				out.put(new FollowerEvent.Logs(backfill.undelivered()));
+			if (!backfill.handOver().isEmpty()) {
+				out.put(new FollowerEvent.Logs(backfill.handOver()));
 			}
 			out.put(new FollowerEvent.Checkpoint(backfill.checkpoint(), hash));
 			if (hash != null) {
@@ -229,7 +306,25 @@ final class TransferFollower implements Runnable {
 		}
 	}
 
-	private void followLive(LiveEvents live) throws InterruptedException {
+	/**
+	 * Reads the blocks above the checkpoint through {@code httpHead} and hands their logs over as if live, without
+	 * moving the checkpoint: what a restart, a reconnect or a live log dropped at the bound would otherwise leave
+	 * unwritten until those blocks are {@code confirmations} deep (on a quiet chain, never). The ledger remembers
+	 * them, so the range that later covers their block hands them over again only if they are gone (as removed).
+	 */
+	private void readAhead(long httpHead) throws InterruptedException {
+		long from = ledger.nextBlock();
+		while (!stopped && from <= httpHead) {
+			LogRangeFetcher.Range range = fetcher.next(from, httpHead);
+			List<TransferEvent> ahead = range.events().stream().filter(ledger::acceptLive).toList();
+			if (!ahead.isEmpty()) {
+				out.put(new FollowerEvent.Logs(ahead));
+			}
+			from = range.to() + 1;
+		}
+	}
+
+	private void followLive(LiveEvents live, AtomicBoolean dropped) throws InterruptedException {
 		HeadWatchdog watchdog = new HeadWatchdog(properties.headTimeout(), System.nanoTime());
 		while (!stopped) {
 			LiveEvents.Event event = live.poll(500);
@@ -241,15 +336,19 @@ final class TransferFollower implements Runnable {
 						out.put(new FollowerEvent.Logs(List.of(transfer)));
 					}
 				}
-				case LiveEvents.Head(long number) -> {
-					watchdog.headSeen(System.nanoTime());
+				case LiveEvents.Head(long number, long deliveredNanos) -> {
+					watchdog.headSeen(deliveredNanos);
 					status.headSeen(number);
-					backfillThrough(confirmations.throughOnHead(number));
+					backfillThrough(confirmations.throughOnHead(number), number, true);
+					if (dropped.getAndSet(false)) {
+						readAhead(client.blockNumber());
+					}
 				}
 				case LiveEvents.Closed(String reason) -> throw new RpcException(reason, true);
 			}
 			long now = System.nanoTime();
-			if (watchdog.expired(now)) {
+			// Only with nothing left to take: heads may wait behind logs while we were blocked on our own writer.
+			if (watchdog.expired(now, event == null)) {
 				throw new RpcException("no new head for " + watchdog.silentFor(now).toSeconds()
 						+ " s (indexer.stream.head-timeout): the subscription is taken for dead", true);
 			}

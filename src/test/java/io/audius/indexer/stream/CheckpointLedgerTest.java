@@ -23,7 +23,7 @@ class CheckpointLedgerTest {
 	void aLogTheSubscriptionNeverDeliveredIsHandedOverByTheRangeBeforeTheCheckpointCoversItsBlock() {
 		CheckpointLedger.Backfill backfill = ledger.backfilled(10, 12, List.of(log(11, 0)));
 
-		assertThat(backfill.undelivered()).containsExactly(log(11, 0));
+		assertThat(backfill.handOver()).containsExactly(log(11, 0));
 		assertThat(backfill.checkpoint()).isEqualTo(12);
 		assertThat(ledger.nextBlock()).isEqualTo(13);
 	}
@@ -43,7 +43,7 @@ class CheckpointLedgerTest {
 
 		CheckpointLedger.Backfill backfill = ledger.backfilled(10, 12, List.of(log(11, 0), log(11, 1), log(12, 3)));
 
-		assertThat(backfill.undelivered()).containsExactly(log(11, 1));
+		assertThat(backfill.handOver()).containsExactly(log(11, 1));
 		assertThat(backfill.checkpoint()).isEqualTo(12);
 	}
 
@@ -56,7 +56,7 @@ class CheckpointLedgerTest {
 		assertThat(ledger.nextBlock()).isEqualTo(16);
 
 		CheckpointLedger.Backfill caughtUp = ledger.backfilled(16, 20, List.of(log(18, 0), log(20, 0)));
-		assertThat(caughtUp.undelivered()).as("the live log of block 20 went already").containsExactly(log(18, 0));
+		assertThat(caughtUp.handOver()).as("the live log of block 20 went already").containsExactly(log(18, 0));
 		assertThat(caughtUp.checkpoint()).isEqualTo(20);
 	}
 
@@ -70,13 +70,51 @@ class CheckpointLedgerTest {
 	}
 
 	@Test
-	void aLiveLogReorgedAwayBeforeItsRangeIsReadIsForgottenOnceTheCheckpointCoversItsBlock() {
+	void aLiveLogReorgedAwayBeforeItsRangeIsReadIsHandedOverAsRemovedByTheRangeThatLacksIt() {
 		assertThat(ledger.acceptLive(log(11, 0))).isTrue();
 
-		ledger.backfilled(10, 12, List.of());
+		CheckpointLedger.Backfill backfill = ledger.backfilled(10, 12, List.of(log(12, 0)));
 
+		assertThat(backfill.handOver()).as("its wallets are read again, as a removed log's are")
+			.containsExactly(log(12, 0), removed(log(11, 0)));
 		assertThat(ledger.acceptLive(log(11, 0))).as("below the checkpoint: handed over, not remembered").isTrue();
-		assertThat(ledger.backfilled(13, 13, List.of(log(13, 0))).undelivered()).containsExactly(log(13, 0));
+		assertThat(ledger.backfilled(13, 13, List.of(log(13, 0))).handOver()).containsExactly(log(13, 0));
+	}
+
+	@Test
+	void afterAReconnectALiveLogTheRangeLacksIsStillHandedOverAsRemoved() {
+		assertThat(ledger.acceptLive(log(11, 0))).isTrue();
+		assertThat(ledger.acceptLive(log(12, 0))).isTrue();
+
+		ledger.reconnected();
+
+		assertThat(ledger.backfilled(10, 12, List.of(log(12, 0))).handOver())
+			.as("what the old subscription delivered and the range still has goes again; what it lacks, removed")
+			.containsExactly(log(12, 0), removed(log(11, 0)));
+	}
+
+	@Test
+	void afterARewindWhatWasHandedOverPastTheForkIsCheckedAgainstTheNewBranch() {
+		assertThat(ledger.acceptLive(log(11, 0))).isTrue();
+		assertThat(ledger.acceptLive(log(12, 0))).isTrue();
+		ledger.backfilled(10, 10, List.of());
+
+		ledger.rewind(9);
+
+		assertThat(ledger.nextBlock()).isEqualTo(10);
+		assertThat(ledger.backfilled(10, 12, List.of(log(12, 0))).handOver())
+			.as("the new branch's log goes again, the one it lacks as removed")
+			.containsExactly(log(12, 0), removed(log(11, 0)));
+	}
+
+	@Test
+	void logsReadAheadOfTheConfirmedRangeAreHandedOverOnceLikeLiveOnes() {
+		// At connect the blocks above the confirmed range are read through the head and handed over as live.
+		assertThat(ledger.acceptLive(log(13, 0))).isTrue();
+		assertThat(ledger.acceptLive(log(13, 0))).as("delivered live as well").isFalse();
+
+		assertThat(ledger.backfilled(10, 12, List.of()).handOver()).isEmpty();
+		assertThat(ledger.backfilled(13, 13, List.of(log(13, 0))).handOver()).isEmpty();
 	}
 
 	@Test
@@ -84,7 +122,7 @@ class CheckpointLedgerTest {
 		assertThat(ledger.acceptLive(log(11, 0))).isTrue();
 		assertThat(ledger.acceptLive(log(11, 0))).isFalse();
 
-		assertThat(ledger.backfilled(10, 11, List.of(log(11, 0))).undelivered()).isEmpty();
+		assertThat(ledger.backfilled(10, 11, List.of(log(11, 0))).handOver()).isEmpty();
 	}
 
 	@Test
@@ -93,7 +131,7 @@ class CheckpointLedgerTest {
 
 		ledger.reconnected();
 
-		assertThat(ledger.backfilled(10, 11, List.of(log(11, 0))).undelivered()).containsExactly(log(11, 0));
+		assertThat(ledger.backfilled(10, 11, List.of(log(11, 0))).handOver()).containsExactly(log(11, 0));
 		assertThat(ledger.acceptLive(log(12, 0))).isTrue();
 	}
 

@@ -29,12 +29,25 @@ class StreamRulesTest {
 	void theWatchdogExpiresOnlyAfterTheTimeoutWithoutAHead() {
 		long second = 1_000_000_000L;
 		HeadWatchdog watchdog = new HeadWatchdog(Duration.ofSeconds(60), 0);
-		assertThat(watchdog.expired(60 * second)).isFalse();
-		assertThat(watchdog.expired(61 * second)).isTrue();
+		assertThat(watchdog.expired(60 * second, true)).isFalse();
+		assertThat(watchdog.expired(61 * second, true)).isTrue();
 		watchdog.headSeen(50 * second);
-		assertThat(watchdog.expired(100 * second)).isFalse();
-		assertThat(watchdog.expired(111 * second)).isTrue();
+		assertThat(watchdog.expired(100 * second, true)).isFalse();
+		assertThat(watchdog.expired(111 * second, true)).isTrue();
 		assertThat(watchdog.silentFor(111 * second)).isEqualTo(Duration.ofSeconds(61));
+	}
+
+	@Test
+	void timeBlockedOnOurOwnWriterWithEventsStillQueuedIsNoVerdict() {
+		long second = 1_000_000_000L;
+		HeadWatchdog watchdog = new HeadWatchdog(Duration.ofSeconds(2), 0);
+		// The follower was blocked for 10 s handing logs over; heads came meanwhile and wait behind them.
+		assertThat(watchdog.expired(10 * second, false)).as("events still queued").isFalse();
+		watchdog.headSeen(9 * second); // delivered at 9 s, taken at 10 s
+		assertThat(watchdog.expired(10 * second, true)).isFalse();
+		assertThat(watchdog.expired(11 * second + 1, true)).as("counted from its delivery").isTrue();
+		watchdog.headSeen(5 * second); // an older head taken late moves nothing back
+		assertThat(watchdog.silentFor(11 * second)).isEqualTo(Duration.ofSeconds(2));
 	}
 
 	@Test
