@@ -1,5 +1,6 @@
 package io.audius.indexer;
 
+import org.springframework.boot.context.config.ConfigDataException;
 import org.springframework.boot.context.properties.bind.BindException;
 
 /**
@@ -19,12 +20,14 @@ public final class StartFailure {
 
 	/**
 	 * {@link #CONFIGURATION_EXIT_CODE} when the failure or one of its causes is an {@link InvalidConfigurationException}
-	 * or a property that did not bind (a value of the wrong type, a validation constraint, a record's own check);
+	 * or a property that did not bind (a value of the wrong type, a validation constraint, a record's own check), or
+	 * configuration data that cannot be loaded (an imported file that does not exist, e.g. an unknown job's);
 	 * {@link #OTHER_EXIT_CODE} otherwise.
 	 */
 	public static int exitCode(Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-			if (t instanceof InvalidConfigurationException || t instanceof BindException) {
+			if (t instanceof InvalidConfigurationException || t instanceof BindException
+					|| t instanceof ConfigDataException) {
 				return CONFIGURATION_EXIT_CODE;
 			}
 		}

@@ -332,7 +332,7 @@ class KubernetesManifestsTest {
 			}
 		}
 		assertThat(set).containsKeys("INDEXER_SWEEP_WALLETS_PER_CALL", "ETH_RPC_URL", "DATABASE_PASSWORD",
-				"MANAGEMENT_PROMETHEUS_METRICS_EXPORT_PUSHGATEWAY_ADDRESS", "INDEXER_CHAIN_BUDGET_REQUESTS_PER_SECOND");
+				"INDEXER_PUSHGATEWAY_ADDRESS", "POD_NAMESPACE", "INDEXER_CHAIN_BUDGET_REQUESTS_PER_SECOND");
 		List<String> unbound = set.keySet().stream().filter(name -> !known.contains(name)).toList();
 		assertThat(unbound).as("variables that no property, placeholder or the JVM reads").isEmpty();
 		// and the checker knows what it claims to know
