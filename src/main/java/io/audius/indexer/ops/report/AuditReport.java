@@ -3,6 +3,8 @@ package io.audius.indexer.ops.report;
 import java.time.LocalDateTime;
 import java.util.List;
 
+import io.audius.indexer.balances.Freshness;
+
 /**
  * What the jobs did, from Spring Batch's job repository ({@code BATCH_*} tables) and the stream's checkpoints. Times
  * are the database's (UTC on every writer, see the manifests), durations in seconds.
@@ -11,8 +13,11 @@ import java.util.List;
  * @param jobs one entry per job, its most recent executions first
  * @param checkpoints the rows of {@code eth_indexer_checkpoints} (the stream's position); empty when the report is
  * limited to another job
+ * @param freshness how fresh {@code eth_wallet_balances} is (the figures of the stream's freshness gauges); null when
+ * it could not be measured
  */
-public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<CheckpointRow> checkpoints) {
+public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<CheckpointRow> checkpoints,
+		Freshness freshness) {
 
 	/** The most recent executions of one job. */
 	public record JobReport(String job, List<ExecutionRow> executions) {
