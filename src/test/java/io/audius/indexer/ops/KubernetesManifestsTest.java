@@ -106,12 +106,13 @@ class KubernetesManifestsTest {
 				"monitoring/kustomization.yaml", "with-monitoring/kustomization.yaml", "secret.example.yaml",
 				"grafana-dashboard.json");
 		assertThat(kinds(BASE)).as("the base, " + renderer)
-			.containsExactlyInAnyOrder("ConfigMap", "ConfigMap", "ConfigMap", "Service", "Deployment", "CronJob");
+			.containsExactlyInAnyOrder("ConfigMap", "ConfigMap", "ConfigMap", "Service", "Deployment", "CronJob",
+					"CronJob");
 		assertThat(kinds(SEED)).as("the seed on its own: an image bump of the base never touches its immutable Job")
 			.containsExactly("Job");
 		assertThat(kinds(MONITORED)).as("the base with the monitoring component")
 			.containsExactlyInAnyOrder("ConfigMap", "ConfigMap", "ConfigMap", "Service", "Deployment", "CronJob",
-					"ServiceMonitor", "PrometheusRule");
+					"CronJob", "ServiceMonitor", "PrometheusRule");
 		assertThat(only("monitoring/kustomization.yaml").get("kind")).as("monitoring is a component").isEqualTo("Component");
 		for (var root : rendered.entrySet()) {
 			for (Map<String, Object> object : root.getValue()) {
@@ -132,7 +133,7 @@ class KubernetesManifestsTest {
 
 	@Test
 	void theSweepCronJobNeverOverlapsAndIsBounded() {
-		Map<String, Object> cron = rendered(BASE, "CronJob");
+		Map<String, Object> cron = cronJob("eth-balance-sweep");
 		Map<String, Object> spec = map(cron.get("spec"));
 		assertThat(spec.get("concurrencyPolicy")).isEqualTo("Forbid");
 		assertThat(spec.get("schedule")).isEqualTo("*/15 * * * *");
@@ -149,8 +150,9 @@ class KubernetesManifestsTest {
 	@Test
 	void aConfigurationErrorFailsTheJobAtOnceAndDisruptionsDoNotCount() {
 		Map<String, Map<String, Object>> jobs = Map.of("sweep",
-				map(map(map(rendered(BASE, "CronJob").get("spec")).get("jobTemplate")).get("spec")), "seed",
-				map(rendered(SEED, "Job").get("spec")));
+				map(map(map(cronJob("eth-balance-sweep").get("spec")).get("jobTemplate")).get("spec")), "seed",
+				map(rendered(SEED, "Job").get("spec")), "drift",
+				map(map(map(cronJob("eth-balance-drift").get("spec")).get("jobTemplate")).get("spec")));
 		for (var job : jobs.entrySet()) {
 			Map<String, Object> template = map(job.getValue().get("template"));
 			assertThat(map(template.get("spec")).get("restartPolicy")).as("podFailurePolicy needs it").isEqualTo("Never");
@@ -331,7 +333,7 @@ class KubernetesManifestsTest {
 				set.put((String) map(entry).get("name"), workload.getKey());
 			}
 		}
-		assertThat(set).containsKeys("INDEXER_SWEEP_WALLETS_PER_CALL", "ETH_RPC_URL", "DATABASE_PASSWORD",
+		assertThat(set).containsKeys("INDEXER_DRIFT_MAX_WRONG", "INDEXER_SWEEP_WALLETS_PER_CALL", "ETH_RPC_URL", "DATABASE_PASSWORD",
 				"INDEXER_PUSHGATEWAY_ADDRESS", "POD_NAMESPACE", "INDEXER_CHAIN_BUDGET_REQUESTS_PER_SECOND");
 		List<String> unbound = set.keySet().stream().filter(name -> !known.contains(name)).toList();
 		assertThat(unbound).as("variables that no property, placeholder or the JVM reads").isEmpty();
@@ -470,10 +472,12 @@ class KubernetesManifestsTest {
 	/** Pod templates of the workloads: sweep, stream, seed. */
 	private static Map<String, Map<String, Object>> podTemplates() {
 		Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
-		templates.put("sweep", map(map(map(map(rendered(BASE, "CronJob").get("spec")).get("jobTemplate")).get("spec"))
+		templates.put("sweep", map(map(map(map(cronJob("eth-balance-sweep").get("spec")).get("jobTemplate")).get("spec"))
 			.get("template")));
 		templates.put("stream", map(map(rendered(BASE, "Deployment").get("spec")).get("template")));
 		templates.put("seed", map(map(rendered(SEED, "Job").get("spec")).get("template")));
+		templates.put("drift", map(map(map(map(cronJob("eth-balance-drift").get("spec")).get("jobTemplate")).get("spec"))
+			.get("template")));
 		return templates;
 	}
 
@@ -494,6 +498,14 @@ class KubernetesManifestsTest {
 
 	private static List<String> kinds(String root) {
 		return rendered.get(root).stream().map(d -> (String) d.get("kind")).toList();
+	}
+
+	private static Map<String, Object> cronJob(String name) {
+		return rendered.get(BASE)
+			.stream()
+			.filter(d -> "CronJob".equals(d.get("kind")) && name.equals(map(d.get("metadata")).get("name")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no CronJob " + name));
 	}
 
 	private static Map<String, Object> rendered(String root, String kind) {
