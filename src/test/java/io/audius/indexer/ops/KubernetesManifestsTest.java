@@ -132,6 +132,41 @@ class KubernetesManifestsTest {
 	}
 
 	@Test
+	void theDashboardFiltersByNamespaceKeepsOneUnitPerPanelAndChartsEveryFigure() throws IOException {
+		Map<String, Object> dashboard = only("grafana-dashboard.json");
+		assertThat(list(map(dashboard.get("templating")).get("list"))).as("an environment (namespace) filter")
+			.anySatisfy(v -> assertThat(map(v).get("name")).isEqualTo("namespace"));
+		String readme = Files.readString(Path.of("README.md"));
+		Set<String> metrics = new TreeSet<>();
+		for (Object item : list(dashboard.get("panels"))) {
+			Map<String, Object> panel = map(item);
+			if (!panel.containsKey("targets")) {
+				continue;
+			}
+			String title = (String) panel.get("title");
+			Map<String, Object> fieldConfig = map(panel.get("fieldConfig"));
+			assertThat(map(fieldConfig.get("defaults")).get("unit")).as(title + ": a unit").isNotNull();
+			assertThat(String.valueOf(fieldConfig.get("overrides"))).as(title + ": one unit, one axis")
+				.doesNotContain("unit");
+			for (Object target : list(panel.get("targets"))) {
+				String expr = (String) map(target).get("expr");
+				assertThat(expr).as(title + ": filtered by the namespace variable").contains("namespace=~\"$namespace\"");
+				Matcher names = Pattern.compile("indexer_[a-z_]+").matcher(expr);
+				while (names.find()) {
+					metrics.add(names.group());
+				}
+			}
+		}
+		assertThat(metrics).as("what was missing is charted").contains("indexer_stream_live_logs_dropped_total",
+				"indexer_stream_reorgs_total", "indexer_rpc_rate_limit_waits_total", "indexer_rpc_call_size_limit",
+				"indexer_rpc_call_splits_total", "indexer_balances_oldest_age_seconds",
+				"indexer_balances_rows_older_than_slo", "indexer_drift_wrong_rows", "indexer_sweep_last_run_status");
+		for (String metric : metrics) {
+			assertThat(readme.contains(metric)).as(metric + ": a metric the README documents").isTrue();
+		}
+	}
+
+	@Test
 	void theSweepCronJobNeverOverlapsAndIsBounded() {
 		Map<String, Object> cron = cronJob("eth-balance-sweep");
 		Map<String, Object> spec = map(cron.get("spec"));
