@@ -87,6 +87,15 @@ class DriftCheckIT {
 					"--indexer.launcher.enabled=true", "--indexer.launcher.job=driftCheck", "--indexer.drift.max-wrong=1",
 					address);
 			assertThat(lastStep(passing).getJobExecution().getStatus().name()).isEqualTo("COMPLETED");
+			var report = passing.getBean(io.audius.indexer.ops.report.AuditReportReader.class).read("driftCheck", 2);
+			assertThat(report.jobs().get(0).executions()).extracting(e -> e.drift().get("wrong")).containsExactly(1L, 1L);
+			assertThat(report.jobs().get(0).executions().get(1).drift()).containsEntry("sampled", 19L)
+				.containsEntry("right", 17L)
+				.containsEntry("stale", 1L)
+				.containsEntry("max-wrong", 0L);
+			assertThat(io.audius.indexer.ops.report.AuditReportFormat.TABLE.render(report))
+				.contains("driftCheck figures (rows of the sample by class)")
+				.containsPattern("execution\\s+block\\s+sampled\\s+right\\s+stale\\s+wrong\\s+unreadable\\s+max wrong");
 			assertThat(SpringApplication.exit(passing)).isZero();
 			assertThat(pushes.get(1)).contains("indexer_drift_wrong_rows 1.0", "indexer_drift_wrong_rows_threshold 1.0",
 					"indexer_drift_last_success_timestamp_seconds");

@@ -45,6 +45,21 @@ public enum AuditReportFormat {
 							e.walletsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%,.0f", e.walletsPerSecond()) });
 				}
 				table(out, rows, Set.of(2, 3, 4, 5));
+				List<String[]> drift = new ArrayList<>();
+				drift.add(new String[] { "execution", "block", "sampled", "right", "stale", "wrong", "unreadable",
+						"max wrong" });
+				for (AuditReport.ExecutionRow e : job.executions()) {
+					if (e.drift() != null) {
+						drift.add(new String[] { Long.toString(e.execution()), figure(e.drift(), "block"),
+								figure(e.drift(), "sampled"), figure(e.drift(), "right"), figure(e.drift(), "stale"),
+								figure(e.drift(), "wrong"), figure(e.drift(), "unreadable"),
+								figure(e.drift(), "max-wrong") });
+					}
+				}
+				if (drift.size() > 1) {
+					out.append(job.job()).append(" figures (rows of the sample by class)\n");
+					table(out, drift, Set.of());
+				}
 			}
 			if (!report.checkpoints().isEmpty()) {
 				out.append("\ntransferStreamJob checkpoints\n");
@@ -123,6 +138,11 @@ public enum AuditReportFormat {
 			return seconds / 3600 + " h" + (seconds % 3600 / 60 == 0 ? "" : " " + seconds % 3600 / 60 + " min");
 		}
 		return count(seconds / 86_400) + " d" + (seconds % 86_400 / 3600 == 0 ? "" : " " + seconds % 86_400 / 3600 + " h");
+	}
+
+	private static String figure(java.util.Map<String, Long> figures, String name) {
+		Long value = figures.get(name);
+		return value == null ? "-" : name.equals("block") ? Long.toString(value) : count(value);
 	}
 
 	private static String count(long n) {

@@ -74,11 +74,21 @@ public class AuditReportReader {
 		return new AuditReport(now, jobs, checkpoints, freshness.get());
 	}
 
+	/** The drift check's figures in its step's execution context. */
+	private static final String DRIFT = "drift.";
+
 	static AuditReport.ExecutionRow row(JobExecution execution) {
 		long read = 0, written = 0, unresolved = 0, skipped = 0;
 		Long calls = null;
 		Long noncanonical = null;
+		java.util.Map<String, Long> drift = null;
 		for (StepExecution step : execution.getStepExecutions()) {
+			for (var entry : step.getExecutionContext().entrySet()) {
+				if (entry.getKey().startsWith(DRIFT) && entry.getValue() instanceof Number n) {
+					drift = drift == null ? new java.util.TreeMap<>() : drift;
+					drift.put(entry.getKey().substring(DRIFT.length()), n.longValue());
+				}
+			}
 			if (!isPartitionWorker(step)) {
 				read += step.getReadCount();
 				written += step.getWriteCount();
@@ -100,7 +110,7 @@ public class AuditReportReader {
 		Double rate = seconds == null ? null : seconds > 0 ? read / seconds : null;
 		return new AuditReport.ExecutionRow(execution.getJobInstance().getInstanceId(), execution.getId(),
 				execution.getStatus().name(), execution.getExitStatus().getExitCode(), start, end, seconds, read,
-				written, unresolved, skipped, calls, noncanonical, rate);
+				written, unresolved, skipped, calls, noncanonical, rate, drift);
 	}
 
 	/** Spring Batch names a partition's step execution {@code <worker step>:partition<N>}. */
