@@ -9,8 +9,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class EthBalanceIndexerApplication {
 
 	public static void main(String[] args) {
-		// The launcher's exit code (0 only when the job COMPLETED) must reach the CronJob: a failed run must not exit 0.
-		System.exit(SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, args)));
+		int exitCode;
+		try {
+			// The launcher's exit code (0 only when the job COMPLETED) must reach the CronJob: a failed run must not
+			// exit 0.
+			exitCode = SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, args));
+		}
+		catch (Throwable failure) {
+			// Spring Boot has logged it (scrubbed); a configuration error exits 78, anything else 1.
+			exitCode = StartFailure.exitCode(failure);
+		}
+		System.exit(exitCode);
 	}
 
 }

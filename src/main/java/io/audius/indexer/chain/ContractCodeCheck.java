@@ -25,7 +25,8 @@ public final class ContractCodeCheck {
 			chainId = client.chainId();
 		}
 		catch (RpcException ex) {
-			throw new InvalidConfigurationException(client.endpoint().property() + ": the node at "
+			// Not a configuration error (exit 1, retried): a node down for a moment must not fail a Kubernetes Job at once.
+			throw new IllegalStateException(client.endpoint().property() + ": the node at "
 					+ client.endpoint() + " did not answer: " + ex.getMessage());
 		}
 		requireCode(client, chainId, multicall, "indexer.chain.multicall-address");

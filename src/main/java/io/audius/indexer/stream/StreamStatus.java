@@ -59,7 +59,18 @@ public class StreamStatus {
 			.description("reorgs found below the checkpoint on start-up or reconnect, and walked back")
 			.register(meters);
 		Gauge.builder("indexer.stream.blocks.behind", this, s -> s.health().blocksBehind())
-			.description("head seen minus checkpoint")
+			.description("head seen (over the WebSocket and the HTTP head poll) minus checkpoint")
+			.register(meters);
+		// For the alerts: the event lag as /eth/health counts it (from the start until the first event), and the
+		// node subscription's state.
+		Gauge.builder("indexer.stream.last.event.timestamp", this, s -> {
+			Instant last = s.lastEventAt.get();
+			Instant since = last == null ? s.startedAt : last;
+			return since.getEpochSecond() + since.getNano() / 1e9;
+		}).description("when the last Transfer log was processed (the start before the first)").baseUnit("seconds")
+			.register(meters);
+		Gauge.builder("indexer.stream.connected", this, s -> s.connected ? 1 : 0)
+			.description("1 while the node subscription is up")
 			.register(meters);
 	}
 

@@ -131,12 +131,17 @@ public class StaleRefreshJobConfiguration {
 	}
 
 	@Bean
+	SweepMeters sweepMeters(MeterRegistry meters, io.audius.indexer.balances.RunMetricsPush push) {
+		return new SweepMeters(meters, push);
+	}
+
+	@Bean
 	Job staleRefreshJob(JobRepository jobRepository, Step staleRefreshStep, JdbcTemplate jdbc, SweepProperties sweep,
-			MeterRegistry meters) {
+			SweepMeters sweepMeters) {
 		return new JobBuilder(JOB_NAME, jobRepository).incrementer(new CutoffIncrementer(jdbc, sweep.cutoff()))
 			.validator(new DefaultJobParametersValidator(new String[] { CutoffIncrementer.CUTOFF }, new String[0]))
 			.listener(new SweepSummaryListener())
-			.listener(new SweepMeters(meters))
+			.listener(sweepMeters)
 			.start(staleRefreshStep)
 			.build();
 	}

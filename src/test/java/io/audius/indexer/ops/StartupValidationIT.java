@@ -73,7 +73,7 @@ class StartupValidationIT {
 	@Test
 	void unknownJob() {
 		assertThat(failure(node(), "--indexer.launcher.enabled=true", "--indexer.launcher.job=nightlyJob"))
-			.contains("indexer.launcher.job=nightlyJob is not a job: choose one of [seedWalletsJob, staleRefreshJob, transferStreamJob]");
+			.contains("indexer.launcher.job=nightlyJob is not a job: choose one of [driftCheck, seedWalletsJob, staleRefreshJob, transferStreamJob]");
 	}
 
 	@Test

@@ -2,6 +2,9 @@ package io.audius.indexer.ops.report;
 
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
+
+import io.audius.indexer.balances.Freshness;
 
 /**
  * What the jobs did, from Spring Batch's job repository ({@code BATCH_*} tables) and the stream's checkpoints. Times
@@ -11,8 +14,11 @@ import java.util.List;
  * @param jobs one entry per job, its most recent executions first
  * @param checkpoints the rows of {@code eth_indexer_checkpoints} (the stream's position); empty when the report is
  * limited to another job
+ * @param freshness how fresh {@code eth_wallet_balances} is (the figures of the stream's freshness gauges); null when
+ * it could not be measured
  */
-public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<CheckpointRow> checkpoints) {
+public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<CheckpointRow> checkpoints,
+		Freshness freshness) {
 
 	/** The most recent executions of one job. */
 	public record JobReport(String job, List<ExecutionRow> executions) {
@@ -35,10 +41,13 @@ public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<
 	 * partition's worker keeps its own; the partitioned manager step keeps none); null for jobs that do not record it
 	 * @param durationSeconds end minus start; null while running
 	 * @param walletsPerSecond read per second of duration; null while running
+	 * @param drift the drift check's figures from its step's execution context ({@code drift.sampled},
+	 * {@code drift.right}, {@code drift.stale}, {@code drift.wrong}, {@code drift.unreadable}, {@code drift.block},
+	 * {@code drift.max-wrong}, without the prefix); null for other jobs
 	 */
 	public record ExecutionRow(long instance, long execution, String status, String exitCode, LocalDateTime start,
 			LocalDateTime end, Double durationSeconds, long read, long written, long unresolved, long skipped,
-			Long ethCalls, Long noncanonicalRows, Double walletsPerSecond) {
+			Long ethCalls, Long noncanonicalRows, Double walletsPerSecond, Map<String, Long> drift) {
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.audius.indexer.ops.report;
 
 import java.util.OptionalLong;
 
+import io.audius.indexer.balances.FreshnessProperties;
+import io.audius.indexer.balances.FreshnessQuery;
 import io.audius.indexer.chain.ChainClient;
 
 import org.springframework.batch.core.repository.JobRepository;
@@ -21,7 +23,7 @@ public class AuditReportConfiguration {
 	 */
 	@Bean
 	AuditReportReader auditReportReader(JdbcTemplate jdbc, JobRepository jobRepository,
-			ObjectProvider<ChainClient> chain,
+			ObjectProvider<ChainClient> chain, FreshnessQuery freshness, FreshnessProperties freshnessProperties,
 			@Value("${spring.batch.jdbc.table-prefix:BATCH_}") String tablePrefix) {
 		return new AuditReportReader(jdbc, jobRepository, () -> {
 			try {
@@ -31,7 +33,14 @@ public class AuditReportConfiguration {
 			catch (RuntimeException ex) {
 				return OptionalLong.empty();
 			}
-		}, tablePrefix);
+		}, tablePrefix, () -> {
+			try {
+				return freshness.measure(freshnessProperties.slo());
+			}
+			catch (RuntimeException ex) {
+				return null;
+			}
+		});
 	}
 
 	@Bean

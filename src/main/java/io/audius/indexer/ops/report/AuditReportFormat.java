@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.audius.indexer.balances.Freshness;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,6 +19,14 @@ public enum AuditReportFormat {
 		public String render(AuditReport report) {
 			StringBuilder out = new StringBuilder();
 			out.append("Audit report, ").append(time(report.generatedAt())).append(" (database clock, UTC)\n");
+			Freshness f = report.freshness();
+			if (f != null) {
+				out.append("\nFreshness of eth_wallet_balances (SLO ").append(duration(f.sloSeconds())).append(")\n");
+				table(out, List.of(new String[] { "rows", "never refreshed", "older than SLO", "oldest refreshed" },
+						new String[] { count(f.rows()), count(f.neverRefreshed()), count(f.olderThanSlo()),
+								duration(Math.round(f.oldestAgeSeconds())) + " ago" }),
+						Set.of());
+			}
 			for (AuditReport.JobReport job : report.jobs()) {
 				out.append('\n')
 					.append(job.job())
@@ -36,6 +45,21 @@ public enum AuditReportFormat {
 							e.walletsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%,.0f", e.walletsPerSecond()) });
 				}
 				table(out, rows, Set.of(2, 3, 4, 5));
+				List<String[]> drift = new ArrayList<>();
+				drift.add(new String[] { "execution", "block", "sampled", "right", "stale", "wrong", "unreadable",
+						"max wrong" });
+				for (AuditReport.ExecutionRow e : job.executions()) {
+					if (e.drift() != null) {
+						drift.add(new String[] { Long.toString(e.execution()), figure(e.drift(), "block"),
+								figure(e.drift(), "sampled"), figure(e.drift(), "right"), figure(e.drift(), "stale"),
+								figure(e.drift(), "wrong"), figure(e.drift(), "unreadable"),
+								figure(e.drift(), "max-wrong") });
+					}
+				}
+				if (drift.size() > 1) {
+					out.append(job.job()).append(" figures (rows of the sample by class)\n");
+					table(out, drift, Set.of());
+				}
 			}
 			if (!report.checkpoints().isEmpty()) {
 				out.append("\ntransferStreamJob checkpoints\n");
@@ -100,6 +124,25 @@ public enum AuditReportFormat {
 
 	private static String seconds(Double seconds) {
 		return seconds == null ? "-" : String.format(Locale.ROOT, "%.1f s", seconds);
+	}
+
+	/** Whole seconds as the largest units that fit: 45 s, 12 min 5 s, 3 h 2 min, 20,424 d 11 h. */
+	private static String duration(long seconds) {
+		if (seconds < 60) {
+			return seconds + " s";
+		}
+		if (seconds < 3600) {
+			return seconds / 60 + " min" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
+		}
+		if (seconds < 86_400) {
+			return seconds / 3600 + " h" + (seconds % 3600 / 60 == 0 ? "" : " " + seconds % 3600 / 60 + " min");
+		}
+		return count(seconds / 86_400) + " d" + (seconds % 86_400 / 3600 == 0 ? "" : " " + seconds % 86_400 / 3600 + " h");
+	}
+
+	private static String figure(java.util.Map<String, Long> figures, String name) {
+		Long value = figures.get(name);
+		return value == null ? "-" : name.equals("block") ? Long.toString(value) : count(value);
 	}
 
 	private static String count(long n) {

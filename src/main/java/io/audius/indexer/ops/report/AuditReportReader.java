@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
+import io.audius.indexer.balances.Freshness;
 import io.audius.indexer.sweep.BalanceRefreshWriter;
 
 import org.springframework.batch.core.job.JobExecution;
@@ -20,6 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code eth_indexer_checkpoints}.
  */
 public class AuditReportReader {
+
+	private final Supplier<Freshness> freshness;
 
 	/** The stream's job: its report also shows the checkpoints. */
 	static final String STREAM_JOB = "transferStreamJob";
@@ -35,9 +38,11 @@ public class AuditReportReader {
 	/**
 	 * @param headBlock the node's latest block, or empty when no node is configured or it does not answer
 	 * @param tablePrefix {@code spring.batch.jdbc.table-prefix}
+	 * @param freshness the table's freshness figures, or null when they cannot be measured
 	 */
 	public AuditReportReader(JdbcTemplate jdbc, JobRepository jobRepository, Supplier<OptionalLong> headBlock,
-			String tablePrefix) {
+			String tablePrefix, Supplier<Freshness> freshness) {
+		this.freshness = freshness;
 		this.jdbc = jdbc;
 		this.jobRepository = jobRepository;
 		this.headBlock = headBlock;
@@ -66,14 +71,24 @@ public class AuditReportReader {
 		}
 		List<AuditReport.CheckpointRow> checkpoints = job == null || job.equals(STREAM_JOB) ? checkpoints()
 				: List.of();
-		return new AuditReport(now, jobs, checkpoints);
+		return new AuditReport(now, jobs, checkpoints, freshness.get());
 	}
+
+	/** The drift check's figures in its step's execution context. */
+	private static final String DRIFT = "drift.";
 
 	static AuditReport.ExecutionRow row(JobExecution execution) {
 		long read = 0, written = 0, unresolved = 0, skipped = 0;
 		Long calls = null;
 		Long noncanonical = null;
+		java.util.Map<String, Long> drift = null;
 		for (StepExecution step : execution.getStepExecutions()) {
+			for (var entry : step.getExecutionContext().entrySet()) {
+				if (entry.getKey().startsWith(DRIFT) && entry.getValue() instanceof Number n) {
+					drift = drift == null ? new java.util.TreeMap<>() : drift;
+					drift.put(entry.getKey().substring(DRIFT.length()), n.longValue());
+				}
+			}
 			if (!isPartitionWorker(step)) {
 				read += step.getReadCount();
 				written += step.getWriteCount();
@@ -95,7 +110,7 @@ public class AuditReportReader {
 		Double rate = seconds == null ? null : seconds > 0 ? read / seconds : null;
 		return new AuditReport.ExecutionRow(execution.getJobInstance().getInstanceId(), execution.getId(),
 				execution.getStatus().name(), execution.getExitStatus().getExitCode(), start, end, seconds, read,
-				written, unresolved, skipped, calls, noncanonical, rate);
+				written, unresolved, skipped, calls, noncanonical, rate, drift);
 	}
 
 	/** Spring Batch names a partition's step execution {@code <worker step>:partition<N>}. */

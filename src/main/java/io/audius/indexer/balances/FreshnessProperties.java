@@ -1,0 +1,35 @@
+package io.audius.indexer.balances;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The freshness figures ({@code indexer.freshness.*}): measured by the stream on an interval for its gauges, and by
+ * the audit report.
+ *
+ * @param slo the age a row may reach: rows older count in {@code indexer_balances_rows_older_than_slo}
+ * @param interval how often the stream measures (one query over {@code eth_wallet_balances})
+ * @param gauges whether this process serves the gauges (on in {@code jobs/transferStreamJob.properties}: the stream
+ * is always up)
+ */
+@ConfigurationProperties("indexer.freshness")
+@Validated
+public record FreshnessProperties(@DefaultValue("1h") @NotNull Duration slo, @DefaultValue("1m") @NotNull Duration interval,
+		@DefaultValue("false") boolean gauges) {
+
+	public FreshnessProperties {
+		if (slo != null && (slo.isNegative() || slo.isZero())) {
+			throw new io.audius.indexer.InvalidConfigurationException("indexer.freshness.slo must be positive, got " + slo);
+		}
+		if (interval != null && interval.toMillis() < 100) {
+			throw new io.audius.indexer.InvalidConfigurationException(
+					"indexer.freshness.interval must be at least 100ms, got " + interval);
+		}
+	}
+
+}

@@ -1,0 +1,17 @@
+package io.audius.indexer.stream;
+
+import io.audius.indexer.chain.ChainClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class HeadPollConfiguration {
+
+	@Bean
+	HttpHeadPoll httpHeadPoll(ObjectProvider<ChainClient> client, StreamStatus status, HeadPollProperties properties) {
+		return new HttpHeadPoll(client, status, properties);
+	}
+
+}

@@ -1,0 +1,21 @@
+package io.audius.indexer.stream;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The stream's HTTP head poll ({@code indexer.stream.head-poll.*}).
+ *
+ * @param interval how often the node's head is read with {@code eth_blockNumber} over HTTP while the stream runs, so
+ * that {@code indexer_stream_blocks_behind} keeps moving when the WebSocket delivers nothing (one request per
+ * interval; 0 turns it off)
+ */
+@ConfigurationProperties("indexer.stream.head-poll")
+@Validated
+public record HeadPollProperties(@DefaultValue("15s") @NotNull Duration interval) {
+}
