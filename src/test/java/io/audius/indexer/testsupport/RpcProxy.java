@@ -121,6 +121,8 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile int cutAfter = -1;
 
+	private volatile boolean silent;
+
 	private RpcProxy(URI target, int port) throws IOException {
 		this.target = target;
 		this.server = bind(port);
@@ -309,6 +311,14 @@ public final class RpcProxy implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A node that accepts every request and never answers (true), until {@code false}: the requests held meanwhile
+	 * then end with no answer, and later ones are forwarded again.
+	 */
+	public void silent(boolean silent) {
+		this.silent = silent;
+	}
+
 	public boolean isDown() {
 		return server == null;
 	}
@@ -334,6 +344,18 @@ public final class RpcProxy implements AutoCloseable {
 				bodies.computeIfAbsent(method, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(text);
 			}
 			int n = counts.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+			if (silent) {
+				while (silent) {
+					try {
+						Thread.sleep(50);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+				}
+				return; // no answer: the client sees the connection end, if it still waits
+			}
 			if (serveScripted(exchange, method, text)) {
 				return;
 			}
