@@ -121,7 +121,8 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile int cutAfter = -1;
 
-	private volatile boolean silent;
+	/** The method held unanswered ({@code "*"}: every method), or null. */
+	private volatile String silentMethod;
 
 	private RpcProxy(URI target, int port) throws IOException {
 		this.target = target;
@@ -316,7 +317,17 @@ public final class RpcProxy implements AutoCloseable {
 	 * then end with no answer, and later ones are forwarded again.
 	 */
 	public void silent(boolean silent) {
-		this.silent = silent;
+		this.silentMethod = silent ? "*" : null;
+	}
+
+	/** Like {@link #silent(boolean)} for {@code method} alone (an {@code eth_call} backend that hangs). */
+	public void silent(String method) {
+		this.silentMethod = method;
+	}
+
+	private boolean isSilent(String method) {
+		String silent = silentMethod;
+		return silent != null && (silent.equals("*") || silent.equals(method));
 	}
 
 	public boolean isDown() {
@@ -344,8 +355,8 @@ public final class RpcProxy implements AutoCloseable {
 				bodies.computeIfAbsent(method, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(text);
 			}
 			int n = counts.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
-			if (silent) {
-				while (silent) {
+			if (isSilent(method)) {
+				while (isSilent(method)) {
 					try {
 						Thread.sleep(50);
 					}
