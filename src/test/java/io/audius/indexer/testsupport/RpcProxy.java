@@ -604,6 +604,7 @@ public final class RpcProxy implements AutoCloseable {
 
 	@Override
 	public synchronized void close() {
+		silentMethod = null; // lets held requests end
 		if (server != null) {
 			server.stop(0);
 			server = null;
