@@ -37,10 +37,14 @@ public class BalanceRefresher {
 
 	/**
 	 * @param wallets the wallets to refresh; duplicates are read once
-	 * @param eventBlocks for wallets seen in Transfer logs, the block of the newest one
-	 * @throws RpcException (transient) when the node read at a block before the newest event: nothing is written
+	 * @param eventBlocks for wallets seen in Transfer logs, the block of the newest one (moves {@code blocknumber})
+	 * @param readFrom per wallet, the oldest block its read may be at: its newest event's, or a removed log's (a
+	 * reorg's re-read), which does not move {@code blocknumber}
+	 * @throws RpcException (transient) when the node read at a block before one of {@code readFrom}: nothing is
+	 * written
 	 */
-	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks) {
+	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks,
+			Map<WalletAddress, Long> readFrom) {
 		List<WalletAddress> distinct = wallets.stream().distinct().toList();
 		if (distinct.isEmpty()) {
 			return RefreshResult.NOTHING;
@@ -48,7 +52,7 @@ public class BalanceRefresher {
 		long start = System.nanoTime();
 		BalanceReads reads = reader.readAll(distinct, Integer.MAX_VALUE);
 		long newestEvent = distinct.stream()
-			.map(eventBlocks::get)
+			.flatMap(wallet -> java.util.stream.Stream.of(eventBlocks.get(wallet), readFrom.get(wallet)))
 			.filter(Objects::nonNull)
 			.mapToLong(Long::longValue)
 			.max()
@@ -56,7 +60,7 @@ public class BalanceRefresher {
 		if (!reads.reads().isEmpty() && reads.block() < newestEvent) {
 			// The HTTP node is behind the one that reported the Transfer: its read predates the Transfer.
 			throw new RpcException("the node answered at block " + reads.block() + ", before block " + newestEvent
-					+ " of the newest Transfer; reading again", true);
+					+ " of the newest Transfer (or removed log); reading again", true);
 		}
 		long read = System.nanoTime();
 		int written = repository.upsert(reads.reads(), eventBlocks);

@@ -20,25 +20,37 @@ import io.audius.indexer.chain.WalletAddress;
  * <li>{@code blocknumber} (newest Transfer seen) only moves forward: {@code GREATEST} ignores the NULL the sweep
  * sends, so the sweep never changes it, an older event never lowers it, and a first insert from the sweep stores
  * NULL.</li>
- * <li>{@code balance} is replaced only by a read at the same or a newer block ({@code balance_block}), so when
- * the sweep and the stream race on a wallet the newer state wins whatever order the writes arrive in.</li>
+ * <li>{@code balance} is replaced only by a read at the same or a newer block than the row reflects (its
+ * {@code balance_block} and its {@code blocknumber}), so when the sweep and the stream race on a wallet the newer
+ * state wins whatever order the writes arrive in; a read that does not land does not move {@code updated_at}
+ * either, so the row never looks fresh on an older read.</li>
  * <li>Writers take turns ({@link WriterTurns}), so that the Audius {@code eth_user_balances} trigger never runs for
  * two writers at once.</li>
  * </ul>
  */
 public class BalanceRepository {
 
+	/**
+	 * A read lands only when it is at least as new as what the row already reflects: its {@code balance_block} and
+	 * its {@code blocknumber} (a newer Transfer, perhaps recorded by the stream's unresolved path or a reorged-away
+	 * one whose wallet is being read again). Otherwise balance, balance_block and updated_at stay (the row does not
+	 * look fresh); only an event's block still moves blocknumber forward, and when nothing changes the row is not
+	 * updated at all (no trigger runs).
+	 */
+	private static final String READ_IS_CURRENT = "(b.balance_block IS NULL OR EXCLUDED.balance_block >= b.balance_block)"
+			+ " AND (b.blocknumber IS NULL OR EXCLUDED.balance_block >= b.blocknumber)";
+
 	static final String UPSERT = """
 			INSERT INTO eth_wallet_balances AS b (wallet, balance, balance_block, blocknumber, updated_at, created_at)
 			SELECT r.wallet, r.balance, r.balance_block, r.event_block, now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc'
 			  FROM UNNEST(?::text[], ?::numeric[], ?::bigint[], ?::bigint[]) AS r(wallet, balance, balance_block, event_block)
 			ON CONFLICT (wallet) DO UPDATE SET
-			  balance = CASE WHEN b.balance_block IS NULL OR EXCLUDED.balance_block >= b.balance_block
-			                 THEN EXCLUDED.balance ELSE b.balance END,
-			  balance_block = GREATEST(b.balance_block, EXCLUDED.balance_block),
+			  balance = CASE WHEN %1$s THEN EXCLUDED.balance ELSE b.balance END,
+			  balance_block = CASE WHEN %1$s THEN EXCLUDED.balance_block ELSE b.balance_block END,
 			  blocknumber = GREATEST(b.blocknumber, EXCLUDED.blocknumber),
-			  updated_at = now() AT TIME ZONE 'utc'
-			""";
+			  updated_at = CASE WHEN %1$s THEN now() AT TIME ZONE 'utc' ELSE b.updated_at END
+			WHERE (%1$s) OR EXCLUDED.blocknumber > COALESCE(b.blocknumber, -1)
+			""".formatted(READ_IS_CURRENT);
 
 	private final WriterTurns turns;
 
@@ -51,7 +63,7 @@ public class BalanceRepository {
 	 * @param reads at most one read per wallet
 	 * @param eventBlocks the block of the newest Transfer seen per wallet; wallets absent from it (all of them, for
 	 * the sweep) leave {@code blocknumber} as it is
-	 * @return rows inserted or updated
+	 * @return rows inserted or updated (a read older than its row counts only when its event moved blocknumber)
 	 */
 	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks) {
 		if (reads.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.audius.indexer.chain;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,14 +25,24 @@ public class BalanceReader {
 
 	private final CallSizer sizer;
 
+	private final Duration maxSplitTime;
+
+	/** The smallest call: {@code aggregate3} with {@code getBlockNumber()} alone, to ask whether the node answers. */
+	private final byte[] smallestCall;
+
 	public BalanceReader(ChainClient client, ContractAddress multicall, List<BalanceComponent> components) {
-		this(client, multicall, components, new CallSizer(Integer.MAX_VALUE));
+		this(client, multicall, components, new CallSizer(Integer.MAX_VALUE), Duration.ofMinutes(5));
 	}
 
-	/** @param sizer wallets per call, learned from the node's refusals */
+	/**
+	 * @param sizer wallets per call, learned from the node's refusals
+	 * @param maxSplitTime the most time one {@link #readAll} may spend on calls once it has had to split one
+	 */
 	public BalanceReader(ChainClient client, ContractAddress multicall, List<BalanceComponent> components,
-			CallSizer sizer) {
+			CallSizer sizer, Duration maxSplitTime) {
 		this.sizer = sizer;
+		this.maxSplitTime = maxSplitTime;
+		this.smallestCall = Multicall3.encodeAggregate3(List.of(new Call3(multicall, false, Multicall3.GET_BLOCK_NUMBER)));
 		if (components.isEmpty()) {
 			throw new IllegalArgumentException("at least one balance component is needed");
 		}
@@ -51,14 +62,21 @@ public class BalanceReader {
 	 * split in half and retried, down to one wallet (which then counts as unresolved). A wallet whose read failed
 	 * without return data (how running out of gas inside the multicall looks) in a call of several is read once
 	 * more in a smaller call.
+	 * <p>
+	 * A call that timed out (after the client's retries) is split only once the node has answered the smallest call
+	 * within the timeout: a node that does not answer is down, which says nothing about the call's size or the
+	 * wallets, so the read fails (a transient {@link RpcException}: the sweep's step fails, the stream waits for the
+	 * node) and no wallet counts as unresolved. Splitting ends, failing the read likewise, once the calls have taken
+	 * {@code maxSplitTime} since the read began.
 	 * @param maxPerCall the most wallets in one call (the learned size may be smaller)
 	 * @return the reads; {@code block} is the oldest block any of the calls saw (-1 when none succeeded)
 	 */
 	public BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall) {
 		int size = Math.max(1, Math.min(maxPerCall, sizer.size()));
+		long started = System.nanoTime();
 		BalanceReads all = EMPTY;
 		for (int i = 0; i < wallets.size(); i += size) {
-			all = merge(all, readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size))));
+			all = merge(all, readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size)), true, started));
 		}
 		return all.block() == Long.MAX_VALUE
 				? new BalanceReads(-1, all.reads(), all.unresolved(), all.calls(), all.splits()) : all;
@@ -78,11 +96,7 @@ public class BalanceReader {
 				a.splits() + b.splits());
 	}
 
-	private BalanceReads readSplitting(List<WalletAddress> wallets) {
-		return readSplitting(wallets, true);
-	}
-
-	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures) {
+	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures, long started) {
 		Call call;
 		try {
 			call = readOne(wallets);
@@ -91,14 +105,26 @@ public class BalanceReader {
 			if (Thread.currentThread().isInterrupted()) {
 				throw refused; // cancelled with its chunk: not a verdict on the size
 			}
+			if (refused.isTransient() && !client.answersCall(multicall, smallestCall)) {
+				// Timed out, and the smallest call goes unanswered too: the node is silent, not the call too heavy.
+				throw new RpcException(RpcFailureKind.TRANSPORT, "the node does not answer: a call of " + wallets.size()
+						+ " wallet(s) timed out after its retries and the smallest call got no answer within "
+						+ "indexer.chain.call-timeout; nothing split, nothing written (" + refused.getMessage() + ")");
+			}
+			Duration splitting = Duration.ofNanos(System.nanoTime() - started);
+			if (splitting.compareTo(maxSplitTime) > 0) {
+				throw new RpcException(RpcFailureKind.TRANSPORT, "calls refused for " + splitting.toSeconds()
+						+ " s while splitting, beyond indexer.chain.max-split-time=" + maxSplitTime + "; nothing "
+						+ "written (last: " + refused.getMessage() + ")");
+			}
 			if (wallets.size() == 1) {
 				// Alone and still refused: unresolved, as any failed read (not written, counted).
 				return new BalanceReads(Long.MAX_VALUE, List.of(), List.copyOf(wallets), 1, 0);
 			}
 			sizer.refused(wallets.size());
 			int half = wallets.size() / 2;
-			BalanceReads first = readSplitting(wallets.subList(0, half), rereadEmptyFailures);
-			BalanceReads second = readSplitting(wallets.subList(half, wallets.size()), rereadEmptyFailures);
+			BalanceReads first = readSplitting(wallets.subList(0, half), rereadEmptyFailures, started);
+			BalanceReads second = readSplitting(wallets.subList(half, wallets.size()), rereadEmptyFailures, started);
 			BalanceReads both = merge(first, second);
 			return new BalanceReads(both.block(), both.reads(), both.unresolved(), both.calls() + 1,
 					both.splits() + 1);
@@ -107,7 +133,7 @@ public class BalanceReader {
 		BalanceReads reads = call.reads();
 		if (rereadEmptyFailures && wallets.size() > 1 && !call.emptyFailures().isEmpty()
 				&& call.emptyFailures().size() < wallets.size()) {
-			BalanceReads again = readSplitting(call.emptyFailures(), false);
+			BalanceReads again = readSplitting(call.emptyFailures(), false, started);
 			List<WalletAddress> unresolved = new ArrayList<>(reads.unresolved());
 			unresolved.removeAll(call.emptyFailures());
 			BalanceReads kept = new BalanceReads(reads.block(), reads.reads(), unresolved, 1, 0);

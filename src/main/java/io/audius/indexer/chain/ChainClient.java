@@ -93,6 +93,39 @@ public class ChainClient implements AutoCloseable {
 				DefaultBlockParameterName.LATEST), response -> Hex.decode(response.getValue()));
 	}
 
+	/**
+	 * Whether the node answers an {@code eth_call} at all: sent once, without retry or rate-limit wait, so it takes
+	 * at most the call timeout. Any answer counts (an error answer or a rate limit included); silence, a dropped
+	 * connection, an HTTP 5xx and a body that is not JSON-RPC do not. Asked before a call that timed out is taken
+	 * for one too heavy for the node: a node that does not answer a small call is down, whatever the call's size.
+	 */
+	public boolean answersCall(ContractAddress to, byte[] data) {
+		return answers("eth_call", web3j.ethCall(
+				Transaction.createEthCallTransaction(null, to.value(), Hex.encode(data)), DefaultBlockParameterName.LATEST));
+	}
+
+	/** Whether the node answers {@code eth_blockNumber} at all; see {@link #answersCall}. */
+	public boolean answersBlockNumber() {
+		return answers("eth_blockNumber", web3j.ethBlockNumber());
+	}
+
+	private <T extends Response<?>> boolean answers(String method, Request<?, T> request) {
+		try {
+			acquire(method);
+			sendOnce(method, request, response -> response);
+			return true;
+		}
+		catch (RateLimitAnswer answer) {
+			return true;
+		}
+		catch (RpcException failure) {
+			return switch (failure.kind()) {
+				case TRANSPORT, SERVER_ERROR, BAD_ANSWER -> false;
+				default -> true;
+			};
+		}
+	}
+
 	public long blockNumber() {
 		return send("eth_blockNumber", web3j.ethBlockNumber(),
 				response -> response.getBlockNumber().longValueExact());
@@ -146,7 +179,9 @@ public class ChainClient implements AutoCloseable {
 	 * Rate limits (HTTP 429, JSON-RPC -32005 or "rate limit") are waited out ({@code Retry-After}, else 1 s doubling
 	 * to 30 s) and slow the budget; they do not use up the retries, and fail the request only after
 	 * {@code rateLimitMaxWait} in all ({@link RateLimitedException}). An {@code eth_call} refused for its size or
-	 * cost (gas, HTTP 413, timeouts after the retries) throws {@link CallRefusedException}.
+	 * cost (gas, HTTP 413) throws {@link CallRefusedException}; so does one that timed out after the retries, marked
+	 * transient: it may be too heavy, or the node may be silent, which the caller tells apart ({@link #answersCall})
+	 * before it splits anything.
 	 */
 	public <T extends Response<?>, R> R send(String method, Request<?, T> request, Function<T, R> extract) {
 		int attempt = 0;

@@ -41,7 +41,7 @@ public class ChainConfiguration {
 		CallSizer sizer = new CallSizer(Integer.MAX_VALUE);
 		meters.gauge("indexer.rpc.call.size-limit", sizer, s -> Math.min(s.size(), 1_000_000));
 		meters.more().counter("indexer.rpc.call.splits", java.util.List.of(), sizer, CallSizer::splits);
-		return new BalanceReader(client, properties.multicallAddress(), components, sizer);
+		return new BalanceReader(client, properties.multicallAddress(), components, sizer, properties.maxSplitTime());
 	}
 
 }

@@ -24,13 +24,15 @@ import org.springframework.validation.annotation.Validated;
  * @param retries extra attempts after a transport failure (connection, timeout, HTTP 5xx) before the chunk fails
  * @param retryBackoff the wait before the first retry; doubles with each attempt
  * @param verifyContracts check at start-up that the multicall and every component contract have code
+ * @param maxSplitTime the most time one batch's balance reads may take once a call was refused and split: past
+ * it the read fails (the sweep's step fails, the stream waits for the node) instead of splitting on
  */
 @ConfigurationProperties("indexer.chain")
 @Validated
 public record ChainProperties(String rpcUrl, @DefaultValue(Multicall3.CANONICAL_ADDRESS) @NotNull ContractAddress multicallAddress,
 		@NotEmpty List<@Valid @NotNull Component> components, @DefaultValue("30s") @NotNull Duration callTimeout,
 		@DefaultValue("2") @PositiveOrZero int retries, @DefaultValue("250ms") @NotNull Duration retryBackoff,
-		@DefaultValue("true") boolean verifyContracts) {
+		@DefaultValue("true") boolean verifyContracts, @DefaultValue("5m") @NotNull Duration maxSplitTime) {
 
 	/**
 	 * @param contract the contract to call

@@ -53,7 +53,16 @@ public class LogRangeFetcher {
 				return new Range(from, to, events);
 			}
 			catch (RpcException ex) {
-				if (!isRangeRefusal(ex) || !planner.refused(to - from + 1)) {
+				if (!isRangeRefusal(ex)) {
+					throw ex;
+				}
+				if (ex.kind() == RpcFailureKind.TRANSPORT && !client.answersBlockNumber()) {
+					// A timeout, and eth_blockNumber goes unanswered too: the node is silent, the range not too large.
+					throw new RpcException(RpcFailureKind.TRANSPORT, "the node does not answer: eth_getLogs " + from
+							+ ".." + to + " timed out after its retries and eth_blockNumber got no answer within "
+							+ "indexer.chain.call-timeout (" + ex.getMessage() + ")");
+				}
+				if (!planner.refused(to - from + 1)) {
 					throw ex;
 				}
 				log.info("eth_getLogs {}..{} refused ({}); trying {} blocks", from, to, ex.getMessage(),

@@ -12,25 +12,32 @@ import io.audius.indexer.chain.TransferEvent;
 /**
  * The wallets a batch of Transfer logs touched, each once, and per wallet the block of its newest Transfer.
  * The zero address (mint, burn) is nobody's wallet. A log removed by a reorg still touches its wallets (their
- * balance must be read again) but its block is no longer news for {@code blocknumber}.
+ * balance must be read again) but its block is no longer news for {@code blocknumber}; it still is the oldest block
+ * the re-read may be at ({@code readFrom}): an older read (a node not past the reorg) reflects nothing newer than
+ * the row, whose {@code blocknumber} may be that removed log's block (invariant 10).
+ *
+ * @param readFrom per wallet, the newest block of any of its logs, removed or not: its read must be at or after it
  */
-record TouchedWallets(Set<WalletAddress> wallets, Map<WalletAddress, Long> newestBlock) {
+record TouchedWallets(Set<WalletAddress> wallets, Map<WalletAddress, Long> newestBlock,
+		Map<WalletAddress, Long> readFrom) {
 
 	static TouchedWallets of(List<TransferEvent> events) {
 		Set<WalletAddress> wallets = new LinkedHashSet<>();
 		Map<WalletAddress, Long> newest = new HashMap<>();
+		Map<WalletAddress, Long> readFrom = new HashMap<>();
 		for (TransferEvent event : events) {
 			for (WalletAddress wallet : List.of(event.from(), event.to())) {
 				if (TransferEvent.isZero(wallet)) {
 					continue;
 				}
 				wallets.add(wallet);
+				readFrom.merge(wallet, event.blockNumber(), Math::max);
 				if (!event.removed()) {
 					newest.merge(wallet, event.blockNumber(), Math::max);
 				}
 			}
 		}
-		return new TouchedWallets(wallets, newest);
+		return new TouchedWallets(wallets, newest, readFrom);
 	}
 
 }

@@ -123,7 +123,7 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		long start = System.nanoTime();
 		for (int attempt = 1;; attempt++) {
 			try {
-				return refresher.refresh(tracked, touched.newestBlock());
+				return refresher.refresh(tracked, touched.newestBlock(), touched.readFrom());
 			}
 			catch (RpcException ex) {
 				if (!ex.isTransient()) {

@@ -33,7 +33,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * take them ({@link #next()}). The step's chunks then only write, while the next pages' calls are already out.
  * <p>
  * A page whose read failed (after the client's own retries) is handed out as failed, in its place, so the chunk
- * that takes it fails; a failed page query likewise. {@link #close()} stops the thread, cancels the calls in
+ * that takes it fails; whatever else ends the read-ahead (a failed page query, an {@code Error}) is handed out after
+ * the pages queued before it, even when the queue is full. {@link #close()} stops the thread, cancels the calls in
  * flight and waits (boundedly) for them to end, so no call of a closed feed reaches the node afterwards.
  */
 final class StaleWalletFeed implements AutoCloseable {
@@ -41,6 +42,9 @@ final class StaleWalletFeed implements AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(StaleWalletFeed.class);
 
 	private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+	/** How often a step waiting for a page looks whether the read-ahead stopped. */
+	private static final Duration NEXT_POLL = Duration.ofMillis(100);
 
 	/** A stored row as read. */
 	record StaleRow(String row, LocalDateTime updatedAt) {
@@ -90,6 +94,13 @@ final class StaleWalletFeed implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/**
+	 * Why the read-ahead stopped, set before its thread ends: handed to the step by {@link #next()} once the pages
+	 * queued before it are taken, even when the queue was full (a failure offered to a full queue would be lost,
+	 * and the step would wait forever).
+	 */
+	private volatile RuntimeException stopped;
+
 	private Thread thread;
 
 	/**
@@ -114,46 +125,63 @@ final class StaleWalletFeed implements AutoCloseable {
 		thread = Thread.ofPlatform().daemon().name("sweep-read-ahead-" + name).start(this::feed);
 	}
 
-	/** The next page in order (blocking until it has been read from the table; its reads may still be running). */
+	/**
+	 * The next page in order (blocking until it has been read from the table; its reads may still be running), or
+	 * the failure that stopped the read-ahead, once the pages queued before it are taken.
+	 */
 	PendingPage next() throws InterruptedException {
-		return queue.take();
+		while (true) {
+			PendingPage page = queue.poll(NEXT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+			if (page != null) {
+				return page;
+			}
+			RuntimeException failure = stopped;
+			if (failure == null && thread != null && !thread.isAlive()) {
+				// Ended with nothing queued and no failure recorded: never wait for a page that cannot come.
+				failure = new IllegalStateException("the sweep's read-ahead " + name + " ended without a last page");
+			}
+			if (failure != null) {
+				page = queue.poll(); // a page queued just before the thread ended goes first
+				return page != null ? page : new PendingPage(null, null, null, failure);
+			}
+		}
 	}
 
 	private void feed() {
 		try {
-			while (!closed) {
-				int size = plan.nextPageSize();
-				if (size == 0) {
-					queue.put(PendingPage.END);
-					return;
-				}
-				List<StaleRow> rows;
-				try {
-					PageKey key = after;
-					rows = jdbc.query(query.sql(key != null), (rs, n) -> new StaleRow(rs.getString(1),
-							rs.getObject(2, LocalDateTime.class)), query.arguments(key, size));
-				}
-				catch (RuntimeException ex) {
-					if (!closed) {
-						queue.put(new PendingPage(null, null, null, ex));
-					}
-					return;
-				}
-				plan.fetched(size, rows.size());
-				if (rows.isEmpty()) {
-					queue.put(PendingPage.END);
-					return;
-				}
-				after = rows.getLast().key();
-				queue.put(resolve(rows));
-			}
+			readPages();
 		}
 		catch (InterruptedException ex) {
 			// closed
 		}
-		catch (RuntimeException ex) {
-			log.error("Sweep read-ahead {} stopped", name, ex);
-			queue.offer(new PendingPage(null, null, null, ex));
+		catch (Throwable ex) {
+			// Errors too (OutOfMemoryError under a small heap): whatever ends this thread must reach the step.
+			stopped = ex instanceof RuntimeException runtime ? runtime
+					: new IllegalStateException("the sweep's read-ahead " + name + " stopped: " + ex, ex);
+			if (!closed) {
+				log.error("Sweep read-ahead {} stopped", name, ex);
+			}
+		}
+	}
+
+	/** Reads pages until the end; a failed page query ends it by throwing (see {@link #feed()}). */
+	private void readPages() throws InterruptedException {
+		while (!closed) {
+			int size = plan.nextPageSize();
+			if (size == 0) {
+				queue.put(PendingPage.END);
+				return;
+			}
+			PageKey key = after;
+			List<StaleRow> rows = jdbc.query(query.sql(key != null), (rs, n) -> new StaleRow(rs.getString(1),
+					rs.getObject(2, LocalDateTime.class)), query.arguments(key, size));
+			plan.fetched(size, rows.size());
+			if (rows.isEmpty()) {
+				queue.put(PendingPage.END);
+				return;
+			}
+			after = rows.getLast().key();
+			queue.put(resolve(rows));
 		}
 	}
 

@@ -108,6 +108,62 @@ class BalanceRepositoryIT {
 	}
 
 	@Test
+	void aSweepReadOlderThanANewerTransferOfAnUnresolvedWalletDoesNotLand() {
+		event(100, 10, 9);
+		// The stream saw a Transfer at block 15 but could not read the balance: blocknumber records it.
+		repository.advanceBlocknumbers(Map.of(WALLET, 15L));
+		Object updatedAt = backdate();
+		sweep(250, 12); // read at block 12: before the Transfer at 15
+		assertRow(100, 15L, 10L);
+		assertThat(updatedAt()).as("not marked fresh").isEqualTo(updatedAt);
+		sweep(260, 15); // read at the Transfer's block: reflects it
+		assertRow(260, 15L, 15L);
+		assertThat(updatedAt()).as("a read that lands marks the row fresh").isNotEqualTo(updatedAt);
+	}
+
+	@Test
+	void aReadTheGuardRefusesDoesNotMarkTheRowFresh() {
+		sweep(200, 20);
+		Object updatedAt = backdate();
+		assertThat(repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(100), 15)), Map.of()))
+			.as("rows written").isZero();
+		assertRow(200, null, 20L);
+		assertThat(updatedAt()).isEqualTo(updatedAt);
+	}
+
+	@Test
+	void anOlderEventReadRecordsItsTransferButDoesNotMarkTheRowFresh() {
+		sweep(200, 20);
+		Object updatedAt = backdate();
+		event(100, 18, 17);
+		assertRow(200, 17L, 20L);
+		assertThat(updatedAt()).isEqualTo(updatedAt);
+	}
+
+	@Test
+	void aStreamReadAtOrAfterItsTransferStillLandsAfterTheUnresolvedPathRaisedBlocknumber() {
+		event(100, 10, 9);
+		repository.advanceBlocknumbers(Map.of(WALLET, 15L));
+		event(300, 16, 16);
+		assertRow(300, 16L, 16L);
+		event(310, 16, 12);
+		assertRow(310, 16L, 16L);
+	}
+
+	@Test
+	void aReorgReReadOlderThanTheRemovedTransferDoesNotLandThenANewerOneDoes() {
+		event(500, 30, 30); // the Transfer at block 30, later removed by a reorg
+		Object updatedAt = backdate();
+		// The re-read of a removed log's wallet carries no event block (blocknumber is no news), only its read's.
+		sweep(400, 29);
+		assertRow(500, 30L, 30L);
+		assertThat(updatedAt()).as("not marked fresh").isEqualTo(updatedAt);
+		sweep(450, 31);
+		assertRow(450, 30L, 31L);
+		assertThat(updatedAt()).isNotEqualTo(updatedAt);
+	}
+
+	@Test
 	void balancesAboveTwoToThe128AreStoredExactly() {
 		BigInteger huge = BigInteger.TWO.pow(200).add(BigInteger.valueOf(12345));
 		repository.upsert(List.of(new BalanceRead(WALLET, huge, 1)), Map.of());
@@ -163,6 +219,18 @@ class BalanceRepositoryIT {
 		assertThatThrownBy(() -> repeatableRead.executeWithoutResult(tx -> sweep(100, 10)))
 			.hasMessageContaining("READ COMMITTED")
 			.hasMessageContaining("'repeatable read'");
+	}
+
+	/** Moves the row's {@code updated_at} an hour back, so that a write that marks it fresh shows; returns it. */
+	private Object backdate() {
+		jdbc.update("UPDATE eth_wallet_balances SET updated_at = updated_at - interval '1 hour' WHERE wallet = ?",
+				WALLET.value());
+		return updatedAt();
+	}
+
+	private Object updatedAt() {
+		return jdbc.queryForObject("SELECT updated_at FROM eth_wallet_balances WHERE wallet = ?", Object.class,
+				WALLET.value());
 	}
 
 	private void sweep(long balance, long readBlock) {

@@ -170,4 +170,45 @@ class RpcFaultClassificationIT {
 		assertThat(List.of(proxy.scriptedCount("eth_getLogs"))).containsExactly(1);
 	}
 
+	/** Issue 14, defect 2: a timeout is a refusal of the range's size only if the node still answers. */
+	@Test
+	void aSilentNodeIsANodeFailureNotATooLargeGetLogsRange() {
+		long head = client.blockNumber();
+		try (ChainClient quick = quickClient()) {
+			LogRangeFetcher fetcher = new LogRangeFetcher(quick, new ContractAddress("0x00000000000000000000000000000000000000aa"), 10_000);
+			proxy.silent(true);
+			RpcException failure = catchThrowableOfType(RpcException.class, () -> fetcher.next(0, head));
+			assertThat(failure.getMessage()).contains("the node does not answer");
+			assertThat(failure.isTransient()).isTrue();
+			assertThat(proxy.count("eth_getLogs")).as("one range, its two attempts (retries=1), not shrunk").isEqualTo(2);
+		}
+	}
+
+	@Test
+	void answersCallTellsASilentOrFailingNodeFromOneThatAnswers() {
+		byte[] smallest = Multicall3.encodeAggregate3(List.of(new Call3(
+				new ContractAddress("0x00000000000000000000000000000000000000aa"), true, Multicall3.GET_BLOCK_NUMBER)));
+		ContractAddress to = new ContractAddress("0x00000000000000000000000000000000000000bb");
+		try (ChainClient quick = quickClient()) {
+			assertThat(quick.answersCall(to, smallest)).as("an answer").isTrue();
+			proxy.respond("eth_call", 200, JSON, RpcProxy.jsonRpcError(3, "execution reverted"), 1);
+			assertThat(quick.answersCall(to, smallest)).as("an error answer is an answer").isTrue();
+			proxy.respond("eth_call", 503, Map.of(), "Service Unavailable", 1);
+			assertThat(quick.answersCall(to, smallest)).as("a 503").isFalse();
+			proxy.silent("eth_call");
+			long start = System.nanoTime();
+			assertThat(quick.answersCall(to, smallest)).as("silence").isFalse();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("one attempt, within the call timeout")
+				.isLessThan(Duration.ofSeconds(3));
+			assertThat(proxy.count("eth_call")).as("each asked once, no retry").isEqualTo(4);
+		}
+	}
+
+	/** Times out after 1 s, one retry. */
+	private ChainClient quickClient() {
+		return new ChainClient(RpcEndpoint.parse(proxy.url() + "/v2/PATHKEY123?apikey=QUERYKEY456",
+				"indexer.chain.rpc-url", Set.of("http", "https")), Duration.ofSeconds(1), 1, Duration.ofMillis(10),
+				meters);
+	}
+
 }

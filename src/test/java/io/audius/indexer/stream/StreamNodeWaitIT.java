@@ -68,6 +68,41 @@ class StreamNodeWaitIT {
 		}
 	}
 
+	/**
+	 * Issue 14, defect 2: an {@code eth_call} that never answers was taken for a call too heavy, split down to single
+	 * wallets, and the chunk "succeeded" with every wallet unresolved, its checkpoint moved on. Now it is a node
+	 * failure: waited out within the bound, then the chunk fails unwritten.
+	 */
+	@Test
+	void aSilentNodeIsWaitedOutThenTheChunkFailsUnwrittenAndARestartCatchesUp(TestChain chain) throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamNodeWaitIT.class)) {
+			JdbcTemplate jdbc = fixture.jdbc();
+			List<String> tracked = started(fixture, "node-silent", "--indexer.stream.max-node-wait=4s",
+					"--indexer.chain.call-timeout=1s");
+			Map<String, Object> before = row(jdbc, tracked.get(0));
+
+			fixture.rpc().silent("eth_call");
+			long block = chain.forceTransfer(fixture.contracts().token(), tracked.get(0), tracked.get(1),
+					BigInteger.valueOf(333));
+			// Ends when the chunk gives up, or (the defect) when it "succeeds" with the wallets unresolved: the
+			// unresolved path then records the Transfer in blocknumber, or the checkpoint passes it.
+			Await.until("the chunk gives up", Duration.ofSeconds(60), () -> fixture.running().isDone()
+					|| fixture.checkpoint() >= block || !before.equals(row(jdbc, tracked.get(0))));
+			assertThat(row(jdbc, tracked.get(0))).as("the row, untouched").isEqualTo(before);
+			assertThat(fixture.checkpoint()).as("the checkpoint did not pass the unwritten chunk").isLessThan(block);
+			JobExecution failed = fixture.running().get();
+			assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+			assertThat(failed.getExitStatus().getExitDescription()).contains("indexer.stream.max-node-wait")
+				.contains("the node does not answer");
+
+			fixture.rpc().silent(false);
+			fixture.restart(failed);
+			fixture.await("the rows right after the restart", Duration.ofSeconds(30),
+					() -> fixture.rowIsRight(tracked.get(0), block) && fixture.rowIsRight(tracked.get(1), block));
+			stop(fixture);
+		}
+	}
+
 	@Test
 	void aStopDuringTheNodeWaitEndsStoppedWithinSeconds(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamNodeWaitIT.class)) {
@@ -127,6 +162,11 @@ class StreamNodeWaitIT {
 			fixture.operator().stop(running);
 		}
 		fixture.running().get(30, TimeUnit.SECONDS);
+	}
+
+	private static Map<String, Object> row(JdbcTemplate jdbc, String wallet) {
+		return jdbc.queryForMap("SELECT balance, blocknumber, updated_at FROM eth_wallet_balances WHERE wallet = ?",
+				wallet);
 	}
 
 	private static int idleInTransaction(JdbcTemplate jdbc) {

@@ -33,6 +33,10 @@ class TouchedWalletsTest {
 
 		assertThat(touched.wallets()).containsExactly(A, B, C);
 		assertThat(touched.newestBlock()).containsEntry(A, 11L).containsEntry(C, 11L).doesNotContainKey(B);
+		assertThat(touched.readFrom()).as("a removed log's wallets are read at or after its block")
+			.containsEntry(A, 12L)
+			.containsEntry(B, 12L)
+			.containsEntry(C, 11L);
 	}
 
 	private static TransferEvent transfer(WalletAddress from, WalletAddress to, long block, boolean removed) {

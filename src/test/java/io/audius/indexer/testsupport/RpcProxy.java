@@ -121,6 +121,9 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile int cutAfter = -1;
 
+	/** The method held unanswered ({@code "*"}: every method), or null. */
+	private volatile String silentMethod;
+
 	private RpcProxy(URI target, int port) throws IOException {
 		this.target = target;
 		this.server = bind(port);
@@ -309,6 +312,24 @@ public final class RpcProxy implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A node that accepts every request and never answers (true), until {@code false}: the requests held meanwhile
+	 * then end with no answer, and later ones are forwarded again.
+	 */
+	public void silent(boolean silent) {
+		this.silentMethod = silent ? "*" : null;
+	}
+
+	/** Like {@link #silent(boolean)} for {@code method} alone (an {@code eth_call} backend that hangs). */
+	public void silent(String method) {
+		this.silentMethod = method;
+	}
+
+	private boolean isSilent(String method) {
+		String silent = silentMethod;
+		return silent != null && (silent.equals("*") || silent.equals(method));
+	}
+
 	public boolean isDown() {
 		return server == null;
 	}
@@ -334,6 +355,18 @@ public final class RpcProxy implements AutoCloseable {
 				bodies.computeIfAbsent(method, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(text);
 			}
 			int n = counts.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+			if (isSilent(method)) {
+				while (isSilent(method)) {
+					try {
+						Thread.sleep(50);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+				}
+				return; // no answer: the client sees the connection end, if it still waits
+			}
 			if (serveScripted(exchange, method, text)) {
 				return;
 			}
@@ -571,6 +604,7 @@ public final class RpcProxy implements AutoCloseable {
 
 	@Override
 	public synchronized void close() {
+		silentMethod = null; // lets held requests end
 		if (server != null) {
 			server.stop(0);
 			server = null;
