@@ -52,7 +52,9 @@ final class Generator {
 		for (int i = 0; i < steps; i++) {
 			drawn.add(step(random, wallets, i == steps - 1));
 		}
-		return new Schedule(seed, confirmations, MAX_REORG_DEPTH, wallets, List.copyOf(drawn));
+		// Drawn after the steps, so the steps of a seed do not depend on it.
+		boolean deepReorg = random.nextInt(10) == 0;
+		return new Schedule(seed, confirmations, MAX_REORG_DEPTH, wallets, List.copyOf(drawn), deepReorg);
 	}
 
 	private static Step step(SplittableRandom random, Wallets wallets, boolean last) {

@@ -1,5 +1,7 @@
 package io.audius.indexer.simulation;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -8,20 +10,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code ./mvnw -B -Psimulation verify -Dsimulation.runs=N}: N schedules from random seeds (each printed before it
- * runs), {@code simulation.steps} steps each (default 6), then the table. {@code -Dsimulation.seed=N} replays one
- * seed: the same chain work and faults in the same order (process timing may differ).
+ * runs), {@code simulation.steps} steps each (default 4), then the table. {@code -Dsimulation.seed=N} replays one
+ * seed (or a comma-separated list): the same chain work and faults in the same order (process timing may differ).
  */
 class RandomSeedsSimulation {
 
 	@Test
 	void randomSchedulesLeaveEveryRowRight() {
 		int runs = Integer.getInteger("simulation.runs", 3);
-		int steps = Integer.getInteger("simulation.steps", 6);
-		Long replay = Long.getLong("simulation.seed");
+		int steps = Integer.getInteger("simulation.steps", 4);
+		String replay = System.getProperty("simulation.seed", "");
+		List<Long> given = replay.isBlank() ? List.of()
+				: Arrays.stream(replay.split(",")).map(String::trim).map(Long::valueOf).toList();
 		SplittableRandom seeds = new SplittableRandom();
 		Tally tally = new Tally();
-		for (int i = 0; i < (replay != null ? 1 : runs); i++) {
-			long seed = replay != null ? replay : seeds.nextLong();
+		if (!given.isEmpty()) {
+			runs = given.size();
+		}
+		for (int i = 0; i < runs; i++) {
+			long seed = given.isEmpty() ? seeds.nextLong() : given.get(i);
 			System.out.println("=== simulation seed " + seed + " (" + (i + 1) + "/" + runs + "; replay with "
 					+ "-Dsimulation.seed=" + seed + " -Dsimulation.steps=" + steps + ")");
 			tally.add(Simulation.run(Generator.draw(seed, steps)));

@@ -5,9 +5,12 @@ import java.util.List;
 /**
  * One schedule drawn from one seed: the stream's settings, the wallets, and the steps. Everything the chain and
  * the fault injection do is in here, so the same seed replays the same chain work and the same faults in the same
- * order; only process timing (when a chunk commits relative to a fault) differs between runs.
+ * order; only process timing (when a chunk commits relative to a fault) differs between runs. A schedule that
+ * {@code endsWithDeepReorg} stops the stream after its last step, replaces blocks from more than
+ * {@code maxReorgDepth} below the checkpoint, and starts it again: it must stop, naming the property.
  */
-record Schedule(long seed, int confirmations, int maxReorgDepth, Wallets wallets, List<Step> steps) {
+record Schedule(long seed, int confirmations, int maxReorgDepth, Wallets wallets, List<Step> steps,
+		boolean endsWithDeepReorg) {
 
 	/**
 	 * @param tracked wallets with a row before the stream starts

@@ -3,6 +3,7 @@ package io.audius.indexer.simulation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,6 +131,15 @@ final class Simulation {
 
 	private volatile boolean sampling = true;
 
+	private OutputTee tee;
+
+	/** Output of the stream's JVMs, searched for the keys like the captured output. */
+	private final List<Path> processLogs = new CopyOnWriteArrayList<>();
+
+	private final List<Process> processes = new CopyOnWriteArrayList<>();
+
+	private static final Path JAR = Path.of("target", "eth-balance-indexer.jar");
+
 	private Simulation(Schedule schedule) {
 		this.schedule = schedule;
 		this.history = new History(schedule.seed());
@@ -142,6 +152,7 @@ final class Simulation {
 		Simulation sim = new Simulation(schedule);
 		Thread sampler = null;
 		try (OutputTee tee = new OutputTee()) {
+			sim.tee = tee;
 			try {
 				sim.setUp();
 				sampler = Thread.ofPlatform().daemon().name("sim-sampler").start(sim::sampleJobRepository);
@@ -162,7 +173,16 @@ final class Simulation {
 				if (sampler != null) {
 					sampler.interrupt();
 				}
-				sim.searchSecrets(tee.captured());
+				StringBuilder output = new StringBuilder(tee.captured());
+				for (Path log : sim.processLogs) {
+					try {
+						output.append(Files.readString(log));
+					}
+					catch (java.io.IOException ex) {
+						sim.history.add("harness", "cannot read " + log);
+					}
+				}
+				sim.searchSecrets(output.toString());
 			}
 		}
 		finally {
@@ -222,8 +242,7 @@ final class Simulation {
 			List<Runnable> heals = new ArrayList<>();
 			for (Fault fault : step.faults()) {
 				heals.addFirst(inject(fault, step.holdMillis()));
-				faults.merge(fault.kind().family + ": " + fault.kind().name().toLowerCase(java.util.Locale.ROOT)
-						.replace('_', ' '), 1, Integer::sum);
+				faults.merge(label(fault), 1, Integer::sum);
 			}
 			for (Op op : step.work()) {
 				apply(op);
@@ -238,8 +257,65 @@ final class Simulation {
 				quietPoint();
 			}
 		}
+		if (violations.isEmpty() && schedule.endsWithDeepReorg()) {
+			deepReorg();
+		}
 		if (violations.isEmpty()) {
 			stopStream("end of schedule");
+		}
+	}
+
+	/**
+	 * The stream stopped; blocks replaced from more than {@code max-reorg-depth} below its checkpoint; started again:
+	 * it must end non-zero naming {@code indexer.stream.max-reorg-depth}, the checkpoint row never moved.
+	 */
+	private void deepReorg() throws Exception {
+		// The checkpoint must stand more than max-reorg-depth above a block after the start: empty blocks if needed.
+		long needed = startBlock + schedule.maxReorgDepth() + 4;
+		while (chain.blockNumber() - schedule.confirmations() < needed) {
+			chain.mine();
+		}
+		long target = chain.blockNumber() - schedule.confirmations();
+		long wait = System.nanoTime() + QUIET_TIMEOUT.toNanos();
+		while (checker.checkpoint() < target && System.nanoTime() < wait) {
+			sleepQuietly(200);
+		}
+		stopStream("before a reorg deeper than max-reorg-depth");
+		long checkpoint = checker.checkpoint();
+		long fork = checkpoint - schedule.maxReorgDepth() - 2;
+		long head = chain.blockNumber();
+		if (fork <= startBlock) {
+			history.add("deep reorg", "skipped: the checkpoint " + checkpoint + " did not get far enough from the start");
+			return;
+		}
+		faults.merge("chain: reorg deeper than max-reorg-depth", 1, Integer::sum);
+		chain.rollback(head - fork);
+		reorgs++;
+		while (chain.blockNumber() <= head) {
+			chain.forceTransfer(contracts.token(), schedule.wallets().tracked().get(0),
+					schedule.wallets().untracked().get(0), BigInteger.ONE);
+		}
+		history.add("deep reorg", "stream stopped at checkpoint " + checkpoint + "; blocks after " + fork
+				+ " replaced (head " + head + " -> " + chain.blockNumber() + "); stream started");
+		int outputBefore = tee.captured().length();
+		stream = launch(STREAM, "sim-stream");
+		String exit;
+		try {
+			exit = exitOf(stream, Duration.ofSeconds(60));
+		}
+		catch (RuntimeException ex) {
+			exit = "failed: " + oneLine(String.valueOf(ex));
+		}
+		history.add("deep reorg", "stream " + exit + ", checkpoint " + checker.checkpoint() + "; names the property: "
+				+ tee.captured().substring(outputBefore).contains("indexer.stream.max-reorg-depth"));
+		String output = tee.captured().substring(outputBefore);
+		if (!exit.equals("exit 1") || !output.contains("indexer.stream.max-reorg-depth")) {
+			violations.add(new Violation("deep reorg", "the stream " + exit + (output.contains(
+					"indexer.stream.max-reorg-depth") ? "" : " without naming indexer.stream.max-reorg-depth")));
+		}
+		if (checker.checkpoint() != checkpoint) {
+			violations.add(new Violation("checkpoint", "moved from " + checkpoint + " to " + checker.checkpoint()
+					+ " after a reorg deeper than max-reorg-depth"));
 		}
 	}
 
@@ -370,6 +446,9 @@ final class Simulation {
 			}
 			case STREAM_RESTART -> {
 				stopStream("fault");
+				if (n >= 5 && Files.exists(JAR)) {
+					yield killedJvm(n == 5, holdMillis);
+				}
 				yield () -> {
 					kills++;
 					startStream();
@@ -386,6 +465,66 @@ final class Simulation {
 				Future<ConfigurableApplicationContext> second = launch(STREAM, "sim-second");
 				yield () -> secondLauncherEnded(second);
 			}
+		};
+	}
+
+	/** The table's name of a fault; STREAM_RESTART's variants 5 and 6 are the packaged jar killed. */
+	static String label(Fault fault) {
+		if (fault.kind() == Schedule.FaultKind.STREAM_RESTART && fault.count() >= 5) {
+			return "process: stream JVM " + (fault.count() == 5 ? "SIGKILL" : "SIGTERM");
+		}
+		return fault.kind().family + ": " + fault.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+	}
+
+	/**
+	 * The stream as the packaged jar in a JVM of its own, as the Deployment runs it, killed ({@code sigkill}) or sent
+	 * SIGTERM part-way through the step's work; healed by the in-process stream, which must recover the execution a
+	 * SIGKILL left STARTED once its lease is stale.
+	 */
+	private Runnable killedJvm(boolean sigkill, int holdMillis) throws Exception {
+		String java = ProcessHandle.current().info().command().orElse("java");
+		List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(),
+				"--spring.datasource.url=" + db.through(dbProxy).url() + "&ApplicationName=sim-jvm",
+				"--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+				"--indexer.chain.rpc-url=" + rpc.url() + "/v2/" + rpcKey, "--indexer.chain.retry-backoff=20ms"));
+		command.addAll(IndexerApp.componentArgs(contracts));
+		command.addAll(appArgs(STREAM));
+		Path log = Files.createDirectories(Path.of("target", "simulation"))
+			.resolve(schedule.seed() + "-jvm-" + processLogs.size() + ".log");
+		processLogs.add(log);
+		Process jvm = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		processes.add(jvm);
+		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+		while (startedExecutions(STREAM) == 0 && jvm.isAlive() && System.nanoTime() < deadline) {
+			sleepQuietly(50);
+		}
+		history.add("fault", "the stream's JVM (pid " + jvm.pid() + ") runs "
+				+ (startedExecutions(STREAM) > 0 ? "an execution" : "no execution (" + (jvm.isAlive() ? "timed out" : "exited " + jvm.exitValue()) + ")"));
+		Future<?> killer = apps.submit(() -> {
+			sleepQuietly(holdMillis / 2);
+			if (sigkill) {
+				jvm.destroyForcibly();
+			}
+			else {
+				jvm.destroy();
+			}
+			history.add("fault", (sigkill ? "SIGKILL" : "SIGTERM") + " to the stream's JVM");
+		});
+		return () -> {
+			await(killer, "the kill");
+			try {
+				boolean ended = jvm.waitFor(60, TimeUnit.SECONDS);
+				history.add("heal", "the stream's JVM " + (ended ? "exited " + jvm.exitValue() : "did not end"));
+				if (!ended) {
+					jvm.destroyForcibly().waitFor();
+					violations.add(new Violation("harness", "the stream's JVM did not end 60 s after SIGTERM"));
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			kills++;
+			startStream();
 		};
 	}
 
@@ -442,13 +581,13 @@ final class Simulation {
 
 	// ---- processes
 
-	private Future<ConfigurableApplicationContext> launch(String job, String appName) {
+	/** The launcher's and the job's settings, as a process gets them; the database and the node come apart. */
+	private List<String> appArgs(String job) {
 		List<String> args = new ArrayList<>(List.of("--indexer.launcher.enabled=true", "--indexer.launcher.job=" + job,
-				"--spring.datasource.url=" + db.through(dbProxy).url() + "&ApplicationName=" + appName,
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN", "--logging.level.io.audius.indexer=WARN",
 				"--logging.level.io.audius.indexer.ops=INFO", "--indexer.chain.call-timeout=1s",
-				"--indexer.launcher.lock.check-interval=500ms", "--indexer.launcher.lock.lease-timeout=15s",
-				"--indexer.launcher.lock.retake-within=12s"));
+				"--indexer.launcher.lock.check-interval=500ms", "--indexer.launcher.lock.lease-timeout=6s",
+				"--indexer.launcher.lock.retake-within=5s"));
 		if (job.equals(STREAM)) {
 			args.addAll(List.of("--indexer.stream.ws-url=" + tcp.wsUrl() + "/?apikey=" + wsKey,
 					"--indexer.stream.token-address=" + contracts.token(), "--indexer.stream.start-block=" + startBlock,
@@ -463,6 +602,12 @@ final class Simulation {
 		else {
 			args.add("--indexer.sweep.wallets-per-call=4");
 		}
+		return args;
+	}
+
+	private Future<ConfigurableApplicationContext> launch(String job, String appName) {
+		List<String> args = new ArrayList<>(appArgs(job));
+		args.add("--spring.datasource.url=" + db.through(dbProxy).url() + "&ApplicationName=" + appName);
 		String rpcUrl = rpc.url() + "/v2/" + rpcKey;
 		Future<ConfigurableApplicationContext> app = apps.submit(() -> IndexerApp.start(WebApplicationType.NONE,
 				db.through(dbProxy), rpcUrl, contracts, args.toArray(String[]::new)));
@@ -471,10 +616,15 @@ final class Simulation {
 	}
 
 	private void startStream() {
+		// A SIGKILL leaves its execution STARTED: running means a newer execution STARTED.
+		long before = jdbc.queryForObject("SELECT coalesce(max(job_execution_id), 0) FROM batch_job_execution",
+				Long.class);
 		stream = launch(STREAM, "sim-stream");
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		String last = "";
-		while (startedExecutions(STREAM) == 0) {
+		while (jdbc.queryForObject("SELECT count(*) FROM batch_job_execution e JOIN batch_job_instance i "
+				+ "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? AND e.status = 'STARTED' "
+				+ "AND e.job_execution_id > ?", Integer.class, STREAM, before) == 0) {
 			if (stream.isDone()) {
 				last = exitOf(stream, Duration.ZERO);
 				history.add("stream", "ended before running: " + last + "; launched again in 1 s");
@@ -651,6 +801,9 @@ final class Simulation {
 	// ---- teardown
 
 	private void stopApps() {
+		for (Process jvm : processes) {
+			jvm.destroyForcibly();
+		}
 		try {
 			if (dbProxy != null) {
 				dbProxy.restore();

@@ -39,7 +39,7 @@ final class Tally {
 		row(out, "sweeps", outcomes.stream().mapToInt(Simulation.Outcome::sweeps).sum());
 		row(out, "checks made", outcomes.stream().mapToInt(Simulation.Outcome::checks).sum());
 		for (String category : List.of("rows wrong", "checkpoint past unreflected Transfer", "checkpoint", "block hash",
-				"double runs", "secrets", "stream stuck", "harness")) {
+				"double runs", "secrets", "deep reorg", "stream stuck", "harness")) {
 			row(out, category, outcomes.stream().mapToLong(o -> o.count(category)).sum());
 		}
 		double seconds = outcomes.stream().mapToDouble(Simulation.Outcome::seconds).sum();
