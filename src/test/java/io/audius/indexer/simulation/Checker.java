@@ -157,7 +157,8 @@ final class Checker {
 			}
 		}
 		long checkpoint = checkpoint();
-		if (checkpoint > head || checkpoint < head - schedule.confirmations()) {
+		// On a new head the checkpoint may cover at most the head's parent (Confirmations.throughOnHead).
+		if (checkpoint > head || checkpoint < head - Math.max(1, schedule.confirmations())) {
 			found.add(new Violation("checkpoint", "checkpoint " + checkpoint + " at head " + head + " with confirmations "
 					+ schedule.confirmations()));
 		}

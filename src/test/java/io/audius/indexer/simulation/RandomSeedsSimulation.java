@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ./mvnw -B -Psimulation verify -Dsimulation.runs=N}: N schedules from random seeds (each printed before it
  * runs), {@code simulation.steps} steps each (default 4), then the table. {@code -Dsimulation.seed=N} replays one
  * seed (or a comma-separated list): the same chain work and faults in the same order (process timing may differ).
+ * {@code -Dsimulation.confirmations=N} overrides the drawn confirmation depth (the rest of the schedule unchanged).
  */
 class RandomSeedsSimulation {
 
@@ -31,7 +32,9 @@ class RandomSeedsSimulation {
 			long seed = given.isEmpty() ? seeds.nextLong() : given.get(i);
 			System.out.println("=== simulation seed " + seed + " (" + (i + 1) + "/" + runs + "; replay with "
 					+ "-Dsimulation.seed=" + seed + " -Dsimulation.steps=" + steps + ")");
-			tally.add(Simulation.run(Generator.draw(seed, steps)));
+			Schedule schedule = Generator.draw(seed, steps);
+			Integer confirmations = Integer.getInteger("simulation.confirmations");
+			tally.add(Simulation.run(confirmations == null ? schedule : schedule.withConfirmations(confirmations)));
 		}
 		String table = tally.table("randomized fault simulation");
 		System.out.println(table);

@@ -102,6 +102,11 @@ record Schedule(long seed, int confirmations, int maxReorgDepth, Wallets wallets
 	record Reorg(int depth, List<Op> branch) implements Op {
 	}
 
+	/** The same schedule with another confirmation depth ({@code -Dsimulation.confirmations}). */
+	Schedule withConfirmations(int depth) {
+		return new Schedule(seed, depth, maxReorgDepth, wallets, steps, endsWithDeepReorg);
+	}
+
 	int operations() {
 		return steps.stream().mapToInt(s -> s.work().size()).sum();
 	}

@@ -266,12 +266,13 @@ final class Simulation {
 	}
 
 	/**
-	 * The stream stopped; blocks replaced from more than {@code max-reorg-depth} below its checkpoint; started again:
-	 * it must end non-zero naming {@code indexer.stream.max-reorg-depth}, the checkpoint row never moved.
+	 * The stream stopped; blocks replaced from below the newest recorded block hash more than {@code max-reorg-depth}
+	 * under its checkpoint; started again: it must end with exit 1 naming {@code indexer.stream.max-reorg-depth}, the
+	 * checkpoint row never moved.
 	 */
 	private void deepReorg() throws Exception {
 		// The checkpoint must stand more than max-reorg-depth above a block after the start: empty blocks if needed.
-		long needed = startBlock + schedule.maxReorgDepth() + 4;
+		long needed = startBlock + 2L * schedule.maxReorgDepth() + 4;
 		while (chain.blockNumber() - schedule.confirmations() < needed) {
 			chain.mine();
 		}
@@ -282,10 +283,16 @@ final class Simulation {
 		}
 		stopStream("before a reorg deeper than max-reorg-depth");
 		long checkpoint = checker.checkpoint();
-		long fork = checkpoint - schedule.maxReorgDepth() - 2;
+		// The stream decides by the newest recorded block more than max-reorg-depth below its checkpoint: replaced
+		// too, it must stop (still canonical, walking back past the depth is safe, and it goes on).
+		List<Long> beyond = jdbc.queryForList("SELECT block_number FROM eth_indexer_checkpoint_blocks "
+				+ "WHERE block_number < ? ORDER BY block_number DESC LIMIT 1", Long.class,
+				checkpoint - schedule.maxReorgDepth());
+		long fork = beyond.isEmpty() ? -1 : beyond.get(0) - 1;
 		long head = chain.blockNumber();
 		if (fork <= startBlock) {
-			history.add("deep reorg", "skipped: the checkpoint " + checkpoint + " did not get far enough from the start");
+			history.add("deep reorg", "skipped: no recorded block more than max-reorg-depth below checkpoint "
+					+ checkpoint + " after the start");
 			return;
 		}
 		faults.merge("chain: reorg deeper than max-reorg-depth", 1, Integer::sum);
@@ -296,15 +303,19 @@ final class Simulation {
 					schedule.wallets().untracked().get(0), BigInteger.ONE);
 		}
 		history.add("deep reorg", "stream stopped at checkpoint " + checkpoint + "; blocks after " + fork
-				+ " replaced (head " + head + " -> " + chain.blockNumber() + "); stream started");
+				+ " replaced, the recorded block " + beyond.get(0) + " among them (head " + head + " -> "
+				+ chain.blockNumber() + "); stream started");
 		int outputBefore = tee.captured().length();
 		stream = launch(STREAM, "sim-stream");
 		String exit;
 		try {
-			exit = exitOf(stream, Duration.ofSeconds(60));
+			exit = "exit " + SpringApplication.exit(stream.get(60, TimeUnit.SECONDS));
 		}
-		catch (RuntimeException ex) {
-			exit = "failed: " + oneLine(String.valueOf(ex));
+		catch (TimeoutException ex) {
+			exit = "still running after 60 s";
+		}
+		catch (Exception ex) {
+			exit = "failed: " + rootMessage(ex);
 		}
 		history.add("deep reorg", "stream " + exit + ", checkpoint " + checker.checkpoint() + "; names the property: "
 				+ tee.captured().substring(outputBefore).contains("indexer.stream.max-reorg-depth"));
