@@ -57,7 +57,7 @@ record Schedule(long seed, int confirmations, int maxReorgDepth, Wallets wallets
 		NULL_ANSWER("node"),
 		/** node: eth_getLogs from a backend lacking the newest 2 blocks for the step */
 		GETLOGS_LAGGING("node"),
-		/** database: the application's backends terminated (count 1: one, else all, the lock's included) */
+		/** database: the run lock's connection (variant 1), a backend mid-chunk (2, 3), or all of them (4-6) */
 		DB_BACKEND_TERMINATED("database"),
 		/** database: unreachable for the step (every connection dropped, new ones refused) */
 		DB_UNREACHABLE("database"),

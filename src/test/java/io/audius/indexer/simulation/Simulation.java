@@ -445,7 +445,7 @@ final class Simulation {
 				};
 			}
 			case DB_BACKEND_TERMINATED -> {
-				Future<?> killer = apps.submit(() -> terminateBackends(n > 3, holdMillis));
+				Future<?> killer = apps.submit(() -> terminateBackends(n, holdMillis));
 				yield () -> await(killer, "backend terminations");
 			}
 			case DB_UNREACHABLE -> {
@@ -479,10 +479,14 @@ final class Simulation {
 		};
 	}
 
-	/** The table's name of a fault; STREAM_RESTART's variants 5 and 6 are the packaged jar killed. */
+	/** The table's name of a fault: STREAM_RESTART's variants 5 and 6 are the packaged jar killed, etc. */
 	static String label(Fault fault) {
 		if (fault.kind() == Schedule.FaultKind.STREAM_RESTART && fault.count() >= 5) {
 			return "process: stream JVM " + (fault.count() == 5 ? "SIGKILL" : "SIGTERM");
+		}
+		if (fault.kind() == Schedule.FaultKind.DB_BACKEND_TERMINATED) {
+			return "database: " + (fault.count() == 1 ? "run lock connection terminated"
+					: fault.count() <= 3 ? "backend terminated mid-chunk" : "all backends terminated");
 		}
 		return fault.kind().family + ": " + fault.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
 	}
@@ -545,12 +549,20 @@ final class Simulation {
 	}
 
 	/**
-	 * Mid-chunk: the application's backend that has a transaction open, as soon as one does (within the hold);
-	 * {@code all}: every backend of the application at once, the run lock's included.
+	 * Variant 1: the run lock's connection (the session holding an advisory lock); 2 and 3, mid-chunk: the
+	 * application's backend that has a transaction open, as soon as one does (within the hold); more: every backend
+	 * of the application at once, the run lock's included.
 	 */
-	private void terminateBackends(boolean all, int holdMillis) {
+	private void terminateBackends(int variant, int holdMillis) {
 		String filter = "application_name LIKE 'sim-%' AND datname = current_database() AND pid <> pg_backend_pid()";
-		if (all) {
+		if (variant == 1) {
+			int n = jdbc.queryForList("SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_locks l "
+					+ "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE 'sim-%' "
+					+ "AND a.datname = current_database()", Boolean.class).size();
+			history.add("fault", "terminated the run lock's connection (" + n + " session(s) holding a lock)");
+			return;
+		}
+		if (variant > 3) {
 			int n = jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + filter,
 					Boolean.class).size();
 			history.add("fault", "terminated all " + n + " backends of the application");
