@@ -19,7 +19,8 @@ class FixedSeedsSimulationIT {
 	 * <li>-6302507426335524340: the stream stopped and started, no further block: the Transfers of the newest
 	 * {@code confirmations} blocks never reflected (issue 14, defect 1);</li>
 	 * <li>-7414069753949732826: eth_call silent past the call timeout: the chunk "succeeds" with the wallet
-	 * unresolved, its balance never refreshed (defect 2);</li>
+	 * unresolved, its balance never refreshed (defect 2); when its first step's backend termination lands mid-chunk,
+	 * the launcher's in-process restart shows defect 1 first;</li>
 	 * <li>192172730943442388: a reorg while connected: a replaced Transfer's wallet keeps the old branch's balance and
 	 * the old branch's block hash stays recorded (defects 3 and 4);</li>
 	 * <li>7664913224989460177: the database unreachable just after the stream started: its step execution left
