@@ -890,8 +890,12 @@ final class Simulation {
 				history.add("harness", "closing: " + ex);
 			}
 		}
-		if (jdbc != null && violations.isEmpty()) {
+		// A failing schedule's schema is kept for a look only when asked: 200 schedules would leave 200 schemas.
+		if (jdbc != null && (violations.isEmpty() || !Boolean.getBoolean("simulation.keep-schema"))) {
 			jdbc.execute("DROP SCHEMA " + db.schema() + " CASCADE");
+		}
+		else if (jdbc != null) {
+			history.add("schema", db.schema() + " kept");
 		}
 	}
 
