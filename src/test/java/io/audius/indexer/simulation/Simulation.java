@@ -473,8 +473,9 @@ final class Simulation {
 				};
 			}
 			case SECOND_LAUNCHER -> {
+				int outputBefore = tee.captured().length();
 				Future<ConfigurableApplicationContext> second = launch(STREAM, "sim-second");
-				yield () -> secondLauncherEnded(second);
+				yield () -> secondLauncherEnded(second, outputBefore);
 			}
 		};
 	}
@@ -581,25 +582,49 @@ final class Simulation {
 		history.add("fault", "no backend in a transaction within the hold: none terminated");
 	}
 
-	private void secondLauncherEnded(Future<ConfigurableApplicationContext> second) {
-		try {
-			ConfigurableApplicationContext ctx = second.get(20, TimeUnit.SECONDS);
-			history.add("heal", "second launcher of the stream exited " + SpringApplication.exit(ctx)
-					+ " (the lock was held)");
+	/**
+	 * A second stream launcher finds the lock held and stands by, not ready, running nothing (the stream's
+	 * {@code wait-for-lock=true}); the sampler proves it never runs beside the first. Healed as an eviction ends: the
+	 * first is stopped and the second must take over (restart the stopped execution) within 60 s.
+	 */
+	private void secondLauncherEnded(Future<ConfigurableApplicationContext> second, int outputBefore) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		while (!second.isDone() && !tee.captured().substring(outputBefore).contains("standing by, not ready")
+				&& System.nanoTime() < deadline) {
+			sleepQuietly(50);
 		}
-		catch (TimeoutException ex) {
-			if (stream != null && stream.isDone()) {
-				history.add("heal", "the first stream exited; the second launcher runs it now");
-				noteStreamExit();
-				stream = second;
+		if (second.isDone()) {
+			history.add("heal", "second launcher of the stream ended: " + exitOf(second, Duration.ZERO));
+			return;
+		}
+		if (stream != null && stream.isDone()) {
+			history.add("heal", "the first stream exited; the second launcher runs it now");
+			noteStreamExit();
+			stream = second;
+			return;
+		}
+		boolean standing = tee.captured().substring(outputBefore).contains("standing by, not ready");
+		history.add("heal", "the second launcher " + (standing ? "stands by (the lock is held)" : "is still starting")
+				+ "; the first is stopped and the second must take over");
+		long before = jdbc.queryForObject("SELECT coalesce(max(job_execution_id), 0) FROM batch_job_execution",
+				Long.class);
+		stopStream("a second launcher stands by");
+		stream = second;
+		long takeover = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (jdbc.queryForObject("SELECT count(*) FROM batch_job_execution e JOIN batch_job_instance i "
+				+ "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? AND e.status = 'STARTED' "
+				+ "AND e.job_execution_id > ?", Integer.class, STREAM, before) == 0) {
+			if (second.isDone()) {
+				history.add("stream", "the second launcher ended instead of taking over: " + exitOf(second,
+						Duration.ZERO));
+				return; // started again at the next step, as Kubernetes restarts the pod
 			}
-			else {
-				violations.add(new Violation("double runs", "a second launcher of the stream is running beside the first"));
+			if (System.nanoTime() > takeover) {
+				throw new StreamStuck("a second launcher standing by did not take over within 60 s of the first's stop");
 			}
+			sleepQuietly(50);
 		}
-		catch (Exception ex) {
-			history.add("heal", "second launcher failed: " + ex);
-		}
+		history.add("stream", "the second launcher took over: running");
 	}
 
 	// ---- processes
