@@ -59,7 +59,8 @@ public class BalanceReader {
 	/**
 	 * Reads any number of wallets in calls of the size the node accepts ({@link CallSizer}), one call at a time
 	 * (the sweep's read-ahead keeps several pages' calls in flight). A call the node refuses for gas, size or time is
-	 * split in half and retried, down to one wallet (which then counts as unresolved). A wallet whose read failed
+	 * split in half and retried, down to one wallet (which then counts as unresolved; after a timeout, only if its
+	 * call, made once more once the node answered the smallest call, times out again). A wallet whose read failed
 	 * without return data (how running out of gas inside the multicall looks) in a call of several is read once
 	 * more in a smaller call.
 	 * <p>
@@ -97,6 +98,11 @@ public class BalanceReader {
 	}
 
 	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures, long started) {
+		return readSplitting(wallets, rereadEmptyFailures, started, false);
+	}
+
+	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures, long started,
+			boolean madeAgain) {
 		Call call;
 		try {
 			call = readOne(wallets);
@@ -116,6 +122,11 @@ public class BalanceReader {
 				throw new RpcException(RpcFailureKind.TRANSPORT, "calls refused for " + splitting.toSeconds()
 						+ " s while splitting, beyond indexer.chain.max-split-time=" + maxSplitTime + "; nothing "
 						+ "written (last: " + refused.getMessage() + ")");
+			}
+			if (wallets.size() == 1 && refused.isTransient() && !madeAgain) {
+				// Alone, timed out, and the node answers now: it may have been away for all the call's attempts and
+				// come back just before the smallest call; that says nothing about the wallet. Once more.
+				return readSplitting(wallets, rereadEmptyFailures, started, true);
 			}
 			if (wallets.size() == 1) {
 				// Alone and still refused: unresolved, as any failed read (not written, counted).

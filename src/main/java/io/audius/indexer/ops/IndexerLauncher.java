@@ -350,7 +350,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 			}
 		}
 		if (latest.getStatus() == BatchStatus.FAILED || latest.getStatus() == BatchStatus.STOPPED) {
-			return jobOperator.restart(latest);
+			return jobOperator.restart(endUnfinishedSteps(latest));
 		}
 		return jobOperator.startNextInstance(job);
 	}
@@ -372,16 +372,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 		ExitStatus failed = ExitStatus.FAILED
 			.addExitDescription("the database was unreachable as the execution ended; marked FAILED to be restarted");
 		LocalDateTime now = LocalDateTime.now();
-		for (StepExecution step : stored.getStepExecutions()) {
-			if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
-				step.setStatus(BatchStatus.FAILED);
-				step.setExitStatus(failed);
-				if (step.getEndTime() == null) {
-					step.setEndTime(now);
-				}
-				jobRepository.update(step);
-			}
-		}
+		failUnfinishedSteps(stored, failed, now);
 		stored.setStatus(BatchStatus.FAILED);
 		stored.setExitStatus(failed);
 		if (stored.getEndTime() == null) {
@@ -391,6 +382,47 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 		log.warn("{} execution {} was left {} by a database fault; marked FAILED", stored.getJobInstance()
 			.getJobName(), stored.getId(), unknown.getStatus());
 		return stored;
+	}
+
+	/**
+	 * An execution that ended (FAILED or STOPPED, its end saved) may still have a step marked running: the database
+	 * went away as the step ended and came back before the job's end was saved. Spring Batch refuses to restart it
+	 * ({@code JobExecutionAlreadyRunningException}: a step is running), so every launch would fail. Its thread has
+	 * returned, and this launcher holds the lock with its own lease (asked just before): that step's end is marked
+	 * FAILED, its context (the last committed chunk's) left as it is, so the restart resumes after it.
+	 * @return the execution as stored now
+	 */
+	private JobExecution endUnfinishedSteps(JobExecution ended) {
+		JobExecution stored = jobRepository.getJobExecution(ended.getId());
+		if (stored == null) {
+			return ended;
+		}
+		ExitStatus failed = ExitStatus.FAILED.addExitDescription(
+				"the step's end was not saved (the database was unreachable as it ended); marked FAILED to be restarted");
+		int steps = failUnfinishedSteps(stored, failed, LocalDateTime.now());
+		if (steps > 0) {
+			log.warn("{} execution {} ended {} with {} step execution(s) still marked running (their end was not "
+					+ "saved); marked them FAILED to restart it", stored.getJobInstance().getJobName(), stored.getId(),
+					stored.getStatus(), steps);
+		}
+		return stored;
+	}
+
+	/** Marks each step execution of {@code stored} left UNKNOWN or running FAILED, with an end time; how many. */
+	private int failUnfinishedSteps(JobExecution stored, ExitStatus failed, LocalDateTime now) {
+		int marked = 0;
+		for (StepExecution step : stored.getStepExecutions()) {
+			if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+				step.setStatus(BatchStatus.FAILED);
+				step.setExitStatus(failed);
+				if (step.getEndTime() == null) {
+					step.setEndTime(now);
+				}
+				jobRepository.update(step);
+				marked++;
+			}
+		}
+		return marked;
 	}
 
 	/**
@@ -512,7 +544,7 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 		log.info("Restarting {} execution {} ({}): same instance, resumes after its last committed chunk",
 				failed.getJobInstance().getJobName(), failed.getId(), failed.getStatus());
 		try {
-			return jobOperator.restart(failed);
+			return jobOperator.restart(endUnfinishedSteps(failed));
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("could not restart execution " + failed.getId() + ": " + ex.getMessage(),

@@ -71,6 +71,31 @@ final class CheckpointLedger {
 	}
 
 	/**
+	 * The logs {@code eth_getLogs} returned for blocks {@code from..to} above the checkpoint (read ahead, not moving
+	 * it): those not handed over yet, then, marked removed, those handed over for these blocks that the range lacks
+	 * (reorged away: on a quiet chain no range would cover their block, and their wallets would keep the lost
+	 * branch's balances). A log the range lacks only because a backend lags is read again when a range covers it: a
+	 * removed log costs only a second read.
+	 */
+	List<TransferEvent> readAhead(long from, long to, List<TransferEvent> logs) {
+		List<TransferEvent> handOver = new ArrayList<>(logs.stream().filter(this::acceptLive).toList());
+		java.util.Set<LogKey> present = new java.util.HashSet<>();
+		logs.forEach(log -> present.add(LogKey.of(log)));
+		List<TransferEvent> gone = new ArrayList<>();
+		for (Iterator<Map.Entry<LogKey, Delivered>> it = delivered.entrySet().iterator(); it.hasNext();) {
+			Map.Entry<LogKey, Delivered> entry = it.next();
+			long block = entry.getValue().log().blockNumber();
+			if (block >= from && block <= to && !present.contains(entry.getKey())) {
+				gone.add(removed(entry.getValue().log()));
+				it.remove();
+			}
+		}
+		gone.sort(Comparator.comparingLong(TransferEvent::blockNumber).thenComparingLong(TransferEvent::logIndex));
+		handOver.addAll(gone);
+		return List.copyOf(handOver);
+	}
+
+	/**
 	 * The logs {@code eth_getLogs} returned for blocks {@code from..to}.
 	 * @param from must be {@link #nextBlock()}: any other start would skip blocks or read some twice
 	 * @return the logs not handed over yet, then, marked removed, those handed over ahead for these blocks that the

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * the head and hand their logs over as if live, without moving the checkpoint, so a restart on an idle chain
  * writes every Transfer at once;</li>
  * <li>follow live: each log as it comes, for latency (at most {@code max-queued-logs} waiting: {@link LiveEvents};
- * after a log was dropped at that bound, the next head reads the blocks above the checkpoint through the head
- * again); and with each new head H, check the checkpoint's block as in 2 (a one-block range's parent hash does it
+ * after a log was dropped at that bound, or on a head not above the highest seen (a reorg), the blocks above the
+ * checkpoint are read through the head again, and a log handed over for them that the read lacks is handed over as
+ * removed); and with each new head H, check the checkpoint's block as in 2 (a one-block range's parent hash does it
  * for free), read blocks up to H less the depth with {@code eth_getLogs} (never past the HTTP node's own head),
  * hand over the logs not handed over yet, and those handed over but gone from the range as removed, and only then
  * let the checkpoint cover those blocks ({@link CheckpointLedger} holds that rule), with the hash of the newest,
@@ -316,7 +317,7 @@ final class TransferFollower implements Runnable {
 		long from = ledger.nextBlock();
 		while (!stopped && from <= httpHead) {
 			LogRangeFetcher.Range range = fetcher.next(from, httpHead);
-			List<TransferEvent> ahead = range.events().stream().filter(ledger::acceptLive).toList();
+			List<TransferEvent> ahead = ledger.readAhead(range.from(), range.to(), range.events());
 			if (!ahead.isEmpty()) {
 				out.put(new FollowerEvent.Logs(ahead));
 			}
@@ -326,6 +327,7 @@ final class TransferFollower implements Runnable {
 
 	private void followLive(LiveEvents live, AtomicBoolean dropped) throws InterruptedException {
 		HeadWatchdog watchdog = new HeadWatchdog(properties.headTimeout(), System.nanoTime());
+		long highestHead = -1;
 		while (!stopped) {
 			LiveEvents.Event event = live.poll(500);
 			switch (event) {
@@ -340,7 +342,11 @@ final class TransferFollower implements Runnable {
 					watchdog.headSeen(deliveredNanos);
 					status.headSeen(number);
 					backfillThrough(confirmations.throughOnHead(number), number, true);
-					if (dropped.getAndSet(false)) {
+					// A head not above the highest seen: a reorg replaced blocks that may be above the checkpoint,
+					// where no range covers them until they are confirmations deep (on a quiet chain, never).
+					boolean reorged = number <= highestHead;
+					highestHead = Math.max(highestHead, number);
+					if (dropped.getAndSet(false) || reorged) {
 						readAhead(client.blockNumber());
 					}
 				}

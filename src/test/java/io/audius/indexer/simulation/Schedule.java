@@ -55,7 +55,7 @@ record Schedule(long seed, int confirmations, int maxReorgDepth, Wallets wallets
 		HTML_ANSWER("node"),
 		/** node: "result": null */
 		NULL_ANSWER("node"),
-		/** node: eth_getLogs from a backend lacking the newest 2 blocks for the step */
+		/** node: eth_getLogs from a backend lacking the newest min(2, confirmations) blocks (at least 1) for the step */
 		GETLOGS_LAGGING("node"),
 		/** database: the run lock's connection (variant 1), a backend mid-chunk (2, 3), or all of them (4-6) */
 		DB_BACKEND_TERMINATED("database"),

@@ -136,6 +136,28 @@ class CheckpointLedgerTest {
 	}
 
 	@Test
+	void aLiveLogAReadAheadLacksIsHandedOverAsRemovedWithoutWaitingForItsRange() {
+		assertThat(ledger.acceptLive(log(11, 0))).isTrue();
+		assertThat(ledger.acceptLive(log(12, 0))).isTrue();
+
+		// A reorg replaced block 11 above the checkpoint; on a quiet chain no range covers it.
+		assertThat(ledger.readAhead(10, 12, List.of(log(12, 0), log(12, 1))))
+			.as("the new log goes, the one still there does not go twice, the one gone goes as removed")
+			.containsExactly(log(12, 1), removed(log(11, 0)));
+		assertThat(ledger.nextBlock()).as("a read ahead never moves the checkpoint").isEqualTo(10);
+		assertThat(ledger.backfilled(10, 12, List.of(log(12, 0), log(12, 1))).handOver())
+			.as("the range later has nothing to add, and nothing left to mark removed").isEmpty();
+	}
+
+	@Test
+	void aReadAheadLeavesWhatWasHandedOverForOtherBlocksAlone() {
+		assertThat(ledger.acceptLive(log(14, 0))).isTrue();
+
+		assertThat(ledger.readAhead(10, 13, List.of())).isEmpty();
+		assertThat(ledger.acceptLive(log(14, 0))).as("still remembered").isFalse();
+	}
+
+	@Test
 	void aRangeThatDoesNotStartRightAfterTheCheckpointIsRefused() {
 		assertThatThrownBy(() -> ledger.backfilled(11, 12, List.of())).isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("checkpoint at block 9");

@@ -110,6 +110,45 @@ class StreamReorgWhileConnectedIT {
 	}
 
 	/**
+	 * Found by the simulation (seed -6302507426335524340): a live log written at once, reorged away with its
+	 * {@code removed} notification lost, and the new branch no longer than the old one: on a quiet chain no range
+	 * ever covers its block, so its wallets must be read again on the reorg's own head, not {@code confirmations}
+	 * blocks later.
+	 */
+	@Test
+	void aLiveLogReorgedAwayOnAQuietChainIsReadAgainWithoutFurtherBlocks() throws Exception {
+		try (AnvilNode node = AnvilNode.start();
+				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgWhileConnectedIT.class)) {
+			TestChain chain = fixture.chain();
+			AudioContracts contracts = fixture.contracts();
+			List<String> w = WalletFactory.wallets("quiet-reorg-" + System.nanoTime(), 2);
+			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			long minted = chain.blockNumber();
+			for (int i = 0; i < 3; i++) {
+				chain.mine(); // the mints 3 deep: covered at connect
+			}
+			fixture.insertStaleRows(w);
+			fixture.tcp().dropWebSocketText(text -> text.contains("\"removed\":true"));
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
+					"--indexer.stream.confirmations=3");
+			fixture.startNextInstance("transferStreamJob");
+			fixture.await("the mints written", Duration.ofSeconds(20),
+					() -> fixture.app().getBean(StreamStatus.class).isConnected() && fixture.wrongRows(w).isEmpty());
+
+			long gone = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(400));
+			fixture.await("the live log written at once", Duration.ofSeconds(15),
+					() -> fixture.rowIsRight(w.get(0), gone) && fixture.rowIsRight(w.get(1), gone));
+
+			// The Transfer's block replaced by an empty one, and nothing after it: a quiet chain.
+			chain.rollback(1);
+			chain.mine();
+			assertThat(chain.blockNumber()).isEqualTo(gone);
+			fixture.await("both wallets read again on the new branch, no further block", Duration.ofSeconds(15),
+					() -> fixture.wrongRows(w).isEmpty());
+		}
+	}
+
+	/**
 	 * A reorg while a range's block hash is being read (every {@code eth_getBlockByNumber} held 2 s at the proxy, the
 	 * reorg made while the first one after the Transfer's block is held): the range is read against a hash fixed
 	 * before its logs, so one branch's hash is never recorded over the other branch's logs. Live logs are dropped at
