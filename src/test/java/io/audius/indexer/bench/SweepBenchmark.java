@@ -58,6 +58,9 @@ public final class SweepBenchmark {
 
 	private static final int DEFAULT_IN_FLIGHT = 4;
 
+	/** Alchemy's compute units per eth_call. */
+	private static final int ETH_CALL_CU = 26;
+
 	private SweepBenchmark() {
 	}
 
@@ -108,8 +111,8 @@ public final class SweepBenchmark {
 				double naive = naiveBaseline(proxy.url(), components, addresses.subList(0, sample), DEFAULT_IN_FLIGHT);
 				System.out.printf("naive baseline (3 eth_calls per wallet, %d in flight, %d wallets): %,.0f wallets/s%n",
 						DEFAULT_IN_FLIGHT, sample, naive);
-				System.out.printf("%-44s %10s %10s %8s %8s %14s %22s%n", "run", "wallets/s", "ceiling", "ratio",
-						"x naive", "calls/1000", "time split rpc wait/db/rest");
+				System.out.printf("%-44s %10s %10s %8s %8s %10s %8s %12s %10s %22s%n", "run", "wallets/s", "ceiling",
+						"ratio", "x naive", "calls/1000", "CU/1000", "CPU s/100k", "WAL B/wlt", "time split rpc wait/db/rest");
 				Map<Integer, Double> ceilings = new java.util.HashMap<>();
 				// {calls in flight, read-ahead pages (0: the default, 2 x calls in flight)}
 				for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 }, { DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT },
@@ -121,12 +124,13 @@ public final class SweepBenchmark {
 					}
 					double ceiling = ceilings.get(inFlight);
 					Sweep sweep = sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
-					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %8.0f %14.2f %8.0f%%/%.0f%%/%.0f%%%n",
+					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %8.0f %10.2f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
 							"sweep " + DEFAULT_PER_CALL + "/call, " + inFlight + " in flight, "
 									+ (readAhead == 0 ? 2 * inFlight : readAhead) + " ahead"
 									+ (inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
 							sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, sweep.rate() / naive,
-							sweep.callsPer1000(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
+							sweep.callsPer1000(), sweep.callsPer1000() * ETH_CALL_CU, sweep.cpuSecondsPer100k(),
+							sweep.walBytesPerWallet(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
 							(1 - sweep.rpcShare() - sweep.dbShare()) * 100);
 				}
 			}
@@ -227,7 +231,22 @@ public final class SweepBenchmark {
 		}
 	}
 
-	record Sweep(double rate, double callsPer1000, double rpcShare, double dbShare) {
+	/**
+	 * {@code cpuSecondsPer100k}: this JVM's process CPU over the sweep, so the in-process proxy's share is included
+	 * (an upper bound of the sweep's own); {@code walBytesPerWallet}: pg_current_wal_lsn() after minus before, over
+	 * the wallets read (the whole cluster's WAL: others' writes meanwhile count too).
+	 */
+	record Sweep(double rate, double callsPer1000, double rpcShare, double dbShare, double cpuSecondsPer100k,
+			double walBytesPerWallet) {
+	}
+
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+	private static String walLsn(JdbcTemplate jdbc) {
+		return jdbc.queryForObject("SELECT pg_current_wal_lsn()::text", String.class);
 	}
 
 	private static Sweep sweep(List<String> appArgs, RpcProxy proxy, JdbcTemplate jdbc, int perCall, int inFlight,
@@ -237,7 +256,12 @@ public final class SweepBenchmark {
 		run.add("--indexer.sweep.wallets-per-call=" + perCall);
 		run.add("--indexer.sweep.calls-in-flight=" + inFlight);
 		run.add("--indexer.sweep.read-ahead-pages=" + readAhead);
+		String walBefore = walLsn(jdbc);
+		long cpuBefore = processCpuNanos();
 		SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, run.toArray(String[]::new)));
+		long cpu = processCpuNanos() - cpuBefore;
+		long wal = jdbc.queryForObject("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)::bigint", Long.class,
+				walBefore);
 		Map<String, Object> step = jdbc.queryForMap("SELECT s.step_execution_id, s.read_count, s.status, "
 				+ "extract(epoch FROM s.end_time - s.start_time) AS seconds FROM batch_step_execution s "
 				+ "WHERE s.step_name = 'staleRefreshStep' ORDER BY s.step_execution_id DESC LIMIT 1");
@@ -251,7 +275,7 @@ public final class SweepBenchmark {
 		double rpcMs = number(context, "sweep.rpc-ms");
 		double dbMs = number(context, "sweep.db-ms");
 		return new Sweep(read / seconds, 1000.0 * proxy.count("eth_call") / read, rpcMs / 1000 / seconds,
-				dbMs / 1000 / seconds);
+				dbMs / 1000 / seconds, cpu / 1e9 * 100_000 / read, (double) wal / read);
 	}
 
 	/** A number of the step execution context (Batch's default serializer: Java serialization, base64). */
