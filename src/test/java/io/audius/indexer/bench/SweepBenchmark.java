@@ -324,8 +324,15 @@ public final class SweepBenchmark {
 	private static double pipelineCeiling(JdbcTemplate jdbc, String rpcUrl, List<BalanceComponent> components,
 			int perCall, int inFlight) throws Exception {
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		BalanceRepository repository = new BalanceRepository(new io.audius.indexer.balances.WriterTurns(jdbc,
-				new org.springframework.jdbc.support.JdbcTransactionManager(jdbc.getDataSource())));
+		// One held connection each for the reader and the writer, as the sweep's pool gives them: the benchmark's
+		// DriverManagerDataSource opens a new connection per statement, which bounded the first version.
+		String url = ((DriverManagerDataSource) jdbc.getDataSource()).getUrl();
+		var readConnection = new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "postgres", "", true);
+		var writeConnection = new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "postgres", "", true);
+		JdbcTemplate reader = new JdbcTemplate(readConnection);
+		JdbcTemplate writerJdbc = new JdbcTemplate(writeConnection);
+		BalanceRepository repository = new BalanceRepository(new io.audius.indexer.balances.WriterTurns(writerJdbc,
+				new org.springframework.jdbc.support.JdbcTransactionManager(writeConnection)));
 		java.util.concurrent.BlockingQueue<List<BalanceRead>> written = new java.util.concurrent.LinkedBlockingQueue<>();
 		java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(inFlight);
 		List<BalanceRead> end = List.of();
@@ -342,7 +349,7 @@ public final class SweepBenchmark {
 			List<Future<?>> calls = new ArrayList<>();
 			String after = "";
 			while (true) {
-				List<String> page = jdbc.queryForList("SELECT wallet FROM eth_wallet_balances WHERE wallet > ? "
+				List<String> page = reader.queryForList("SELECT wallet FROM eth_wallet_balances WHERE wallet > ? "
 						+ "ORDER BY wallet LIMIT ?", String.class, after, perCall);
 				if (page.isEmpty()) {
 					break;
@@ -390,6 +397,10 @@ public final class SweepBenchmark {
 			}
 			written.put(end);
 			writes.get();
+		}
+		finally {
+			readConnection.destroy();
+			writeConnection.destroy();
 		}
 		return read / ((System.nanoTime() - start) / 1e9);
 	}
