@@ -45,7 +45,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * eth_call, the node ceiling (a minimal client sending the same aggregate3 calls with the same number in flight),
  * the database ceiling (the same upserts alone, one writer), a naive baseline on a sample (three eth_calls per
  * wallet, same number in flight), and the sweep at default settings and at other calls in flight; with its time
- * split, eth_calls per 1,000 wallets and the JVM's peak RSS.
+ * split, eth_calls and compute units per 1,000 wallets, CPU seconds per 100,000 wallets, WAL bytes per wallet, its
+ * ratio to the pipeline ceiling (a minimal program paging the table, the same calls in flight, one writer) and
+ * the JVM's peak RSS.
  * <p>
  * Arguments: {@code wallets} (20000), {@code database-url} (jdbc:postgresql://127.0.0.1:5432/postgres), user
  * postgres, {@code delay-ms} (50).
@@ -57,6 +59,9 @@ public final class SweepBenchmark {
 	private static final int DEFAULT_PER_CALL = 500;
 
 	private static final int DEFAULT_IN_FLIGHT = 4;
+
+	/** Alchemy's compute units per eth_call. */
+	private static final int ETH_CALL_CU = 26;
 
 	private SweepBenchmark() {
 	}
@@ -108,8 +113,11 @@ public final class SweepBenchmark {
 				double naive = naiveBaseline(proxy.url(), components, addresses.subList(0, sample), DEFAULT_IN_FLIGHT);
 				System.out.printf("naive baseline (3 eth_calls per wallet, %d in flight, %d wallets): %,.0f wallets/s%n",
 						DEFAULT_IN_FLIGHT, sample, naive);
-				System.out.printf("%-44s %10s %10s %8s %8s %14s %22s%n", "run", "wallets/s", "ceiling", "ratio",
-						"x naive", "calls/1000", "time split rpc wait/db/rest");
+				double pipeline = pipelineCeiling(jdbc, proxy.url(), components, DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT);
+				System.out.printf("pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
+						+ "%,.0f wallets/s%n", DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT, pipeline);
+				System.out.printf("%-44s %10s %10s %8s %8s %8s %10s %8s %12s %10s %22s%n", "run", "wallets/s",
+						"ceiling", "ratio", "/pipeline", "x naive", "calls/1000", "CU/1000", "CPU s/100k", "WAL B/wlt", "time split rpc wait/db/rest");
 				Map<Integer, Double> ceilings = new java.util.HashMap<>();
 				// {calls in flight, read-ahead pages (0: the default, 2 x calls in flight)}
 				for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 }, { DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT },
@@ -121,12 +129,14 @@ public final class SweepBenchmark {
 					}
 					double ceiling = ceilings.get(inFlight);
 					Sweep sweep = sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
-					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %8.0f %14.2f %8.0f%%/%.0f%%/%.0f%%%n",
+					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %7.0f%% %8.0f %10.2f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
 							"sweep " + DEFAULT_PER_CALL + "/call, " + inFlight + " in flight, "
 									+ (readAhead == 0 ? 2 * inFlight : readAhead) + " ahead"
 									+ (inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
-							sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, sweep.rate() / naive,
-							sweep.callsPer1000(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
+							sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, 100 * sweep.rate() / pipeline,
+							sweep.rate() / naive,
+							sweep.callsPer1000(), sweep.callsPer1000() * ETH_CALL_CU, sweep.cpuSecondsPer100k(),
+							sweep.walBytesPerWallet(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
 							(1 - sweep.rpcShare() - sweep.dbShare()) * 100);
 				}
 			}
@@ -227,7 +237,22 @@ public final class SweepBenchmark {
 		}
 	}
 
-	record Sweep(double rate, double callsPer1000, double rpcShare, double dbShare) {
+	/**
+	 * {@code cpuSecondsPer100k}: this JVM's process CPU over the sweep, so the in-process proxy's share is included
+	 * (an upper bound of the sweep's own); {@code walBytesPerWallet}: pg_current_wal_lsn() after minus before, over
+	 * the wallets read (the whole cluster's WAL: others' writes meanwhile count too).
+	 */
+	record Sweep(double rate, double callsPer1000, double rpcShare, double dbShare, double cpuSecondsPer100k,
+			double walBytesPerWallet) {
+	}
+
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+	private static String walLsn(JdbcTemplate jdbc) {
+		return jdbc.queryForObject("SELECT pg_current_wal_lsn()::text", String.class);
 	}
 
 	private static Sweep sweep(List<String> appArgs, RpcProxy proxy, JdbcTemplate jdbc, int perCall, int inFlight,
@@ -237,7 +262,12 @@ public final class SweepBenchmark {
 		run.add("--indexer.sweep.wallets-per-call=" + perCall);
 		run.add("--indexer.sweep.calls-in-flight=" + inFlight);
 		run.add("--indexer.sweep.read-ahead-pages=" + readAhead);
+		String walBefore = walLsn(jdbc);
+		long cpuBefore = processCpuNanos();
 		SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, run.toArray(String[]::new)));
+		long cpu = processCpuNanos() - cpuBefore;
+		long wal = jdbc.queryForObject("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)::bigint", Long.class,
+				walBefore);
 		Map<String, Object> step = jdbc.queryForMap("SELECT s.step_execution_id, s.read_count, s.status, "
 				+ "extract(epoch FROM s.end_time - s.start_time) AS seconds FROM batch_step_execution s "
 				+ "WHERE s.step_name = 'staleRefreshStep' ORDER BY s.step_execution_id DESC LIMIT 1");
@@ -251,7 +281,7 @@ public final class SweepBenchmark {
 		double rpcMs = number(context, "sweep.rpc-ms");
 		double dbMs = number(context, "sweep.db-ms");
 		return new Sweep(read / seconds, 1000.0 * proxy.count("eth_call") / read, rpcMs / 1000 / seconds,
-				dbMs / 1000 / seconds);
+				dbMs / 1000 / seconds, cpu / 1e9 * 100_000 / read, (double) wal / read);
 	}
 
 	/** A number of the step execution context (Batch's default serializer: Java serialization, base64). */
@@ -284,6 +314,95 @@ public final class SweepBenchmark {
 			Multicall3.decodeAggregate3(unhex(result));
 		});
 		return wallets.size() / ((System.nanoTime() - start) / 1e9);
+	}
+
+	/**
+	 * The pipeline ceiling: a minimal program doing the whole job. Keyset pages of the table ({@code perCall}
+	 * wallets) on this thread, each page's aggregate3 call on one of {@code inFlight} threads (at most that many
+	 * at once), one writer doing the sweep's upsert; wallets per second over the rows read.
+	 */
+	private static double pipelineCeiling(JdbcTemplate jdbc, String rpcUrl, List<BalanceComponent> components,
+			int perCall, int inFlight) throws Exception {
+		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		// One held connection each for the reader and the writer, as the sweep's pool gives them: the benchmark's
+		// DriverManagerDataSource opens a new connection per statement, which bounded the first version.
+		String url = ((DriverManagerDataSource) jdbc.getDataSource()).getUrl();
+		var readConnection = new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "postgres", "", true);
+		var writeConnection = new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "postgres", "", true);
+		JdbcTemplate reader = new JdbcTemplate(readConnection);
+		JdbcTemplate writerJdbc = new JdbcTemplate(writeConnection);
+		BalanceRepository repository = new BalanceRepository(new io.audius.indexer.balances.WriterTurns(writerJdbc,
+				new org.springframework.jdbc.support.JdbcTransactionManager(writeConnection)));
+		java.util.concurrent.BlockingQueue<List<BalanceRead>> written = new java.util.concurrent.LinkedBlockingQueue<>();
+		java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(inFlight);
+		List<BalanceRead> end = List.of();
+		long start = System.nanoTime();
+		long read = 0;
+		try (ExecutorService callers = Executors.newFixedThreadPool(inFlight);
+				ExecutorService writer = Executors.newSingleThreadExecutor()) {
+			Future<?> writes = writer.submit(() -> {
+				for (List<BalanceRead> reads = written.take(); reads != end; reads = written.take()) {
+					repository.upsert(reads, Map.of());
+				}
+				return null;
+			});
+			List<Future<?>> calls = new ArrayList<>();
+			String after = "";
+			while (true) {
+				List<String> page = reader.queryForList("SELECT wallet FROM eth_wallet_balances WHERE wallet > ? "
+						+ "ORDER BY wallet LIMIT ?", String.class, after, perCall);
+				if (page.isEmpty()) {
+					break;
+				}
+				read += page.size();
+				after = page.get(page.size() - 1);
+				slots.acquire();
+				calls.add(callers.submit(() -> {
+					try {
+						List<Call3> call = new ArrayList<>();
+						call.add(new Call3(new ContractAddress(Multicall3.CANONICAL_ADDRESS), false,
+								Multicall3.GET_BLOCK_NUMBER));
+						List<WalletAddress> wallets = page.stream().map(WalletAddress::parse).toList();
+						for (WalletAddress wallet : wallets) {
+							for (BalanceComponent c : components) {
+								call.add(new Call3(c.contract(), true, Multicall3.addressCall(c.selector(), wallet.bytes())));
+							}
+						}
+						var results = Multicall3.decodeAggregate3(unhex(ethCall(http, rpcUrl,
+								Multicall3.CANONICAL_ADDRESS, hex(Multicall3.encodeAggregate3(call)))));
+						long block = Multicall3.decodeUint256(results.get(0).returnData()).longValueExact();
+						List<BalanceRead> reads = new ArrayList<>();
+						for (int w = 0; w < wallets.size(); w++) {
+							BigInteger sum = BigInteger.ZERO;
+							boolean ok = true;
+							for (int k = 0; k < components.size(); k++) {
+								var r = results.get(1 + w * components.size() + k);
+								ok &= r.success() && r.returnData().length == 32;
+								sum = ok ? sum.add(new BigInteger(1, r.returnData())) : sum;
+							}
+							if (ok) {
+								reads.add(new BalanceRead(wallets.get(w), sum, block));
+							}
+						}
+						written.put(reads);
+					}
+					finally {
+						slots.release();
+					}
+					return null;
+				}));
+			}
+			for (Future<?> f : calls) {
+				f.get();
+			}
+			written.put(end);
+			writes.get();
+		}
+		finally {
+			readConnection.destroy();
+			writeConnection.destroy();
+		}
+		return read / ((System.nanoTime() - start) / 1e9);
 	}
 
 	/** Three plain eth_calls per wallet, {@code inFlight} at once. */

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Makes the JDK 25 ahead-of-time cache (JEP 483/514/515) for the packaged jar, then times start-up with and without
+# it side by side. The cache loads only with the same JDK build and the extracted jar it was trained on.
+#
+#   scripts/aot-cache.sh [dir]        (default dir: target/aot)
+#
+# Needs target/eth-balance-indexer.jar (./mvnw -B -q package -DskipTests -DskipChainTools) and a reachable
+# PostgreSQL: the training run refreshes the context (-Dspring.context.exit=onRefresh), and Spring Batch's JDBC job
+# repository reads the database type from a connection then. TRAINING_DATABASE_URL (default: a local test_cost
+# database) is migrated by Flyway at refresh: point it at a scratch database, never production.
+# JAVA (default: the Temurin 25 JDK) must be the JDK that will run the cache.
+set -euo pipefail
+dir=${1:-target/aot}
+java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+db=${TRAINING_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test_cost}
+rm -rf "$dir" && mkdir -p "$dir"
+"$java" -Djarmode=tools -jar target/eth-balance-indexer.jar extract --destination "$dir/app" >/dev/null
+app=(-Dspring.context.exit=onRefresh -jar "$dir/app/eth-balance-indexer.jar"
+	--spring.datasource.url="$db" --spring.datasource.username="${TRAINING_DATABASE_USER:-postgres}"
+	--spring.datasource.password="${TRAINING_DATABASE_PASSWORD:-}"
+	--indexer.launcher.job=staleRefreshJob --indexer.launcher.enabled=false
+	--indexer.chain.rpc-url=http://127.0.0.1:1 --indexer.chain.verify-contracts=false)
+"$java" -XX:AOTCacheOutput="$dir/app.aot" "${app[@]}" >"$dir/training.log" 2>&1
+ls -l "$dir/app.aot"
+# Side by side, alternating: milliseconds from launch to the end of the context refresh, and where they went
+# (launch -> Spring's "Starting" line: JVM boot and loading the main class; "Starting" -> first connection:
+# configuration and bean creation; the rest: Flyway, Batch's repository, the remaining beans).
+ms() { date +%s%3N; }
+stamp() { grep -m1 "$1" "$2" | cut -c1-24 | xargs -I{} date -d {} +%s%3N; }
+for run in 1 2 3; do
+	for mode in without with; do
+		opts=()
+		[ "$mode" = with ] && opts=(-XX:AOTCache="$dir/app.aot")
+		log="$dir/$mode-$run.log"
+		start=$(ms)
+		"$java" "${opts[@]}" "${app[@]}" >"$log" 2>&1
+		end=$(ms)
+		starting=$(stamp 'Starting EthBalance' "$log")
+		pool=$(stamp 'HikariPool-1 - Starting' "$log")
+		printf '%-8s cache, run %d: %5d ms (JVM to main %d, config and beans %d, database, Flyway, Batch and the rest %d)\n' \
+			"$mode" "$run" $((end - start)) $((starting - start)) $((pool - starting)) $((end - pool))
+	done
+done
