@@ -58,6 +58,14 @@ public final class CallSizer {
 		return max;
 	}
 
+	/**
+	 * The size to keep for the next run: the current one while nothing was refused; after a refusal the largest
+	 * that passed (the current size may be a probe about to be refused), or the current one if none passed.
+	 */
+	public synchronized int kept() {
+		return bad > max || good == 0 ? current : Math.min(good, ceiling());
+	}
+
 	/** The most the size grows to until a run of successes probes larger calls: below {@link #max} after a refusal. */
 	public synchronized int ceiling() {
 		return (int) Math.min(max, bad - 1);

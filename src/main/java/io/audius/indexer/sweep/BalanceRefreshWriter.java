@@ -183,7 +183,7 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		context.putLong(MULTICALLS, context.getLong(MULTICALLS, 0L) + calls);
 		context.putLong(SPLITS, context.getLong(SPLITS, 0L) + splits);
 		CallSizer callSizer = sizer.get();
-		context.putInt(WALLETS_PER_CALL, callSizer.size());
+		context.putInt(WALLETS_PER_CALL, callSizer.kept());
 		context.putInt(CALL_SIZE_CEILING, callSizer.ceiling());
 		rpcNanos += chunkRpc;
 		dbNanos += chunkDb;

@@ -41,6 +41,7 @@ class CallSizerTest {
 			}
 		}
 		assertThat(sizer.size()).isBetween(limit * 15 / 16, limit);
+		assertThat(sizer.kept()).as("the largest size that passed").isBetween(limit * 15 / 16, limit);
 		assertThat(sizer.ceiling()).isLessThan(2000);
 		assertThat(refusals).isLessThanOrEqualTo(5);
 		assertThat(sizer.splits()).isEqualTo(refusals);
