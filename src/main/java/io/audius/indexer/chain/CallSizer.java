@@ -7,7 +7,7 @@ package io.audius.indexer.chain;
  * <li>Starts at a configured size, or where a previous run left it ({@link #resume}).</li>
  * <li>Doubles after each success, up to the configured most and below the smallest size refused.</li>
  * <li>Near a refused size it halves the gap between the largest size that passed and the refused one, and stops
- * once that gap is within a sixteenth: a node's limit (gas cap, body or response size, time) is found in a few
+ * once that gap is within a quarter: a node's limit (gas cap, body or response size, time) is found in a few
  * refusals rather than one per wallet.</li>
  * <li>Halves on a refusal (the reader splits the call); after {@value #PROBE_AFTER} successes in a row it forgets
  * the refusals and probes larger calls again (a time limit depends on how busy the node is).</li>
@@ -96,7 +96,7 @@ public final class CallSizer {
 		if (bad > max || (long) current * 2 < bad) {
 			current = Math.min(max, current * 2);
 		}
-		else if (bad - good > good / 16 + 1) {
+		else if (bad - good > good / 4 + 1) {
 			current = (int) Math.max(current, (good + bad) / 2);
 		}
 		else {

@@ -40,8 +40,8 @@ class CallSizerTest {
 				sizer.succeeded(size);
 			}
 		}
-		assertThat(sizer.size()).isBetween(limit * 15 / 16, limit);
-		assertThat(sizer.kept()).as("the largest size that passed").isBetween(limit * 15 / 16, limit);
+		assertThat(sizer.size()).isBetween(limit * 3 / 4, limit);
+		assertThat(sizer.kept()).as("the largest size that passed").isBetween(limit * 3 / 4, limit);
 		assertThat(sizer.ceiling()).isLessThan(2000);
 		assertThat(refusals).isLessThanOrEqualTo(5);
 		assertThat(sizer.splits()).isEqualTo(refusals);

@@ -108,7 +108,7 @@ class RequestBudgetTest {
 		for (int i = 0; i < 20; i++) {
 			sizer.succeeded(sizer.size());
 		}
-		assertThat(sizer.size()).as("within a sixteenth of a refused size, not past it").isBetween(470, 499);
+		assertThat(sizer.size()).as("within a quarter of a refused size, not past it").isBetween(375, 499);
 		assertThat(sizer.splits()).isEqualTo(2);
 	}
 
