@@ -8,6 +8,7 @@ import java.util.Objects;
 import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.BalanceReader;
 import io.audius.indexer.chain.BalanceReads;
+import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.RpcException;
 import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
@@ -92,6 +93,18 @@ public class BalanceRefresher {
 			return new BalanceReads(-1, List.of(), List.of(), 0, 0);
 		}
 		return reader.readAll(distinct, maxPerCall);
+	}
+
+	/**
+	 * {@link #read(List, int)} in calls of the size {@code sizer} learns (the sweep's own, grown and kept across
+	 * its runs). Thread-safe.
+	 */
+	public BalanceReads read(List<WalletAddress> wallets, CallSizer sizer) {
+		List<WalletAddress> distinct = wallets.stream().distinct().toList();
+		if (distinct.isEmpty()) {
+			return new BalanceReads(-1, List.of(), List.of(), 0, 0);
+		}
+		return reader.readAll(distinct, sizer);
 	}
 
 	/**

@@ -73,11 +73,24 @@ public class BalanceReader {
 	 * @return the reads; {@code block} is the oldest block any of the calls saw (-1 when none succeeded)
 	 */
 	public BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall) {
-		int size = Math.max(1, Math.min(maxPerCall, sizer.size()));
+		return readAll(wallets, maxPerCall, sizer);
+	}
+
+	/**
+	 * {@link #readAll(List, int)} in calls of the size {@code callSizer} learns (the sweep's own, kept across its
+	 * runs); its refusals count in {@link #sizer()}'s splits too.
+	 */
+	public BalanceReads readAll(List<WalletAddress> wallets, CallSizer callSizer) {
+		return readAll(wallets, Integer.MAX_VALUE, callSizer);
+	}
+
+	private BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall, CallSizer callSizer) {
+		int size = Math.max(1, Math.min(maxPerCall, callSizer.size()));
 		long started = System.nanoTime();
 		BalanceReads all = EMPTY;
 		for (int i = 0; i < wallets.size(); i += size) {
-			all = merge(all, readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size)), true, started));
+			all = merge(all, readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size)), true, started,
+					callSizer));
 		}
 		return all.block() == Long.MAX_VALUE
 				? new BalanceReads(-1, all.reads(), all.unresolved(), all.calls(), all.splits()) : all;
@@ -97,12 +110,13 @@ public class BalanceReader {
 				a.splits() + b.splits());
 	}
 
-	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures, long started) {
-		return readSplitting(wallets, rereadEmptyFailures, started, false);
+	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures, long started,
+			CallSizer callSizer) {
+		return readSplitting(wallets, rereadEmptyFailures, started, callSizer, false);
 	}
 
 	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures, long started,
-			boolean madeAgain) {
+			CallSizer callSizer, boolean madeAgain) {
 		Call call;
 		try {
 			call = readOne(wallets);
@@ -126,25 +140,29 @@ public class BalanceReader {
 			if (wallets.size() == 1 && refused.isTransient() && !madeAgain) {
 				// Alone, timed out, and the node answers now: it may have been away for all the call's attempts and
 				// come back just before the smallest call; that says nothing about the wallet. Once more.
-				return readSplitting(wallets, rereadEmptyFailures, started, true);
+				return readSplitting(wallets, rereadEmptyFailures, started, callSizer, true);
 			}
 			if (wallets.size() == 1) {
 				// Alone and still refused: unresolved, as any failed read (not written, counted).
 				return new BalanceReads(Long.MAX_VALUE, List.of(), List.copyOf(wallets), 1, 0);
 			}
-			sizer.refused(wallets.size());
+			callSizer.refused(wallets.size());
+			if (callSizer != sizer) {
+				sizer.countSplit();
+			}
 			int half = wallets.size() / 2;
-			BalanceReads first = readSplitting(wallets.subList(0, half), rereadEmptyFailures, started);
-			BalanceReads second = readSplitting(wallets.subList(half, wallets.size()), rereadEmptyFailures, started);
+			BalanceReads first = readSplitting(wallets.subList(0, half), rereadEmptyFailures, started, callSizer);
+			BalanceReads second = readSplitting(wallets.subList(half, wallets.size()), rereadEmptyFailures, started,
+					callSizer);
 			BalanceReads both = merge(first, second);
 			return new BalanceReads(both.block(), both.reads(), both.unresolved(), both.calls() + 1,
 					both.splits() + 1);
 		}
-		sizer.succeeded(wallets.size());
+		callSizer.succeeded(wallets.size());
 		BalanceReads reads = call.reads();
 		if (rereadEmptyFailures && wallets.size() > 1 && !call.emptyFailures().isEmpty()
 				&& call.emptyFailures().size() < wallets.size()) {
-			BalanceReads again = readSplitting(call.emptyFailures(), false, started);
+			BalanceReads again = readSplitting(call.emptyFailures(), false, started, callSizer);
 			List<WalletAddress> unresolved = new ArrayList<>(reads.unresolved());
 			unresolved.removeAll(call.emptyFailures());
 			BalanceReads kept = new BalanceReads(reads.block(), reads.reads(), unresolved, 1, 0);

@@ -54,6 +54,12 @@ public class ChainClient implements AutoCloseable {
 			+ "|outofgas|too large|request entity|response size|size limit|exceeds .*size|timeout|timed out"
 			+ "|execution aborted");
 
+	/**
+	 * JSON-RPC "Invalid request": web3j's requests are well formed, so for an {@code eth_call} it means the node
+	 * would not take the body, as anvil answers one above its 2 MiB request limit (HTTP 200, id null).
+	 */
+	private static final int INVALID_REQUEST = -32600;
+
 	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff,
 			MeterRegistry meters) {
 		this(endpoint, timeout, retries, retryBackoff, meters, RequestBudget.unlimited(), Duration.ofMinutes(10));
@@ -262,7 +268,8 @@ public class ChainClient implements AutoCloseable {
 				throw new RateLimitAnswer(null, detail);
 			}
 			if (method.equals("eth_call") && kind != RpcFailureKind.NODE_BEHIND
-					&& CALL_REFUSED.matcher(String.valueOf(message).toLowerCase(Locale.ROOT)).find()) {
+					&& (CALL_REFUSED.matcher(String.valueOf(message).toLowerCase(Locale.ROOT)).find()
+							|| code == INVALID_REQUEST)) {
 				count(method, RpcFailureKind.TOO_LARGE.metricOutcome());
 				throw new CallRefusedException(method + " to " + endpoint + " refused: " + detail, false);
 			}

@@ -7,9 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.BalanceRead;
+import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +53,14 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 	/** Calls the node refused (gas, size, time) and that were split in half, this execution. */
 	public static final String SPLITS = "sweep.splits";
 
-	/** Wallets per call in use at the last chunk (the configured most, or less after refusals). */
+	/**
+	 * Wallets per call in use at the last chunk (grown from {@code indexer.sweep.wallets-per-call} towards
+	 * {@code max-wallets-per-call}, halved on refusals): where the next run starts ({@link KeptCallSize}).
+	 */
 	public static final String WALLETS_PER_CALL = "sweep.wallets-per-call";
+
+	/** The most the call size grew to at the last chunk before probing: below the most after a refusal. */
+	public static final String CALL_SIZE_CEILING = "sweep.wallets-per-call-ceiling";
 
 	/**
 	 * Milliseconds of this execution the step's thread waited for the node's reads (pages the read-ahead did not
@@ -86,11 +94,15 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 	/** This chunk's bad rows, as stored: postponed with the chunk's write. */
 	private final List<SweepItem> skippedRows = new ArrayList<>();
 
-	private final int walletsPerCall;
+	/** This step execution's call sizer (the reader's), asked at each chunk. */
+	private final Supplier<CallSizer> sizer;
 
-	public BalanceRefreshWriter(BalanceRefresher refresher, int walletsPerCall) {
+	/** The last page whose calls were counted: a page larger than a chunk spans chunks, counted at its first. */
+	private long countedPage;
+
+	public BalanceRefreshWriter(BalanceRefresher refresher, Supplier<CallSizer> sizer) {
 		this.refresher = refresher;
-		this.walletsPerCall = walletsPerCall;
+		this.sizer = sizer;
 	}
 
 	@Override
@@ -121,7 +133,7 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 	@Override
 	public void write(Chunk<? extends SweepItem> chunk) {
 		// The chunk's pages, each once (by sequence): their calls, splits, block and the step's wait for them.
-		Map<Long, ResolvedPage> pages = new TreeMap<>();
+		TreeMap<Long, ResolvedPage> pages = new TreeMap<>();
 		chunk.getItems().forEach(item -> pages.putIfAbsent(item.page().sequence(), item.page()));
 		skippedRows.forEach(item -> pages.putIfAbsent(item.page().sequence(), item.page()));
 		List<BalanceRead> reads = new ArrayList<>();
@@ -160,15 +172,19 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		long postponedRows = refresher.postpone(postponed);
 		long chunkDb = System.nanoTime() - start;
 
-		long calls = pages.values().stream().mapToLong(ResolvedPage::calls).sum();
-		long splits = pages.values().stream().mapToLong(ResolvedPage::splits).sum();
-		long chunkRpc = pages.values().stream().mapToLong(ResolvedPage::waitNanos).sum();
+		List<ResolvedPage> newPages = pages.values().stream().filter(page -> page.sequence() > countedPage).toList();
+		long calls = newPages.stream().mapToLong(ResolvedPage::calls).sum();
+		long splits = newPages.stream().mapToLong(ResolvedPage::splits).sum();
+		long chunkRpc = newPages.stream().mapToLong(ResolvedPage::waitNanos).sum();
+		countedPage = Math.max(countedPage, pages.isEmpty() ? 0 : pages.lastKey());
 		long block = pages.values().stream().mapToLong(ResolvedPage::block).filter(b -> b >= 0).min().orElse(-1);
 		int chunkUnresolved = chunk.getSkips().size() + unresolvedTwins;
 		var context = stepExecution.getExecutionContext();
 		context.putLong(MULTICALLS, context.getLong(MULTICALLS, 0L) + calls);
 		context.putLong(SPLITS, context.getLong(SPLITS, 0L) + splits);
-		context.putInt(WALLETS_PER_CALL, refresher.walletsPerCall(walletsPerCall));
+		CallSizer callSizer = sizer.get();
+		context.putInt(WALLETS_PER_CALL, callSizer.kept());
+		context.putInt(CALL_SIZE_CEILING, callSizer.ceiling());
 		rpcNanos += chunkRpc;
 		dbNanos += chunkDb;
 		context.putLong(RPC_MILLIS, rpcNanos / 1_000_000);

@@ -1,7 +1,7 @@
 package io.audius.indexer.sweep;
 
 /**
- * How many rows the next page of the read-ahead asks for: {@code walletsPerCall}, fewer for the last page under
+ * How many rows the next page of the read-ahead asks for: the call size in use (a page is one call), fewer for the last page under
  * {@code indexer.sweep.max-wallets}, none once the rows ran out (a page came back short) or the cap is reached.
  * Pure; not thread-safe (the feeder's own).
  */
@@ -38,9 +38,14 @@ final class PagePlan {
 		return Math.max(share - alreadyRead, 0);
 	}
 
-	/** Rows to ask for now; 0 when there is nothing more to read. */
+	/** Rows to ask for now at the fixed page size; 0 when there is nothing more to read. */
 	int nextPageSize() {
-		return exhausted ? 0 : (int) Math.min(pageSize, rowsLeft);
+		return nextPageSize(pageSize);
+	}
+
+	/** Rows to ask for now when calls carry {@code callSize} wallets; 0 when there is nothing more to read. */
+	int nextPageSize(int callSize) {
+		return exhausted ? 0 : (int) Math.min(Math.max(callSize, 1), rowsLeft);
 	}
 
 	/** A page of {@code asked} rows came back with {@code got}. */

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.BalanceReads;
+import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.RpcException;
 import io.audius.indexer.chain.WalletAddress;
 
@@ -16,9 +17,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The sweep's reader: stale rows oldest first, each with the reads of its page, from a {@link StaleWalletFeed} that
- * reads pages and sends their calls ahead of the step. Chunks are whole pages ({@code walletsPerCall ×
- * callsInFlight} rows), so the step's thread waits for the node only when the read-ahead has fallen behind, and the
- * chunk's transaction holds no call.
+ * reads pages and sends their calls ahead of the step. A page is one call of the size the {@link CallSizer} has
+ * reached; a chunk ({@code walletsPerCall × callsInFlight} rows) holds whole pages while calls are that size and
+ * parts of larger ones once they grew. The step's thread waits for the node only when the read-ahead has fallen
+ * behind, and the chunk's transaction holds no call.
  * <p>
  * Restart: saved at each commit are the rows handed out ({@value #READ_COUNT}) and the key of the last one
  * ({@value #START_AFTER}), in {@code JdbcPagingItemReader}'s keys and form. Pages fetched or read ahead but not
@@ -39,7 +41,7 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 
 	private final StaleQuery query;
 
-	private final int walletsPerCall;
+	private final CallSizer sizer;
 
 	private final int callsInFlight;
 
@@ -71,13 +73,24 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 	 */
 	public ReadAheadWalletReader(JdbcTemplate jdbc, BalanceRefresher refresher, StaleQuery query, int walletsPerCall,
 			int callsInFlight, int depth, long maxWallets) {
+		this(jdbc, refresher, query, new CallSizer(walletsPerCall), callsInFlight, depth, maxWallets);
+	}
+
+	/** @param sizer wallets per call (and so per page), this step execution's */
+	public ReadAheadWalletReader(JdbcTemplate jdbc, BalanceRefresher refresher, StaleQuery query, CallSizer sizer,
+			int callsInFlight, int depth, long maxWallets) {
 		this.jdbc = jdbc;
 		this.refresher = refresher;
 		this.query = query;
-		this.walletsPerCall = walletsPerCall;
+		this.sizer = sizer;
 		this.callsInFlight = callsInFlight;
 		this.depth = depth;
 		this.maxWallets = maxWallets;
+	}
+
+	/** Wallets per call (and per page) of this execution. */
+	public CallSizer sizer() {
+		return sizer;
 	}
 
 	@Override
@@ -87,7 +100,7 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 		last = PageKey.fromContext(context.get(START_AFTER)).orElse(null);
 		long rowsLeft = PagePlan.rowsLeft(maxWallets, query.partitions(), readCount);
 		feed = new StaleWalletFeed(query.partitions() > 1 ? "p" + query.partition() : "0", jdbc, query, refresher,
-				walletsPerCall, callsInFlight, depth, last, rowsLeft);
+				sizer, callsInFlight, depth, last, rowsLeft);
 		feed.start();
 	}
 

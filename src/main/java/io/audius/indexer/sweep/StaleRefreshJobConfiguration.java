@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.ProgressListener;
+import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.InvalidWalletAddressException;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -15,6 +16,7 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.beans.factory.annotation.Value;
@@ -54,12 +56,16 @@ public class StaleRefreshJobConfiguration {
 	ReadAheadWalletReader staleWalletReader(DataSource dataSource, BalanceRefresher refresher, SweepProperties sweep,
 			@Value("#{jobParameters['" + CutoffIncrementer.CUTOFF + "']}") LocalDateTime cutoff,
 			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITION + "']}") Integer partition,
-			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITIONS + "']}") Integer partitions) {
+			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITIONS + "']}") Integer partitions,
+			@Value("#{stepExecution}") StepExecution stepExecution, JobRepository jobRepository) {
 		int share = partitions == null ? 1 : partitions;
+		// This execution's call size: from wallets-per-call, or where the previous run left it, up to the most.
+		CallSizer sizer = new CallSizer(sweep.walletsPerCall(), sweep.maxWalletsPerCall());
+		KeptCallSize.resume(jobRepository, stepExecution, sizer);
 		// A JdbcTemplate of its own, used from the read-ahead's thread: no transaction there, so auto-commit.
 		return new ReadAheadWalletReader(new JdbcTemplate(dataSource), refresher,
-				new StaleQuery(cutoff, partition == null ? 0 : partition, share), sweep.walletsPerCall(),
-				sweep.callsInFlight(), sweep.readAheadDepth(), sweep.maxWallets());
+				new StaleQuery(cutoff, partition == null ? 0 : partition, share), sizer, sweep.callsInFlight(),
+				sweep.readAheadDepth(), sweep.maxWallets());
 	}
 
 	/** Bad rows (not a canonical address) fail here, to be skipped and counted as process skips. */
@@ -75,8 +81,9 @@ public class StaleRefreshJobConfiguration {
 
 	@Bean
 	@StepScope
-	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher, SweepProperties sweep) {
-		return new BalanceRefreshWriter(refresher, sweep.walletsPerCall());
+	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher, ReadAheadWalletReader staleWalletReader) {
+		// The reader is this step execution's (a step-scoped proxy): its sizer is the one the calls use.
+		return new BalanceRefreshWriter(refresher, staleWalletReader::sizer);
 	}
 
 	@Bean

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.BalanceReads;
+import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.InvalidWalletAddressException;
 import io.audius.indexer.chain.WalletAddress;
 import org.slf4j.Logger;
@@ -76,7 +77,7 @@ final class StaleWalletFeed implements AutoCloseable {
 
 	private final BalanceRefresher refresher;
 
-	private final int walletsPerCall;
+	private final CallSizer sizer;
 
 	private final PagePlan plan;
 
@@ -108,14 +109,14 @@ final class StaleWalletFeed implements AutoCloseable {
 	 * @param rowsLeft see {@link PagePlan#rowsLeft}
 	 * @param depth pages read ahead and waiting to be taken (at least 1)
 	 */
-	StaleWalletFeed(String name, JdbcTemplate jdbc, StaleQuery query, BalanceRefresher refresher, int walletsPerCall,
+	StaleWalletFeed(String name, JdbcTemplate jdbc, StaleQuery query, BalanceRefresher refresher, CallSizer sizer,
 			int callsInFlight, int depth, PageKey start, long rowsLeft) {
 		this.name = name;
 		this.jdbc = jdbc;
 		this.query = query;
 		this.refresher = refresher;
-		this.walletsPerCall = walletsPerCall;
-		this.plan = new PagePlan(walletsPerCall, rowsLeft);
+		this.sizer = sizer;
+		this.plan = new PagePlan(sizer.max(), rowsLeft);
 		this.queue = new ArrayBlockingQueue<>(Math.max(depth, 1));
 		this.inFlight = new Semaphore(Math.max(callsInFlight, 1));
 		this.after = start;
@@ -167,7 +168,9 @@ final class StaleWalletFeed implements AutoCloseable {
 	/** Reads pages until the end; a failed page query ends it by throwing (see {@link #feed()}). */
 	private void readPages() throws InterruptedException {
 		while (!closed) {
-			int size = plan.nextPageSize();
+			// A page is one call: it follows the size the calls have reached (at most the sizer's most, which
+			// with the read-ahead's depth bounds the rows held).
+			int size = plan.nextPageSize(sizer.size());
 			if (size == 0) {
 				queue.put(PendingPage.END);
 				return;
@@ -209,7 +212,7 @@ final class StaleWalletFeed implements AutoCloseable {
 		try {
 			reads = calls.submit(() -> {
 				try {
-					return refresher.read(read, walletsPerCall);
+					return refresher.read(read, sizer);
 				}
 				finally {
 					inFlight.release();

@@ -104,9 +104,11 @@ class RequestBudgetTest {
 		sizer.refused(500);
 		assertThat(sizer.size()).isEqualTo(250);
 		sizer.succeeded(250);
-		assertThat(sizer.size()).isEqualTo(499);
-		sizer.succeeded(499);
-		assertThat(sizer.size()).as("not past a refused size").isEqualTo(499);
+		assertThat(sizer.size()).as("halfway to the refused size").isEqualTo(375);
+		for (int i = 0; i < 20; i++) {
+			sizer.succeeded(sizer.size());
+		}
+		assertThat(sizer.size()).as("within a quarter of a refused size, not past it").isBetween(375, 499);
 		assertThat(sizer.splits()).isEqualTo(2);
 	}
 

@@ -71,6 +71,12 @@ class StartupValidationIT {
 	}
 
 	@Test
+	void maxWalletsPerCallBelowTheStart() {
+		assertThat(failure(node(), "--indexer.sweep.wallets-per-call=600", "--indexer.sweep.max-wallets-per-call=500"))
+			.contains("indexer.sweep.max-wallets-per-call (500) must be at least indexer.sweep.wallets-per-call (600)");
+	}
+
+	@Test
 	void unknownJob() {
 		assertThat(failure(node(), "--indexer.launcher.enabled=true", "--indexer.launcher.job=nightlyJob"))
 			.contains("indexer.launcher.job=nightlyJob is not a job: choose one of [driftCheck, seedWalletsJob, staleRefreshJob, transferStreamJob]");

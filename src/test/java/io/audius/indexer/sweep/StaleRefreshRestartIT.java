@@ -79,7 +79,9 @@ class StaleRefreshRestartIT {
 		contracts = fixture.contracts();
 		proxy = fixture.rpc();
 		app = fixture.startApp(WebApplicationType.NONE, "--indexer.chain.rpc-url=" + proxy.url() + "/v3/" + API_KEY,
-				"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=" + IN_FLIGHT,
+				"--indexer.sweep.wallets-per-call=" + PER_CALL,
+				// a fixed call size: the pages and calls these runs count
+				"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=" + IN_FLIGHT,
 				"--indexer.chain.retries=1")
 			.app();
 		jdbc = fixture.jdbc();

@@ -41,7 +41,9 @@ class SweepPartitionsIT {
 			AudioContracts contracts = fixture.contracts();
 			SeededWallets seeded = SeededWallets.create(chain, contracts, "partitions-" + System.nanoTime(), WALLETS);
 			ConfigurableApplicationContext app = fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=4",
-					"--indexer.sweep.wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=2",
+					"--indexer.sweep.wallets-per-call=" + PER_CALL,
+					// a fixed call size: the pages and calls these runs count
+					"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=2",
 					"--indexer.chain.retries=0")
 				.app();
 			RpcProxy rpc = fixture.rpc();
