@@ -56,7 +56,8 @@ class TwoLaunchersOutageIT {
 	private static final String JOB = "staleRefreshJob";
 
 	private static final List<String> SWEEP = List.of("--indexer.launcher.job=" + JOB,
-			"--indexer.sweep.wallets-per-call=50", "--indexer.sweep.calls-in-flight=2");
+			"--indexer.sweep.wallets-per-call=50", "--indexer.sweep.max-wallets-per-call=50",
+			"--indexer.sweep.calls-in-flight=2");
 
 	@Test
 	void twoLaunchersThroughAnOutageNeverRunTheSweepTwiceAtOnce(TestChain chain) throws Exception {
