@@ -1,8 +1,6 @@
 package io.audius.indexer.balances;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
@@ -31,7 +29,7 @@ public class FreshnessGauges implements SmartLifecycle {
 
 	private final AtomicReference<Freshness> last = new AtomicReference<>();
 
-	private volatile ScheduledExecutorService scheduler;
+	private final PeriodicTask schedule = new PeriodicTask("freshness-gauges", this::measure);
 
 	public FreshnessGauges(FreshnessQuery query, FreshnessProperties properties, MeterRegistry meters) {
 		this.query = query;
@@ -74,27 +72,17 @@ public class FreshnessGauges implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread thread = new Thread(r, "freshness-gauges");
-			thread.setDaemon(true);
-			return thread;
-		});
-		executor.scheduleWithFixedDelay(this::measure, 0, properties.interval().toMillis(), TimeUnit.MILLISECONDS);
-		scheduler = executor;
+		schedule.start(Duration.ZERO, properties.interval());
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = scheduler;
-		scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+		schedule.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return scheduler != null;
+		return schedule.isRunning();
 	}
 
 }

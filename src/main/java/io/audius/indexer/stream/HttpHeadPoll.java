@@ -1,10 +1,7 @@
 package io.audius.indexer.stream;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
 import io.audius.indexer.Secrets;
+import io.audius.indexer.balances.PeriodicTask;
 import io.audius.indexer.chain.ChainClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +25,7 @@ class HttpHeadPoll implements SmartLifecycle {
 
 	private final HeadPollProperties properties;
 
-	private volatile ScheduledExecutorService scheduler;
+	private final PeriodicTask schedule = new PeriodicTask("stream-head-poll", this::poll);
 
 	/** The client is taken on the first poll of a running stream: a process without a node (the report) never does. */
 	HttpHeadPoll(ObjectProvider<ChainClient> client, StreamStatus status, HeadPollProperties properties) {
@@ -52,31 +49,20 @@ class HttpHeadPoll implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		long millis = properties.interval().toMillis();
-		if (millis <= 0) {
+		if (properties.interval().toMillis() <= 0) {
 			return;
 		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread thread = new Thread(r, "stream-head-poll");
-			thread.setDaemon(true);
-			return thread;
-		});
-		executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
-		scheduler = executor;
+		schedule.start(properties.interval(), properties.interval());
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = scheduler;
-		scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+		schedule.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return scheduler != null;
+		return schedule.isRunning();
 	}
 
 }
