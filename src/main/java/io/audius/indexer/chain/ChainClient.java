@@ -139,9 +139,7 @@ public class ChainClient implements AutoCloseable {
 
 	/** The hash of block {@code number}; a node without that block answers a null result (a failure). */
 	public String blockHash(long number) {
-		return send("eth_getBlockByNumber",
-				web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false),
-				response -> java.util.Objects.requireNonNull(response.getBlock().getHash()));
+		return blockHeader(number).hash();
 	}
 
 	/** Block {@code number}'s hash and parent hash; a node without that block answers a null result (a failure). */
