@@ -247,7 +247,7 @@ final class TransferFollower implements Runnable {
 			case ReorgWalk.RewindTo rewind -> {
 				List<String> wallets = checkpoints.walletsWithTransfersAfter(rewind.block());
 				log.warn("Reorg: block {} is not the block the checkpoint covered any more; {} {} ({} blocks recorded): "
-						+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer came after it",
+						+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer or balance read came after it",
 						rewind.replaced(), rewind.verified() ? "the chains share block"
 								: "no older recorded block left; assuming the fork within indexer.stream.max-reorg-depth, at block",
 						rewind.block(), coveredHashes.size(), rewind.block() + 1, checkpoint, wallets.size());
