@@ -64,6 +64,35 @@ class DocsLinksTest {
 		assertThat(broken).as("broken links").isEmpty();
 	}
 
+	/**
+	 * A class named with its package in code ({@code `chain.RpcFailure`}, {@code `io.audius.indexer.Secrets`}) is a
+	 * source file of that package, so that moving a class without its docs fails here.
+	 */
+	@Test
+	void everyClassNamedWithItsPackageExists() throws IOException {
+		Path root = Path.of("src", "main", "java", "io", "audius", "indexer");
+		Path testRoot = Path.of("src", "test", "java", "io", "audius", "indexer");
+		Pattern qualified = Pattern.compile("`((?:[a-z]+\\.)+)([A-Z][A-Za-z0-9]*)[`#.(]");
+		List<String> missing = new ArrayList<>();
+		for (Path document : documents()) {
+			Matcher name = qualified.matcher(Files.readString(document));
+			while (name.find()) {
+				String prefix = name.group(1).replaceFirst("^io\\.audius\\.indexer\\.", "");
+				String top = prefix.isEmpty() ? "" : prefix.substring(0, prefix.indexOf('.'));
+				boolean ours = prefix.length() < name.group(1).length()
+						|| Files.isDirectory(root.resolve(top)) || Files.isDirectory(testRoot.resolve(top));
+				if (!ours) {
+					continue; // not one of ours (java.net..., org.springframework...)
+				}
+				String file = prefix.replace('.', '/') + name.group(2) + ".java";
+				if (!Files.exists(root.resolve(file)) && !Files.exists(testRoot.resolve(file))) {
+					missing.add(document + ": " + name.group(1) + name.group(2));
+				}
+			}
+		}
+		assertThat(missing).as("classes named in the docs that are not there").isEmpty();
+	}
+
 	@Test
 	void anchorsFollowGitHubsRules() {
 		assertThat(slug("Start-up: the AOT cache (JDK 25)")).isEqualTo("start-up-the-aot-cache-jdk-25");
