@@ -20,10 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <pre>
  * chain ◄── balances ◄── sweep, stream (and any further job package, e.g. seed) ◄── ops
+ * secrets, progress ◄── any of the above
  * </pre>
- * The root package holds the application class and {@link InvalidConfigurationException}, usable by all. A job
- * package is any package that is not one of the four named ones, so a new job sits beside the others without a
- * change here; job packages do not use each other.
+ * The root package holds the application class and {@link InvalidConfigurationException}, usable by all; so are the
+ * cross-cutting packages {@code secrets} and {@code progress}, which use nothing of ours. A job package is any
+ * package that is not one of the named ones, so a new job sits beside the others without a change here; job
+ * packages do not use each other.
  */
 class PackageDependenciesTest {
 
@@ -33,8 +35,12 @@ class PackageDependenciesTest {
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages(ROOT);
 
+	/** Used by any package; they use nothing of ours. */
+	private static final String[] CROSS_CUTTING = { ROOT + ".secrets..", ROOT + ".progress.." };
+
 	private static final DescribedPredicate<JavaClass> JOB_PACKAGES = resideInAPackage(ROOT + "..")
 		.and(DescribedPredicate.not(resideInAnyPackage(ROOT, ROOT + ".chain..", ROOT + ".balances..", ROOT + ".ops..")))
+		.and(DescribedPredicate.not(resideInAnyPackage(CROSS_CUTTING)))
 		.as("a job package (sweep, stream, seed, ...)");
 
 	@Test
@@ -45,6 +51,10 @@ class PackageDependenciesTest {
 			.layer("balances").definedBy(ROOT + ".balances..")
 			.layer("jobs").definedBy(JOB_PACKAGES)
 			.layer("ops").definedBy(ROOT + ".ops..")
+			.layer("secrets").definedBy(ROOT + ".secrets..")
+			.layer("progress").definedBy(ROOT + ".progress..")
+			.whereLayer("secrets").mayNotAccessAnyLayer()
+			.whereLayer("progress").mayNotAccessAnyLayer()
 			.whereLayer("ops").mayNotBeAccessedByAnyLayer()
 			.whereLayer("jobs").mayOnlyBeAccessedByLayers("ops")
 			.whereLayer("balances").mayOnlyBeAccessedByLayers("jobs", "ops")
@@ -56,7 +66,8 @@ class PackageDependenciesTest {
 	void chainDependsOnNoOtherIndexerPackage() {
 		classes().that().resideInAPackage(ROOT + ".chain..")
 			.should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..")
-				.or(resideInAnyPackage(ROOT, ROOT + ".chain..")))
+				.or(resideInAnyPackage(ROOT, ROOT + ".chain.."))
+				.or(resideInAnyPackage(CROSS_CUTTING)))
 			.check(MAIN);
 	}
 
@@ -86,7 +97,8 @@ class PackageDependenciesTest {
 	void theJobPackagePredicateSeesTheSweepAndTheStream() {
 		assertThat(MAIN.that(JOB_PACKAGES).stream().map(JavaClass::getPackageName).distinct())
 			.contains(ROOT + ".sweep", ROOT + ".stream")
-			.doesNotContain(ROOT, ROOT + ".chain", ROOT + ".balances", ROOT + ".ops");
+			.doesNotContain(ROOT, ROOT + ".chain", ROOT + ".balances", ROOT + ".ops", ROOT + ".secrets",
+					ROOT + ".progress");
 	}
 
 }

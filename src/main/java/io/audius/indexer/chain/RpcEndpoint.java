@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.audius.indexer.InvalidConfigurationException;
-import io.audius.indexer.Secrets;
+import io.audius.indexer.secrets.Secrets;
 
 /**
  * A node URL. Providers put API keys in the path, the query or the user info, so the full URL never leaves

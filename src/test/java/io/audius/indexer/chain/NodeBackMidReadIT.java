@@ -10,8 +10,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.testsupport.AnvilNode;
-import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;

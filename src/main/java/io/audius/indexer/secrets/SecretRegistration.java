@@ -1,4 +1,4 @@
-package io.audius.indexer;
+package io.audius.indexer.secrets;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;

@@ -1,4 +1,4 @@
-package io.audius.indexer.balances;
+package io.audius.indexer.progress;
 
 import java.time.Duration;
 import java.util.Map;

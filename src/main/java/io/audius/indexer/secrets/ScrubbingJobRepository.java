@@ -1,4 +1,4 @@
-package io.audius.indexer.ops;
+package io.audius.indexer.secrets;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -7,7 +7,6 @@ import java.lang.reflect.Proxy;
 import java.util.Collection;
 import java.util.Map;
 
-import io.audius.indexer.Secrets;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -21,7 +20,7 @@ import org.springframework.util.ClassUtils;
  * execution context) is written, secret tokens ({@link Secrets}) are removed from its exit description (where
  * Spring Batch puts the stack trace of a failure, library messages included) and from the context's text values.
  */
-class ScrubbingJobRepository implements InvocationHandler {
+public class ScrubbingJobRepository implements InvocationHandler {
 
 	private final JobRepository target;
 
@@ -29,7 +28,7 @@ class ScrubbingJobRepository implements InvocationHandler {
 		this.target = target;
 	}
 
-	static BeanPostProcessor postProcessor() {
+	public static BeanPostProcessor postProcessor() {
 		return new BeanPostProcessor() {
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {

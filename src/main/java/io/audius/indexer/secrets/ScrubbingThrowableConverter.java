@@ -1,4 +1,4 @@
-package io.audius.indexer;
+package io.audius.indexer.secrets;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import org.springframework.boot.logging.logback.ExtendedWhitespaceThrowableProxyConverter;

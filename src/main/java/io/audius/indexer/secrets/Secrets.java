@@ -1,4 +1,4 @@
-package io.audius.indexer;
+package io.audius.indexer.secrets;
 
 import java.net.URI;
 import java.net.URLDecoder;
