@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <pre>
  * chain ◄── balances ◄── sweep, stream (and any further job package, e.g. seed) ◄── ops
  * secrets, progress ◄── any of the above
+ * chain.abi ◄── chain.rpc ◄── chain.logs, and chain itself (the balance reads) over all three
  * </pre>
  * The root package holds the application class and {@link InvalidConfigurationException}, usable by all; so are the
  * cross-cutting packages {@code secrets} and {@code progress}, which use nothing of ours. A job package is any
@@ -68,6 +69,29 @@ class PackageDependenciesTest {
 			.should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..")
 				.or(resideInAnyPackage(ROOT, ROOT + ".chain.."))
 				.or(resideInAnyPackage(CROSS_CUTTING)))
+			.check(MAIN);
+	}
+
+	/** The codec (Multicall3, Call3, Hex, the address types) is plain Java over bytes: it uses nothing of ours. */
+	@Test
+	void chainAbiDependsOnNothingOfOurs() {
+		classes().that().resideInAPackage(ROOT + ".chain.abi..")
+			.should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAPackage(ROOT + ".chain.abi..")))
+			.check(MAIN);
+	}
+
+	/** As web3j separates its codec from its transports: abi, then rpc, then logs; the balance reads use all three. */
+	@Test
+	void chainSubpackagesRunOneWayFromLogsThroughRpcToAbi() {
+		layeredArchitecture().consideringOnlyDependenciesInLayers()
+			.layer("chain").definedBy(ROOT + ".chain")
+			.layer("logs").definedBy(ROOT + ".chain.logs..")
+			.layer("rpc").definedBy(ROOT + ".chain.rpc..")
+			.layer("abi").definedBy(ROOT + ".chain.abi..")
+			.whereLayer("chain").mayNotBeAccessedByAnyLayer()
+			.whereLayer("logs").mayOnlyBeAccessedByLayers("chain")
+			.whereLayer("rpc").mayOnlyBeAccessedByLayers("logs", "chain")
+			.whereLayer("abi").mayOnlyBeAccessedByLayers("rpc", "logs", "chain")
 			.check(MAIN);
 	}
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 import io.audius.indexer.balances.WalletPlaceholders;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

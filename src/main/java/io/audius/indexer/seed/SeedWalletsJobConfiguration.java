@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 
 import io.audius.indexer.balances.WalletPlaceholders;
 import io.audius.indexer.balances.WriterTurns;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.progress.ProgressListener;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
