@@ -3,6 +3,9 @@ package io.audius.indexer.chain;
 import java.time.Duration;
 import java.util.List;
 
+import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.abi.Multicall3;
+import io.audius.indexer.chain.rpc.RpcEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;

@@ -3,7 +3,7 @@ package io.audius.indexer.stream;
 import java.time.Duration;
 
 import io.audius.indexer.InvalidConfigurationException;
-import io.audius.indexer.chain.ContractAddress;
+import io.audius.indexer.chain.abi.ContractAddress;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
