@@ -105,4 +105,20 @@ class CallSizerTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> new CallSizer(5000, 4000));
 	}
 
+	@Test
+	void theCallSizeHalvesOnRefusalsAndGrowsBackButNotPastARefusedSize() {
+		CallSizer sizer = new CallSizer(1000);
+		sizer.refused(1000);
+		assertThat(sizer.size()).isEqualTo(500);
+		sizer.refused(500);
+		assertThat(sizer.size()).isEqualTo(250);
+		sizer.succeeded(250);
+		assertThat(sizer.size()).as("halfway to the refused size").isEqualTo(375);
+		for (int i = 0; i < 20; i++) {
+			sizer.succeeded(sizer.size());
+		}
+		assertThat(sizer.size()).as("within a quarter of a refused size, not past it").isBetween(375, 499);
+		assertThat(sizer.splits()).isEqualTo(2);
+	}
+
 }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FixedSeedsSimulationIT {
 
 	/**
-	 * Seeds that failed, each with what it found (histories in the README):
+	 * Seeds that failed, each with what it found (histories in docs/reliability.md):
 	 * <ul>
 	 * <li>-6302507426335524340: before issue 14, the stream stopped and started with no further block: the
 	 * Transfers of the newest {@code confirmations} blocks never reflected (issue 14, defect 1); on main after those
