@@ -110,7 +110,8 @@ final class Checker {
 	/**
 	 * Writes that landed a read older than what the row already reflected (invariant 10): {@code balance_block}
 	 * lowered, or a balance read below the row's {@code blocknumber}; or {@code blocknumber} lowered. Lowering is
-	 * right only over a lost branch: the row's block at or after the fork of a reorg made before the write.
+	 * right only over a lost branch: the row's block at or after the fork of a reorg made before the write, the read
+	 * no older than the last block the branches share.
 	 */
 	List<Violation> staleWrites() {
 		List<Violation> found = new ArrayList<>();
@@ -122,9 +123,11 @@ final class Checker {
 				   AND ((a.new_blocknumber < a.old_blocknumber)
 				     OR ((a.new_balance_block IS DISTINCT FROM a.old_balance_block OR a.new_balance <> a.old_balance)
 				         AND ((a.new_balance_block < a.old_balance_block AND NOT EXISTS (SELECT 1 FROM sim_reorg_marks m
-				                 WHERE m.after_write < a.id AND m.fork <= a.old_balance_block))
+				                 WHERE m.after_write < a.id AND m.fork <= a.old_balance_block
+				                   AND a.new_balance_block >= m.fork - 1))
 				           OR (a.new_balance_block < a.old_blocknumber AND NOT EXISTS (SELECT 1 FROM sim_reorg_marks m
-				                 WHERE m.after_write < a.id AND m.fork <= a.old_blocknumber)))))
+				                 WHERE m.after_write < a.id AND m.fork <= a.old_blocknumber
+				                   AND a.new_balance_block >= m.fork - 1)))))
 				 ORDER BY a.id LIMIT 5""", row -> {
 			found.add(new Violation("stale writes", "write " + row.getLong(1) + " by " + row.getString(7) + " to "
 					+ row.getString(2).substring(0, 10) + "…: read at block " + row.getObject(5) + " (blocknumber "
