@@ -553,10 +553,13 @@ final class Simulation {
 				"--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
 				"--indexer.chain.rpc-url=" + rpcUrl + "/v2/" + rpcKey, "--indexer.chain.retry-backoff=20ms"));
 		command.addAll(IndexerApp.componentArgs(contracts));
-		command.addAll(appArgs(job));
 		if (job.equals(SWEEP)) {
+			appArgs(job).stream().filter(arg -> !arg.startsWith("--indexer.sweep.wallets-per-call=")).forEach(command::add);
 			command.addAll(List.of("--indexer.sweep.wallets-per-call=1", "--indexer.sweep.max-wallets-per-call=1",
 					"--indexer.sweep.calls-in-flight=1"));
+		}
+		else {
+			command.addAll(appArgs(job));
 		}
 		Path log = Files.createDirectories(Path.of("target", "simulation"))
 			.resolve(schedule.seed() + "-jvm-" + processLogs.size() + ".log");
@@ -571,6 +574,11 @@ final class Simulation {
 		history.add("fault", "the " + what + "'s JVM (pid " + jvm.pid() + ") runs "
 				+ (startedExecutions(job) > startedBefore ? "an execution"
 						: "no execution (" + (jvm.isAlive() ? "timed out" : "exited " + jvm.exitValue()) + ")"));
+		if (!jvm.isAlive() && startedExecutions(job) <= startedBefore) {
+			// Not a fault of the job: the harness started it wrongly (its output is in the JVM's log).
+			violations.add(new Violation("harness", "the " + what + "'s JVM exited " + jvm.exitValue()
+					+ " before running an execution (" + log + ")"));
+		}
 		Future<?> killer = apps.submit(() -> {
 			sleepQuietly(holdMillis / 2);
 			if (sigkill) {
