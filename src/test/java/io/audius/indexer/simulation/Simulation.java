@@ -574,10 +574,12 @@ final class Simulation {
 		history.add("fault", "the " + what + "'s JVM (pid " + jvm.pid() + ") runs "
 				+ (startedExecutions(job) > startedBefore ? "an execution"
 						: "no execution (" + (jvm.isAlive() ? "timed out" : "exited " + jvm.exitValue()) + ")"));
-		if (!jvm.isAlive() && startedExecutions(job) <= startedBefore) {
-			// Not a fault of the job: the harness started it wrongly (its output is in the JVM's log).
-			violations.add(new Violation("harness", "the " + what + "'s JVM exited " + jvm.exitValue()
-					+ " before running an execution (" + log + ")"));
+		if (!jvm.isAlive() && jvm.exitValue() == io.audius.indexer.StartFailure.CONFIGURATION_EXIT_CODE) {
+			// The harness configured it wrongly (its output is in the JVM's log). Exit 1 before running is the job's
+			// answer to a fault at start-up (a garbage eth_chainId answer): a pod restarted, as the in-process one is.
+			violations.add(new Violation("harness", "the " + what + "'s JVM exited "
+					+ io.audius.indexer.StartFailure.CONFIGURATION_EXIT_CODE + " (configuration) before running (" + log
+					+ ")"));
 		}
 		Future<?> killer = apps.submit(() -> {
 			sleepQuietly(holdMillis / 2);
