@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 
 
 /**
@@ -75,7 +76,7 @@ public class BalanceRepository {
 		String[] wallets = new String[n];
 		BigDecimal[] balances = new BigDecimal[n];
 		Long[] balanceBlocks = new Long[n];
-		Long[] eventBlockArray = new Long[n];
+		@Nullable Long[] eventBlockArray = new @Nullable Long[n];
 		for (int i = 0; i < n; i++) {
 			BalanceRead read = reads.get(i);
 			wallets[i] = read.wallet().value();
