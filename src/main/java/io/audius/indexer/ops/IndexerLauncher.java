@@ -37,7 +37,6 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Runs the configured job once and turns its status into the process exit code, the way a Kubernetes CronJob
@@ -475,10 +474,9 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 	 * @return false when an owner is alive and this launch must do nothing
 	 */
 	private boolean awaitLiveOwner(String jobName, JobRunLock held) throws InterruptedException {
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		long deadline = System.nanoTime() + lockProperties.leaseTimeout().plus(lockProperties.checkInterval()).toNanos();
 		while (!jobRepository.findRunningJobExecutions(jobName).isEmpty()) {
-			Optional<Double> age = held.otherOwnersLeaseAge(jdbc);
+			Optional<Double> age = held.otherOwnersLeaseAge();
 			if (age.isEmpty() || age.get() > lockProperties.leaseTimeout().toMillis() / 1000.0) {
 				break;
 			}
