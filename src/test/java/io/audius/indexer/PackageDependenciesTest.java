@@ -16,7 +16,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The package graph of the README's layout section, one way only:
+ * The package graph of docs/architecture.md ("Packages"), one way only:
  *
  * <pre>
  * chain ◄── balances ◄── sweep, stream (and any further job package, e.g. seed) ◄── ops
