@@ -104,9 +104,11 @@ class RequestBudgetTest {
 		sizer.refused(500);
 		assertThat(sizer.size()).isEqualTo(250);
 		sizer.succeeded(250);
-		assertThat(sizer.size()).as("halfway to the refused size").isEqualTo(375);
+		assertThat(sizer.nextSize()).as("a probe halfway to the refused size").isEqualTo(375);
+		sizer.succeeded(375);
+		assertThat(sizer.size()).isEqualTo(375);
 		for (int i = 0; i < 20; i++) {
-			sizer.succeeded(sizer.size());
+			sizer.succeeded(sizer.nextSize());
 		}
 		assertThat(sizer.size()).as("within a quarter of a refused size, not past it").isBetween(375, 499);
 		assertThat(sizer.splits()).isEqualTo(2);

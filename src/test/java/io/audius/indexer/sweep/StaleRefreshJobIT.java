@@ -52,7 +52,9 @@ class StaleRefreshJobIT {
 	@BeforeAll
 	static void start(TestChain testChain) throws Exception {
 		fixture = IndexerFixture.deploy(testChain, StaleRefreshJobIT.class)
-			.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=" + WALLETS_PER_CALL);
+			.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=" + WALLETS_PER_CALL,
+					// the call size pinned: one eth_call per page of WALLETS_PER_CALL (sizes that grow: SweepCallSizeIT)
+					"--indexer.sweep.max-wallets-per-call=" + WALLETS_PER_CALL);
 		chain = fixture.chain();
 		contracts = fixture.contracts();
 		proxy = fixture.rpc();

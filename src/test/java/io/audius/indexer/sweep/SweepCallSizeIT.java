@@ -25,7 +25,8 @@ class SweepCallSizeIT {
 
 	@Test
 	void theSizeGrowsAndTheNextRunStartsAtIt(TestChain chain) throws Exception {
-		int wallets = 600;
+		// 50, then probes of 100, 200 and 300 (one at a time: nothing kept), then 250: the size reaches the most
+		int wallets = 900;
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCallSizeIT.class)) {
 			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "grow-" + System.nanoTime(), wallets);
 			seeded.insertRows(fixture.jdbc());

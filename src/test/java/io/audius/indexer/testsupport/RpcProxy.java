@@ -39,6 +39,15 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile boolean recordBodies;
 
+	/** Each eth_call forwarded: wallets in it (balanceOf sub-calls) and whether the node answered with an error. */
+	public record CallSize(int wallets, boolean refused) {
+	}
+
+	private final java.util.List<CallSize> callSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	/** The balanceOf selector inside an aggregate3's call data: one per wallet read. */
+	private static final String BALANCE_OF = "70a08231";
+
 	private volatile long getLogsLimit = Long.MAX_VALUE;
 
 	private volatile String delayedMethod;
@@ -286,7 +295,32 @@ public final class RpcProxy implements AutoCloseable {
 				+ message.replace("\"", "\\\"") + "\"}}";
 	}
 
+	/** The eth_calls forwarded to the node since the last {@link #resetCounts()}, in the order they were answered. */
+	public java.util.List<CallSize> callSizes() {
+		return java.util.List.copyOf(callSizes);
+	}
+
+	/** {@link #callSizes()} as "wallets x count" (and refusals), largest first: where a run's calls went. */
+	public String callSizeHistogram() {
+		java.util.TreeMap<Integer, int[]> bySize = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+		for (CallSize c : callSizes) {
+			bySize.computeIfAbsent(c.wallets(), k -> new int[2])[c.refused() ? 1 : 0]++;
+		}
+		java.util.StringJoiner out = new java.util.StringJoiner(", ");
+		bySize.forEach((wallets, n) -> out.add(wallets + " x" + n[0] + (n[1] > 0 ? " (+" + n[1] + " refused)" : "")));
+		return out.toString();
+	}
+
+	private static int walletsIn(String text) {
+		int n = 0;
+		for (int at = text.indexOf(BALANCE_OF); at >= 0; at = text.indexOf(BALANCE_OF, at + BALANCE_OF.length())) {
+			n++;
+		}
+		return n;
+	}
+
 	public void resetCounts() {
+		callSizes.clear();
 		counts.clear();
 		bodies.clear();
 		arrivals.clear();
@@ -476,6 +510,11 @@ public final class RpcProxy implements AutoCloseable {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return;
+			}
+			if (method.equals("eth_call")) {
+				callSizes.add(new CallSize(walletsIn(text), response.statusCode() != 200
+						|| new String(response.body(), 0, Math.min(response.body().length, 200),
+								java.nio.charset.StandardCharsets.UTF_8).contains("\"error\"")));
 			}
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
 			exchange.sendResponseHeaders(response.statusCode(), response.body().length);
