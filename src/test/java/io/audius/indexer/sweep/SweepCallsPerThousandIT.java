@@ -2,12 +2,12 @@ package io.audius.indexer.sweep;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,16 +31,7 @@ class SweepCallsPerThousandIT {
 	void atMostOneEthCallPerThousandWalletsAtTheDefaults(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCallsPerThousandIT.class)) {
 			// Wallets with no balance on chain: the call's size, not its result, is what counts here.
-			Random random = new Random(18);
-			List<String> wallets = new ArrayList<>();
-			for (int i = 0; i < WALLETS; i++) {
-				byte[] address = new byte[20];
-				random.nextBytes(address);
-				wallets.add("0x" + java.util.HexFormat.of().formatHex(address));
-			}
-			fixture.jdbc().batchUpdate("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
-					+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
-					wallets.stream().map(w -> new Object[] { w }).toList());
+			fixture.insertStaleRowsInBatch(WalletFactory.wallets("per-thousand", WALLETS));
 			fixture.startApp(WebApplicationType.NONE);
 			RpcProxy rpc = fixture.rpc();
 			List<Double> perThousand = new ArrayList<>();

@@ -96,6 +96,12 @@ public final class RpcProxy implements AutoCloseable {
 
 	private final AtomicInteger tooLarge = new AtomicInteger();
 
+	private volatile int planPerSecond;
+
+	private final java.util.ArrayDeque<Long> planWindow = new java.util.ArrayDeque<>();
+
+	private final AtomicInteger planRefused = new AtomicInteger();
+
 	private volatile HttpServer server;
 
 	private volatile String cutMethod;
@@ -239,6 +245,38 @@ public final class RpcProxy implements AutoCloseable {
 		return refusedAt.size();
 	}
 
+	/**
+	 * A provider plan of {@code perSecond} requests per second: a request that would make more than that arrive within
+	 * one second (a sliding window over the requests let through) is answered HTTP 429 with {@code Retry-After: 1}.
+	 * Arrivals are recorded for {@link #maxRequestsPerSecond()}; 0 lifts the plan.
+	 */
+	public void plan(int perSecond) {
+		this.planPerSecond = perSecond;
+	}
+
+	/** Requests the plan ({@link #plan(int)}) refused. */
+	public int planRefusals() {
+		return planRefused.get();
+	}
+
+	private boolean overPlan(long now) {
+		int limit = planPerSecond;
+		if (limit <= 0) {
+			return false;
+		}
+		synchronized (planWindow) {
+			while (!planWindow.isEmpty() && now - planWindow.peekFirst() >= 1_000_000_000L) {
+				planWindow.pollFirst();
+			}
+			if (planWindow.size() >= limit) {
+				return true;
+			}
+			planWindow.addLast(now);
+			arrivals.add(now);
+			return false;
+		}
+	}
+
 	/** The most requests that arrived within any one-second window since the rate limit was set. */
 	public int maxRequestsPerSecond() {
 		java.util.List<Long> times = new java.util.ArrayList<>(arrivals);
@@ -321,6 +359,7 @@ public final class RpcProxy implements AutoCloseable {
 
 	public void resetCounts() {
 		callSizes.clear();
+		planRefused.set(0);
 		counts.clear();
 		bodies.clear();
 		arrivals.clear();
@@ -402,6 +441,16 @@ public final class RpcProxy implements AutoCloseable {
 				return; // no answer: the client sees the connection end, if it still waits
 			}
 			if (serveScripted(exchange, method, text)) {
+				return;
+			}
+			if (overPlan(System.nanoTime())) {
+				planRefused.incrementAndGet();
+				byte[] refusal = "{\"error\":\"Too Many Requests\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				exchange.getResponseHeaders().add("Retry-After", "1");
+				exchange.sendResponseHeaders(429, refusal.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(refusal);
+				}
 				return;
 			}
 			if (rateLimitEvery > 0 || jsonRateLimitEvery > 0) {
