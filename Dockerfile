@@ -1,4 +1,4 @@
-# The image with the JDK 25 ahead-of-time cache (README.md, "Start-up: the AOT cache"). Not built on the machine
+# The image with the JDK 25 ahead-of-time cache (docs/benchmarks.md, "Start-up: the AOT cache"). Not built on the machine
 # this was written on (no Docker engine there): build and check it where one is.
 #
 #   ./mvnw -B -q package -DskipTests -DskipChainTools

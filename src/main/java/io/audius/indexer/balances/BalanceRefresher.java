@@ -9,8 +9,8 @@ import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.BalanceReader;
 import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.CallSizer;
-import io.audius.indexer.chain.RpcException;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.rpc.RpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

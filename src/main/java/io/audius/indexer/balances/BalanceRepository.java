@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.audius.indexer.chain.BalanceRead;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 
 
 /**

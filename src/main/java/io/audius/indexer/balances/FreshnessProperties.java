@@ -12,10 +12,11 @@ import org.springframework.validation.annotation.Validated;
  * The freshness figures ({@code indexer.freshness.*}): measured by the stream on an interval for its gauges, and by
  * the audit report.
  *
- * @param slo the age a row may reach: rows older count in {@code indexer_balances_rows_older_than_slo}
- * @param interval how often the stream measures (one query over {@code eth_wallet_balances})
- * @param gauges whether this process serves the gauges (on in {@code jobs/transferStreamJob.properties}: the stream
- * is always up)
+ * @param slo the age a row may reach (positive): older rows count in {@code indexer_balances_rows_older_than_slo}
+ * and the audit report
+ * @param interval how often the freshness query (one over {@code eth_wallet_balances}) runs (at least 100 ms)
+ * @param gauges whether this process serves the freshness gauges (on in {@code jobs/transferStreamJob.properties}:
+ * the stream is always up)
  */
 @ConfigurationProperties("indexer.freshness")
 @Validated

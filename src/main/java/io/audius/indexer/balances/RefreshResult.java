@@ -2,7 +2,7 @@ package io.audius.indexer.balances;
 
 import java.util.List;
 
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 
 /**
  * The outcome of refreshing one batch of wallets.

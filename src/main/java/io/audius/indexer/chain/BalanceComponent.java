@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
+import io.audius.indexer.chain.abi.ContractAddress;
 import org.web3j.crypto.Hash;
 
 /**

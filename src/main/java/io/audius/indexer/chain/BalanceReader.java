@@ -5,6 +5,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.audius.indexer.chain.abi.Call3;
+import io.audius.indexer.chain.abi.Call3Result;
+import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.abi.MalformedAbiDataException;
+import io.audius.indexer.chain.abi.Multicall3;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.rpc.CallRefusedException;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.chain.rpc.RpcException;
+import io.audius.indexer.chain.rpc.RpcFailureKind;
+
 
 /**
  * Reads the balances of a batch of wallets with ONE {@code eth_call} to Multicall3 {@code aggregate3}.

@@ -2,6 +2,8 @@ package io.audius.indexer.chain;
 
 import java.util.List;
 
+import io.audius.indexer.chain.abi.WalletAddress;
+
 
 /**
  * What the multicalls of a batch returned: the oldest block a read saw, the wallets whose reads all succeeded,

@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Set;
 
 import io.audius.indexer.InvalidConfigurationException;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.chain.rpc.RequestBudget;
+import io.audius.indexer.chain.rpc.RequestBudgetProperties;
+import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.annotation.Bean;

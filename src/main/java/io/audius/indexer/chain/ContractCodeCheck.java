@@ -4,6 +4,9 @@ import java.math.BigInteger;
 import java.util.List;
 
 import io.audius.indexer.InvalidConfigurationException;
+import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.chain.rpc.RpcException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

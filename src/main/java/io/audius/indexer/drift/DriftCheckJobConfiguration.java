@@ -5,8 +5,8 @@ import java.util.List;
 
 import io.audius.indexer.balances.RunMetricsPush;
 import io.audius.indexer.chain.BalanceComponent;
-import io.audius.indexer.chain.ChainClient;
 import io.audius.indexer.chain.ChainProperties;
+import io.audius.indexer.chain.rpc.ChainClient;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;

@@ -4,8 +4,8 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
-import io.audius.indexer.chain.ChainClient;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.rpc.ChainClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,9 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The drift check ({@code indexer.drift.*}).
+ * The drift check ({@code indexer.drift.*}); what it does is in {@code docs/operations.md}.
  *
- * @param sampleSize tracked wallets sampled at random per run (rows with a {@code balance_block})
+ * @param sampleSize rows with a {@code balance_block} that a run samples at random (at least 1)
  * @param maxWrong the most wrong rows a run accepts; above it the run fails (exit 1) and
  * {@code EthBalanceDriftAboveThreshold} fires
  */

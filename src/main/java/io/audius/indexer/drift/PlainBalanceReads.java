@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.audius.indexer.chain.BalanceComponent;
-import io.audius.indexer.chain.ChainClient;
-import io.audius.indexer.chain.RpcException;
-import io.audius.indexer.chain.RpcFailureKind;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.chain.rpc.RpcException;
+import io.audius.indexer.chain.rpc.RpcFailureKind;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.utils.Numeric;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.audius.indexer.InvalidConfigurationException;
-import io.audius.indexer.Secrets;
+import io.audius.indexer.secrets.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,8 +3,8 @@ package io.audius.indexer.seed;
 import java.util.List;
 import java.util.TreeSet;
 
-import io.audius.indexer.chain.WalletAddress;
 import io.audius.indexer.balances.WalletPlaceholders;
+import io.audius.indexer.chain.abi.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

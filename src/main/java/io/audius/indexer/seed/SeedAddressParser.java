@@ -3,7 +3,7 @@ package io.audius.indexer.seed;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 

@@ -8,14 +8,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code seedWalletsJob} ({@code indexer.seed.*}); the documented defaults are in {@code jobs/seedWalletsJob.properties}.
+ * {@code seedWalletsJob} ({@code indexer.seed.*}); how the seed works is in {@code docs/seed.md}.
  *
- * @param fromDatabase read the tracked wallets from {@link #sourceQuery}
- * @param sourceQuery a SELECT whose column {@code wallet} lists the tracked wallets (duplicates and NULLs are
- * dropped); default {@link #AUDIUS_SOURCE}
- * @param file a text or CSV file of addresses (first column; blank lines and {@code #} comments ignored), or none;
- * it becomes the job parameter {@value SeedIncrementer#FILE}
- * @param fileHeaderLines lines at the top of the file that are not addresses (a CSV header)
+ * @param fromDatabase seed from {@link #sourceQuery} (step {@code seedFromDatabaseStep}); {@code false}: only the
+ * file
+ * @param sourceQuery a SELECT with a column {@code wallet}: the tracked wallets (NULLs and duplicates dropped),
+ * read in keyset pages ordered by wallet; default {@link #AUDIUS_SOURCE}: {@code LOWER(wallet)} of {@code users}
+ * where {@code is_current} and not empty, {@code UNION} {@code LOWER(wallet)} of {@code associated_wallets} with
+ * {@code chain = 'eth' AND is_delete = false} and not empty
+ * @param file a text/CSV file of addresses (first column; mixed case lower-cased; blank lines and {@code #}
+ * comments ignored), read by step {@code seedFromFileStep}, or none; it becomes the job parameter
+ * {@value SeedIncrementer#FILE}
+ * @param fileHeaderLines lines at the top of the file that are not addresses (1 for a CSV header)
  * @param chunkSize wallets per page read, per insert statement and per transaction
  */
 @ConfigurationProperties("indexer.seed")

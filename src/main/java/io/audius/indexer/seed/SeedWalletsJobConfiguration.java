@@ -10,10 +10,10 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
-import io.audius.indexer.balances.ProgressListener;
-import io.audius.indexer.chain.WalletAddress;
 import io.audius.indexer.balances.WalletPlaceholders;
 import io.audius.indexer.balances.WriterTurns;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.progress.ProgressListener;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;

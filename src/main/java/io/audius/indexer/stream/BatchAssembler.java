@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.audius.indexer.chain.TransferEvent;
+import io.audius.indexer.chain.logs.TransferEvent;
 
 /**
  * Cuts the follower's events into {@link TransferBatch}es: a batch closes as soon as it has logs and nothing more

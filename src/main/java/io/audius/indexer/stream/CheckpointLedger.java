@@ -7,7 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-import io.audius.indexer.chain.TransferEvent;
+import io.audius.indexer.chain.logs.TransferEvent;
 
 /**
  * The rule that the checkpoint never skips a block, and that no wallet keeps a Transfer the chain lost. Live logs

@@ -2,7 +2,7 @@ package io.audius.indexer.stream;
 
 import java.util.List;
 
-import io.audius.indexer.chain.TransferEvent;
+import io.audius.indexer.chain.logs.TransferEvent;
 
 /** What the follower hands the reader, in order. */
 sealed interface FollowerEvent {

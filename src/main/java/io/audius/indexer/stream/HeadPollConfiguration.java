@@ -1,6 +1,6 @@
 package io.audius.indexer.stream;
 
-import io.audius.indexer.chain.ChainClient;
+import io.audius.indexer.chain.rpc.ChainClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;

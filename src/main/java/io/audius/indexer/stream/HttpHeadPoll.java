@@ -1,8 +1,8 @@
 package io.audius.indexer.stream;
 
-import io.audius.indexer.Secrets;
 import io.audius.indexer.balances.PeriodicTask;
-import io.audius.indexer.chain.ChainClient;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.secrets.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

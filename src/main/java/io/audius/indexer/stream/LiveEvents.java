@@ -5,8 +5,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.audius.indexer.chain.LogSubscription;
-import io.audius.indexer.chain.TransferEvent;
+import io.audius.indexer.chain.logs.LogSubscription;
+import io.audius.indexer.chain.logs.TransferEvent;
 
 /**
  * What the subscription's callbacks hand the follower's thread, bounded: at most {@code maxQueuedLogs} live logs

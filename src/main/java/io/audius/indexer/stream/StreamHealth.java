@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.audius.indexer.Secrets;
+import io.audius.indexer.secrets.Secrets;
 
 /**
  * What the stream knew about itself at one instant, and what is wrong with that: the data both health reports

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.audius.indexer.chain.WalletAddress;
-import io.audius.indexer.chain.TransferEvent;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.logs.TransferEvent;
 
 /**
  * The wallets a batch of Transfer logs touched, each once, and per wallet the block of its newest Transfer.

@@ -11,7 +11,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

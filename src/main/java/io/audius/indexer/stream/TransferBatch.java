@@ -3,7 +3,7 @@ package io.audius.indexer.stream;
 import java.util.List;
 import java.util.Map;
 
-import io.audius.indexer.chain.TransferEvent;
+import io.audius.indexer.chain.logs.TransferEvent;
 
 /**
  * One chunk of the stream: up to N logs gathered for at most T ms.

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.RefreshResult;
-import io.audius.indexer.chain.RpcException;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.rpc.RpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,16 +9,16 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 
-import io.audius.indexer.chain.BlockHeader;
-import io.audius.indexer.chain.ChainClient;
-import io.audius.indexer.chain.ContractAddress;
-import io.audius.indexer.chain.InvalidWalletAddressException;
-import io.audius.indexer.chain.LogRangeFetcher;
-import io.audius.indexer.chain.LogSubscription;
-import io.audius.indexer.chain.RpcEndpoint;
-import io.audius.indexer.chain.RpcException;
-import io.audius.indexer.chain.TransferEvent;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.abi.InvalidWalletAddressException;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.logs.LogRangeFetcher;
+import io.audius.indexer.chain.logs.LogSubscription;
+import io.audius.indexer.chain.logs.TransferEvent;
+import io.audius.indexer.chain.rpc.BlockHeader;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.chain.rpc.RpcEndpoint;
+import io.audius.indexer.chain.rpc.RpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,10 +4,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
-import io.audius.indexer.chain.ChainClient;
-import io.audius.indexer.chain.ContractAddress;
-import io.audius.indexer.chain.LogRangeFetcher;
-import io.audius.indexer.chain.RpcEndpoint;
+import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.logs.LogRangeFetcher;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.chain.rpc.RpcEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,8 +6,8 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.chain.ChainClient;
-import io.audius.indexer.chain.RpcEndpoint;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;

@@ -1,6 +1,6 @@
 package io.audius.indexer.sweep;
 
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

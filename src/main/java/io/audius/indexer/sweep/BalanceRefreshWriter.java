@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.CallSizer;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,8 +7,8 @@ import java.util.concurrent.ExecutionException;
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.CallSizer;
-import io.audius.indexer.chain.RpcException;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.rpc.RpcException;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;

@@ -7,7 +7,7 @@ import java.util.Set;
 
 import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.BalanceReads;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 
 /**
  * One page of stale rows once its reads are in: the reads of its canonical wallets and of its non-canonical rows'

@@ -5,9 +5,9 @@ import java.time.LocalDateTime;
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.balances.ProgressListener;
 import io.audius.indexer.chain.CallSizer;
-import io.audius.indexer.chain.InvalidWalletAddressException;
+import io.audius.indexer.chain.abi.InvalidWalletAddressException;
+import io.audius.indexer.progress.ProgressListener;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;

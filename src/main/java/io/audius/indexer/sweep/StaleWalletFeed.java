@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.CallSizer;
-import io.audius.indexer.chain.InvalidWalletAddressException;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.InvalidWalletAddressException;
+import io.audius.indexer.chain.abi.WalletAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

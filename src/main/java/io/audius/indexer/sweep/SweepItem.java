@@ -1,6 +1,6 @@
 package io.audius.indexer.sweep;
 
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 
 /**
  * One stale row as the sweep's chunk sees it: the row as stored, its wallet when the row is a canonical address

@@ -2,7 +2,7 @@ package io.audius.indexer.sweep;
 
 import java.time.LocalDateTime;
 
-import io.audius.indexer.balances.ProgressListener;
+import io.audius.indexer.progress.ProgressListener;
 
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,6 +1,6 @@
 package io.audius.indexer.sweep;
 
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 
 /** Recorded as the skip reason of a wallet whose component reads did not all succeed. */
 class UnresolvedBalanceException extends RuntimeException {

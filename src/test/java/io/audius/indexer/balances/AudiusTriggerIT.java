@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.audius.indexer.stream.StreamStatus;
-import io.audius.indexer.testsupport.Await;
-import io.audius.indexer.testsupport.AudiusDatabase;
-import io.audius.indexer.testsupport.AudiusDatabase.User;
 import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.AudiusDatabase.User;
+import io.audius.indexer.testsupport.AudiusDatabase;
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;

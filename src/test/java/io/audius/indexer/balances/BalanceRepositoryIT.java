@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.audius.indexer.chain.BalanceRead;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

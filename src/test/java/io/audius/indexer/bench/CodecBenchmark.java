@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.audius.indexer.bench.Timing.Stats;
-import io.audius.indexer.chain.Call3Result;
-import io.audius.indexer.chain.Multicall3;
+import io.audius.indexer.chain.abi.Call3Result;
+import io.audius.indexer.chain.abi.Multicall3;
 import io.audius.indexer.testsupport.Web3jAggregate3;
 import org.web3j.utils.Numeric;
 

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Random;
 
 import io.audius.indexer.chain.BalanceComponent;
-import io.audius.indexer.chain.Call3;
-import io.audius.indexer.chain.Call3Result;
-import io.audius.indexer.chain.ContractAddress;
-import io.audius.indexer.chain.Multicall3;
+import io.audius.indexer.chain.abi.Call3;
+import io.audius.indexer.chain.abi.Call3Result;
+import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.abi.Multicall3;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Utf8String;

@@ -233,4 +233,22 @@ class CallSizerTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> new CallSizer(5000, 4000));
 	}
 
+	@Test
+	void theCallSizeHalvesOnRefusalsAndGrowsBackButNotPastARefusedSize() {
+		CallSizer sizer = new CallSizer(1000);
+		sizer.refused(1000);
+		assertThat(sizer.size()).isEqualTo(500);
+		sizer.refused(500);
+		assertThat(sizer.size()).isEqualTo(250);
+		sizer.succeeded(250);
+		assertThat(sizer.nextSize()).as("a probe halfway to the refused size").isEqualTo(375);
+		sizer.succeeded(375);
+		assertThat(sizer.size()).isEqualTo(375);
+		for (int i = 0; i < 20; i++) {
+			sizer.succeeded(sizer.nextSize());
+		}
+		assertThat(sizer.size()).as("within a quarter of a refused size, not past it").isBetween(375, 499);
+		assertThat(sizer.splits()).isEqualTo(2);
+	}
+
 }

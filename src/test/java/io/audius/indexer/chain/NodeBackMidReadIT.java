@@ -9,9 +9,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.rpc.ChainClient;
+import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.audius.indexer.testsupport.AnvilNode;
-import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;

@@ -9,13 +9,13 @@ import java.util.Map;
 
 import io.audius.indexer.EthBalanceIndexerApplication;
 import io.audius.indexer.testsupport.AnvilNode;
-import io.audius.indexer.testsupport.AudiusDatabase;
 import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.AudiusDatabase;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
-import io.audius.indexer.testsupport.WalletFactory;
 import io.audius.indexer.testsupport.TestChain;
+import io.audius.indexer.testsupport.WalletFactory;
 import io.audius.indexer.testsupport.WalletRows;
 
 import org.springframework.boot.SpringApplication;

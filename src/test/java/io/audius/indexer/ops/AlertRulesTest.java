@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.fail;
  * Without promtool on the PATH (or at {@code $PROMTOOL}) the test fails when {@code CI=true} ({@code .ci/run} installs
  * Debian's {@code prometheus} package, which ships it) and is skipped with a message otherwise. Each alert must fire
  * in a test, stop firing when its own expression is neutralised (so no alert's tests pass by accident), and name a
- * runbook section of the README that says what it means, what to check and what to do.
+ * runbook section of {@code docs/operations.md} that says what it means, what to check and what to do.
  */
 class AlertRulesTest {
 
@@ -41,6 +41,9 @@ class AlertRulesTest {
 	static final Path RULES = MONITORING.resolve("alerts.rules.yml");
 
 	static final Path TESTS = MONITORING.resolve("alerts.test.yml");
+
+	/** Where the alerts' runbook lives; each alert's {@code runbook} annotation is this path and its anchor. */
+	static final String RUNBOOK = "docs/operations.md";
 
 	/** The alerts issue 16 asks for, at least. */
 	private static final Set<String> REQUIRED = Set.of("EthBalanceSweepFailed", "EthBalanceSweepMissed",
@@ -114,25 +117,24 @@ class AlertRulesTest {
 
 	@Test
 	void everyAlertNamesARunbookSectionThatSaysWhatToDo() throws IOException {
-		String readme = Files.readString(Path.of("README.md"));
-		Map<String, String> sections = sections(readme);
+		Map<String, String> sections = sections(Files.readString(Path.of(RUNBOOK)));
 		for (var alert : alerts.entrySet()) {
 			Map<String, Object> annotations = map(alert.getValue().get("annotations"));
 			assertThat(annotations).as(alert.getKey()).containsKeys("summary", "description", "runbook");
 			String runbook = (String) annotations.get("runbook");
-			assertThat(runbook).as(alert.getKey()).isEqualTo("README.md#" + alert.getKey().toLowerCase(Locale.ROOT));
+			assertThat(runbook).as(alert.getKey()).isEqualTo(RUNBOOK + "#" + alert.getKey().toLowerCase(Locale.ROOT));
 			String anchor = runbook.substring(runbook.indexOf('#') + 1);
-			assertThat(sections.keySet()).as("README.md has the section of " + alert.getKey()).contains(anchor);
+			assertThat(sections.keySet()).as(RUNBOOK + " has the section of " + alert.getKey()).contains(anchor);
 			assertThat(sections.get(anchor)).as(alert.getKey() + "'s runbook section")
 				.contains("**What it means.**", "**What to check.**", "**What to do.**");
 			assertThat(map(alert.getValue().get("labels"))).as(alert.getKey()).containsKey("severity");
 		}
 	}
 
-	/** README sections by GitHub anchor: a heading's text lower-cased, spaces to dashes, other punctuation dropped. */
-	private static Map<String, String> sections(String readme) {
+	/** Sections by GitHub anchor: a heading's text lower-cased, spaces to dashes, other punctuation dropped. */
+	private static Map<String, String> sections(String markdown) {
 		Map<String, String> sections = new LinkedHashMap<>();
-		Matcher heading = Pattern.compile("(?m)^#{2,5} (.+)$").matcher(readme);
+		Matcher heading = Pattern.compile("(?m)^#{2,5} (.+)$").matcher(markdown);
 		List<int[]> bounds = new ArrayList<>();
 		List<String> anchors = new ArrayList<>();
 		while (heading.find()) {
@@ -140,8 +142,8 @@ class AlertRulesTest {
 			anchors.add(heading.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
 		}
 		for (int i = 0; i < bounds.size(); i++) {
-			int end = i + 1 < bounds.size() ? bounds.get(i + 1)[0] : readme.length();
-			sections.putIfAbsent(anchors.get(i), readme.substring(bounds.get(i)[1], end));
+			int end = i + 1 < bounds.size() ? bounds.get(i + 1)[0] : markdown.length();
+			sections.putIfAbsent(anchors.get(i), markdown.substring(bounds.get(i)[1], end));
 		}
 		return sections;
 	}

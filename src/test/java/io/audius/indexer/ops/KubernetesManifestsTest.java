@@ -138,7 +138,7 @@ class KubernetesManifestsTest {
 		Map<String, Object> dashboard = only("grafana-dashboard.json");
 		assertThat(list(map(dashboard.get("templating")).get("list"))).as("an environment (namespace) filter")
 			.anySatisfy(v -> assertThat(map(v).get("name")).isEqualTo("namespace"));
-		String readme = Files.readString(Path.of("README.md"));
+		String metricsDocs = Files.readString(Path.of("docs", "operations.md"));
 		Set<String> metrics = new TreeSet<>();
 		for (Object item : list(dashboard.get("panels"))) {
 			Map<String, Object> panel = map(item);
@@ -164,7 +164,7 @@ class KubernetesManifestsTest {
 				"indexer_rpc_call_splits_total", "indexer_balances_oldest_age_seconds",
 				"indexer_balances_rows_older_than_slo", "indexer_drift_wrong_rows", "indexer_sweep_last_run_status");
 		for (String metric : metrics) {
-			assertThat(readme.contains(metric)).as(metric + ": a metric the README documents").isTrue();
+			assertThat(metricsDocs.contains(metric)).as(metric + ": a metric docs/operations.md documents").isTrue();
 		}
 	}
 

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;

@@ -10,8 +10,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.BatchRows;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.RpcProxy;

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A few fixed seeds with short schedules, for the normal build once they pass reliably (not yet: see the README's
- * simulation section). Until then
+ * A few fixed seeds with short schedules, for the normal build once they pass reliably (not yet: see the
+ * simulation section of docs/reliability.md). Until then
  * it runs only in the simulation profile ({@code ./mvnw -B -Psimulation verify}), which sets
  * {@code simulation.fixed-seeds}; remove the condition to put it in every {@code verify}.
  */
@@ -15,14 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FixedSeedsSimulationIT {
 
 	/**
-	 * Seeds that failed, each with what it found (histories in the README):
+	 * Seeds that failed, each with what it found (histories in docs/reliability.md):
 	 * <ul>
 	 * <li>-6302507426335524340: before issue 14, the stream stopped and started with no further block: the
 	 * Transfers of the newest {@code confirmations} blocks never reflected (issue 14, defect 1); on main after those
 	 * fixes, the database cut just after the start left the step execution STARTED under a FAILED job execution
 	 * (fixed: {@code StepLeftStartedIT}), a reorg at the top of a quiet chain left a live-written wallet with the lost
 	 * branch's balance (fixed: {@code StreamReorgWhileConnectedIT}), and once in four runs since, a 3-block reorg left
-	 * two wallets at {@code balance_block} 14 of the lost branch (not fixed: see the README);</li>
+	 * two wallets at {@code balance_block} 14 of the lost branch (not fixed: see docs/reliability.md);</li>
 	 * <li>-7414069753949732826: eth_call silent past the call timeout: the chunk "succeeds" with the wallet
 	 * unresolved, its balance never refreshed (defect 2); it also starts a second stream launcher, which must stand
 	 * by and take over;</li>

@@ -438,7 +438,7 @@ final class Simulation {
 			case NULL_ANSWER -> scripted(200, Map.of("Content-Type", "application/json"),
 					"{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":null}", n);
 			case GETLOGS_LAGGING -> {
-				// The depth is what protects against a lagging backend (README: Confirmations): a lag of L blocks is
+				// The depth is what protects against a lagging backend (docs/stream.md: Confirmations): a lag of L blocks is
 				// safe only with confirmations >= L, so the lag stays within the depth (1 with confirmations 0, the
 				// documented unsafe setting).
 				int lag = Math.max(1, Math.min(2, schedule.confirmations()));

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-import io.audius.indexer.chain.WalletAddress;
-import io.audius.indexer.chain.TransferEvent;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.logs.TransferEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -2,8 +2,8 @@ package io.audius.indexer.stream;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.audius.indexer.chain.TransferEvent;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.logs.TransferEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

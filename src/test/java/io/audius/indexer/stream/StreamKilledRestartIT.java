@@ -10,8 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.AudioContracts;
+import io.audius.indexer.testsupport.Await;
 import io.audius.indexer.testsupport.IndexerApp;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;

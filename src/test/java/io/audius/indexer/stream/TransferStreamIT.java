@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.audius.indexer.chain.Call3;
+import io.audius.indexer.chain.abi.Call3;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;

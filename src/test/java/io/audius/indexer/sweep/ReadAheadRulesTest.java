@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.audius.indexer.chain.BalanceRead;
-import io.audius.indexer.chain.WalletAddress;
+import io.audius.indexer.chain.abi.WalletAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

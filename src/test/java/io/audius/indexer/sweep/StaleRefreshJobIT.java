@@ -53,7 +53,7 @@ class StaleRefreshJobIT {
 	static void start(TestChain testChain) throws Exception {
 		fixture = IndexerFixture.deploy(testChain, StaleRefreshJobIT.class)
 			.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=" + WALLETS_PER_CALL,
-					// the call size pinned: one eth_call per page of WALLETS_PER_CALL (sizes that grow: SweepCallSizeIT)
+					// the size stays put: this class counts one eth_call per chunk; SweepCallSizeIT tests growth
 					"--indexer.sweep.max-wallets-per-call=" + WALLETS_PER_CALL);
 		chain = fixture.chain();
 		contracts = fixture.contracts();

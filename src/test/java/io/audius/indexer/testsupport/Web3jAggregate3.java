@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.audius.indexer.chain.Call3;
-import io.audius.indexer.chain.Call3Result;
-import io.audius.indexer.chain.ContractAddress;
+import io.audius.indexer.chain.abi.Call3;
+import io.audius.indexer.chain.abi.Call3Result;
+import io.audius.indexer.chain.abi.ContractAddress;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;

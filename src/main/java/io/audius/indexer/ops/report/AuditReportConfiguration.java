@@ -4,7 +4,7 @@ import java.util.OptionalLong;
 
 import io.audius.indexer.balances.FreshnessProperties;
 import io.audius.indexer.balances.FreshnessQuery;
-import io.audius.indexer.chain.ChainClient;
+import io.audius.indexer.chain.rpc.ChainClient;
 
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;

@@ -180,7 +180,7 @@ class AuditReportIT {
 		assertThat(checkpoint.lastBlock()).isEqualTo(row.get("last_block"));
 		assertThat(checkpoint.updatedAt()).isEqualTo(((Timestamp) row.get("updated_at")).toLocalDateTime());
 		assertThat(checkpoint.ageSeconds()).isBetween(90L, 150L);
-		long head = app.getBean(io.audius.indexer.chain.ChainClient.class).blockNumber();
+		long head = app.getBean(io.audius.indexer.chain.rpc.ChainClient.class).blockNumber();
 		assertThat(checkpoint.headBlock()).isEqualTo(head);
 		assertThat(checkpoint.lagBlocks()).isEqualTo(head - 1);
 		assertThat(app.getBean(AuditReportReader.class).read("staleRefreshJob", 10).checkpoints()).isEmpty();

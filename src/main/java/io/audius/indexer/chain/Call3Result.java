@@ -1,5 +1,0 @@
-package io.audius.indexer.chain;
-
-/** One result of Multicall3 {@code aggregate3}: {@code (bool success, bytes returnData)}. */
-public record Call3Result(boolean success, byte[] returnData) {
-}

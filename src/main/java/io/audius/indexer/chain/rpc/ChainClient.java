@@ -1,0 +1,364 @@
+package io.audius.indexer.chain.rpc;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.abi.Hex;
+import io.micrometer.core.instrument.MeterRegistry;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.exceptions.ClientConnectionException;
+import org.web3j.protocol.http.HttpService;
+import tools.jackson.core.JacksonException;
+
+/**
+ * JSON-RPC over HTTP through web3j: every failure classified ({@link RpcFailure}), transient kinds retried with
+ * backoff within a bound, and messages that never carry the node URL or its key. JSON-RPC errors that are answers
+ * (a revert, a bad request) and refused credentials are not retried. Every request goes through the process's
+ * {@link RequestBudget}; rate limits are waited out, and a call refused for its size or cost is a
+ * {@link CallRefusedException}, so that the caller can split it.
+ */
+public class ChainClient implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(ChainClient.class);
+
+	private final RpcEndpoint endpoint;
+
+	private final Web3j web3j;
+
+	private final int retries;
+
+	private final Duration retryBackoff;
+
+	private final MeterRegistry meters;
+
+	private final RequestBudget budget;
+
+	private final Duration rateLimitMaxWait;
+
+	/** How nodes word a call too large or too costly for them (geth, erigon, anvil, providers). */
+	private static final Pattern CALL_REFUSED = Pattern.compile("out of gas|gas required exceeds|gas limit|gas cap"
+			+ "|outofgas|too large|request entity|response size|size limit|exceeds .*size|timeout|timed out"
+			+ "|execution aborted");
+
+	/**
+	 * JSON-RPC "Invalid request": web3j's requests are well formed, so for an {@code eth_call} it means the node
+	 * would not take the body, as anvil answers one above its 2 MiB request limit (HTTP 200, id null).
+	 */
+	private static final int INVALID_REQUEST = -32600;
+
+	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff,
+			MeterRegistry meters) {
+		this(endpoint, timeout, retries, retryBackoff, meters, RequestBudget.unlimited(), Duration.ofMinutes(10));
+	}
+
+	/**
+	 * @param budget the request budget shared by every request of the process
+	 * @param rateLimitMaxWait the most time one request waits out rate limits before it fails
+	 */
+	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff,
+			MeterRegistry meters, RequestBudget budget, Duration rateLimitMaxWait) {
+		this.endpoint = endpoint;
+		this.retries = retries;
+		this.retryBackoff = retryBackoff;
+		this.meters = meters;
+		this.budget = budget;
+		this.rateLimitMaxWait = rateLimitMaxWait;
+		// Our own OkHttp client: web3j's default adds a body-logging interceptor (which prints the URL) at DEBUG.
+		OkHttpClient http = new OkHttpClient.Builder().callTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.connectTimeout(Math.min(timeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
+			.readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.socketFactory(new NoDelaySocketFactory())
+			.addInterceptor(HttpRefusal.interceptor())
+			.build();
+		// An executor of our own: Web3j.shutdown() would otherwise stop web3j's JVM-wide default one.
+		this.web3j = Web3j.build(new HttpService(endpoint.secretUrl(), http), 1_000L,
+				Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("web3j-http").factory()));
+	}
+
+	public RpcEndpoint endpoint() {
+		return endpoint;
+	}
+
+	/** {@code eth_call} against the latest block; returns the raw return data. */
+	public byte[] call(ContractAddress to, byte[] data) {
+		return send("eth_call", web3j.ethCall(Transaction.createEthCallTransaction(null, to.value(), Hex.encode(data)),
+				DefaultBlockParameterName.LATEST), response -> Hex.decode(response.getValue()));
+	}
+
+	/**
+	 * Whether the node answers an {@code eth_call} at all: sent once, without retry or rate-limit wait, so it takes
+	 * at most the call timeout. Any answer counts (an error answer or a rate limit included); silence, a dropped
+	 * connection, an HTTP 5xx and a body that is not JSON-RPC do not. Asked before a call that timed out is taken
+	 * for one too heavy for the node: a node that does not answer a small call is down, whatever the call's size.
+	 */
+	public boolean answersCall(ContractAddress to, byte[] data) {
+		return answers("eth_call", web3j.ethCall(
+				Transaction.createEthCallTransaction(null, to.value(), Hex.encode(data)), DefaultBlockParameterName.LATEST));
+	}
+
+	/** Whether the node answers {@code eth_blockNumber} at all; see {@link #answersCall}. */
+	public boolean answersBlockNumber() {
+		return answers("eth_blockNumber", web3j.ethBlockNumber());
+	}
+
+	private <T extends Response<?>> boolean answers(String method, Request<?, T> request) {
+		try {
+			acquire(method);
+			sendOnce(method, request, response -> response);
+			return true;
+		}
+		catch (RateLimitAnswer answer) {
+			return true;
+		}
+		catch (RpcException failure) {
+			return switch (failure.kind()) {
+				case TRANSPORT, SERVER_ERROR, BAD_ANSWER -> false;
+				default -> true;
+			};
+		}
+	}
+
+	public long blockNumber() {
+		return send("eth_blockNumber", web3j.ethBlockNumber(),
+				response -> response.getBlockNumber().longValueExact());
+	}
+
+	/** The hash of block {@code number}; a node without that block answers a null result (a failure). */
+	public String blockHash(long number) {
+		return blockHeader(number).hash();
+	}
+
+	/** Block {@code number}'s hash and parent hash; a node without that block answers a null result (a failure). */
+	public BlockHeader blockHeader(long number) {
+		return send("eth_getBlockByNumber",
+				web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false),
+				response -> new BlockHeader(number, java.util.Objects.requireNonNull(response.getBlock().getHash()),
+						response.getBlock().getParentHash()));
+	}
+
+	public BigInteger chainId() {
+		return send("eth_chainId", web3j.ethChainId(), response -> response.getChainId());
+	}
+
+	/** The runtime code at an address (empty for an account without code). */
+	public byte[] code(ContractAddress address) {
+		return send("eth_getCode", web3j.ethGetCode(address.value(), DefaultBlockParameterName.LATEST),
+				response -> Hex.decode(response.getCode()));
+	}
+
+	/** The web3j client, for callers that need other methods; it carries the secret URL, so never log it. */
+	public Web3j web3j() {
+		return web3j;
+	}
+
+	public RequestBudget budget() {
+		return budget;
+	}
+
+	/** Sends a request with the retry, classification and scrubbing rules of this client. */
+	public <T extends Response<?>> T send(String method, Request<?, T> request) {
+		return send(method, request, response -> response);
+	}
+
+	/**
+	 * Sends a request and extracts its value, with the rules of this client: each failure is classified
+	 * ({@link RpcFailure}); transient kinds are retried with doubling backoff up to {@code retries} times, the others
+	 * (401/403, a revert, a refused size) are thrown at once. A body that is not a JSON-RPC answer, a null result, or
+	 * a result the extractor cannot read is a {@link RpcFailureKind#BAD_ANSWER}, never a library exception.
+	 * <p>
+	 * Rate limits (HTTP 429, JSON-RPC -32005 or "rate limit") are waited out ({@code Retry-After}, else 1 s doubling
+	 * to 30 s) and slow the budget; they do not use up the retries, and fail the request only after
+	 * {@code rateLimitMaxWait} in all ({@link RateLimitedException}). An {@code eth_call} refused for its size or
+	 * cost (gas, HTTP 413) throws {@link CallRefusedException}; so does one that timed out after the retries, marked
+	 * transient: it may be too heavy, or the node may be silent, which the caller tells apart ({@link #answersCall})
+	 * before it splits anything.
+	 */
+	public <T extends Response<?>, R> R send(String method, Request<?, T> request, Function<T, R> extract) {
+		int attempt = 0;
+		int rateLimited = 0;
+		long rateLimitWaited = 0;
+		while (true) {
+			acquire(method);
+			try {
+				return sendOnce(method, request, extract);
+			}
+			catch (RateLimitAnswer answer) {
+				rateLimitWaited += waitOutRateLimit(method, answer.retryAfter, ++rateLimited, rateLimitWaited,
+						answer.getMessage());
+			}
+			catch (RpcException failure) {
+				if (!failure.isTransient() || attempt >= retries) {
+					if (method.equals("eth_call") && !(failure instanceof CallRefusedException)
+							&& RpcFailure.smallerRequestMayHelp(failure)) {
+						// A call that keeps timing out may be too heavy: smaller calls may pass.
+						throw new CallRefusedException(failure.getMessage(), true);
+					}
+					throw failure;
+				}
+				attempt++;
+				long sleep = retryBackoff.toMillis() << Math.min(attempt - 1, 10);
+				log.debug("{} (attempt {} of {}), retrying in {} ms", failure.getMessage(), attempt, retries + 1,
+						sleep);
+				sleepQuietly(sleep);
+			}
+		}
+	}
+
+	private <T extends Response<?>, R> R sendOnce(String method, Request<?, T> request, Function<T, R> extract) {
+		T response;
+		try {
+			response = request.send();
+		}
+		catch (HttpRefusal refusal) {
+			if (refusal.isRateLimit()) {
+				count(method, RpcFailureKind.RATE_LIMITED.metricOutcome());
+				throw new RateLimitAnswer(refusal.retryAfter(), refusal.getMessage());
+			}
+			count(method, RpcFailureKind.TOO_LARGE.metricOutcome());
+			throw new CallRefusedException(method + " to " + endpoint + " refused: " + refusal.getMessage(), false);
+		}
+		catch (InterruptedIOException ex) {
+			// OkHttp's call timeout; or the call was cancelled because another call of its chunk failed, which
+			// says nothing about its size
+			String what = Thread.currentThread().isInterrupted() ? "cancelled" : "timeout";
+			throw failure(method, RpcFailureKind.TRANSPORT,
+					ex.getClass().getSimpleName() + " (" + what + "): " + endpoint.scrub(ex.getMessage()));
+		}
+		catch (ClientConnectionException ex) {
+			// web3j's message: "Invalid response received: <status>; <body>" (the body may echo the key).
+			RpcFailureKind kind = ex.getCode() == null ? RpcFailureKind.TRANSPORT
+					: RpcFailure.ofHttpStatus(ex.getCode());
+			throw failure(method, kind, httpMessage(ex.getCode(), kind, endpoint.scrub(ex.getMessage())));
+		}
+		catch (IOException ex) {
+			throw failure(method, RpcFailureKind.TRANSPORT,
+					ex.getClass().getSimpleName() + ": " + endpoint.scrub(ex.getMessage()));
+		}
+		catch (JacksonException ex) {
+			// HTML from a gateway, a truncated or garbled body: not a JSON-RPC answer.
+			throw failure(method, RpcFailureKind.BAD_ANSWER,
+					"the answer is not JSON-RPC (" + ex.getClass().getSimpleName() + ")");
+		}
+		if (response == null) {
+			throw failure(method, RpcFailureKind.BAD_ANSWER, "empty response");
+		}
+		if (response.hasError()) {
+			int code = response.getError().getCode();
+			String message = endpoint.scrub(response.getError().getMessage());
+			RpcFailureKind kind = RpcFailure.ofJsonRpcError(code, message);
+			String detail = "JSON-RPC error " + code + ": " + message;
+			if (kind == RpcFailureKind.RATE_LIMITED) {
+				count(method, kind.metricOutcome());
+				throw new RateLimitAnswer(null, detail);
+			}
+			if (method.equals("eth_call") && kind != RpcFailureKind.NODE_BEHIND
+					&& (CALL_REFUSED.matcher(String.valueOf(message).toLowerCase(Locale.ROOT)).find()
+							|| code == INVALID_REQUEST)) {
+				count(method, RpcFailureKind.TOO_LARGE.metricOutcome());
+				throw new CallRefusedException(method + " to " + endpoint + " refused: " + detail, false);
+			}
+			throw failure(method, kind, detail);
+		}
+		if (response.getResult() == null) {
+			throw failure(method, RpcFailureKind.BAD_ANSWER, "\"result\": null");
+		}
+		R value;
+		try {
+			value = extract.apply(response);
+		}
+		catch (RuntimeException ex) {
+			throw failure(method, RpcFailureKind.BAD_ANSWER,
+					"unreadable result (" + ex.getClass().getSimpleName() + ")");
+		}
+		count(method, "ok");
+		return value;
+	}
+
+	private String httpMessage(Integer status, RpcFailureKind kind, String scrubbed) {
+		if (kind == RpcFailureKind.UNAUTHORIZED) {
+			return "HTTP " + status + ": the node refused the credentials; check the key in " + endpoint.property()
+					+ " (" + scrubbed + ")";
+		}
+		return scrubbed;
+	}
+
+	private RpcException failure(String method, RpcFailureKind kind, String detail) {
+		count(method, kind.metricOutcome());
+		return new RpcException(kind, method + " to " + endpoint + " failed (" + kind + "): " + detail);
+	}
+
+	/** A rate-limit answer, to be waited out by {@link #send}; never leaves this class. */
+	private static final class RateLimitAnswer extends RuntimeException {
+
+		private final transient Duration retryAfter;
+
+		RateLimitAnswer(Duration retryAfter, String why) {
+			super(why, null, false, false);
+			this.retryAfter = retryAfter;
+		}
+
+	}
+
+	/** @return the nanos waited */
+	private long waitOutRateLimit(String method, Duration retryAfter, int times, long waitedSoFar, String why) {
+		Duration wait = retryAfter != null ? retryAfter
+				: Duration.ofMillis(Math.min(30_000L, 1_000L << Math.min(times - 1, 5)));
+		if (waitedSoFar + wait.toNanos() > rateLimitMaxWait.toNanos()) {
+			throw new RateLimitedException(method + " to " + endpoint + " rate limited (" + why + ") for "
+					+ Duration.ofNanos(waitedSoFar).toSeconds() + " s, beyond indexer.chain.budget.rate-limit-max-wait "
+					+ rateLimitMaxWait);
+		}
+		log.debug("{} to {} rate limited ({}), waiting {} ms (time {})", method, endpoint, why, wait.toMillis(), times);
+		budget.rateLimited(wait); // the loop's next acquire() waits out the pause, with every other request
+		long waited = wait.toNanos();
+		budget.waited(waited);
+		meters.counter("indexer.rpc.rate-limit.waits", "method", method).increment();
+		return waited;
+	}
+
+	private void acquire(String method) {
+		try {
+			budget.acquire(method);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RpcException("interrupted while waiting for the request budget", false);
+		}
+	}
+
+	private void count(String method, String outcome) {
+		meters.counter("indexer.rpc.requests", "method", method, "outcome", outcome).increment();
+	}
+
+	private static void sleepQuietly(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RpcException("interrupted while waiting to retry", false);
+		}
+	}
+
+	@Override
+	public void close() {
+		web3j.shutdown();
+	}
+
+}

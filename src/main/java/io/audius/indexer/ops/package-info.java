@@ -1,0 +1,5 @@
+/**
+ * Runs one job per process: the launcher (lock, restart or new instance, exit code), the run lock and lease, and
+ * retries across database faults.
+ */
+package io.audius.indexer.ops;

@@ -1,0 +1,5 @@
+/**
+ * The audit report ({@code --indexer.launcher.job=report}): what the jobs did, read from Spring Batch's job repository
+ * and the stream's checkpoints.
+ */
+package io.audius.indexer.ops.report;

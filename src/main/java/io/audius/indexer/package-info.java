@@ -1,0 +1,5 @@
+/**
+ * The application class and {@link io.audius.indexer.InvalidConfigurationException}, which any package may throw
+ * for a configuration value that cannot work; {@link io.audius.indexer.StartFailure} turns it into exit code 78.
+ */
+package io.audius.indexer;

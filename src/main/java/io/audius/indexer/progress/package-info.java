@@ -1,0 +1,5 @@
+/**
+ * Progress lines for long steps (done of total, rate, time left). Cross-cutting: any package may use it; it uses
+ * nothing of ours.
+ */
+package io.audius.indexer.progress;

@@ -1,0 +1,5 @@
+/**
+ * {@code seedWalletsJob}: the tracked wallets (from the Audius tables or a file) become placeholder rows that the next
+ * sweep refreshes first.
+ */
+package io.audius.indexer.seed;
