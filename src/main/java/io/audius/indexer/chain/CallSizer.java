@@ -177,6 +177,14 @@ public final class CallSizer {
 	}
 
 	/**
+	 * The ceiling to keep for the next run: {@link #ceiling()} after a refusal, {@link Integer#MAX_VALUE} when
+	 * nothing was refused (the most this run had is no limit of the node's: a run with a larger most grows past it).
+	 */
+	public synchronized int keptCeiling() {
+		return bad > max ? Integer.MAX_VALUE : ceiling();
+	}
+
+	/**
 	 * Starts again where a previous run left off: at {@code size}, growing up to {@code ceiling} (what its
 	 * refusals left; {@link #max} if none) until a run of successes probes larger calls again. Both are clamped
 	 * to 1..{@link #max} (the most may have been lowered since).

@@ -229,6 +229,21 @@ class CallSizerTest {
 	}
 
 	@Test
+	void aMostRaisedSinceTheLastRunIsNotTakenForARefusal() {
+		CallSizer previous = new CallSizer(500, 500); // a run with the size pinned at 500, nothing refused
+		previous.succeeded(500);
+		CallSizer next = new CallSizer(500, 4000);
+		next.resume(previous.kept(), previous.keptCeiling());
+		assertThat(next.ceiling()).as("the old most was no refusal").isEqualTo(4000);
+		next.succeeded(500);
+		assertThat(next.nextSize()).isEqualTo(1000);
+
+		CallSizer refused = new CallSizer(1000, 4000);
+		refused.refused(2000);
+		assertThat(refused.keptCeiling()).as("a refusal is kept").isEqualTo(1999);
+	}
+
+	@Test
 	void rejectsAStartAboveTheMost() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new CallSizer(5000, 4000));
 	}
