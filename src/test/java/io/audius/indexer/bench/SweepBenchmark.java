@@ -132,18 +132,28 @@ public final class SweepBenchmark {
 				Map<Integer, Double> ceilings = new java.util.HashMap<>();
 				// {calls in flight, read-ahead pages (0: the default, 2 x calls in flight)}
 				for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 }, { DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT },
-						{ DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT }, { 8, 0 } }) {
+						{ DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT }, { 8, 0 }, { DEFAULT_IN_FLIGHT, 0, 1 } }) {
+					// The last row, at 50 ms only: the defaults with the call size pinned at 500 (as before sizes
+					// grew), in the same run: do larger calls keep the pipelining? It keeps 500 for the next run.
+					boolean pinned = run.length > 2;
+					if (pinned && delay == 0) {
+						continue;
+					}
 					int inFlight = run[0];
 					int readAhead = run[1];
 					if (!ceilings.containsKey(inFlight)) {
 						ceilings.put(inFlight, nodeCeiling(proxy.url(), components, addresses, perCall, inFlight));
 					}
 					double ceiling = ceilings.get(inFlight);
-					Sweep sweep = sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
+					Sweep sweep = pinned
+							? sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead,
+									"--indexer.sweep.max-wallets-per-call=" + DEFAULT_PER_CALL)
+							: sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
 					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %7.0f%% %8.0f %10.2f %8.0f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
 							"sweep " + inFlight + " in flight, "
 									+ (readAhead == 0 ? 2 * inFlight : readAhead) + " ahead"
-									+ (inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
+									+ (pinned ? ", pinned at " + DEFAULT_PER_CALL + "/call"
+											: inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
 							sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, 100 * sweep.rate() / pipeline,
 							sweep.rate() / naive,
 							sweep.callsPer1000(), 1000 / sweep.callsPer1000(), sweep.callsPer1000() * ETH_CALL_CU,
@@ -390,12 +400,13 @@ public final class SweepBenchmark {
 	}
 
 	private static Sweep sweep(List<String> appArgs, RpcProxy proxy, JdbcTemplate jdbc, int perCall, int inFlight,
-			int readAhead) {
+			int readAhead, String... extra) {
 		proxy.resetCounts();
 		List<String> run = new ArrayList<>(appArgs);
 		run.add("--indexer.sweep.wallets-per-call=" + perCall);
 		run.add("--indexer.sweep.calls-in-flight=" + inFlight);
 		run.add("--indexer.sweep.read-ahead-pages=" + readAhead);
+		run.addAll(List.of(extra));
 		String walBefore = walLsn(jdbc);
 		long cpuBefore = processCpuNanos();
 		SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, run.toArray(String[]::new)));
