@@ -20,6 +20,9 @@ ARG TRAINING_DATABASE_PASSWORD=""
 COPY --from=extract /app /app
 WORKDIR /app
 # The same JDK build as the final stage: a cache from another build is refused (with a warning) at start-up.
+# The same JVM options as the k8s manifests give the workloads (their JAVA_TOOL_OPTIONS), so the cache is trained
+# as it is used.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Duser.timezone=UTC"
 RUN if [ -n "$TRAINING_DATABASE_URL" ]; then \
       java -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh -jar eth-balance-indexer.jar \
         --spring.datasource.url="$TRAINING_DATABASE_URL" --spring.datasource.username="$TRAINING_DATABASE_USER" \

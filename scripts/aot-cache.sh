@@ -8,7 +8,8 @@
 # PostgreSQL: the training run refreshes the context (-Dspring.context.exit=onRefresh), and Spring Batch's JDBC job
 # repository reads the database type from a connection then. TRAINING_DATABASE_URL (default: a local test_cost
 # database) is migrated by Flyway at refresh: point it at a scratch database, never production.
-# JAVA (default: the Temurin 25 JDK) must be the JDK that will run the cache.
+# JAVA (default: the Temurin 25 JDK) must be the JDK that will run the cache. AOT_TIMING=0 makes the cache only
+# (the benchmark times start-up to the first chunk itself).
 set -euo pipefail
 dir=${1:-target/aot}
 java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
@@ -22,6 +23,7 @@ app=(-Dspring.context.exit=onRefresh -jar "$dir/app/eth-balance-indexer.jar"
 	--indexer.chain.rpc-url=http://127.0.0.1:1 --indexer.chain.verify-contracts=false)
 "$java" -XX:AOTCacheOutput="$dir/app.aot" "${app[@]}" >"$dir/training.log" 2>&1
 ls -l "$dir/app.aot"
+[ "${AOT_TIMING:-1}" = 0 ] && exit 0
 # Side by side, alternating: milliseconds from launch to the end of the context refresh, and where they went
 # (launch -> Spring's "Starting" line: JVM boot and loading the main class; "Starting" -> first connection:
 # configuration and bean creation; the rest: Flyway, Batch's repository, the remaining beans).

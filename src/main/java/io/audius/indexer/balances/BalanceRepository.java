@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 
 
 /**
@@ -96,8 +97,8 @@ public class BalanceRepository {
 		String[] wallets = new String[n];
 		BigDecimal[] balances = new BigDecimal[n];
 		Long[] balanceBlocks = new Long[n];
-		Long[] eventBlockArray = new Long[n];
-		Long[] floorArray = new Long[n];
+		@Nullable Long[] eventBlockArray = new @Nullable Long[n];
+		@Nullable Long[] floorArray = new @Nullable Long[n];
 		for (int i = 0; i < n; i++) {
 			BalanceRead read = reads.get(i);
 			wallets[i] = read.wallet().value();

@@ -7,6 +7,7 @@ import java.util.function.ToDoubleFunction;
 import io.audius.indexer.secrets.Secrets;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public class FreshnessGauges implements SmartLifecycle {
 
 	private final FreshnessProperties properties;
 
-	private final AtomicReference<Freshness> last = new AtomicReference<>();
+	private final AtomicReference<@Nullable Freshness> last = new AtomicReference<>();
 
 	private final PeriodicTask schedule = new PeriodicTask("freshness-gauges", this::measure);
 
@@ -47,9 +48,12 @@ public class FreshnessGauges implements SmartLifecycle {
 			.register(meters);
 	}
 
-	private void gauge(MeterRegistry meters, String name, String description, String unit,
+	private void gauge(MeterRegistry meters, String name, String description, @Nullable String unit,
 			ToDoubleFunction<Freshness> value) {
-		Gauge.builder(name, last, l -> l.get() == null ? Double.NaN : value.applyAsDouble(l.get()))
+		Gauge.builder(name, last, l -> {
+			Freshness f = l.get();
+			return f == null ? Double.NaN : value.applyAsDouble(f);
+		})
 			.description(description)
 			.baseUnit(unit)
 			.register(meters);
@@ -66,7 +70,8 @@ public class FreshnessGauges implements SmartLifecycle {
 		}
 	}
 
-	public Freshness last() {
+	/** The last measure; null before the first and after a failed one. */
+	public @Nullable Freshness last() {
 		return last.get();
 	}
 

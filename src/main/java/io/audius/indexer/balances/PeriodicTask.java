@@ -5,6 +5,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A task run on a daemon thread of its own at a fixed delay, started and stopped with a {@code SmartLifecycle}: the
  * freshness gauges and the stream's HTTP head poll. The task catches its own failures (one that escapes would end
@@ -16,7 +18,8 @@ public final class PeriodicTask {
 
 	private final Runnable task;
 
-	private volatile ScheduledExecutorService scheduler;
+	/** Null while stopped. */
+	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	public PeriodicTask(String threadName, Runnable task) {
 		this.threadName = threadName;

@@ -84,7 +84,7 @@ public class BalanceReader {
 	 * @return the reads; {@code block} is the oldest block any of the calls saw (-1 when none succeeded)
 	 */
 	public BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall) {
-		return readAll(wallets, maxPerCall, sizer);
+		return readAll(wallets, maxPerCall, sizer, false);
 	}
 
 	/**
@@ -92,16 +92,22 @@ public class BalanceReader {
 	 * runs); its refusals count in {@link #sizer()}'s splits too.
 	 */
 	public BalanceReads readAll(List<WalletAddress> wallets, CallSizer callSizer) {
-		return readAll(wallets, Integer.MAX_VALUE, callSizer);
+		return readAll(wallets, Integer.MAX_VALUE, callSizer, true);
 	}
 
-	private BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall, CallSizer callSizer) {
-		int size = Math.max(1, Math.min(maxPerCall, callSizer.size()));
+	/** @param page {@code wallets} are a page taken at {@code callSizer}'s {@link CallSizer#nextSize()} */
+	private BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall, CallSizer callSizer, boolean page) {
 		long started = System.nanoTime();
 		BalanceReads all = EMPTY;
-		for (int i = 0; i < wallets.size(); i += size) {
+		for (int i = 0; i < wallets.size();) {
+			int left = wallets.size() - i;
+			// A page the sweep took at the sizer's size goes in one call (a probe too); otherwise (the stream's
+			// wallets, or a page taken before a refusal lowered the size) calls of the size the sizer gives now.
+			int size = page ? callSizer.perCall(left)
+					: Math.max(1, Math.min(maxPerCall, callSizer.nextSize()));
 			all = merge(all, readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size)), true, started,
 					callSizer));
+			i += size;
 		}
 		return all.block() == Long.MAX_VALUE
 				? new BalanceReads(-1, all.reads(), all.unresolved(), all.calls(), all.splits()) : all;

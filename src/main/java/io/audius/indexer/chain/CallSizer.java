@@ -1,16 +1,27 @@
 package io.audius.indexer.chain;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /**
  * Wallets per {@code aggregate3} call, learned from the node. Pure rule, shared by the calls in flight;
  * thread-safe.
  * <ul>
- * <li>Starts at a configured size, or where a previous run left it ({@link #resume}).</li>
- * <li>Doubles after each success, up to the configured most and below the smallest size refused.</li>
- * <li>Near a refused size it halves the gap between the largest size that passed and the refused one, and stops
+ * <li>Starts at a configured size, or where a previous run left it ({@link #resume}): the working size
+ * ({@link #size()}), which only a success of a larger call raises.</li>
+ * <li>Probes larger calls one at a time ({@link #nextSize()}): after a success at the working size it hands out one
+ * probe (double the size, up to the configured most and below the smallest size refused); the pages and calls
+ * asked for meanwhile get the working size. With several calls in flight and pages read ahead, a probe above the
+ * node's limit then costs one refused call, not one per page read ahead at that size.</li>
+ * <li>Near a refused size the probe halves the gap between the working size and the refused one, and probing stops
  * once that gap is within a quarter: a node's limit (gas cap, body or response size, time) is found in a few
  * refusals rather than one per wallet.</li>
- * <li>Halves on a refusal (the reader splits the call); after {@value #PROBE_AFTER} successes in a row it forgets
- * the refusals and probes larger calls again (a time limit depends on how busy the node is).</li>
+ * <li>A refused probe leaves the working size as it was (it passed); a refusal at or below the working size (the
+ * node's limit moved) halves it. After {@value #PROBE_AFTER} successes in a row it forgets the refusals and
+ * probes larger calls again (a time limit depends on how busy the node is).</li>
+ * <li>Until that search first settles in a sizer that starts afresh (no size kept from a previous run), pages wait
+ * for each probe's answer ({@link #nextSize(Duration)}): a handful of calls one at a time, instead of a run's first
+ * pages going out at the small start size while the probes are out.</li>
  * <li>A silent node is not a refusal: the reader fails the read without telling the sizer.</li>
  * </ul>
  */
@@ -18,19 +29,36 @@ public final class CallSizer {
 
 	static final int PROBE_AFTER = 64;
 
+	/** A probe whose call never reported (cancelled, or failed for another reason) is given up after this many. */
+	static final int PROBE_EXPIRES_AFTER = 32;
+
 	private final int max;
 
+	/** The working size: the start, or the largest size that passed since the last refusal at or below it. */
 	private int current;
-
-	/** The largest size that passed since the last refusal of a size at or below it. */
-	private int good;
 
 	/** The smallest size refused (exclusive bound), {@code max + 1} when none. */
 	private long bad;
 
+	/** Successes (of calls at least half the working size) since the last refusal. */
 	private int successes;
 
+	/** Successes at the working size since it last changed: a probe waits for one. */
+	private int successesAtCurrent;
+
+	/** The probe handed out and not reported yet, 0 when none. */
+	private int probe;
+
+	/** Outcomes reported since the probe was handed out. */
+	private int sinceProbe;
+
 	private long splits;
+
+	/**
+	 * Searching for the node's limit with nothing kept: the probes go one at a time with nothing beside them
+	 * ({@link #nextSize(Duration)} waits), until the search settles or a size is resumed.
+	 */
+	private boolean learning = true;
 
 	/** Starts at the most: for callers that bound each call themselves. */
 	public CallSizer(int max) {
@@ -50,25 +78,110 @@ public final class CallSizer {
 		this.bad = (long) max + 1;
 	}
 
+	/** The working size: what pages and calls carry when no probe is due. */
 	public synchronized int size() {
 		return current;
+	}
+
+	/**
+	 * The size of the next page (or call): a probe larger than the working size when one is due and none is out,
+	 * else the working size. The caller sends it as one call and reports it ({@link #succeeded}, {@link #refused}).
+	 */
+	public synchronized int nextSize() {
+		return next();
+	}
+
+	/**
+	 * {@link #nextSize()}, but while the search for the node's limit has not settled in a sizer that started
+	 * afresh, it first waits (at most {@code wait}) for the probe out to be answered, so that the page it sizes is
+	 * the next probe rather than one more page of the small start size.
+	 */
+	public synchronized int nextSize(Duration wait) throws InterruptedException {
+		long deadline = System.nanoTime() + wait.toNanos();
+		while (learning && probe != 0) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				break;
+			}
+			TimeUnit.NANOSECONDS.timedWait(this, left);
+		}
+		return next();
+	}
+
+	private int next() {
+		int next = candidate();
+		if (next <= current) {
+			learning = false; // settled: the limit is within a quarter, or the most is reached
+		}
+		if (probe != 0) {
+			return current;
+		}
+		if (learning && successesAtCurrent == 0) {
+			next = current; // nothing has passed at this size yet: it goes alone, as a probe
+		}
+		else if (next <= current || successesAtCurrent == 0) {
+			return current;
+		}
+		probe = next;
+		sinceProbe = 0;
+		return next;
+	}
+
+	/**
+	 * The probe of {@code size} handed out was not sent as a call of that size (its page came back short, or had
+	 * bad rows or duplicates): its outcome will not answer it, so probing goes on.
+	 */
+	public synchronized void notSent(int size) {
+		if (probe == size) {
+			probe = 0;
+			notifyAll();
+		}
+	}
+
+	/** The next size to try above the working size; the working size when there is none. */
+	private int candidate() {
+		if (bad > max || (long) current * 2 < bad) {
+			return (int) Math.min(max, (long) current * 2);
+		}
+		if (bad - current > current / 4 + 1) {
+			return (int) ((current + bad) / 2);
+		}
+		return current;
+	}
+
+	/**
+	 * Wallets per call for a page of {@code wallets} taken at {@link #nextSize()}: the whole page in one call when it
+	 * is not above {@link #ceiling()} (a probe, or the working size), else calls of at most the working size (a page
+	 * fetched before a refusal lowered it), as even as they can be so no call is a small remainder.
+	 */
+	public synchronized int perCall(int wallets) {
+		if (wallets <= ceiling()) {
+			return Math.max(1, wallets);
+		}
+		int calls = (wallets + current - 1) / current;
+		return (wallets + calls - 1) / calls;
 	}
 
 	public int max() {
 		return max;
 	}
 
-	/**
-	 * The size to keep for the next run: the current one while nothing was refused; after a refusal the largest
-	 * that passed (the current size may be a probe about to be refused), or the current one if none passed.
-	 */
+	/** The size to keep for the next run: the working size (the start, or one that passed). */
 	public synchronized int kept() {
-		return bad > max || good == 0 ? current : Math.min(good, ceiling());
+		return current;
 	}
 
 	/** The most the size grows to until a run of successes probes larger calls: below {@link #max} after a refusal. */
 	public synchronized int ceiling() {
 		return (int) Math.min(max, bad - 1);
+	}
+
+	/**
+	 * The ceiling to keep for the next run: {@link #ceiling()} after a refusal, {@link Integer#MAX_VALUE} when
+	 * nothing was refused (the most this run had is no limit of the node's: a run with a larger most grows past it).
+	 */
+	public synchronized int keptCeiling() {
+		return bad > max ? Integer.MAX_VALUE : ceiling();
 	}
 
 	/**
@@ -80,38 +193,55 @@ public final class CallSizer {
 		current = Math.max(1, Math.min(max, size));
 		int top = Math.max(current, Math.min(max, ceiling));
 		bad = top >= max ? (long) max + 1 : top + 1;
-		good = current;
 		successes = 0;
+		successesAtCurrent = 0;
+		probe = 0;
+		learning = false; // a previous run searched: probes go one at a time beside pages of the kept size
+		notifyAll();
 	}
 
 	synchronized void succeeded(int size) {
+		expireProbe(size >= probe);
+		if (size >= bad) {
+			bad = (long) max + 1; // passed above a size refused before: that refusal is out of date
+		}
 		if (size < current / 2) {
 			return; // a small call (a sweep's last page) says nothing about large ones
 		}
-		good = Math.max(good, size);
 		if (++successes >= PROBE_AFTER) {
 			bad = (long) max + 1;
 			successes = 0;
 		}
-		if (bad > max || (long) current * 2 < bad) {
-			current = Math.min(max, current * 2);
+		if (size > current && size < bad) {
+			current = Math.min(size, max);
+			successesAtCurrent = 0;
 		}
-		else if (bad - good > good / 4 + 1) {
-			current = (int) Math.max(current, (good + bad) / 2);
-		}
-		else {
-			current = Math.max(current, good);
+		if (size >= current) {
+			successesAtCurrent++;
 		}
 	}
 
 	synchronized void refused(int size) {
+		expireProbe(size <= probe);
 		splits++;
 		successes = 0;
 		bad = Math.min(bad, size);
-		if (good >= bad) {
-			good = 0; // passed before, refused now: the node's limit moved
+		if (size <= current) {
+			// Refused at or below the working size: the node's limit moved.
+			current = Math.max(1, size / 2);
+			successesAtCurrent = 0;
 		}
-		current = Math.max(1, Math.min(current, size) / 2);
+	}
+
+	/**
+	 * Clears the probe when an outcome answers it (a success at least as large, a refusal at most as large), or when
+	 * it went unanswered for too long (its call was cancelled, cut short by the last page, or failed otherwise).
+	 */
+	private void expireProbe(boolean answers) {
+		if (probe != 0 && (answers || ++sinceProbe > PROBE_EXPIRES_AFTER)) {
+			probe = 0;
+			notifyAll();
+		}
 	}
 
 	/** A call split on another sizer's behalf (the sweep's): counted here, the size left alone. */

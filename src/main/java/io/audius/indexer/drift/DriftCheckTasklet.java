@@ -3,9 +3,11 @@ package io.audius.indexer.drift;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.chain.rpc.ChainClient;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +53,12 @@ class DriftCheckTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long head = client.blockNumber();
-		List<Map<String, Object>> rows = jdbc.queryForList(SAMPLE, properties.sampleSize());
+		List<Map<String, @Nullable Object>> rows = jdbc.queryForList(SAMPLE, properties.sampleSize());
 		DriftTally tally = new DriftTally();
-		for (Map<String, Object> row : rows) {
-			String wallet = (String) row.get("wallet");
-			BigInteger balance = ((java.math.BigDecimal) row.get("balance")).toBigIntegerExact();
-			long block = ((Number) row.get("balance_block")).longValue();
+		for (Map<String, @Nullable Object> row : rows) {
+			String wallet = (String) column(row, "wallet");
+			BigInteger balance = ((java.math.BigDecimal) column(row, "balance")).toBigIntegerExact();
+			long block = ((Number) column(row, "balance_block")).longValue();
 			WalletAddress address = WalletAddress.parse(wallet);
 			BigInteger atHead = reads.balance(address, head);
 			BigInteger atRowBlock = block >= head ? atHead : reads.balance(address, block);
@@ -88,6 +90,11 @@ class DriftCheckTasklet implements Tasklet {
 					+ String.join(", ", tally.wrongWallets()));
 		}
 		return RepeatStatus.FINISHED;
+	}
+
+	/** A column the sample's query never returns NULL in (primary key, NOT NULL, or filtered on). */
+	private static Object column(Map<String, @Nullable Object> row, String name) {
+		return Objects.requireNonNull(row.get(name), () -> "a sampled row has no " + name);
 	}
 
 	/** The run found more wrong rows than it accepts. */

@@ -2,6 +2,8 @@ package io.audius.indexer.drift;
 
 import java.math.BigInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /** How a row of {@code eth_wallet_balances} compares with the chain. */
 public enum DriftClass {
 
@@ -22,7 +24,7 @@ public enum DriftClass {
 	 * @param atRowBlock the sum of the components at the row's {@code balance_block}; null when unreadable
 	 * @param atHead the sum at the check's block; null when unreadable
 	 */
-	public static DriftClass of(BigInteger row, BigInteger atRowBlock, BigInteger atHead) {
+	public static DriftClass of(BigInteger row, @Nullable BigInteger atRowBlock, @Nullable BigInteger atHead) {
 		if (atHead == null || atRowBlock == null) {
 			return atHead != null && row.equals(atHead) ? RIGHT : UNREADABLE;
 		}

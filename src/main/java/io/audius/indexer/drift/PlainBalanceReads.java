@@ -9,6 +9,7 @@ import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.chain.rpc.ChainClient;
 import io.audius.indexer.chain.rpc.RpcException;
 import io.audius.indexer.chain.rpc.RpcFailureKind;
+import org.jspecify.annotations.Nullable;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.utils.Numeric;
@@ -30,7 +31,7 @@ class PlainBalanceReads {
 	}
 
 	/** The sum of the components at {@code block}; null when a read reverts or returns no data. */
-	BigInteger balance(WalletAddress wallet, long block) {
+	@Nullable BigInteger balance(WalletAddress wallet, long block) {
 		BigInteger sum = BigInteger.ZERO;
 		for (BalanceComponent component : components) {
 			byte[] data = new byte[36];

@@ -7,6 +7,8 @@ import java.lang.reflect.Proxy;
 import java.util.Collection;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -42,7 +44,7 @@ public class ScrubbingJobRepository implements InvocationHandler {
 	}
 
 	@Override
-	public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+	public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args) throws Throwable {
 		if (args != null) {
 			for (Object arg : args) {
 				scrub(arg);
@@ -56,7 +58,7 @@ public class ScrubbingJobRepository implements InvocationHandler {
 		}
 	}
 
-	private static void scrub(Object arg) {
+	private static void scrub(@Nullable Object arg) {
 		if (arg instanceof StepExecution step) {
 			step.setExitStatus(scrub(step.getExitStatus()));
 			scrub(step.getExecutionContext());
@@ -70,18 +72,13 @@ public class ScrubbingJobRepository implements InvocationHandler {
 		}
 	}
 
+	// Spring Batch 6 declares the exit status and the execution context of both executions non-null.
 	private static ExitStatus scrub(ExitStatus status) {
-		if (status == null) {
-			return null;
-		}
 		String description = status.getExitDescription();
 		return Secrets.leaks(description) ? new ExitStatus(status.getExitCode(), Secrets.scrub(description)) : status;
 	}
 
 	private static void scrub(ExecutionContext context) {
-		if (context == null) {
-			return;
-		}
 		for (Map.Entry<String, Object> entry : context.entrySet()) {
 			if (entry.getValue() instanceof String text && Secrets.leaks(text)) {
 				context.putString(entry.getKey(), Secrets.scrub(text));

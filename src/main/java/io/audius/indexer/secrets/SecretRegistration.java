@@ -1,5 +1,7 @@
 package io.audius.indexer.secrets;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -33,7 +35,7 @@ public class SecretRegistration implements ApplicationListener<ApplicationEnviro
 		}
 	}
 
-	private static void registerJdbcQuery(String url) {
+	private static void registerJdbcQuery(@Nullable String url) {
 		if (url == null) {
 			return;
 		}

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.lang.Contract;
+
 /**
  * Every secret token this process knows (each path segment, query value and user-info part of the node URLs, the
  * database password), and {@link #scrub} that removes them from any text: log lines
@@ -32,14 +36,14 @@ public final class Secrets {
 	}
 
 	/** Registers a secret value (a password) as one token. */
-	public static void registerValue(String value) {
+	public static void registerValue(@Nullable String value) {
 		if (value != null && value.length() >= MIN_LENGTH) {
 			add(value);
 		}
 	}
 
 	/** Registers the secret parts of a URL: the path and each of its segments, each query value, the user info. */
-	public static void registerUrl(String url) {
+	public static void registerUrl(@Nullable String url) {
 		if (url == null || url.isBlank()) {
 			return;
 		}
@@ -100,7 +104,8 @@ public final class Secrets {
 	}
 
 	/** The text with every registered token replaced by {@link #MASK}; null stays null. */
-	public static String scrub(String text) {
+	@Contract("!null -> !null")
+	public static @Nullable String scrub(@Nullable String text) {
 		if (text == null || text.isEmpty()) {
 			return text;
 		}
@@ -114,7 +119,7 @@ public final class Secrets {
 	}
 
 	/** Whether {@code text} holds any registered token. */
-	public static boolean leaks(String text) {
+	public static boolean leaks(@Nullable String text) {
 		return text != null && !scrub(text).equals(text);
 	}
 

@@ -1,10 +1,12 @@
 package io.audius.indexer.seed;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeSet;
 
 import io.audius.indexer.balances.WalletPlaceholders;
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +28,8 @@ public class PlaceholderWriter implements ItemWriter<WalletAddress>, StepExecuti
 
 	private final WalletPlaceholders placeholders;
 
-	private StepExecution stepExecution;
+	/** Set by {@link #beforeStep}, which Spring Batch calls before any chunk. */
+	private @Nullable StepExecution stepExecution;
 
 	public PlaceholderWriter(WalletPlaceholders placeholders) {
 		this.placeholders = placeholders;
@@ -41,11 +44,12 @@ public class PlaceholderWriter implements ItemWriter<WalletAddress>, StepExecuti
 
 	@Override
 	public void write(Chunk<? extends WalletAddress> chunk) {
+		StepExecution step = Objects.requireNonNull(stepExecution, "beforeStep was not called");
 		List<WalletAddress> wallets = List.copyOf(new TreeSet<>(chunk.getItems()));
 		int inserted = placeholders.insert(wallets);
-		var context = stepExecution.getExecutionContext();
+		var context = step.getExecutionContext();
 		context.putLong(INSERTED, context.getLong(INSERTED, 0L) + inserted);
-		log.debug("{}: {} wallets, {} new placeholder rows", stepExecution.getStepName(), wallets.size(), inserted);
+		log.debug("{}: {} wallets, {} new placeholder rows", step.getStepName(), wallets.size(), inserted);
 	}
 
 }

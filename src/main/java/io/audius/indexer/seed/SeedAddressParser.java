@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
@@ -17,7 +18,7 @@ public class SeedAddressParser implements ItemProcessor<SeedLine, WalletAddress>
 	private static final Pattern ADDRESS = Pattern.compile("0[xX][0-9a-fA-F]{40}");
 
 	@Override
-	public WalletAddress process(SeedLine line) {
+	public @Nullable WalletAddress process(SeedLine line) {
 		String text = line.text();
 		if (text == null) {
 			throw new InvalidSeedAddressException(line);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -108,9 +109,7 @@ public class SeedWalletsJobConfiguration {
 	Step seedFromDatabaseStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SeedProperties seed, JdbcPagingItemReader<SeedLine> trackedWalletReader, SeedAddressParser seedAddressParser,
 			PlaceholderWriter placeholderWriter, JdbcTemplate jdbc) {
-		ProgressListener progress = new ProgressListener("wallets", step -> jdbc.queryForObject(
-				"SELECT count(*) FROM (" + seed.sourceQuery() + ") AS tracked WHERE wallet IS NOT NULL", Long.class)
-				- ProgressListener.alreadyRead(step, "trackedWalletReader"));
+		ProgressListener progress = new ProgressListener("wallets", step -> trackedWalletsLeft(jdbc, seed, step));
 		return seedStep(DATABASE_STEP, "source row of indexer.seed.source-query", jobRepository, transactionManager,
 				seed, trackedWalletReader, seedAddressParser, placeholderWriter, progress);
 	}
@@ -141,6 +140,13 @@ public class SeedWalletsJobConfiguration {
 	}
 
 	/** For the progress line: the file's address lines (not comments, not the header) this execution has left. */
+	private static long trackedWalletsLeft(JdbcTemplate jdbc, SeedProperties seed, StepExecution step) {
+		Long count = jdbc.queryForObject(
+				"SELECT count(*) FROM (" + seed.sourceQuery() + ") AS tracked WHERE wallet IS NOT NULL", Long.class);
+		return Objects.requireNonNull(count, "count(*) returned no value")
+				- ProgressListener.alreadyRead(step, "trackedWalletReader");
+	}
+
 	private static long linesLeft(SeedProperties seed, StepExecution step) {
 		String file = step.getJobParameters().getString(SeedIncrementer.FILE);
 		try (Stream<String> lines = Files.lines(Path.of(file), StandardCharsets.UTF_8)) {

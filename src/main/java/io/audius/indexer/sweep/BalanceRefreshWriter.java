@@ -59,7 +59,10 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 	 */
 	public static final String WALLETS_PER_CALL = "sweep.wallets-per-call";
 
-	/** The most the call size grew to at the last chunk before probing: below the most after a refusal. */
+	/**
+	 * The most the call size grows to before probing: below the most after a refusal; {@link Integer#MAX_VALUE} when
+	 * nothing was refused (so a most raised since is not mistaken for a refusal).
+	 */
 	public static final String CALL_SIZE_CEILING = "sweep.wallets-per-call-ceiling";
 
 	/**
@@ -184,7 +187,7 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		context.putLong(SPLITS, context.getLong(SPLITS, 0L) + splits);
 		CallSizer callSizer = sizer.get();
 		context.putInt(WALLETS_PER_CALL, callSizer.kept());
-		context.putInt(CALL_SIZE_CEILING, callSizer.ceiling());
+		context.putInt(CALL_SIZE_CEILING, callSizer.keptCeiling());
 		rpcNanos += chunkRpc;
 		dbNanos += chunkDb;
 		context.putLong(RPC_MILLIS, rpcNanos / 1_000_000);

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The sweep's read-ahead: a background thread reads pages of stale rows (keyset pagination, {@link StaleQuery}) on
- * connections of its own in auto-commit (no transaction: nothing is held open across a call), parses each page
- * (canonical wallets; non-canonical rows' lower-case twins) and sends the page's {@code aggregate3} call, so that
+ * The sweep's read-ahead: a background thread takes a call slot, then reads a page of stale rows (keyset pagination,
+ * {@link StaleQuery}) of the size the {@link CallSizer} gives at that moment, on connections of its own in
+ * auto-commit (no transaction: nothing is held open across a call), parses it (canonical wallets; non-canonical
+ * rows' lower-case twins) and sends the page's {@code aggregate3} call, so that
  * at most {@code callsInFlight} calls are in flight and at most {@code depth} pages wait, in order, for the step to
  * take them ({@link #next()}). The step's chunks then only write, while the next pages' calls are already out.
  * <p>
@@ -43,6 +44,16 @@ final class StaleWalletFeed implements AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(StaleWalletFeed.class);
 
 	private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+	/**
+	 * The most a page waits for the answer to the call size probe before it (only while a fresh sizer searches for
+	 * the node's limit: a few calls in a run with nothing kept).
+	 */
+	/** The reads of a page of bad rows only: no call. */
+	private static final Future<BalanceReads> NOTHING_TO_READ = CompletableFuture
+		.completedFuture(new BalanceReads(-1, List.of(), List.of(), 0, 0));
+
+	private static final Duration PROBE_WAIT = Duration.ofSeconds(30);
 
 	/** How often a step waiting for a page looks whether the read-ahead stopped. */
 	private static final Duration NEXT_POLL = Duration.ofMillis(100);
@@ -168,49 +179,75 @@ final class StaleWalletFeed implements AutoCloseable {
 	/** Reads pages until the end; a failed page query ends it by throwing (see {@link #feed()}). */
 	private void readPages() throws InterruptedException {
 		while (!closed) {
-			// A page is one call: it follows the size the calls have reached (at most the sizer's most, which
-			// with the read-ahead's depth bounds the rows held).
-			int size = plan.nextPageSize(sizer.size());
-			if (size == 0) {
-				queue.put(PendingPage.END);
+			// A call slot first, then the page: its size is the one the sizer gives when its call can go, so pages
+			// read while earlier calls were out do not carry a size those calls' answers have since outgrown.
+			inFlight.acquire();
+			PendingPage page;
+			boolean handedOver = false;
+			try {
+				// A page is one call: the size the calls have reached, or now and then one probe of a larger size
+				// (at most the sizer's most, which with the read-ahead's depth bounds the rows held).
+				int asked = sizer.nextSize(PROBE_WAIT);
+				int size = plan.nextPageSize(asked);
+				List<StaleRow> rows = List.of();
+				if (size > 0) {
+					PageKey key = after;
+					rows = jdbc.query(query.sql(key != null), (rs, n) -> new StaleRow(rs.getString(1),
+							rs.getObject(2, LocalDateTime.class)), query.arguments(key, size));
+					plan.fetched(size, rows.size());
+				}
+				if (rows.isEmpty()) {
+					sizer.notSent(asked); // no call of that size: a probe it was must not hold the next pages back
+					page = PendingPage.END;
+				}
+				else {
+					after = rows.getLast().key();
+					handedOver = true;
+					page = resolve(rows, asked);
+				}
+			}
+			finally {
+				if (!handedOver) {
+					inFlight.release();
+				}
+			}
+			queue.put(page);
+			if (page.isEnd()) {
 				return;
 			}
-			PageKey key = after;
-			List<StaleRow> rows = jdbc.query(query.sql(key != null), (rs, n) -> new StaleRow(rs.getString(1),
-					rs.getObject(2, LocalDateTime.class)), query.arguments(key, size));
-			plan.fetched(size, rows.size());
-			if (rows.isEmpty()) {
-				queue.put(PendingPage.END);
-				return;
-			}
-			after = rows.getLast().key();
-			queue.put(resolve(rows));
 		}
 	}
 
-	/** Parses a page and sends its read once a call slot is free (in page order: this thread takes the slots). */
-	private PendingPage resolve(List<StaleRow> rows) throws InterruptedException {
-		List<WalletAddress> wallets = new ArrayList<>(rows.size());
-		Set<WalletAddress> toRead = new LinkedHashSet<>();
-		for (StaleRow row : rows) {
-			WalletAddress wallet = parse(row.row());
-			wallets.add(wallet);
-			if (wallet != null) {
-				toRead.add(wallet);
-			}
-			else {
-				WalletAddress.canonicalTwin(row.row()).ifPresent(toRead::add);
-			}
-		}
-		if (toRead.isEmpty()) {
-			return new PendingPage(rows, wallets,
-					CompletableFuture.completedFuture(new BalanceReads(-1, List.of(), List.of(), 0, 0)), null);
-		}
-		List<WalletAddress> read = List.copyOf(toRead);
-		inFlight.acquire();
-		Future<BalanceReads> reads;
+	/**
+	 * Parses a page and sends its read on the call slot the caller took (in page order: this thread takes the
+	 * slots), which the call gives back when it ends; a page with nothing to read, or whose call could not be
+	 * sent, gives it back at once.
+	 */
+	private PendingPage resolve(List<StaleRow> rows, int asked) {
+		boolean sent = false;
 		try {
-			reads = calls.submit(() -> {
+			List<WalletAddress> wallets = new ArrayList<>(rows.size());
+			Set<WalletAddress> toRead = new LinkedHashSet<>();
+			for (StaleRow row : rows) {
+				WalletAddress wallet = parse(row.row());
+				wallets.add(wallet);
+				if (wallet != null) {
+					toRead.add(wallet);
+				}
+				else {
+					WalletAddress.canonicalTwin(row.row()).ifPresent(toRead::add);
+				}
+			}
+			if (toRead.size() != asked) {
+				// The call will not be of the size asked (the table's last rows, bad rows, duplicates): if it was a
+				// probe, its outcome does not answer it.
+				sizer.notSent(asked);
+			}
+			if (toRead.isEmpty()) {
+				return new PendingPage(rows, wallets, NOTHING_TO_READ, null);
+			}
+			List<WalletAddress> read = List.copyOf(toRead);
+			Future<BalanceReads> reads = calls.submit(() -> {
 				try {
 					return refresher.read(read, sizer);
 				}
@@ -218,14 +255,16 @@ final class StaleWalletFeed implements AutoCloseable {
 					inFlight.release();
 				}
 			});
+			sent = true;
+			running.add(reads);
+			running.removeIf(Future::isDone);
+			return new PendingPage(rows, wallets, reads, null);
 		}
-		catch (RuntimeException ex) {
-			inFlight.release();
-			throw ex;
+		finally {
+			if (!sent) {
+				inFlight.release();
+			}
 		}
-		running.add(reads);
-		running.removeIf(Future::isDone);
-		return new PendingPage(rows, wallets, reads, null);
 	}
 
 	private static WalletAddress parse(String row) {

@@ -14,8 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * Tuning of {@code staleRefreshJob} ({@code indexer.sweep.*}); how the sweep works is in {@code docs/sweep.md}.
  *
  * @param walletsPerCall wallets per {@code aggregate3} eth_call of a run that finds no size kept by an earlier one
- * (with the three default components 500 wallets are 500 × 3 + 1 = 1,501 sub-calls). Calls then double after each
- * success up to {@code maxWalletsPerCall}. A call the node refuses for gas, size or time (out of gas, gas cap, too
+ * (with the three default components 500 wallets are 500 × 3 + 1 = 1,501 sub-calls). Larger calls are then probed
+ * one page at a time (double, up to {@code maxWalletsPerCall}) while the other pages keep the largest size that
+ * passed; with nothing kept, the probes go alone until the search settles. A call the node refuses for gas, size or time (out of gas, gas cap, too
  * large, HTTP 413, anvil's {@code -32600 Invalid request} for a body above 2 MiB, timeout) is split in half and
  * retried down to one wallet, and the size searches the gap between the largest call that passed and the refused
  * one. The size reached (after a refusal, the largest that passed) is kept in the step execution context and the

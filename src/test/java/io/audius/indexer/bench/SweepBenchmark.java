@@ -113,39 +113,183 @@ public final class SweepBenchmark {
 				double naive = naiveBaseline(proxy.url(), components, addresses.subList(0, sample), DEFAULT_IN_FLIGHT);
 				System.out.printf("naive baseline (3 eth_calls per wallet, %d in flight, %d wallets): %,.0f wallets/s%n",
 						DEFAULT_IN_FLIGHT, sample, naive);
-				double pipeline = pipelineCeiling(jdbc, proxy.url(), components, DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT);
+				// The sweep's calls start at 500 wallets and grow; a run starts at the size the previous one kept. The
+				// ceilings send calls of that size (and, for comparison with figures before sizes grew, of 500).
+				int perCall = keptCallSize(jdbc).orElse(DEFAULT_PER_CALL);
+				double pipeline = pipelineCeiling(jdbc, proxy.url(), components, perCall, DEFAULT_IN_FLIGHT);
 				System.out.printf("pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
-						+ "%,.0f wallets/s%n", DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT, pipeline);
-				System.out.printf("%-44s %10s %10s %8s %8s %8s %10s %8s %12s %10s %22s%n", "run", "wallets/s",
-						"ceiling", "ratio", "/pipeline", "x naive", "calls/1000", "CU/1000", "CPU s/100k", "WAL B/wlt", "time split rpc wait/db/rest");
+						+ "%,.0f wallets/s%n", perCall, DEFAULT_IN_FLIGHT, pipeline);
+				if (perCall != DEFAULT_PER_CALL) {
+					System.out.printf("pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
+							+ "%,.0f wallets/s%n", DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT,
+							pipelineCeiling(jdbc, proxy.url(), components, DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT));
+				}
+				System.out.printf("sweeps start at %d wallets per call and at the size the previous run kept (%d here); "
+						+ "node ceilings at %d%n", DEFAULT_PER_CALL, perCall, perCall);
+				System.out.printf("%-44s %10s %10s %8s %8s %8s %10s %8s %8s %12s %10s %22s%n", "run", "wallets/s",
+						"ceiling", "ratio", "/pipeline", "x naive", "calls/1000", "per call", "CU/1000", "CPU s/100k",
+						"WAL B/wlt", "time split rpc wait/db/rest");
 				Map<Integer, Double> ceilings = new java.util.HashMap<>();
 				// {calls in flight, read-ahead pages (0: the default, 2 x calls in flight)}
 				for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 }, { DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT },
-						{ DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT }, { 8, 0 } }) {
+						{ DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT }, { 8, 0 }, { DEFAULT_IN_FLIGHT, 0, 1 } }) {
+					// The last row, at 50 ms only: the defaults with the call size pinned at 500 (as before sizes
+					// grew), in the same run: do larger calls keep the pipelining? It keeps 500 for the next run.
+					boolean pinned = run.length > 2;
+					if (pinned && delay == 0) {
+						continue;
+					}
 					int inFlight = run[0];
 					int readAhead = run[1];
 					if (!ceilings.containsKey(inFlight)) {
-						ceilings.put(inFlight, nodeCeiling(proxy.url(), components, addresses, DEFAULT_PER_CALL, inFlight));
+						ceilings.put(inFlight, nodeCeiling(proxy.url(), components, addresses, perCall, inFlight));
 					}
 					double ceiling = ceilings.get(inFlight);
-					Sweep sweep = sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
-					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %7.0f%% %8.0f %10.2f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
-							"sweep " + DEFAULT_PER_CALL + "/call, " + inFlight + " in flight, "
+					Sweep sweep = pinned
+							? sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead,
+									"--indexer.sweep.max-wallets-per-call=" + DEFAULT_PER_CALL)
+							: sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
+					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %7.0f%% %8.0f %10.2f %8.0f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
+							"sweep " + inFlight + " in flight, "
 									+ (readAhead == 0 ? 2 * inFlight : readAhead) + " ahead"
-									+ (inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
+									+ (pinned ? ", pinned at " + DEFAULT_PER_CALL + "/call"
+											: inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
 							sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, 100 * sweep.rate() / pipeline,
 							sweep.rate() / naive,
-							sweep.callsPer1000(), sweep.callsPer1000() * ETH_CALL_CU, sweep.cpuSecondsPer100k(),
+							sweep.callsPer1000(), 1000 / sweep.callsPer1000(), sweep.callsPer1000() * ETH_CALL_CU,
+							sweep.cpuSecondsPer100k(),
 							sweep.walBytesPerWallet(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
 							(1 - sweep.rpcShare() - sweep.dbShare()) * 100);
 				}
 			}
 			proxy.delay("eth_call", Duration.ZERO);
+			try {
+				startUp(appArgs, jdbc);
+			}
+			catch (Exception ex) {
+				System.out.printf("start-up figures failed: %s%n", ex);
+			}
 			streamLatency(appArgs, proxy, jdbc, chain, contracts, seeded);
 			System.out.printf("%npeak RSS of this JVM (anvil excluded; seeding, benchmark clients and the sweeps "
 					+ "included): %s%n", peakRss());
 		}
 		System.exit(0);
+	}
+
+	/** Wallets each start-up launch sweeps ({@code indexer.sweep.max-wallets}): the first chunk is what is timed. */
+	private static final int START_UP_WALLETS = 2_000;
+
+	private static final int START_UP_ROUNDS = 3;
+
+	private static final Path JAR = Path.of("target", "eth-balance-indexer.jar");
+
+	private static final Path AOT_DIR = Path.of("target", "bench-aot");
+
+	/**
+	 * Time from process start to the first chunk, side by side: the packaged jar launched as a CronJob launches it
+	 * ({@code java -jar}, the sweep job, {@value #START_UP_WALLETS} wallets), then the jar extracted and run with
+	 * and without the JDK 25 ahead-of-time cache that {@code scripts/aot-cache.sh} makes (its training run against
+	 * the benchmark's database), alternating, {@value #START_UP_ROUNDS} rounds. The clock starts just before the
+	 * process is started and stops when its log prints the first chunk's line.
+	 */
+	private static void startUp(List<String> appArgs, JdbcTemplate jdbc) throws Exception {
+		System.out.printf("%n--- start-up: process start to the first chunk (the packaged jar, %,d wallets, "
+				+ "launched %d times each, alternating) ---%n", START_UP_WALLETS, START_UP_ROUNDS);
+		if (!Files.isRegularFile(JAR)) {
+			System.out.printf("skipped: %s not found (package the jar first)%n", JAR);
+			return;
+		}
+		String jvm = ProcessHandle.current().info().command().orElse("java");
+		boolean aot = Runtime.version().feature() >= 25;
+		if (!aot) {
+			Path temurin25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+			if (Files.isExecutable(temurin25)) {
+				jvm = temurin25.toString();
+				aot = true;
+			}
+		}
+		List<String> args = new ArrayList<>(appArgs);
+		args.removeIf(a -> a.startsWith("--logging.level.root="));
+		args.addAll(List.of("--logging.level.root=WARN",
+				"--logging.level.io.audius.indexer.sweep.BalanceRefreshWriter=INFO",
+				"--indexer.sweep.max-wallets=" + START_UP_WALLETS));
+		java.util.LinkedHashMap<String, List<String>> modes = new java.util.LinkedHashMap<>();
+		modes.put("java -jar (today)", List.of("-jar", JAR.toString()));
+		if (aot) {
+			String url = args.stream().filter(a -> a.startsWith("--spring.datasource.url=")).findFirst().orElseThrow()
+				.substring("--spring.datasource.url=".length());
+			ProcessBuilder script = new ProcessBuilder("scripts/aot-cache.sh", AOT_DIR.toString()).redirectErrorStream(true)
+				.redirectOutput(AOT_DIR.resolveSibling("bench-aot.log").toFile());
+			script.environment().put("JAVA", jvm);
+			script.environment().put("TRAINING_DATABASE_URL", url);
+			script.environment().put("AOT_TIMING", "0");
+			long made = System.nanoTime();
+			int exit = script.start().waitFor();
+			Path cache = AOT_DIR.resolve("app.aot");
+			if (exit != 0 || !Files.isRegularFile(cache)) {
+				System.out.printf("AOT cache not made (scripts/aot-cache.sh exit %d; see %s): with-cache rows skipped%n",
+						exit, AOT_DIR.resolveSibling("bench-aot.log"));
+				aot = false;
+			}
+			else {
+				System.out.printf("AOT cache made by scripts/aot-cache.sh with %s in %.1f s: %s, %,d kB%n", jvm,
+						(System.nanoTime() - made) / 1e9, cache, Files.size(cache) / 1024);
+				String extracted = AOT_DIR.resolve("app").resolve("eth-balance-indexer.jar").toString();
+				modes.put("extracted, no cache", List.of("-jar", extracted));
+				modes.put("extracted, -XX:AOTCache", List.of("-XX:AOTCache=" + cache, "-jar", extracted));
+			}
+		}
+		else {
+			System.out.println("no JDK 25 (neither this JVM nor /usr/lib/jvm/temurin-25-jdk-amd64): the AOT cache rows "
+					+ "are skipped");
+		}
+		System.out.printf("JVM: %s%n", jvm);
+		java.util.Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
+		for (int round = 0; round < START_UP_ROUNDS; round++) {
+			for (var mode : modes.entrySet()) {
+				List<String> command = new ArrayList<>();
+				command.add(jvm);
+				command.addAll(mode.getValue());
+				command.addAll(args);
+				times.computeIfAbsent(mode.getKey(), k -> new ArrayList<>()).add(secondsToFirstChunk(command));
+			}
+		}
+		double today = median(times.get("java -jar (today)"));
+		for (var mode : times.entrySet()) {
+			double median = median(mode.getValue());
+			System.out.printf("%-26s median %5.2f s (%s), %.2f of today's%n", mode.getKey(), median,
+					mode.getValue().stream().map(t -> String.format("%.2f", t)).collect(java.util.stream.Collectors
+						.joining(", ")), median / today);
+		}
+	}
+
+	/** Seconds from starting {@code command} to its first chunk line; the process is left to end its run. */
+	private static double secondsToFirstChunk(List<String> command) throws Exception {
+		long start = System.nanoTime();
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		double seconds = Double.NaN;
+		List<String> tail = new ArrayList<>();
+		try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()))) {
+			for (String line = out.readLine(); line != null; line = out.readLine()) {
+				if (Double.isNaN(seconds) && line.contains(" chunk 1: ")) {
+					seconds = (System.nanoTime() - start) / 1e9;
+				}
+				tail.add(line);
+				if (tail.size() > 20) {
+					tail.remove(0);
+				}
+			}
+		}
+		int exit = process.waitFor();
+		if (Double.isNaN(seconds) || exit != 0) {
+			throw new IllegalStateException("no first chunk, or exit " + exit + ": " + String.join("\n", tail));
+		}
+		return seconds;
+	}
+
+	private static double median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		return sorted.get(sorted.size() / 2);
 	}
 
 	/**
@@ -256,12 +400,13 @@ public final class SweepBenchmark {
 	}
 
 	private static Sweep sweep(List<String> appArgs, RpcProxy proxy, JdbcTemplate jdbc, int perCall, int inFlight,
-			int readAhead) {
+			int readAhead, String... extra) {
 		proxy.resetCounts();
 		List<String> run = new ArrayList<>(appArgs);
 		run.add("--indexer.sweep.wallets-per-call=" + perCall);
 		run.add("--indexer.sweep.calls-in-flight=" + inFlight);
 		run.add("--indexer.sweep.read-ahead-pages=" + readAhead);
+		run.addAll(List.of(extra));
 		String walBefore = walLsn(jdbc);
 		long cpuBefore = processCpuNanos();
 		SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, run.toArray(String[]::new)));
@@ -282,6 +427,18 @@ public final class SweepBenchmark {
 		double dbMs = number(context, "sweep.db-ms");
 		return new Sweep(read / seconds, 1000.0 * proxy.count("eth_call") / read, rpcMs / 1000 / seconds,
 				dbMs / 1000 / seconds, cpu / 1e9 * 100_000 / read, (double) wal / read);
+	}
+
+	/** The call size the newest sweep kept for the next run, if one did. */
+	private static java.util.Optional<Integer> keptCallSize(JdbcTemplate jdbc) {
+		List<String> contexts = jdbc.queryForList("SELECT c.short_context FROM batch_step_execution_context c JOIN "
+				+ "batch_step_execution s USING (step_execution_id) WHERE s.step_name = 'staleRefreshStep' "
+				+ "ORDER BY s.step_execution_id DESC LIMIT 1", String.class);
+		if (contexts.isEmpty()) {
+			return java.util.Optional.empty();
+		}
+		double kept = number(contexts.get(0), io.audius.indexer.sweep.BalanceRefreshWriter.WALLETS_PER_CALL);
+		return Double.isNaN(kept) ? java.util.Optional.empty() : java.util.Optional.of((int) kept);
 	}
 
 	/** A number of the step execution context (Batch's default serializer: Java serialization, base64). */

@@ -31,7 +31,9 @@ class SweepCapIT {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCapIT.class)) {
 			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "cap-" + System.nanoTime(), 500);
 			ConfigurableApplicationContext app = fixture
-				.startApp(WebApplicationType.NONE, "--indexer.sweep.max-wallets=120", "--indexer.sweep.wallets-per-call=50")
+				.startApp(WebApplicationType.NONE, "--indexer.sweep.max-wallets=120", "--indexer.sweep.wallets-per-call=50",
+						// the call size pinned: this is about the cap, not about sizes growing
+						"--indexer.sweep.max-wallets-per-call=50")
 				.app();
 			RpcProxy rpc = fixture.rpc();
 			JdbcTemplate jdbc = fixture.jdbc();

@@ -38,7 +38,7 @@ class SweepChunkTransactionIT {
 			List<String> wallets = WalletFactory.wallets("chunk-tx", 40);
 			fixture.insertStaleRows(wallets);
 			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=10",
-					"--indexer.sweep.calls-in-flight=2",
+					"--indexer.sweep.max-wallets-per-call=10", "--indexer.sweep.calls-in-flight=2",
 					"--spring.datasource.hikari.data-source-properties.ApplicationName=" + APP);
 			JdbcTemplate jdbc = fixture.jdbc();
 			fixture.rpc().delay("eth_call", CALL_DELAY);

@@ -69,7 +69,7 @@ class SweepPushgatewayIT {
 		seeded.insertRows(jdbc);
 		long before = System.currentTimeMillis() / 1000;
 		ConfigurableApplicationContext app = IndexerApp.start(db, chain.node().httpUrl(), contracts, sweep(
-				"--indexer.sweep.wallets-per-call=10"));
+				"--indexer.sweep.wallets-per-call=10", "--indexer.sweep.max-wallets-per-call=10"));
 		// The launcher ran the sweep while the application started.
 		assertThat(pushes).as("nothing pushed while the run went on").isEmpty();
 

@@ -144,6 +144,13 @@ public final class IndexerFixture implements AutoCloseable {
 		}
 	}
 
+	/** {@link #insertStaleRows} in one batch: for tens of thousands of rows. */
+	public void insertStaleRowsInBatch(List<String> wallets) {
+		jdbc.batchUpdate("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+				+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
+				wallets.stream().map(wallet -> new Object[] { wallet }).toList());
+	}
+
 	/** The stream's checkpoint; -1 when there is none. */
 	public long checkpoint() {
 		List<Long> rows = jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = ?",

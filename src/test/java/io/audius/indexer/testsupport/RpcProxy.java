@@ -39,6 +39,15 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile boolean recordBodies;
 
+	/** Each eth_call forwarded: wallets in it (balanceOf sub-calls) and whether the node answered with an error. */
+	public record CallSize(int wallets, boolean refused) {
+	}
+
+	private final java.util.List<CallSize> callSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	/** The balanceOf selector inside an aggregate3's call data: one per wallet read. */
+	private static final String BALANCE_OF = "70a08231";
+
 	private volatile long getLogsLimit = Long.MAX_VALUE;
 
 	private volatile String delayedMethod;
@@ -86,6 +95,12 @@ public final class RpcProxy implements AutoCloseable {
 	private final AtomicInteger json32005 = new AtomicInteger();
 
 	private final AtomicInteger tooLarge = new AtomicInteger();
+
+	private volatile int planPerSecond;
+
+	private final java.util.ArrayDeque<Long> planWindow = new java.util.ArrayDeque<>();
+
+	private final AtomicInteger planRefused = new AtomicInteger();
 
 	private volatile HttpServer server;
 
@@ -235,6 +250,38 @@ public final class RpcProxy implements AutoCloseable {
 		return refusedAt.size();
 	}
 
+	/**
+	 * A provider plan of {@code perSecond} requests per second: a request that would make more than that arrive within
+	 * one second (a sliding window over the requests let through) is answered HTTP 429 with {@code Retry-After: 1}.
+	 * Arrivals are recorded for {@link #maxRequestsPerSecond()}; 0 lifts the plan.
+	 */
+	public void plan(int perSecond) {
+		this.planPerSecond = perSecond;
+	}
+
+	/** Requests the plan ({@link #plan(int)}) refused. */
+	public int planRefusals() {
+		return planRefused.get();
+	}
+
+	private boolean overPlan(long now) {
+		int limit = planPerSecond;
+		if (limit <= 0) {
+			return false;
+		}
+		synchronized (planWindow) {
+			while (!planWindow.isEmpty() && now - planWindow.peekFirst() >= 1_000_000_000L) {
+				planWindow.pollFirst();
+			}
+			if (planWindow.size() >= limit) {
+				return true;
+			}
+			planWindow.addLast(now);
+			arrivals.add(now);
+			return false;
+		}
+	}
+
 	/** The most requests that arrived within any one-second window since the rate limit was set. */
 	public int maxRequestsPerSecond() {
 		java.util.List<Long> times = new java.util.ArrayList<>(arrivals);
@@ -304,7 +351,33 @@ public final class RpcProxy implements AutoCloseable {
 		return truncated.get();
 	}
 
+	/** The eth_calls forwarded to the node since the last {@link #resetCounts()}, in the order they were answered. */
+	public java.util.List<CallSize> callSizes() {
+		return java.util.List.copyOf(callSizes);
+	}
+
+	/** {@link #callSizes()} as "wallets x count" (and refusals), largest first: where a run's calls went. */
+	public String callSizeHistogram() {
+		java.util.TreeMap<Integer, int[]> bySize = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+		for (CallSize c : callSizes) {
+			bySize.computeIfAbsent(c.wallets(), k -> new int[2])[c.refused() ? 1 : 0]++;
+		}
+		java.util.StringJoiner out = new java.util.StringJoiner(", ");
+		bySize.forEach((wallets, n) -> out.add(wallets + " x" + n[0] + (n[1] > 0 ? " (+" + n[1] + " refused)" : "")));
+		return out.toString();
+	}
+
+	private static int walletsIn(String text) {
+		int n = 0;
+		for (int at = text.indexOf(BALANCE_OF); at >= 0; at = text.indexOf(BALANCE_OF, at + BALANCE_OF.length())) {
+			n++;
+		}
+		return n;
+	}
+
 	public void resetCounts() {
+		callSizes.clear();
+		planRefused.set(0);
 		counts.clear();
 		bodies.clear();
 		arrivals.clear();
@@ -386,6 +459,16 @@ public final class RpcProxy implements AutoCloseable {
 				return; // no answer: the client sees the connection end, if it still waits
 			}
 			if (serveScripted(exchange, method, text)) {
+				return;
+			}
+			if (overPlan(System.nanoTime())) {
+				planRefused.incrementAndGet();
+				byte[] refusal = "{\"error\":\"Too Many Requests\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				exchange.getResponseHeaders().add("Retry-After", "1");
+				exchange.sendResponseHeaders(429, refusal.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(refusal);
+				}
 				return;
 			}
 			if (rateLimitEvery > 0 || jsonRateLimitEvery > 0) {
@@ -494,6 +577,11 @@ public final class RpcProxy implements AutoCloseable {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return;
+			}
+			if (method.equals("eth_call")) {
+				callSizes.add(new CallSize(walletsIn(text), response.statusCode() != 200
+						|| new String(response.body(), 0, Math.min(response.body().length, 200),
+								java.nio.charset.StandardCharsets.UTF_8).contains("\"error\"")));
 			}
 			byte[] answer = response.body();
 			if (response.statusCode() == 200 && answer.length > 1 && truncateLeft.get() > 0

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.audius.indexer.chain.abi.ContractAddress;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.audius.indexer.chain.rpc.RpcException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,10 +67,14 @@ public final class LogSubscription implements AutoCloseable {
 
 	private final ScheduledExecutorService pinger;
 
-	private volatile WebSocket socket;
+	/** Null until connected. */
+	private volatile @Nullable WebSocket socket;
 
-	/** The HTTP client of this connection only: closed with it, so reconnects do not leave selector threads. */
-	private volatile HttpClient http;
+	/**
+	 * The HTTP client of this connection only: closed with it, so reconnects do not leave selector threads. Null until
+	 * {@code connect}.
+	 */
+	private volatile @Nullable HttpClient http;
 
 	private LogSubscription(RpcEndpoint endpoint, Listener listener) {
 		this.endpoint = endpoint;
@@ -99,12 +104,13 @@ public final class LogSubscription implements AutoCloseable {
 		this.http = http;
 		CompletableFuture<Void> subscribed = new CompletableFuture<>();
 		try {
-			socket = http.newWebSocketBuilder()
+			WebSocket ws = http.newWebSocketBuilder()
 				.connectTimeout(timeout)
 				.buildAsync(URI.create(endpoint.secretUrl()), new Handler(subscribed))
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			socket.sendText(subscribeFrame(LOGS_ID, token), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			socket.sendText(subscribeFrame(NEW_HEADS_ID, null), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			socket = ws;
+			ws.sendText(subscribeFrame(LOGS_ID, token), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			ws.sendText(subscribeFrame(NEW_HEADS_ID, null), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			subscribed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -122,7 +128,7 @@ public final class LogSubscription implements AutoCloseable {
 	}
 
 	/** The {@code eth_subscribe} request: to the token's Transfer logs, or (no token) to new heads. */
-	static String subscribeFrame(int id, ContractAddress token) {
+	static String subscribeFrame(int id, @Nullable ContractAddress token) {
 		List<Object> params = token == null ? List.of("newHeads")
 				: List.of("logs", Map.of("address", token.value(), "topics", List.of(TransferEvent.TOPIC)));
 		ObjectNode frame = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", "eth_subscribe");
@@ -143,10 +149,15 @@ public final class LogSubscription implements AutoCloseable {
 		ws.sendPing(ByteBuffer.allocate(0));
 	}
 
-	private RpcException failure(String what, Throwable cause) {
-		String message = cause == null ? "unknown" : cause.getClass().getSimpleName()
-				+ (cause.getMessage() == null ? "" : ": " + endpoint.scrub(cause.getMessage()));
-		return new RpcException(what + " at " + endpoint + " failed: " + message, true);
+	private RpcException failure(String what, @Nullable Throwable cause) {
+		return new RpcException(failureMessage(what, cause), true);
+	}
+
+	private String failureMessage(String what, @Nullable Throwable cause) {
+		String detail = cause == null ? null : cause.getMessage();
+		String message = cause == null ? "unknown"
+				: cause.getClass().getSimpleName() + (detail == null ? "" : ": " + endpoint.scrub(detail));
+		return what + " at " + endpoint + " failed: " + message;
 	}
 
 	private void end(String reason) {
@@ -185,7 +196,7 @@ public final class LogSubscription implements AutoCloseable {
 		}
 
 		@Override
-		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+		public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 			lastMessageNanos.set(System.nanoTime());
 			partial.append(data);
 			if (last) {
@@ -198,14 +209,14 @@ public final class LogSubscription implements AutoCloseable {
 		}
 
 		@Override
-		public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+		public @Nullable CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
 			lastMessageNanos.set(System.nanoTime());
 			webSocket.request(1);
 			return null;
 		}
 
 		@Override
-		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+		public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
 			subscribed.completeExceptionally(new RpcException("closed by the node: " + statusCode, true));
 			end("closed by the node (" + statusCode + ")");
 			return null;
@@ -213,9 +224,9 @@ public final class LogSubscription implements AutoCloseable {
 
 		@Override
 		public void onError(WebSocket webSocket, Throwable error) {
-			RpcException failure = failure("WebSocket", error);
-			subscribed.completeExceptionally(failure);
-			end(failure.getMessage());
+			String reason = failureMessage("WebSocket", error);
+			subscribed.completeExceptionally(new RpcException(reason, true));
+			end(reason);
 		}
 
 		private void handle(String message) {

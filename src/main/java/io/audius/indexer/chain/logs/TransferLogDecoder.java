@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 import org.web3j.protocol.core.methods.response.Log;
 import tools.jackson.databind.JsonNode;
 
@@ -31,8 +32,8 @@ public final class TransferLogDecoder {
 				log.path("removed").asBoolean(false));
 	}
 
-	private static Optional<TransferEvent> decode(List<String> topics, String block, String logIndex, String txHash,
-			boolean removed) {
+	private static Optional<TransferEvent> decode(@Nullable List<String> topics, @Nullable String block,
+			@Nullable String logIndex, @Nullable String txHash, boolean removed) {
 		if (topics == null || topics.size() != 3 || !TransferEvent.TOPIC.equalsIgnoreCase(topics.get(0))
 				|| block == null) {
 			return Optional.empty();
@@ -42,7 +43,7 @@ public final class TransferLogDecoder {
 				txHash, removed));
 	}
 
-	private static String text(JsonNode node, String field) {
+	private static @Nullable String text(JsonNode node, String field) {
 		JsonNode value = node.get(field);
 		return value == null || value.isNull() ? null : value.asString();
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.audius.indexer.balances.Freshness;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the jobs did, from Spring Batch's job repository ({@code BATCH_*} tables) and the stream's checkpoints. Times
@@ -18,7 +19,7 @@ import io.audius.indexer.balances.Freshness;
  * it could not be measured
  */
 public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<CheckpointRow> checkpoints,
-		Freshness freshness) {
+		@Nullable Freshness freshness) {
 
 	/** The most recent executions of one job. */
 	public record JobReport(String job, List<ExecutionRow> executions) {
@@ -45,9 +46,10 @@ public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<
 	 * {@code drift.right}, {@code drift.stale}, {@code drift.wrong}, {@code drift.unreadable}, {@code drift.block},
 	 * {@code drift.max-wrong}, without the prefix); null for other jobs
 	 */
-	public record ExecutionRow(long instance, long execution, String status, String exitCode, LocalDateTime start,
-			LocalDateTime end, Double durationSeconds, long read, long written, long unresolved, long skipped,
-			Long ethCalls, Long noncanonicalRows, Double walletsPerSecond, Map<String, Long> drift) {
+	public record ExecutionRow(long instance, long execution, String status, String exitCode,
+			@Nullable LocalDateTime start, @Nullable LocalDateTime end, @Nullable Double durationSeconds, long read,
+			long written, long unresolved, long skipped, @Nullable Long ethCalls, @Nullable Long noncanonicalRows,
+			@Nullable Double walletsPerSecond, @Nullable Map<String, Long> drift) {
 	}
 
 	/**
@@ -55,8 +57,8 @@ public record AuditReport(LocalDateTime generatedAt, List<JobReport> jobs, List<
 	 * @param headBlock the node's latest block, when the node was configured and answered; else null
 	 * @param lagBlocks {@code headBlock - lastBlock}; null without a head
 	 */
-	public record CheckpointRow(String name, long lastBlock, LocalDateTime updatedAt, long ageSeconds, Long headBlock,
-			Long lagBlocks) {
+	public record CheckpointRow(String name, long lastBlock, LocalDateTime updatedAt, long ageSeconds,
+			@Nullable Long headBlock, @Nullable Long lagBlocks) {
 	}
 
 }

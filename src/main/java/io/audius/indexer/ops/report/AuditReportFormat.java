@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.audius.indexer.balances.Freshness;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -118,11 +119,11 @@ public enum AuditReportFormat {
 		}
 	}
 
-	private static String time(LocalDateTime time) {
+	private static String time(@Nullable LocalDateTime time) {
 		return time == null ? "-" : TIME.format(time);
 	}
 
-	private static String seconds(Double seconds) {
+	private static String seconds(@Nullable Double seconds) {
 		return seconds == null ? "-" : String.format(Locale.ROOT, "%.1f s", seconds);
 	}
 

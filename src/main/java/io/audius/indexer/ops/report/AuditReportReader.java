@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 import io.audius.indexer.balances.Freshness;
 import io.audius.indexer.sweep.BalanceRefreshWriter;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -22,7 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class AuditReportReader {
 
-	private final Supplier<Freshness> freshness;
+	private final Supplier<@Nullable Freshness> freshness;
 
 	/** The stream's job: its report also shows the checkpoints. */
 	static final String STREAM_JOB = "transferStreamJob";
@@ -38,10 +40,10 @@ public class AuditReportReader {
 	/**
 	 * @param headBlock the node's latest block, or empty when no node is configured or it does not answer
 	 * @param tablePrefix {@code spring.batch.jdbc.table-prefix}
-	 * @param freshness the table's freshness figures, or null when they cannot be measured
+	 * @param freshness the table's freshness figures; null when they cannot be measured
 	 */
 	public AuditReportReader(JdbcTemplate jdbc, JobRepository jobRepository, Supplier<OptionalLong> headBlock,
-			String tablePrefix, Supplier<Freshness> freshness) {
+			String tablePrefix, Supplier<@Nullable Freshness> freshness) {
 		this.freshness = freshness;
 		this.jdbc = jdbc;
 		this.jobRepository = jobRepository;
@@ -50,28 +52,41 @@ public class AuditReportReader {
 	}
 
 	/**
-	 * @param job one job, or null for every job in the repository
+	 * @param job one job; null: every job in the repository
 	 * @param limit most recent executions per job
 	 */
-	public AuditReport read(String job, int limit) {
-		LocalDateTime now = jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class);
+	public AuditReport read(@Nullable String job, int limit) {
+		LocalDateTime now = Objects.requireNonNull(
+				jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class), "LOCALTIMESTAMP");
 		List<String> names = job != null ? List.of(job)
-				: jdbc.queryForList("SELECT DISTINCT job_name FROM " + tablePrefix + "JOB_INSTANCE ORDER BY job_name",
-						String.class);
+				: notNull(jdbc.queryForList(
+						"SELECT DISTINCT job_name FROM " + tablePrefix + "JOB_INSTANCE ORDER BY job_name", String.class),
+						"JOB_INSTANCE.job_name");
 		List<AuditReport.JobReport> jobs = new ArrayList<>();
 		for (String name : names) {
-			List<Long> ids = jdbc.queryForList("SELECT e.job_execution_id FROM " + tablePrefix + "JOB_EXECUTION e JOIN "
-					+ tablePrefix + "JOB_INSTANCE i ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? "
-					+ "ORDER BY e.job_execution_id DESC LIMIT ?", Long.class, name, limit);
+			List<Long> ids = notNull(jdbc.queryForList("SELECT e.job_execution_id FROM " + tablePrefix
+					+ "JOB_EXECUTION e JOIN " + tablePrefix + "JOB_INSTANCE i ON i.job_instance_id = e.job_instance_id "
+					+ "WHERE i.job_name = ? ORDER BY e.job_execution_id DESC LIMIT ?", Long.class, name, limit),
+					"JOB_EXECUTION.job_execution_id");
 			List<AuditReport.ExecutionRow> rows = new ArrayList<>();
 			for (long id : ids) {
-				rows.add(row(jobRepository.getJobExecution(id)));
+				rows.add(row(Objects.requireNonNull(jobRepository.getJobExecution(id),
+						() -> "job execution " + id + " is gone from the job repository")));
 			}
 			jobs.add(new AuditReport.JobReport(name, rows));
 		}
 		List<AuditReport.CheckpointRow> checkpoints = job == null || job.equals(STREAM_JOB) ? checkpoints()
 				: List.of();
 		return new AuditReport(now, jobs, checkpoints, freshness.get());
+	}
+
+	/** The values of a NOT NULL column, which {@code queryForList} types as {@code @Nullable}. */
+	private static <T> List<T> notNull(List<@Nullable T> values, String column) {
+		List<T> out = new ArrayList<>(values.size());
+		for (@Nullable T value : values) {
+			out.add(Objects.requireNonNull(value, () -> column + " is NULL"));
+		}
+		return out;
 	}
 
 	/** The drift check's figures in its step's execution context. */

@@ -3,6 +3,8 @@ package io.audius.indexer.ops.report;
 import java.io.PrintStream;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 
@@ -36,14 +38,20 @@ public class AuditReportRunner implements ApplicationRunner {
 		if (limit < 1) {
 			throw new IllegalArgumentException("--limit=" + limit + ": at least 1");
 		}
-		String job = option(args, "job", null);
+		@Nullable String job = option(args, "job");
 		out.print(format.render(reader.read(job, limit)));
 		out.flush();
 	}
 
 	private static String option(ApplicationArguments args, String name, String fallback) {
+		String value = option(args, name);
+		return value == null ? fallback : value;
+	}
+
+	/** The last {@code --name=} value; null when there is none. */
+	private static @Nullable String option(ApplicationArguments args, String name) {
 		List<String> values = args.getOptionValues(name);
-		return values == null || values.isEmpty() ? fallback : values.get(values.size() - 1);
+		return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
 	}
 
 }
