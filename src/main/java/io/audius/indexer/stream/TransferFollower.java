@@ -86,6 +86,9 @@ final class TransferFollower implements Runnable {
 
 	private volatile boolean stopped;
 
+	/** Whether this follower has connected before: its ledger remembers what it handed over ahead of the checkpoint. */
+	private boolean connectedBefore;
+
 	private volatile String failure;
 
 	TransferFollower(ChainClient client, LogRangeFetcher fetcher, RpcEndpoint wsEndpoint, ContractAddress token,
@@ -148,6 +151,11 @@ final class TransferFollower implements Runnable {
 						head);
 				ledger.reconnected();
 				rememberRecordedHashes();
+				if (!connectedBefore) {
+					// Before the backfill moves the checkpoint past the rows this follower must not take for its own.
+					readAgainRowsAboveTheCheckpoint(head);
+					connectedBefore = true;
+				}
 				backfillThrough(confirmations.throughAtConnect(head), head, true);
 				readAhead(head);
 				backoff = properties.reconnectInitialBackoff();
@@ -177,6 +185,38 @@ final class TransferFollower implements Runnable {
 		}
 	}
 
+	/**
+	 * A new follower (a restart) does not know what an earlier one wrote ahead of the checkpoint, which a reorg may
+	 * since have taken away (a shorter new branch may leave the head below those rows' blocks, on a quiet chain for
+	 * good): those rows are read again, at no block above the head, as a reorg's re-reads. Those still on the chain
+	 * are also in the ranges read next, which move {@code blocknumber} as before.
+	 */
+	private void readAgainRowsAboveTheCheckpoint(long head) throws InterruptedException {
+		java.util.Map<String, Long> rows = checkpoints.rowsAbove(ledger.nextBlock() - 1, head);
+		if (rows.isEmpty()) {
+			return;
+		}
+		log.info("{} row(s) written from blocks after the checkpoint (block {}) or above the head (block {}): reading "
+				+ "them again", rows.size(), ledger.nextBlock() - 1, head);
+		List<TransferEvent> refresh = new ArrayList<>();
+		for (java.util.Map.Entry<String, Long> row : rows.entrySet()) {
+			try {
+				refresh.add(new TransferEvent(WalletAddress.parse(row.getKey()), ZERO,
+						Math.min(row.getValue(), head), -1, "restart", true));
+			}
+			catch (InvalidWalletAddressException ex) {
+				// a non-canonical row: the stream never wrote it, the sweep reports it
+			}
+			if (refresh.size() == REFRESH_SLICE) {
+				out.put(new FollowerEvent.Logs(List.copyOf(refresh)));
+				refresh.clear();
+			}
+		}
+		if (!refresh.isEmpty()) {
+			out.put(new FollowerEvent.Logs(List.copyOf(refresh)));
+		}
+	}
+
 	/** The hashes recorded with committed checkpoints join those this follower covered (its own win). */
 	private void rememberRecordedHashes() {
 		checkpoints.blockHashes(properties.checkpointName()).forEach(coveredHashes::putIfAbsent);
@@ -192,7 +232,7 @@ final class TransferFollower implements Runnable {
 	 * @param nodeHash the node's hash of a block (null: the node has no such block)
 	 * @return whether it walked back
 	 */
-	private boolean walkBackIfReorged(LongFunction<String> nodeHash) throws InterruptedException {
+	private boolean walkBackIfReorged(LongFunction<String> nodeHash, long head) throws InterruptedException {
 		long checkpoint = ledger.nextBlock() - 1;
 		ReorgWalk.Result result = ReorgWalk.walk(checkpoint, coveredHashes, nodeHash, properties.maxReorgDepth());
 		switch (result) {
@@ -207,7 +247,7 @@ final class TransferFollower implements Runnable {
 			case ReorgWalk.RewindTo rewind -> {
 				List<String> wallets = checkpoints.walletsWithTransfersAfter(rewind.block());
 				log.warn("Reorg: block {} is not the block the checkpoint covered any more; {} {} ({} blocks recorded): "
-						+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer came after it",
+						+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer or balance read came after it",
 						rewind.replaced(), rewind.verified() ? "the chains share block"
 								: "no older recorded block left; assuming the fork within indexer.stream.max-reorg-depth, at block",
 						rewind.block(), coveredHashes.size(), rewind.block() + 1, checkpoint, wallets.size());
@@ -215,9 +255,10 @@ final class TransferFollower implements Runnable {
 				List<TransferEvent> refresh = new ArrayList<>();
 				for (String row : wallets) {
 					try {
-						// A removed log: its wallet is read again, its block is not news for blocknumber.
-						refresh.add(new TransferEvent(WalletAddress.parse(row), ZERO, rewind.block() + 1, -1,
-								"reorg", true));
+						// A removed log: its wallet is read again, its block is not news for blocknumber. At the
+						// first replaced block, or the head if the new branch does not reach it (a read there lands).
+						refresh.add(new TransferEvent(WalletAddress.parse(row), ZERO,
+								Math.max(0, Math.min(rewind.block() + 1, head)), -1, "reorg", true));
 					}
 					catch (InvalidWalletAddressException ex) {
 						// a non-canonical row: the stream never wrote it, the sweep reports it
@@ -270,7 +311,7 @@ final class TransferFollower implements Runnable {
 					: null;
 			if (check) {
 				check = false;
-				if (walkBackIfReorged(nodeHashes(head, pinned))) {
+				if (walkBackIfReorged(nodeHashes(head, pinned), head)) {
 					to = Math.min(target, client.blockNumber());
 					continue;
 				}
@@ -317,7 +358,8 @@ final class TransferFollower implements Runnable {
 		long from = ledger.nextBlock();
 		while (!stopped && from <= httpHead) {
 			LogRangeFetcher.Range range = fetcher.next(from, httpHead);
-			List<TransferEvent> ahead = ledger.readAhead(range.from(), range.to(), range.events());
+			List<TransferEvent> ahead = ledger.readAhead(range.from(), range.to(), range.events(),
+					range.to() == httpHead);
 			if (!ahead.isEmpty()) {
 				out.put(new FollowerEvent.Logs(ahead));
 			}
