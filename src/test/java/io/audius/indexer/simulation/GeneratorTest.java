@@ -41,7 +41,8 @@ class GeneratorTest {
 		assertThat(reorgs).isGreaterThanOrEqualTo(20);
 		assertThat(deepReorgs).as("reorgs deeper than the max depth").isGreaterThanOrEqualTo(20);
 		for (String kill : List.of("process: stream JVM SIGKILL", "process: stream JVM SIGTERM",
-				"process: sweep JVM SIGKILL", "process: sweep JVM SIGTERM")) {
+				"process: sweep JVM SIGKILL", "process: sweep JVM SIGTERM", "database: run lock connection terminated",
+				"database: backend terminated mid-chunk", "database: all backends terminated")) {
 			assertThat(labels.getOrDefault(kill, 0)).as(kill).isGreaterThanOrEqualTo(20);
 		}
 	}
