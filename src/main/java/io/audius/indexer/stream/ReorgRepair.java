@@ -174,8 +174,16 @@ final class ReorgRepair {
 	/** A reorg deeper than the stream may repair: it stops, and the execution fails naming the property. */
 	static final class ReorgTooDeepException extends IllegalStateException {
 
-		ReorgTooDeepException(String message) {
-			super(message);
+		private final String reason;
+
+		ReorgTooDeepException(String reason) {
+			super(reason);
+			this.reason = reason;
+		}
+
+		/** The message, never absent. */
+		String reason() {
+			return reason;
 		}
 
 	}

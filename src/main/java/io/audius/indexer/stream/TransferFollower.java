@@ -2,6 +2,7 @@ package io.audius.indexer.stream;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,6 +13,7 @@ import io.audius.indexer.chain.logs.TransferEvent;
 import io.audius.indexer.chain.rpc.ChainClient;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.audius.indexer.chain.rpc.RpcException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * it, walk back to the newest recorded block that still matches, hand over the wallets whose newest Transfer came
  * after it (to be read again), and read the replaced blocks again ({@link ReorgRepair});</li>
  * <li>backfill with {@code eth_getLogs} from the first block past the checkpoint to the head less the
- * confirmation depth ({@link Confirmations}), which the checkpoint may cover ({@link Backfill}); then read the blocks above it through
+ * confirmation depth ({@link Confirmations}), which the checkpoint may cover; then read the blocks above it through
  * the head and hand their logs over as if live, without moving the checkpoint, so a restart on an idle chain
- * writes every Transfer at once;</li>
+ * writes every Transfer at once ({@link Backfill});</li>
  * <li>follow live: each log as it comes, for latency (at most {@code max-queued-logs} waiting: {@link LiveEvents};
  * after a log was dropped at that bound, or on a head not above the highest seen (a reorg), the blocks above the
  * checkpoint are read through the head again, and a log handed over for them that the read lacks is handed over as
@@ -68,7 +70,7 @@ final class TransferFollower implements Runnable {
 	/** Whether this follower has connected before: its ledger remembers what it handed over ahead of the checkpoint. */
 	private boolean connectedBefore;
 
-	private volatile String failure;
+	private volatile @Nullable String failure;
 
 	TransferFollower(ChainClient client, LogRangeFetcher fetcher, RpcEndpoint wsEndpoint, ContractAddress token,
 			StreamProperties properties, StreamStatus status, BlockingQueue<FollowerEvent> out, long firstBlock,
@@ -89,8 +91,8 @@ final class TransferFollower implements Runnable {
 		stopped = true;
 	}
 
-	/** Why the follower ended on its own (null while it runs or when it was stopped). */
-	String failure() {
+	/** Why the follower ended on its own (none while it runs or when it was stopped). */
+	@Nullable String failure() {
 		return failure;
 	}
 
@@ -101,9 +103,9 @@ final class TransferFollower implements Runnable {
 			log.info("Transfer log follower stopped{}", stopped ? "" : " (interrupted)");
 		}
 		catch (ReorgRepair.ReorgTooDeepException ex) {
-			failure = ex.getMessage();
-			log.error("Transfer log follower stopped: {}", ex.getMessage());
-			status.disconnected(ex.getMessage());
+			failure = ex.reason();
+			log.error("Transfer log follower stopped: {}", ex.reason());
+			status.disconnected(ex.reason());
 		}
 		catch (RuntimeException | Error ex) {
 			failure = ex.getClass().getSimpleName();
@@ -151,7 +153,8 @@ final class TransferFollower implements Runnable {
 				if (stopped) {
 					return;
 				}
-				String reason = ex instanceof RpcException ? ex.getMessage()
+				// An RpcException's message is its whole story (its constructors take one), scrubbed already.
+				String reason = ex instanceof RpcException ? Objects.requireNonNullElse(ex.getMessage(), "RpcException")
 						: ex.getClass().getSimpleName() + ": " + wsEndpoint.scrub(client.endpoint().scrub(ex.getMessage()));
 				status.disconnected(reason);
 				status.reconnectAttempted();

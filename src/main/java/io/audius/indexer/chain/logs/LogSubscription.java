@@ -94,8 +94,10 @@ public final class LogSubscription implements AutoCloseable {
 				.buildAsync(URI.create(endpoint.secretUrl()), new Handler(subscribed))
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			socket = ws;
-			ws.sendText(SubscriptionFrames.subscribeFrame(SubscriptionFrames.LOGS_ID, token), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			ws.sendText(SubscriptionFrames.subscribeFrame(SubscriptionFrames.NEW_HEADS_ID, null), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			ws.sendText(SubscriptionFrames.subscribeFrame(SubscriptionFrames.LOGS_ID, token), true)
+				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			ws.sendText(SubscriptionFrames.subscribeFrame(SubscriptionFrames.NEW_HEADS_ID, null), true)
+				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			subscribed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
