@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
 /**
  * Follows the token's Transfer logs on its own thread and hands them to the reader's queue:
  * <ol>
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * fixed before its logs were read and read again after them (a range whose end block changed meanwhile is read
  * again);</li>
  * <li>no new head delivered for {@code head-timeout} once every delivered event is taken ({@link HeadWatchdog}),
- * or any failure: back off (doubling, capped), reconnect and start again at 1 from the checkpoint.</li>
+ * or any failure: back off (doubling, capped: {@link ExponentialBackOff}), reconnect and start again at 1 from the
+ * checkpoint.</li>
  * </ol>
  */
 final class TransferFollower implements Runnable {
@@ -116,7 +120,9 @@ final class TransferFollower implements Runnable {
 	}
 
 	private void follow() {
-		Duration backoff = properties.reconnectInitialBackoff();
+		ExponentialBackOff reconnects = new ExponentialBackOff(properties.reconnectInitialBackoff().toMillis(), 2);
+		reconnects.setMaxInterval(properties.reconnectMaxBackoff().toMillis());
+		BackOffExecution backoff = reconnects.start();
 		while (!stopped) {
 			AtomicBoolean dropped = new AtomicBoolean();
 			LiveEvents live = new LiveEvents(properties.maxQueuedLogs(), () -> {
@@ -139,7 +145,7 @@ final class TransferFollower implements Runnable {
 				}
 				backfill.through(confirmations.throughAtConnect(head), head, true);
 				backfill.readAhead(head);
-				backoff = properties.reconnectInitialBackoff();
+				backoff = reconnects.start();
 				followLive(live, dropped);
 			}
 			catch (InterruptedException ex) {
@@ -158,11 +164,11 @@ final class TransferFollower implements Runnable {
 						: ex.getClass().getSimpleName() + ": " + wsEndpoint.scrub(client.endpoint().scrub(ex.getMessage()));
 				status.disconnected(reason);
 				status.reconnectAttempted();
-				log.warn("Following Transfer logs stopped ({}); reconnecting in {} ms", reason, backoff.toMillis());
-				if (!sleep(backoff)) {
+				long wait = backoff.nextBackOff();
+				log.warn("Following Transfer logs stopped ({}); reconnecting in {} ms", reason, wait);
+				if (!sleep(Duration.ofMillis(wait))) {
 					return;
 				}
-				backoff = min(backoff.multipliedBy(2), properties.reconnectMaxBackoff());
 			}
 		}
 	}
@@ -215,10 +221,6 @@ final class TransferFollower implements Runnable {
 			Thread.currentThread().interrupt();
 			return false;
 		}
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return a.compareTo(b) <= 0 ? a : b;
 	}
 
 }
