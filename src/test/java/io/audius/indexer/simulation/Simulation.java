@@ -61,6 +61,8 @@ final class Simulation {
 
 	private static final String SWEEP = "staleRefreshJob";
 
+	private static final String PROCESS = "process";
+
 	/** What one schedule did and found. */
 	record Outcome(long seed, double seconds, int operations, Map<String, Integer> faults, int kills, int exits,
 			int reorgs, int checks, int sweeps, List<Violation> violations, Path history) {
@@ -240,11 +242,15 @@ final class Simulation {
 			ensureStream();
 			history.add("step", (i + 1) + "/" + steps.size() + " faults " + step.faults() + ", " + step.work().size()
 					+ " ops, hold " + step.holdMillis() + " ms" + (step.check() ? ", then check" : ""));
+			// Healed in reverse order, the node's and the database's faults before the processes' (a killed JVM's heal
+			// starts the stream and waits for it: with the node still down it could not start; seed 6678160011469512854)
 			List<Runnable> heals = new ArrayList<>();
+			List<Runnable> processHeals = new ArrayList<>();
 			for (Fault fault : step.faults()) {
-				heals.addFirst(inject(fault, step.holdMillis()));
+				(PROCESS.equals(fault.kind().family) ? processHeals : heals).addFirst(inject(fault, step.holdMillis()));
 				faults.merge(label(fault), 1, Integer::sum);
 			}
+			heals.addAll(processHeals);
 			for (Op op : step.work()) {
 				apply(op);
 				sample();
