@@ -5,8 +5,8 @@
 #   scripts/aot-cache.sh [dir]        (default dir: target/aot)
 #
 # Needs target/eth-balance-indexer.jar (./mvnw -B -q package -DskipTests -DskipChainTools) and a reachable
-# PostgreSQL: the training run refreshes the context (-Dspring.context.exit=onRefresh), and Spring Batch's JDBC job
-# repository reads the database type from a connection then. TRAINING_DATABASE_URL (default: a local test_cost
+# PostgreSQL: the training run (without a node) refreshes the context (-Dspring.context.exit=onRefresh), and
+# Spring Batch's JDBC job repository reads the database type from a connection then. TRAINING_DATABASE_URL (default: a local test_cost
 # database) is migrated by Flyway at refresh: point it at a scratch database, never production.
 # JAVA (default: the Temurin 25 JDK) must be the JDK that will run the cache. AOT_TIMING=0 makes the cache only
 # (the benchmark times start-up to the first chunk itself).
