@@ -7,6 +7,8 @@ import java.util.Set;
 
 import io.audius.indexer.InvalidConfigurationException;
 import io.audius.indexer.secrets.Secrets;
+import org.jspecify.annotations.Nullable;
+import org.springframework.lang.Contract;
 
 /**
  * A node URL. Providers put API keys in the path, the query or the user info, so the full URL never leaves
@@ -72,7 +74,8 @@ public final class RpcEndpoint {
 	 * Removes every form of the URL and of its secret parts from a message that came from a library, and every
 	 * secret token alone: each path segment and query value, wherever it appears ({@link Secrets}).
 	 */
-	public String scrub(String message) {
+	@Contract("!null -> !null")
+	public @Nullable String scrub(@Nullable String message) {
 		if (message == null) {
 			return null;
 		}
