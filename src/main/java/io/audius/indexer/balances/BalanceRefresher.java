@@ -46,6 +46,16 @@ public class BalanceRefresher {
 	 */
 	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks,
 			Map<WalletAddress, Long> readFrom) {
+		return refresh(wallets, eventBlocks, readFrom, Map.of());
+	}
+
+	/**
+	 * {@link #refresh(List, Map, Map)} with a reorg's re-reads.
+	 * @param replacedFrom per wallet whose Transfer a reorg took away, the first block it replaced (at or below its
+	 * {@code readFrom}): the row's blocks from it on no longer hold the read back
+	 */
+	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks,
+			Map<WalletAddress, Long> readFrom, Map<WalletAddress, Long> replacedFrom) {
 		List<WalletAddress> distinct = wallets.stream().distinct().toList();
 		if (distinct.isEmpty()) {
 			return RefreshResult.NOTHING;
@@ -64,7 +74,7 @@ public class BalanceRefresher {
 					+ " of the newest Transfer (or removed log); reading again", true);
 		}
 		long read = System.nanoTime();
-		int written = repository.upsert(reads.reads(), eventBlocks);
+		int written = repository.upsert(reads.reads(), eventBlocks, replacedFrom);
 		Map<WalletAddress, Long> unresolvedEvents = new HashMap<>();
 		for (WalletAddress wallet : reads.unresolved()) {
 			Long block = eventBlocks.get(wallet);

@@ -37,11 +37,21 @@ public class BalanceRepository {
 	 * one whose wallet is being read again). Otherwise balance, balance_block and updated_at stay (the row does not
 	 * look fresh); only an event's block still moves blocknumber forward, and when nothing changes the row is not
 	 * updated at all (no trigger runs).
+	 * <p>
+	 * A reorg's re-read carries a floor, the first block the reorg replaced (as far as the stream knows): row blocks
+	 * at or above it belong to the lost branch, so they do not hold the read back (a shorter new branch leaves the
+	 * head below them, on a quiet chain for ever). Row blocks below the floor still do. {@code blocknumber} is not
+	 * lowered (the row keeps no older Transfer to fall back to).
 	 */
-	private static final String READ_IS_CURRENT = "(b.balance_block IS NULL OR EXCLUDED.balance_block >= b.balance_block)"
-			+ " AND (b.blocknumber IS NULL OR EXCLUDED.balance_block >= b.blocknumber)";
+	private static final String FLOOR = "(SELECT f.floor FROM floors f WHERE f.wallet = b.wallet)";
+
+	private static final String READ_IS_CURRENT = ("(b.balance_block IS NULL OR EXCLUDED.balance_block >= b.balance_block"
+			+ " OR b.balance_block >= %1$s)"
+			+ " AND (b.blocknumber IS NULL OR EXCLUDED.balance_block >= b.blocknumber OR b.blocknumber >= %1$s)")
+		.formatted(FLOOR);
 
 	static final String UPSERT = """
+			WITH floors AS (SELECT * FROM UNNEST(?::text[], ?::bigint[]) AS f(wallet, floor) WHERE f.floor IS NOT NULL)
 			INSERT INTO eth_wallet_balances AS b (wallet, balance, balance_block, blocknumber, updated_at, created_at)
 			SELECT r.wallet, r.balance, r.balance_block, r.event_block, now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc'
 			  FROM UNNEST(?::text[], ?::numeric[], ?::bigint[], ?::bigint[]) AS r(wallet, balance, balance_block, event_block)
@@ -67,6 +77,17 @@ public class BalanceRepository {
 	 * @return rows inserted or updated (a read older than its row counts only when its event moved blocknumber)
 	 */
 	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks) {
+		return upsert(reads, eventBlocks, Map.of());
+	}
+
+	/**
+	 * {@link #upsert(List, Map)} for a reorg's re-reads.
+	 * @param replacedFrom per wallet read again because a reorg took its Transfer away, the first block the reorg
+	 * replaced: the row's blocks from it on are the lost branch's and do not hold the read back (the read itself is
+	 * at or after it: the caller checks)
+	 */
+	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks,
+			Map<WalletAddress, Long> replacedFrom) {
 		if (reads.isEmpty()) {
 			return 0;
 		}
@@ -77,12 +98,14 @@ public class BalanceRepository {
 		BigDecimal[] balances = new BigDecimal[n];
 		Long[] balanceBlocks = new Long[n];
 		@Nullable Long[] eventBlockArray = new @Nullable Long[n];
+		@Nullable Long[] floorArray = new @Nullable Long[n];
 		for (int i = 0; i < n; i++) {
 			BalanceRead read = reads.get(i);
 			wallets[i] = read.wallet().value();
 			balances[i] = new BigDecimal(read.balance());
 			balanceBlocks[i] = read.block();
 			eventBlockArray[i] = eventBlocks.get(read.wallet());
+			floorArray[i] = replacedFrom.get(read.wallet());
 		}
 		Integer updated = turns.write((Connection con) -> {
 			try (PreparedStatement ps = con.prepareStatement(UPSERT)) {
@@ -91,9 +114,11 @@ public class BalanceRepository {
 				Array balanceBlockArray = con.createArrayOf("int8", balanceBlocks);
 				Array eventArray = con.createArrayOf("int8", eventBlockArray);
 				ps.setArray(1, walletArray);
-				ps.setArray(2, balanceArray);
-				ps.setArray(3, balanceBlockArray);
-				ps.setArray(4, eventArray);
+				ps.setArray(2, con.createArrayOf("int8", floorArray));
+				ps.setArray(3, walletArray);
+				ps.setArray(4, balanceArray);
+				ps.setArray(5, balanceBlockArray);
+				ps.setArray(6, eventArray);
 				return ps.executeUpdate();
 			}
 		});

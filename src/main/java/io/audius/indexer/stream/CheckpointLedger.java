@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.audius.indexer.chain.logs.TransferEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rule that the checkpoint never skips a block, and that no wallet keeps a Transfer the chain lost. Live logs
@@ -75,9 +76,14 @@ final class CheckpointLedger {
 	 * it): those not handed over yet, then, marked removed, those handed over for these blocks that the range lacks
 	 * (reorged away: on a quiet chain no range would cover their block, and their wallets would keep the lost
 	 * branch's balances). A log the range lacks only because a backend lags is read again when a range covers it: a
-	 * removed log costs only a second read.
+	 * removed log costs only a second read. When {@code to} is the node's head, logs handed over for blocks above it
+	 * are gone too (a shorter new branch), handed over at block {@code to}: a re-read at the head must be able to land.
 	 */
 	List<TransferEvent> readAhead(long from, long to, List<TransferEvent> logs) {
+		return readAhead(from, to, logs, false);
+	}
+
+	List<TransferEvent> readAhead(long from, long to, List<TransferEvent> logs, boolean toIsTheHead) {
 		List<TransferEvent> handOver = new ArrayList<>(logs.stream().filter(this::acceptLive).toList());
 		java.util.Set<LogKey> present = new java.util.HashSet<>();
 		logs.forEach(log -> present.add(LogKey.of(log)));
@@ -85,8 +91,8 @@ final class CheckpointLedger {
 		for (Iterator<Map.Entry<LogKey, Delivered>> it = delivered.entrySet().iterator(); it.hasNext();) {
 			Map.Entry<LogKey, Delivered> entry = it.next();
 			long block = entry.getValue().log().blockNumber();
-			if (block >= from && block <= to && !present.contains(entry.getKey())) {
-				gone.add(removed(entry.getValue().log()));
+			if (block >= from && (block <= to || toIsTheHead) && !present.contains(entry.getKey())) {
+				gone.add(removed(entry.getValue().log(), to));
 				it.remove();
 			}
 		}
@@ -148,11 +154,17 @@ final class CheckpointLedger {
 	}
 
 	private static TransferEvent removed(TransferEvent log) {
-		return new TransferEvent(log.from(), log.to(), log.blockNumber(), log.logIndex(), log.transactionHash(), true);
+		return removed(log, log.blockNumber());
+	}
+
+	/** Removed, at no block above {@code atMost} (the head: a re-read there must not be held back by its block). */
+	private static TransferEvent removed(TransferEvent log, long atMost) {
+		return new TransferEvent(log.from(), log.to(), Math.min(log.blockNumber(), atMost), log.logIndex(),
+				log.transactionHash(), true);
 	}
 
 	/** Identifies a log across the subscription and eth_getLogs. */
-	private record LogKey(String transactionHash, long logIndex, long block) {
+	private record LogKey(@Nullable String transactionHash, long logIndex, long block) {
 
 		static LogKey of(TransferEvent event) {
 			return new LogKey(event.transactionHash(), event.logIndex(), event.blockNumber());

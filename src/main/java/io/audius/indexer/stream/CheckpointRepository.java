@@ -30,8 +30,8 @@ public class CheckpointRepository {
 	}
 
 	public OptionalLong load(String name) {
-		List<Long> blocks = jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = ?",
-				Long.class, name);
+		List<Long> blocks = jdbc.query("SELECT last_block FROM eth_indexer_checkpoints WHERE name = ?",
+				(row, n) -> row.getLong(1), name);
 		return blocks.isEmpty() ? OptionalLong.empty() : OptionalLong.of(blocks.get(0));
 	}
 
@@ -91,11 +91,28 @@ public class CheckpointRepository {
 	}
 
 	/**
-	 * The wallets whose newest Transfer seen is after {@code block}: those a reorg of the blocks after it may have
-	 * left wrong (their Transfers may be gone from the chain, and with them the logs that named them).
+	 * Rows the stream may have written from blocks a reorg can still replace: a newest Transfer after
+	 * {@code checkpoint}, or a balance read above {@code head}; with the newest of those blocks.
+	 */
+	public java.util.Map<String, Long> rowsAbove(long checkpoint, long head) {
+		java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
+		jdbc.query("SELECT wallet, GREATEST(blocknumber, balance_block) FROM eth_wallet_balances "
+				+ "WHERE blocknumber > ? OR balance_block > ?", row -> {
+					rows.put(row.getString(1), row.getLong(2));
+				}, checkpoint, head);
+		return rows;
+	}
+
+	/**
+	 * The wallets whose newest Transfer seen, or whose balance read, is after {@code block}: those a reorg of the
+	 * blocks after it may have left wrong (their Transfers may be gone from the chain, and with them the logs that
+	 * named them; or their balance was read on the lost branch, with a Transfer the stream never saw). The second
+	 * takes in the rows the sweep read in those few blocks: a reorg's re-read of them is the price.
 	 */
 	public List<String> walletsWithTransfersAfter(long block) {
-		return jdbc.queryForList("SELECT wallet FROM eth_wallet_balances WHERE blocknumber > ?", String.class, block);
+		// wallet is the primary key: never null
+		return jdbc.query("SELECT wallet FROM eth_wallet_balances WHERE blocknumber > ? OR balance_block > ?",
+				(row, n) -> row.getString(1), block, block);
 	}
 
 }

@@ -17,14 +17,18 @@ import io.audius.indexer.chain.logs.TransferEvent;
  * the row, whose {@code blocknumber} may be that removed log's block (invariant 10).
  *
  * @param readFrom per wallet, the newest block of any of its logs, removed or not: its read must be at or after it
+ * @param replacedFrom per wallet with a removed log, the oldest such block: where the lost branch may begin for it
+ * (the follower hands a removed log over at no more than the head it saw, so a re-read at that head may land over
+ * the lost branch's higher blocks)
  */
 record TouchedWallets(Set<WalletAddress> wallets, Map<WalletAddress, Long> newestBlock,
-		Map<WalletAddress, Long> readFrom) {
+		Map<WalletAddress, Long> readFrom, Map<WalletAddress, Long> replacedFrom) {
 
 	static TouchedWallets of(List<TransferEvent> events) {
 		Set<WalletAddress> wallets = new LinkedHashSet<>();
 		Map<WalletAddress, Long> newest = new HashMap<>();
 		Map<WalletAddress, Long> readFrom = new HashMap<>();
+		Map<WalletAddress, Long> replacedFrom = new HashMap<>();
 		for (TransferEvent event : events) {
 			for (WalletAddress wallet : List.of(event.from(), event.to())) {
 				if (TransferEvent.isZero(wallet)) {
@@ -35,9 +39,12 @@ record TouchedWallets(Set<WalletAddress> wallets, Map<WalletAddress, Long> newes
 				if (!event.removed()) {
 					newest.merge(wallet, event.blockNumber(), Math::max);
 				}
+				else {
+					replacedFrom.merge(wallet, event.blockNumber(), Math::min);
+				}
 			}
 		}
-		return new TouchedWallets(wallets, newest, readFrom);
+		return new TouchedWallets(wallets, newest, readFrom, replacedFrom);
 	}
 
 }

@@ -123,7 +123,7 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		long start = System.nanoTime();
 		for (int attempt = 1;; attempt++) {
 			try {
-				return refresher.refresh(tracked, touched.newestBlock(), touched.readFrom());
+				return refresher.refresh(tracked, touched.newestBlock(), touched.readFrom(), touched.replacedFrom());
 			}
 			catch (RpcException ex) {
 				if (!ex.isTransient()) {

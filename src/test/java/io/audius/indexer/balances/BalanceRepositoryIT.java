@@ -221,6 +221,27 @@ class BalanceRepositoryIT {
 			.hasMessageContaining("'repeatable read'");
 	}
 
+	/**
+	 * A reorg to a shorter branch: the row was read at block 12 from a Transfer in block 12, both lost; the re-read at
+	 * the new head 11, replaced from block 11, lands. blocknumber stays (nothing older to fall back to).
+	 */
+	@Test
+	void aReorgsReReadLandsOverTheLostBranchsBlocks() {
+		event(100, 12, 12);
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 11)), Map.of(), Map.of(WALLET, 11L));
+		assertRow(70, 12L, 11L);
+	}
+
+	/** Below the first replaced block the row is canonical: a re-read older than it still does not land. */
+	@Test
+	void aReorgsReReadStillRefusesBlocksBelowTheFork() {
+		event(100, 10, 9);
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 9)), Map.of(), Map.of(WALLET, 11L));
+		assertRow(100, 9L, 10L);
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 9)), Map.of());
+		assertRow(100, 9L, 10L);
+	}
+
 	/** Moves the row's {@code updated_at} an hour back, so that a write that marks it fresh shows; returns it. */
 	private Object backdate() {
 		jdbc.update("UPDATE eth_wallet_balances SET updated_at = updated_at - interval '1 hour' WHERE wallet = ?",

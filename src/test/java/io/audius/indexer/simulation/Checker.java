@@ -73,6 +73,70 @@ final class Checker {
 		}
 	}
 
+	/**
+	 * Every write to {@code eth_wallet_balances} leaves what it saw and what it wrote in {@code sim_write_audit}: a
+	 * trigger of the simulation's schema only (the production tables are untouched; an AFTER ROW insert into a table
+	 * without unique keys takes no lock another writer waits for).
+	 */
+	void auditWrites() {
+		jdbc.execute("CREATE TABLE sim_write_audit (id bigserial PRIMARY KEY, op text NOT NULL, wallet text NOT NULL, "
+				+ "old_balance numeric, old_balance_block bigint, old_blocknumber bigint, new_balance numeric, "
+				+ "new_balance_block bigint, new_blocknumber bigint, application text, at timestamptz NOT NULL)");
+		jdbc.execute("CREATE TABLE sim_reorg_marks (after_write bigint NOT NULL, fork bigint NOT NULL)");
+		jdbc.execute("""
+				CREATE FUNCTION sim_audit_write() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+				  IF TG_OP = 'INSERT' THEN
+				    INSERT INTO sim_write_audit (op, wallet, new_balance, new_balance_block, new_blocknumber, application, at)
+				    VALUES (TG_OP, NEW.wallet, NEW.balance, NEW.balance_block, NEW.blocknumber,
+				            current_setting('application_name'), clock_timestamp());
+				  ELSE
+				    INSERT INTO sim_write_audit (op, wallet, old_balance, old_balance_block, old_blocknumber, new_balance,
+				                                 new_balance_block, new_blocknumber, application, at)
+				    VALUES (TG_OP, NEW.wallet, OLD.balance, OLD.balance_block, OLD.blocknumber, NEW.balance,
+				            NEW.balance_block, NEW.blocknumber, current_setting('application_name'), clock_timestamp());
+				  END IF;
+				  RETURN NULL;
+				END $$""");
+		jdbc.execute("CREATE TRIGGER sim_audit_write AFTER INSERT OR UPDATE ON eth_wallet_balances "
+				+ "FOR EACH ROW EXECUTE FUNCTION sim_audit_write()");
+	}
+
+	/** A reorg from block {@code fork} on, before whatever is written next: rows' blocks from it on may be lowered. */
+	void reorgBeforeWrite(long fork) {
+		jdbc.update("INSERT INTO sim_reorg_marks SELECT coalesce(max(id), 0), ? FROM sim_write_audit", fork);
+	}
+
+	/**
+	 * Writes that landed a read older than what the row already reflected (invariant 10): {@code balance_block}
+	 * lowered, or a balance read below the row's {@code blocknumber}; or {@code blocknumber} lowered. Lowering is
+	 * right only over a lost branch: the row's block at or after the fork of a reorg made before the write, the read
+	 * no older than the last block the branches share.
+	 */
+	List<Violation> staleWrites() {
+		List<Violation> found = new ArrayList<>();
+		jdbc.query("""
+				SELECT a.id, a.wallet, a.old_balance_block, a.old_blocknumber, a.new_balance_block, a.new_blocknumber,
+				       a.application
+				  FROM sim_write_audit a
+				 WHERE a.op = 'UPDATE'
+				   AND ((a.new_blocknumber < a.old_blocknumber)
+				     OR ((a.new_balance_block IS DISTINCT FROM a.old_balance_block OR a.new_balance <> a.old_balance)
+				         AND ((a.new_balance_block < a.old_balance_block AND NOT EXISTS (SELECT 1 FROM sim_reorg_marks m
+				                 WHERE m.after_write < a.id AND m.fork <= a.old_balance_block
+				                   AND a.new_balance_block >= m.fork - 1))
+				           OR (a.new_balance_block < a.old_blocknumber AND NOT EXISTS (SELECT 1 FROM sim_reorg_marks m
+				                 WHERE m.after_write < a.id AND m.fork <= a.old_blocknumber
+				                   AND a.new_balance_block >= m.fork - 1)))))
+				 ORDER BY a.id LIMIT 5""", row -> {
+			found.add(new Violation("stale writes", "write " + row.getLong(1) + " by " + row.getString(7) + " to "
+					+ row.getString(2).substring(0, 10) + "…: read at block " + row.getObject(5) + " (blocknumber "
+					+ row.getObject(6) + ") over a row at balance_block " + row.getObject(3) + ", blocknumber "
+					+ row.getObject(4) + ", no reorg below those"));
+		});
+		return found;
+	}
+
 	/** The checkpoint; the start block when the stream has written none yet. */
 	long checkpoint() {
 		List<Long> rows = jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = 'audio_transfers'",

@@ -36,13 +36,30 @@ final class Generator {
 	private static final List<EnumSet<FaultKind>> APART = List.of(
 			EnumSet.of(FaultKind.STREAM_RESTART, FaultKind.DB_UNREACHABLE),
 			EnumSet.of(FaultKind.STREAM_RESTART, FaultKind.DB_BACKEND_TERMINATED),
-			EnumSet.of(FaultKind.STREAM_RESTART, FaultKind.SECOND_LAUNCHER));
+			EnumSet.of(FaultKind.STREAM_RESTART, FaultKind.SECOND_LAUNCHER),
+			EnumSet.of(FaultKind.SWEEP_KILLED, FaultKind.SWEEP_BESIDE),
+			EnumSet.of(FaultKind.STREAM_KILLED, FaultKind.STREAM_RESTART),
+			EnumSet.of(FaultKind.STREAM_KILLED, FaultKind.DB_UNREACHABLE),
+			EnumSet.of(FaultKind.STREAM_KILLED, FaultKind.DB_BACKEND_TERMINATED),
+			EnumSet.of(FaultKind.STREAM_KILLED, FaultKind.SECOND_LAUNCHER));
+
+	/** Per step, the chance (1 in N) that the second stream adds each of its kinds. */
+	static final int SECOND_STREAM_ONE_IN = 12;
+
+	/** The chance (1 in N) that a schedule ends with a reorg deeper than the max depth. */
+	static final int DEEP_REORG_ONE_IN = 8;
 
 	private Generator() {
 	}
 
 	static Schedule draw(long seed, int steps) {
 		SplittableRandom random = new SplittableRandom(seed);
+		// Fault kinds added later come from a second stream of the same seed, so that the first stream (chain work,
+		// the older faults) still draws what it drew for the seeds recorded before them.
+		SplittableRandom second = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+		// and a third adds the two narrow database faults (the lock's connection, a backend mid-chunk), which the
+		// first stream's six-way count drew too rarely (12 and 18 in 200 schedules), without moving the second's draws
+		SplittableRandom third = new SplittableRandom(seed ^ 0xC2B2AE3D27D4EB4FL);
 		String prefix = "sim-" + Long.toHexString(seed);
 		List<String> all = WalletFactory.wallets(prefix, TRACKED + FRESH + UNTRACKED);
 		Wallets wallets = new Wallets(all.subList(0, TRACKED), all.subList(TRACKED, TRACKED + FRESH),
@@ -50,17 +67,40 @@ final class Generator {
 		int confirmations = 1 + random.nextInt(3);
 		List<Step> drawn = new ArrayList<>();
 		for (int i = 0; i < steps; i++) {
-			drawn.add(step(random, wallets, i == steps - 1));
+			drawn.add(withLaterStreams(step(random, wallets, i == steps - 1), second, third));
 		}
 		// Drawn after the steps, so the steps of a seed do not depend on it.
-		boolean deepReorg = random.nextInt(10) == 0;
+		boolean deepReorg = random.nextInt(DEEP_REORG_ONE_IN) == 0;
 		return new Schedule(seed, confirmations, MAX_REORG_DEPTH, wallets, List.copyOf(drawn), deepReorg);
+	}
+
+	private static Step withLaterStreams(Step step, SplittableRandom second, SplittableRandom third) {
+		List<Fault> faults = new ArrayList<>(step.faults());
+		for (FaultKind kind : new FaultKind[] { FaultKind.SWEEP_KILLED, FaultKind.TRUNCATED_ANSWER,
+				FaultKind.STREAM_KILLED }) {
+			boolean drawn = second.nextInt(SECOND_STREAM_ONE_IN) == 0;
+			int count = 1 + second.nextInt(6);
+			if (drawn && faults.stream().noneMatch(f -> clash(f.kind(), kind))) {
+				faults.add(new Fault(kind, count));
+			}
+		}
+		boolean backend = third.nextInt(SECOND_STREAM_ONE_IN) == 0;
+		int count = 1 + third.nextInt(3); // 1: the run lock's connection; 2-3: a backend mid-chunk (Simulation.label)
+		if (backend && faults.stream().noneMatch(f -> clash(f.kind(), FaultKind.DB_BACKEND_TERMINATED))) {
+			faults.add(new Fault(FaultKind.DB_BACKEND_TERMINATED, count));
+		}
+		return faults.size() == step.faults().size() ? step
+				: new Step(List.copyOf(faults), step.work(), step.holdMillis(), step.check());
+	}
+
+	private static boolean clash(FaultKind a, FaultKind b) {
+		return a == b || APART.stream().anyMatch(set -> set.contains(a) && set.contains(b));
 	}
 
 	private static Step step(SplittableRandom random, Wallets wallets, boolean last) {
 		int faultCount = pick(random, new int[] { 20, 55, 25 });
 		List<Fault> faults = new ArrayList<>();
-		FaultKind[] kinds = FaultKind.values();
+		FaultKind[] kinds = FaultKind.FIRST_STREAM;
 		while (faults.size() < faultCount) {
 			FaultKind kind = kinds[random.nextInt(kinds.length)];
 			boolean clash = faults.stream().anyMatch(f -> f.kind() == kind

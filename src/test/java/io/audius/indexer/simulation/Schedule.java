@@ -66,7 +66,28 @@ record Schedule(long seed, int confirmations, int maxReorgDepth, Wallets wallets
 		/** process: a sweep launched beside the stream, awaited at the end of the step */
 		SWEEP_BESIDE("process"),
 		/** process: a second launcher of the stream started beside the first */
-		SECOND_LAUNCHER("process");
+		SECOND_LAUNCHER("process"),
+		/**
+		 * process: the sweep run as the packaged jar in a JVM of its own, sent SIGKILL (odd variants) or SIGTERM (even)
+		 * part-way through its run; then a sweep in-process must complete. Drawn from the second stream (see
+		 * {@code Generator}).
+		 */
+		SWEEP_KILLED("process"),
+		/**
+		 * node: the node's answers (whatever the method) cut in half mid-JSON, Content-Length matching, for 1 to 6
+		 * answers: the client must take them for errors. Drawn from the second stream.
+		 */
+		TRUNCATED_ANSWER("node"),
+		/**
+		 * process: the stream run as the packaged jar, sent SIGKILL (odd variants) or SIGTERM (even), as
+		 * STREAM_RESTART's variants 5 and 6 do; drawn from the second stream so that each is drawn often enough.
+		 */
+		STREAM_KILLED("process");
+
+		/** The kinds the first stream draws from: those a seed drew before the second stream existed. */
+		static final FaultKind[] FIRST_STREAM = { WEBSOCKET_DROP, SUBSCRIPTION_SILENCED, NODE_DOWN, NODE_SILENT,
+				HTTP_429, HTTP_5XX, HTML_ANSWER, NULL_ANSWER, GETLOGS_LAGGING, DB_BACKEND_TERMINATED, DB_UNREACHABLE,
+				STREAM_RESTART, SWEEP_BESIDE, SECOND_LAUNCHER };
 
 		final String family;
 

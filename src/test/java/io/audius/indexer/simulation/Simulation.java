@@ -61,6 +61,8 @@ final class Simulation {
 
 	private static final String SWEEP = "staleRefreshJob";
 
+	private static final String PROCESS = "process";
+
 	/** What one schedule did and found. */
 	record Outcome(long seed, double seconds, int operations, Map<String, Integer> faults, int kills, int exits,
 			int reorgs, int checks, int sweeps, List<Violation> violations, Path history) {
@@ -225,6 +227,7 @@ final class Simulation {
 					new java.math.BigDecimal(chain.expectedSum(contracts, wallet).orElseThrow()), startBlock);
 		}
 		checker = new Checker(chain, contracts, jdbc, schedule, startBlock);
+		checker.auditWrites();
 		history.add("setup", "anvil :" + node.port() + ", schema " + db.schema() + ", start block " + startBlock
 				+ ", confirmations " + schedule.confirmations() + ", max-reorg-depth " + schedule.maxReorgDepth() + ", "
 				+ wallets.tracked().size() + " tracked, " + wallets.fresh().size() + " fresh, "
@@ -239,11 +242,15 @@ final class Simulation {
 			ensureStream();
 			history.add("step", (i + 1) + "/" + steps.size() + " faults " + step.faults() + ", " + step.work().size()
 					+ " ops, hold " + step.holdMillis() + " ms" + (step.check() ? ", then check" : ""));
+			// Healed in reverse order, the node's and the database's faults before the processes' (a killed JVM's heal
+			// starts the stream and waits for it: with the node still down it could not start; seed 6678160011469512854)
 			List<Runnable> heals = new ArrayList<>();
+			List<Runnable> processHeals = new ArrayList<>();
 			for (Fault fault : step.faults()) {
-				heals.addFirst(inject(fault, step.holdMillis()));
+				(PROCESS.equals(fault.kind().family) ? processHeals : heals).addFirst(inject(fault, step.holdMillis()));
 				faults.merge(label(fault), 1, Integer::sum);
 			}
+			heals.addAll(processHeals);
 			for (Op op : step.work()) {
 				apply(op);
 				sample();
@@ -374,6 +381,7 @@ final class Simulation {
 					return;
 				}
 				checker.rememberReorgedAway(head - depth + 1, head);
+				checker.reorgBeforeWrite(head - depth + 1);
 				chain.rollback(depth);
 				reorgPending = true;
 				reorgs++;
@@ -463,7 +471,7 @@ final class Simulation {
 			case STREAM_RESTART -> {
 				stopStream("fault");
 				if (n >= 5 && Files.exists(JAR)) {
-					yield killedJvm(n == 5, holdMillis);
+					yield killedJvm(STREAM, n == 5, holdMillis);
 				}
 				yield () -> {
 					kills++;
@@ -475,6 +483,32 @@ final class Simulation {
 				yield () -> {
 					sweeps++;
 					history.add("heal", "sweep beside the stream " + exitOf(sweep, Duration.ofSeconds(90)));
+				};
+			}
+			case SWEEP_KILLED -> {
+				if (!Files.exists(JAR)) {
+					history.add("fault", "no packaged jar (" + JAR + "): a sweep launched beside the stream instead");
+					Future<ConfigurableApplicationContext> sweep = launch(SWEEP, "sim-sweep");
+					yield () -> history.add("heal", "sweep beside the stream " + exitOf(sweep, Duration.ofSeconds(90)));
+				}
+				yield killedJvm(SWEEP, n % 2 == 1, holdMillis);
+			}
+			case STREAM_KILLED -> {
+				stopStream("fault");
+				if (!Files.exists(JAR)) {
+					history.add("fault", "no packaged jar (" + JAR + "): the stream stopped and started instead");
+					yield () -> {
+						kills++;
+						startStream();
+					};
+				}
+				yield killedJvm(STREAM, n % 2 == 1, holdMillis);
+			}
+			case TRUNCATED_ANSWER -> {
+				rpc.truncateAnswers(n);
+				yield () -> {
+					history.add("heal", rpc.truncatedAnswers() + " answer(s) cut in half so far");
+					rpc.truncateAnswers(0);
 				};
 			}
 			case SECOND_LAUNCHER -> {
@@ -490,6 +524,12 @@ final class Simulation {
 		if (fault.kind() == Schedule.FaultKind.STREAM_RESTART && fault.count() >= 5) {
 			return "process: stream JVM " + (fault.count() == 5 ? "SIGKILL" : "SIGTERM");
 		}
+		if (fault.kind() == Schedule.FaultKind.STREAM_KILLED) {
+			return "process: stream JVM " + (fault.count() % 2 == 1 ? "SIGKILL" : "SIGTERM");
+		}
+		if (fault.kind() == Schedule.FaultKind.SWEEP_KILLED) {
+			return "process: sweep JVM " + (fault.count() % 2 == 1 ? "SIGKILL" : "SIGTERM");
+		}
 		if (fault.kind() == Schedule.FaultKind.DB_BACKEND_TERMINATED) {
 			return "database: " + (fault.count() == 1 ? "run lock connection terminated"
 					: fault.count() <= 3 ? "backend terminated mid-chunk" : "all backends terminated");
@@ -498,29 +538,55 @@ final class Simulation {
 	}
 
 	/**
-	 * The stream as the packaged jar in a JVM of its own, as the Deployment runs it, killed ({@code sigkill}) or sent
-	 * SIGTERM part-way through the step's work; healed by the in-process stream, which must recover the execution a
-	 * SIGKILL left STARTED once its lease is stale.
+	 * The stream (or the sweep) as the packaged jar in a JVM of its own, as the Deployment (the CronJob) runs it,
+	 * killed ({@code sigkill}) or sent SIGTERM part-way through the step's work (the sweep part-way through its run:
+	 * it reads through a proxy of its own that holds each eth_call 300 ms, one wallet per call, so a run lasts
+	 * seconds); healed by the in-process stream, which must recover the execution a SIGKILL left STARTED once its
+	 * lease is stale, or by a sweep in-process that must complete.
 	 */
-	private Runnable killedJvm(boolean sigkill, int holdMillis) throws Exception {
+	private Runnable killedJvm(String job, boolean sigkill, int holdMillis) throws Exception {
 		String java = ProcessHandle.current().info().command().orElse("java");
+		RpcProxy slow = null;
+		String rpcUrl = rpc.url();
+		if (job.equals(SWEEP)) {
+			slow = RpcProxy.start(tcp.httpUrl());
+			slow.delay("eth_call", Duration.ofMillis(300));
+			rpcUrl = slow.url();
+		}
+		int startedBefore = startedExecutions(job);
 		List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(),
 				"--spring.datasource.url=" + db.through(dbProxy).url() + "&ApplicationName=sim-jvm",
 				"--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-				"--indexer.chain.rpc-url=" + rpc.url() + "/v2/" + rpcKey, "--indexer.chain.retry-backoff=20ms"));
+				"--indexer.chain.rpc-url=" + rpcUrl + "/v2/" + rpcKey, "--indexer.chain.retry-backoff=20ms"));
 		command.addAll(IndexerApp.componentArgs(contracts));
-		command.addAll(appArgs(STREAM));
+		if (job.equals(SWEEP)) {
+			appArgs(job).stream().filter(arg -> !arg.startsWith("--indexer.sweep.wallets-per-call=")).forEach(command::add);
+			command.addAll(List.of("--indexer.sweep.wallets-per-call=1", "--indexer.sweep.max-wallets-per-call=1",
+					"--indexer.sweep.calls-in-flight=1"));
+		}
+		else {
+			command.addAll(appArgs(job));
+		}
 		Path log = Files.createDirectories(Path.of("target", "simulation"))
 			.resolve(schedule.seed() + "-jvm-" + processLogs.size() + ".log");
 		processLogs.add(log);
 		Process jvm = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		processes.add(jvm);
 		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		while (startedExecutions(STREAM) == 0 && jvm.isAlive() && System.nanoTime() < deadline) {
+		while (startedExecutions(job) <= startedBefore && jvm.isAlive() && System.nanoTime() < deadline) {
 			sleepQuietly(50);
 		}
-		history.add("fault", "the stream's JVM (pid " + jvm.pid() + ") runs "
-				+ (startedExecutions(STREAM) > 0 ? "an execution" : "no execution (" + (jvm.isAlive() ? "timed out" : "exited " + jvm.exitValue()) + ")"));
+		String what = job.equals(SWEEP) ? "sweep" : "stream";
+		history.add("fault", "the " + what + "'s JVM (pid " + jvm.pid() + ") runs "
+				+ (startedExecutions(job) > startedBefore ? "an execution"
+						: "no execution (" + (jvm.isAlive() ? "timed out" : "exited " + jvm.exitValue()) + ")"));
+		if (!jvm.isAlive() && jvm.exitValue() == io.audius.indexer.StartFailure.CONFIGURATION_EXIT_CODE) {
+			// The harness configured it wrongly (its output is in the JVM's log). Exit 1 before running is the job's
+			// answer to a fault at start-up (a garbage eth_chainId answer): a pod restarted, as the in-process one is.
+			violations.add(new Violation("harness", "the " + what + "'s JVM exited "
+					+ io.audius.indexer.StartFailure.CONFIGURATION_EXIT_CODE + " (configuration) before running (" + log
+					+ ")"));
+		}
 		Future<?> killer = apps.submit(() -> {
 			sleepQuietly(holdMillis / 2);
 			if (sigkill) {
@@ -529,23 +595,34 @@ final class Simulation {
 			else {
 				jvm.destroy();
 			}
-			history.add("fault", (sigkill ? "SIGKILL" : "SIGTERM") + " to the stream's JVM");
+			history.add("fault", (sigkill ? "SIGKILL" : "SIGTERM") + " to the " + what + "'s JVM");
 		});
+		RpcProxy slowProxy = slow;
 		return () -> {
 			await(killer, "the kill");
 			try {
 				boolean ended = jvm.waitFor(60, TimeUnit.SECONDS);
-				history.add("heal", "the stream's JVM " + (ended ? "exited " + jvm.exitValue() : "did not end"));
+				history.add("heal", "the " + what + "'s JVM " + (ended ? "exited " + jvm.exitValue() : "did not end"));
 				if (!ended) {
 					jvm.destroyForcibly().waitFor();
-					violations.add(new Violation("harness", "the stream's JVM did not end 60 s after SIGTERM"));
+					violations.add(new Violation("harness", "the " + what + "'s JVM did not end 60 s after SIGTERM"));
 				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+			if (slowProxy != null) {
+				slowProxy.close();
+			}
 			kills++;
-			startStream();
+			if (job.equals(SWEEP)) {
+				sweeps++;
+				history.add("heal", "a sweep in-process after the kill: "
+						+ exitOf(launch(SWEEP, "sim-sweep"), Duration.ofSeconds(90)));
+			}
+			else {
+				startStream();
+			}
 		};
 	}
 
@@ -755,6 +832,21 @@ final class Simulation {
 		sweeps++;
 		history.add("sweep", "launched (stake changed for " + stakeChanged.size() + " wallets)");
 		history.add("sweep", exitOf(launch(SWEEP, "sim-sweep"), Duration.ofSeconds(90)));
+		// A launch after a failed run restarts it: the same instance, its old cutoff, so rows refreshed by the stream
+		// since (and then changed by a stake, which no Transfer shows) are not stale to it. The next CronJob run is a
+		// new instance that covers them: launch once more, as that run would.
+		if (newestSweepWasARestart()) {
+			history.add("sweep", "that launch restarted a failed run (its old cutoff); launching the next run");
+			history.add("sweep", exitOf(launch(SWEEP, "sim-sweep"), Duration.ofSeconds(90)));
+		}
+	}
+
+	private boolean newestSweepWasARestart() {
+		Integer executions = jdbc.queryForObject("SELECT count(*) FROM batch_job_execution WHERE job_instance_id = "
+				+ "(SELECT e.job_instance_id FROM batch_job_execution e JOIN batch_job_instance i "
+				+ "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY e.job_execution_id DESC LIMIT 1)",
+				Integer.class, SWEEP);
+		return executions != null && executions > 1;
 	}
 
 	private int startedExecutions(String job) {
@@ -773,6 +865,8 @@ final class Simulation {
 		history.add("check", (found.isEmpty() ? "right" : found.size() + " wrong") + " after "
 				+ String.format("%.1f", (System.nanoTime() - began) / 1e9) + " s (head " + chain.blockNumber()
 				+ ", checkpoint " + checker.checkpoint() + ")");
+		found = new ArrayList<>(found);
+		found.addAll(checker.staleWrites());
 		if (!found.isEmpty()) {
 			violations.addAll(found);
 			return;
@@ -842,18 +936,16 @@ final class Simulation {
 			if (jdbc == null) {
 				continue;
 			}
-			for (String table : List.of("batch_job_instance", "batch_job_execution", "batch_job_execution_params",
-					"batch_job_execution_context", "batch_step_execution", "batch_step_execution_context")) {
-				try {
-					Integer n = jdbc.queryForObject("SELECT count(*) FROM " + table + " t WHERE t::text LIKE ?",
-							Integer.class, "%" + key + "%");
-					if (n != null && n > 0) {
-						violations.add(new Violation("secrets", n + " row(s) of " + table));
-					}
-				}
-				catch (RuntimeException ex) {
-					history.add("harness", "cannot search " + table + ": " + ex.getMessage());
-				}
+			// Every BATCH_* row as JSON and every execution context decoded: contexts are stored Base64-encoded, so
+			// searched as stored a key in them is never found (the checker-bites run showed it)
+			try {
+				String batchRows = io.audius.indexer.testsupport.BatchRows.text(jdbc);
+				batchRows.lines().filter(line -> line.contains(key)).limit(3).forEach(line -> violations
+					.add(new Violation("secrets", "BATCH_* row: "
+						+ line.replace(key, "<the key>").replaceAll("[^\\x20-\\x7e]", "."))));
+			}
+			catch (RuntimeException ex) {
+				history.add("harness", "cannot search the BATCH_* rows: " + ex.getMessage());
 			}
 		}
 	}

@@ -38,7 +38,7 @@ final class Tally {
 		row(out, "reorgs", outcomes.stream().mapToInt(Simulation.Outcome::reorgs).sum());
 		row(out, "sweeps", outcomes.stream().mapToInt(Simulation.Outcome::sweeps).sum());
 		row(out, "checks made", outcomes.stream().mapToInt(Simulation.Outcome::checks).sum());
-		for (String category : List.of("rows wrong", "checkpoint past unreflected Transfer", "checkpoint", "block hash",
+		for (String category : List.of("rows wrong", "stale writes", "checkpoint past unreflected Transfer", "checkpoint", "block hash",
 				"double runs", "secrets", "deep reorg", "stream stuck", "harness")) {
 			row(out, category, outcomes.stream().mapToLong(o -> o.count(category)).sum());
 		}

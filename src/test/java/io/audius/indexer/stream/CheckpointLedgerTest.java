@@ -157,6 +157,20 @@ class CheckpointLedgerTest {
 		assertThat(ledger.acceptLive(log(14, 0))).as("still remembered").isFalse();
 	}
 
+	/**
+	 * A shorter new branch: blocks 12 and 13 replaced by one block 12, nothing after it. Read through the head, the
+	 * log of block 13 (above the head now) is gone too, handed over at the head so a re-read there can land.
+	 */
+	@Test
+	void aReadAheadThroughTheHeadHandsOverLogsAboveTheHeadAsRemovedAtTheHead() {
+		assertThat(ledger.acceptLive(log(12, 0))).isTrue();
+		assertThat(ledger.acceptLive(log(13, 0))).isTrue();
+
+		assertThat(ledger.readAhead(10, 12, List.of(log(12, 1)), true))
+			.containsExactlyInAnyOrder(log(12, 1), removed(log(12, 0)),
+					new TransferEvent(A, B, 12, 0, log(13, 0).transactionHash(), true));
+	}
+
 	@Test
 	void aRangeThatDoesNotStartRightAfterTheCheckpointIsRefused() {
 		assertThatThrownBy(() -> ledger.backfilled(11, 12, List.of())).isInstanceOf(IllegalArgumentException.class)

@@ -37,6 +37,10 @@ class TouchedWalletsTest {
 			.containsEntry(A, 12L)
 			.containsEntry(B, 12L)
 			.containsEntry(C, 11L);
+		assertThat(touched.replacedFrom()).as("a removed log's block: where the lost branch may begin")
+			.containsEntry(A, 12L)
+			.containsEntry(B, 12L)
+			.doesNotContainKey(C);
 	}
 
 	private static TransferEvent transfer(WalletAddress from, WalletAddress to, long block, boolean removed) {

@@ -104,6 +104,11 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile HttpServer server;
 
+	/** Answers of the node still to be cut in half (mid-JSON) before they go out. */
+	private final AtomicInteger truncateLeft = new AtomicInteger();
+
+	private final AtomicInteger truncated = new AtomicInteger();
+
 	private volatile String cutMethod;
 
 	/** Scripted answers, served in order before anything is forwarded. */
@@ -331,6 +336,19 @@ public final class RpcProxy implements AutoCloseable {
 	public static String jsonRpcError(int code, String message) {
 		return "{\"jsonrpc\":\"2.0\",\"id\":{id},\"error\":{\"code\":" + code + ",\"message\":\""
 				+ message.replace("\"", "\\\"") + "\"}}";
+	}
+
+	/**
+	 * The next {@code times} answers of the node (any method) cut in half, mid-JSON, with a Content-Length that
+	 * matches the cut body, as a proxy or load balancer that drops the rest of a stream can send; 0 stops it.
+	 */
+	public void truncateAnswers(int times) {
+		truncateLeft.set(times);
+	}
+
+	/** Answers cut by {@link #truncateAnswers}. */
+	public int truncatedAnswers() {
+		return truncated.get();
 	}
 
 	/** The eth_calls forwarded to the node since the last {@link #resetCounts()}, in the order they were answered. */
@@ -565,10 +583,16 @@ public final class RpcProxy implements AutoCloseable {
 						|| new String(response.body(), 0, Math.min(response.body().length, 200),
 								java.nio.charset.StandardCharsets.UTF_8).contains("\"error\"")));
 			}
+			byte[] answer = response.body();
+			if (response.statusCode() == 200 && answer.length > 1 && truncateLeft.get() > 0
+					&& truncateLeft.getAndDecrement() > 0) {
+				answer = java.util.Arrays.copyOf(answer, answer.length / 2);
+				truncated.incrementAndGet();
+			}
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(response.statusCode(), response.body().length);
+			exchange.sendResponseHeaders(response.statusCode(), answer.length);
 			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(response.body());
+				out.write(answer);
 			}
 		}
 	}
