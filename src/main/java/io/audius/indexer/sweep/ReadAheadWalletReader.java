@@ -71,7 +71,7 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 
 	private boolean ended;
 
-	private CommittedPosition position;
+	private @Nullable CommittedPosition position;
 
 	/**
 	 * @param maxWallets {@code indexer.sweep.max-wallets} (0: no cap); each partition reads its share
@@ -162,7 +162,7 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 	@Override
 	public void update(ExecutionContext context) throws ItemStreamException {
 		// Called in the chunk's transaction, before its commit: what stays in the context is what committed.
-		position.save(context, readCount, last);
+		Objects.requireNonNull(position, "position (set by open)").save(context, readCount, last);
 	}
 
 	@Override

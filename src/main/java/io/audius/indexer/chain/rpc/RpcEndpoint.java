@@ -31,7 +31,7 @@ public final class RpcEndpoint {
 	 * @param property the property it came from, e.g. {@code indexer.chain.rpc-url}
 	 * @param schemes the accepted schemes, e.g. {@code http}, {@code https}
 	 */
-	public static RpcEndpoint parse(String value, String property, Set<String> schemes) {
+	public static RpcEndpoint parse(@Nullable String value, String property, Set<String> schemes) {
 		if (value == null || value.isBlank()) {
 			throw new InvalidConfigurationException(property + " is not set: give the node's URL ("
 					+ String.join(" or ", schemes.stream().sorted().toList()) + ")");
