@@ -3,4 +3,7 @@
  * ({@link io.audius.indexer.chain.BalanceReader}), call sizing, the contract checks at start-up, and the chain
  * configuration. Uses {@code chain.abi} and {@code chain.rpc}.
  */
+@NullMarked
 package io.audius.indexer.chain;
+
+import org.jspecify.annotations.NullMarked;

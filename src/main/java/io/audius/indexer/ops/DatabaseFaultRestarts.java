@@ -3,6 +3,7 @@ package io.audius.indexer.ops;
 import java.time.Duration;
 
 import io.audius.indexer.secrets.Secrets;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ final class DatabaseFaultRestarts {
 	 * @param execution the execution that ended, or null when its launch or restart threw a database fault
 	 * @return the execution that ended last; null when this launcher may no longer touch the job's executions
 	 */
-	JobExecution restartAfterFaults(Job job, JobExecution execution, CustodyCheck custody)
+	@Nullable JobExecution restartAfterFaults(Job job, @Nullable JobExecution execution, CustodyCheck custody)
 			throws InterruptedException {
 		for (DatabaseRetries retries = DatabaseRetries.first(); !retries.exhausted()
 				&& (execution == null || endedOnDatabaseFaults(execution)) && !custody.lockLost();) {
@@ -92,7 +93,7 @@ final class DatabaseFaultRestarts {
 	 * nothing, when this launcher no longer holds the lock with its own lease (the last execution may then be another
 	 * launcher's live run).
 	 */
-	private JobExecution resume(Job job, CustodyCheck custody) throws Exception {
+	private @Nullable JobExecution resume(Job job, CustodyCheck custody) throws Exception {
 		if (!custody.mayTouch("restart it")) {
 			return null;
 		}

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.audius.indexer.secrets.Secrets;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ final class JobRunLock implements AutoCloseable {
 	private LockLossPolicy policy = new LockLossPolicy(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2));
 
 	/** When the current loss was noticed (System.nanoTime), while trying to take the lock back; else null. */
-	private volatile Long lostSince;
+	private volatile @Nullable Long lostSince;
 
 	private JobRunLock(AdvisoryLock lock, String jobName, DataSource dataSource) {
 		this.lock = lock;

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.audius.indexer.secrets.Secrets;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ final class OwnExecutions {
 	/** Executions running on this launcher's thread, by id. */
 	private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
-	private volatile Thread launcherThread;
+	private volatile @Nullable Thread launcherThread;
 
 	/** Whether {@link #running} is kept (the job accepts listeners); if not, a lost lock stops every run. */
 	private volatile boolean tracking;

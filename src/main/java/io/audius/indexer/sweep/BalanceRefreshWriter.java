@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -13,6 +14,7 @@ import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +80,7 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 
 	private final BalanceRefresher refresher;
 
-	private StepExecution stepExecution;
+	private @Nullable StepExecution stepExecution;
 
 	private long stepStartNanos;
 
@@ -143,13 +145,14 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		List<String> postponed = new ArrayList<>();
 		for (var items = chunk.iterator(); items.hasNext();) {
 			SweepItem item = items.next();
-			BalanceRead read = item.page().read(item.wallet());
+			WalletAddress wallet = Objects.requireNonNull(item.wallet(), "wallet (the processor skips bad rows)");
+			BalanceRead read = item.page().read(wallet);
 			if (read != null) {
 				reads.add(read);
 			}
 			else {
-				items.remove(new UnresolvedBalanceException(item.wallet(), item.page().block()));
-				postponed.add(item.wallet().value());
+				items.remove(new UnresolvedBalanceException(wallet, item.page().block()));
+				postponed.add(wallet.value());
 			}
 		}
 		int unresolvedTwins = 0;
@@ -182,7 +185,8 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		countedPage = Math.max(countedPage, pages.isEmpty() ? 0 : pages.lastKey());
 		long block = pages.values().stream().mapToLong(ResolvedPage::block).filter(b -> b >= 0).min().orElse(-1);
 		int chunkUnresolved = chunk.getSkips().size() + unresolvedTwins;
-		var context = stepExecution.getExecutionContext();
+		StepExecution step = step();
+		var context = step.getExecutionContext();
 		context.putLong(MULTICALLS, context.getLong(MULTICALLS, 0L) + calls);
 		context.putLong(SPLITS, context.getLong(SPLITS, 0L) + splits);
 		CallSizer callSizer = sizer.get();
@@ -200,7 +204,7 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
 		log.info("{} chunk {}: {} rows, {} written, {} unresolved at block {}, {} postponed ({} calls, {} splits; "
 				+ "waited for reads {} ms, db {} ms); run: {} written, {} unresolved, {} wallets/s",
-				stepExecution.getStepName(), chunks, chunk.size() + chunk.getSkips().size() + skippedRows.size(),
+				step.getStepName(), chunks, chunk.size() + chunk.getSkips().size() + skippedRows.size(),
 				chunkWritten, chunkUnresolved, block, postponedRows, calls, splits, chunkRpc / 1_000_000,
 				chunkDb / 1_000_000, written, unresolved, Math.round((written + unresolved) / seconds));
 	}
@@ -217,11 +221,16 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		return newest.values().stream().sorted(Comparator.comparing(BalanceRead::wallet)).toList();
 	}
 
+	private StepExecution step() {
+		return Objects.requireNonNull(stepExecution, "stepExecution (set before the step's first chunk)");
+	}
+
 	@Override
 	public void afterChunk(Chunk<SweepItem> chunk) {
 		skippedRows.clear();
 		if (!chunk.getSkips().isEmpty()) {
-			stepExecution.setWriteSkipCount(stepExecution.getWriteSkipCount() + chunk.getSkips().size());
+			StepExecution step = step();
+			step.setWriteSkipCount(step.getWriteSkipCount() + chunk.getSkips().size());
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.audius.indexer.sweep;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -17,16 +18,16 @@ final class CommittedPosition {
 
 	private long committedCount;
 
-	private PageKey committedKey;
+	private @Nullable PageKey committedKey;
 
 	/** The position the reader was opened at (the last committed one). */
-	CommittedPosition(long count, PageKey key) {
+	CommittedPosition(long count, @Nullable PageKey key) {
 		this.committedCount = count;
 		this.committedKey = key;
 	}
 
 	/** Puts {@code count} and {@code key} in {@code context}; kept only if the current transaction commits. */
-	void save(ExecutionContext context, long count, PageKey key) {
+	void save(ExecutionContext context, long count, @Nullable PageKey key) {
 		put(context, count, key);
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
 			committed(count, key); // no transaction to wait for
@@ -45,12 +46,12 @@ final class CommittedPosition {
 		});
 	}
 
-	private void committed(long count, PageKey key) {
+	private void committed(long count, @Nullable PageKey key) {
 		committedCount = count;
 		committedKey = key;
 	}
 
-	private static void put(ExecutionContext context, long count, PageKey key) {
+	private static void put(ExecutionContext context, long count, @Nullable PageKey key) {
 		context.putLong(ReadAheadWalletReader.READ_COUNT, count);
 		if (key != null) {
 			context.put(ReadAheadWalletReader.START_AFTER, key.toContext());

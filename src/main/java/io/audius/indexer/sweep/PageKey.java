@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A position in the sweep's order {@code (updated_at, wallet)}: the key of the last row handed out, saved with each
  * commit; the next page starts after it. Saved in the form {@code JdbcPagingItemReader} used for its
@@ -33,7 +35,7 @@ record PageKey(LocalDateTime updatedAt, String wallet) {
 	}
 
 	/** The saved key, or empty when there is none (a first execution, or nothing committed yet). */
-	static Optional<PageKey> fromContext(Object saved) {
+	static Optional<PageKey> fromContext(@Nullable Object saved) {
 		if (!(saved instanceof Map<?, ?> map) || map.isEmpty()) {
 			return Optional.empty();
 		}

@@ -1,6 +1,7 @@
 package io.audius.indexer.sweep;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 
@@ -9,6 +10,7 @@ import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.chain.rpc.RpcException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -50,13 +52,14 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 
 	private final long maxWallets;
 
-	private StaleWalletFeed feed;
+	private @Nullable StaleWalletFeed feed;
 
 	private List<StaleWalletFeed.StaleRow> rows = List.of();
 
-	private List<WalletAddress> wallets = List.of();
+	private List<@Nullable WalletAddress> wallets = List.of();
 
-	private ResolvedPage page;
+	/** The page {@link #rows} came in; none before the first. */
+	private @Nullable ResolvedPage page;
 
 	private int next;
 
@@ -64,11 +67,11 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 
 	private long readCount;
 
-	private PageKey last;
+	private @Nullable PageKey last;
 
 	private boolean ended;
 
-	private CommittedPosition position;
+	private @Nullable CommittedPosition position;
 
 	/**
 	 * @param maxWallets {@code indexer.sweep.max-wallets} (0: no cap); each partition reads its share
@@ -109,14 +112,14 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 	}
 
 	@Override
-	public SweepItem read() throws Exception {
+	public @Nullable SweepItem read() throws Exception {
 		if (next >= rows.size()) {
 			if (ended || !take()) {
 				return null;
 			}
 		}
 		StaleWalletFeed.StaleRow row = rows.get(next);
-		SweepItem item = new SweepItem(row.row(), wallets.get(next), page);
+		SweepItem item = new SweepItem(row.row(), wallets.get(next), Objects.requireNonNull(page, "page of the rows"));
 		next++;
 		readCount++;
 		last = row.key();
@@ -126,23 +129,25 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 	/** Takes the next page, waiting for its reads; false at the end. */
 	private boolean take() throws InterruptedException {
 		long start = System.nanoTime();
-		StaleWalletFeed.PendingPage pending = feed.next();
-		if (pending.failure() != null) {
-			throw pending.failure();
-		}
-		if (pending.isEnd()) {
-			ended = true;
-			return false;
+		PendingPage.Page pending;
+		switch (Objects.requireNonNull(feed, "feed (opened first)").next()) {
+			case PendingPage.Failed failed -> throw failed.failure();
+			case PendingPage.End end -> {
+				ended = true;
+				return false;
+			}
+			case PendingPage.Page ready -> pending = ready;
 		}
 		BalanceReads reads;
 		try {
 			reads = pending.reads().get();
 		}
 		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtime) {
+			Throwable cause = Objects.requireNonNullElse(ex.getCause(), ex);
+			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}
-			throw new RpcException("balance read failed: " + ex.getCause().getClass().getSimpleName(), true);
+			throw new RpcException("balance read failed: " + cause.getClass().getSimpleName(), true);
 		}
 		catch (CancellationException ex) {
 			throw new RpcException("balance read cancelled: the sweep is stopping", false);
@@ -157,7 +162,7 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 	@Override
 	public void update(ExecutionContext context) throws ItemStreamException {
 		// Called in the chunk's transaction, before its commit: what stays in the context is what committed.
-		position.save(context, readCount, last);
+		Objects.requireNonNull(position, "position (set by open)").save(context, readCount, last);
 	}
 
 	@Override

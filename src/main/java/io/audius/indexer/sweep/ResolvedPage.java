@@ -8,6 +8,7 @@ import java.util.Set;
 import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of stale rows once its reads are in: the reads of its canonical wallets and of its non-canonical rows'
@@ -27,7 +28,7 @@ public record ResolvedPage(long sequence, Map<WalletAddress, BalanceRead> reads,
 	}
 
 	/** The complete read of {@code wallet}, or null when it was unresolved (or not in this page). */
-	BalanceRead read(WalletAddress wallet) {
+	@Nullable BalanceRead read(WalletAddress wallet) {
 		return reads.get(wallet);
 	}
 

@@ -4,6 +4,8 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The page query of the sweep: rows older than the run's {@code cutoff} (in this worker's hash partition), in the
  * order {@code (updated_at, wallet)}, after a key (keyset pagination: the index on {@code (updated_at, wallet)} seeks
@@ -26,7 +28,7 @@ record StaleQuery(LocalDateTime cutoff, int partition, int partitions) {
 		return sql.append(" ORDER BY updated_at, wallet LIMIT ?").toString();
 	}
 
-	Object[] arguments(PageKey after, int limit) {
+	Object[] arguments(@Nullable PageKey after, int limit) {
 		List<Object> args = new ArrayList<>();
 		args.add(cutoff);
 		if (partitions > 1) {

@@ -21,6 +21,7 @@ import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.abi.InvalidWalletAddressException;
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,21 +68,6 @@ final class StaleWalletFeed implements AutoCloseable {
 
 	}
 
-	/**
-	 * A page in the queue: its rows with their wallets (null for a bad row) and its reads on their way; or the end
-	 * ({@code rows} null), or a failure to read the table.
-	 */
-	record PendingPage(List<StaleRow> rows, List<WalletAddress> wallets, Future<BalanceReads> reads,
-			RuntimeException failure) {
-
-		static final PendingPage END = new PendingPage(null, null, null, null);
-
-		boolean isEnd() {
-			return rows == null && failure == null;
-		}
-
-	}
-
 	private final JdbcTemplate jdbc;
 
 	private final StaleQuery query;
@@ -102,7 +88,7 @@ final class StaleWalletFeed implements AutoCloseable {
 
 	private final String name;
 
-	private volatile PageKey after;
+	private volatile @Nullable PageKey after;
 
 	private volatile boolean closed;
 
@@ -111,9 +97,9 @@ final class StaleWalletFeed implements AutoCloseable {
 	 * queued before it are taken, even when the queue was full (a failure offered to a full queue would be lost,
 	 * and the step would wait forever).
 	 */
-	private volatile RuntimeException stopped;
+	private volatile @Nullable RuntimeException stopped;
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
 	/**
 	 * @param start the key to read after (the last committed row), or null from the beginning
@@ -121,7 +107,7 @@ final class StaleWalletFeed implements AutoCloseable {
 	 * @param depth pages read ahead and waiting to be taken (at least 1)
 	 */
 	StaleWalletFeed(String name, JdbcTemplate jdbc, StaleQuery query, BalanceRefresher refresher, CallSizer sizer,
-			int callsInFlight, int depth, PageKey start, long rowsLeft) {
+			int callsInFlight, int depth, @Nullable PageKey start, long rowsLeft) {
 		this.name = name;
 		this.jdbc = jdbc;
 		this.query = query;
@@ -154,7 +140,7 @@ final class StaleWalletFeed implements AutoCloseable {
 			}
 			if (failure != null) {
 				page = queue.poll(); // a page queued just before the thread ended goes first
-				return page != null ? page : new PendingPage(null, null, null, failure);
+				return page != null ? page : new PendingPage.Failed(failure);
 			}
 		}
 	}
@@ -212,7 +198,7 @@ final class StaleWalletFeed implements AutoCloseable {
 				}
 			}
 			queue.put(page);
-			if (page.isEnd()) {
+			if (page instanceof PendingPage.End) {
 				return;
 			}
 		}
@@ -226,7 +212,7 @@ final class StaleWalletFeed implements AutoCloseable {
 	private PendingPage resolve(List<StaleRow> rows, int asked) {
 		boolean sent = false;
 		try {
-			List<WalletAddress> wallets = new ArrayList<>(rows.size());
+			List<@Nullable WalletAddress> wallets = new ArrayList<>(rows.size());
 			Set<WalletAddress> toRead = new LinkedHashSet<>();
 			for (StaleRow row : rows) {
 				WalletAddress wallet = parse(row.row());
@@ -244,7 +230,7 @@ final class StaleWalletFeed implements AutoCloseable {
 				sizer.notSent(asked);
 			}
 			if (toRead.isEmpty()) {
-				return new PendingPage(rows, wallets, NOTHING_TO_READ, null);
+				return new PendingPage.Page(rows, wallets, NOTHING_TO_READ);
 			}
 			List<WalletAddress> read = List.copyOf(toRead);
 			Future<BalanceReads> reads = calls.submit(() -> {
@@ -258,7 +244,7 @@ final class StaleWalletFeed implements AutoCloseable {
 			sent = true;
 			running.add(reads);
 			running.removeIf(Future::isDone);
-			return new PendingPage(rows, wallets, reads, null);
+			return new PendingPage.Page(rows, wallets, reads);
 		}
 		finally {
 			if (!sent) {
@@ -267,7 +253,7 @@ final class StaleWalletFeed implements AutoCloseable {
 		}
 	}
 
-	private static WalletAddress parse(String row) {
+	private static @Nullable WalletAddress parse(String row) {
 		try {
 			return WalletAddress.parse(row);
 		}
@@ -284,8 +270,8 @@ final class StaleWalletFeed implements AutoCloseable {
 		}
 		running.forEach(future -> future.cancel(true));
 		queue.forEach(page -> {
-			if (page.reads() != null) {
-				page.reads().cancel(true);
+			if (page instanceof PendingPage.Page pending) {
+				pending.reads().cancel(true);
 			}
 		});
 		calls.shutdownNow();

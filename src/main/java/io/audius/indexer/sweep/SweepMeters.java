@@ -9,6 +9,7 @@ import io.audius.indexer.balances.RunMetrics;
 import io.audius.indexer.balances.RunMetricsPush;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -36,7 +37,7 @@ class SweepMeters implements JobExecutionListener, ApplicationListener<ContextCl
 
 	private final RunMetricsPush push;
 
-	private final AtomicReference<RunMetrics> lastRun = new AtomicReference<>();
+	private final AtomicReference<@Nullable RunMetrics> lastRun = new AtomicReference<>();
 
 	SweepMeters(MeterRegistry meters, RunMetricsPush push) {
 		this.push = push;

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -14,6 +15,7 @@ import io.audius.indexer.chain.abi.ContractAddress;
 import io.audius.indexer.chain.abi.Hex;
 import io.micrometer.core.instrument.MeterRegistry;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
@@ -290,12 +292,12 @@ public class ChainClient implements AutoCloseable {
 		return value;
 	}
 
-	private String httpMessage(Integer status, RpcFailureKind kind, String scrubbed) {
+	private String httpMessage(@Nullable Integer status, RpcFailureKind kind, @Nullable String scrubbed) {
 		if (kind == RpcFailureKind.UNAUTHORIZED) {
 			return "HTTP " + status + ": the node refused the credentials; check the key in " + endpoint.property()
 					+ " (" + scrubbed + ")";
 		}
-		return scrubbed;
+		return String.valueOf(scrubbed); // as the message concatenation printed it before
 	}
 
 	private RpcException failure(String method, RpcFailureKind kind, String detail) {
@@ -306,17 +308,22 @@ public class ChainClient implements AutoCloseable {
 	/** A rate-limit answer, to be waited out by {@link #send}; never leaves this class. */
 	private static final class RateLimitAnswer extends RuntimeException {
 
-		private final transient Duration retryAfter;
+		private final transient @Nullable Duration retryAfter;
 
-		RateLimitAnswer(Duration retryAfter, String why) {
+		RateLimitAnswer(@Nullable Duration retryAfter, String why) {
 			super(why, null, false, false);
 			this.retryAfter = retryAfter;
+		}
+
+		@Override
+		public String getMessage() {
+			return Objects.requireNonNull(super.getMessage(), "message");
 		}
 
 	}
 
 	/** @return the nanos waited */
-	private long waitOutRateLimit(String method, Duration retryAfter, int times, long waitedSoFar, String why) {
+	private long waitOutRateLimit(String method, @Nullable Duration retryAfter, int times, long waitedSoFar, String why) {
 		Duration wait = retryAfter != null ? retryAfter
 				: Duration.ofMillis(Math.min(30_000L, 1_000L << Math.min(times - 1, 5)));
 		if (waitedSoFar + wait.toNanos() > rateLimitMaxWait.toNanos()) {

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 import okhttp3.Interceptor;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP answers a JSON-RPC client must tell apart, surfaced by an OkHttp interceptor (web3j's transport keeps only
@@ -15,12 +17,12 @@ import okhttp3.Response;
  */
 final class HttpRefusal extends IOException {
 
-	/** Null when the answer gave no (readable) Retry-After. */
-	private final Duration retryAfter;
+	/** Absent when the answer gave no (readable) Retry-After. */
+	private final @Nullable Duration retryAfter;
 
 	private final int status;
 
-	private HttpRefusal(int status, Duration retryAfter) {
+	private HttpRefusal(int status, @Nullable Duration retryAfter) {
 		super("HTTP " + status + (status == 429 ? " Too Many Requests" : " Payload Too Large"));
 		this.status = status;
 		this.retryAfter = retryAfter;
@@ -30,7 +32,12 @@ final class HttpRefusal extends IOException {
 		return status == 429;
 	}
 
-	Duration retryAfter() {
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage(), "message");
+	}
+
+	@Nullable Duration retryAfter() {
 		return retryAfter;
 	}
 
@@ -48,7 +55,7 @@ final class HttpRefusal extends IOException {
 	}
 
 	/** {@code Retry-After} as delay-seconds or an HTTP date; null when absent or unreadable. */
-	static Duration parseRetryAfter(String value, ZonedDateTime now) {
+	static @Nullable Duration parseRetryAfter(@Nullable String value, ZonedDateTime now) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}

@@ -7,6 +7,8 @@ import java.util.Set;
 
 import io.audius.indexer.InvalidConfigurationException;
 import io.audius.indexer.secrets.Secrets;
+import org.jspecify.annotations.Nullable;
+import org.springframework.lang.Contract;
 
 /**
  * A node URL. Providers put API keys in the path, the query or the user info, so the full URL never leaves
@@ -29,7 +31,7 @@ public final class RpcEndpoint {
 	 * @param property the property it came from, e.g. {@code indexer.chain.rpc-url}
 	 * @param schemes the accepted schemes, e.g. {@code http}, {@code https}
 	 */
-	public static RpcEndpoint parse(String value, String property, Set<String> schemes) {
+	public static RpcEndpoint parse(@Nullable String value, String property, Set<String> schemes) {
 		if (value == null || value.isBlank()) {
 			throw new InvalidConfigurationException(property + " is not set: give the node's URL ("
 					+ String.join(" or ", schemes.stream().sorted().toList()) + ")");
@@ -72,7 +74,8 @@ public final class RpcEndpoint {
 	 * Removes every form of the URL and of its secret parts from a message that came from a library, and every
 	 * secret token alone: each path segment and query value, wherever it appears ({@link Secrets}).
 	 */
-	public String scrub(String message) {
+	@Contract("!null -> !null")
+	public @Nullable String scrub(@Nullable String message) {
 		if (message == null) {
 			return null;
 		}

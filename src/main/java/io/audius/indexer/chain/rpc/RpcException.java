@@ -1,5 +1,7 @@
 package io.audius.indexer.chain.rpc;
 
+import java.util.Objects;
+
 /**
  * A failed JSON-RPC request, classified ({@link RpcFailureKind}). The message is built from scrubbed parts only and
  * the library's exception is not kept as the cause: Spring Batch stores stack traces in
@@ -17,6 +19,12 @@ public class RpcException extends RuntimeException {
 	/** A failure without a finer kind: transient ones count as transport failures, others as rejections. */
 	public RpcException(String message, boolean transientFailure) {
 		this(transientFailure ? RpcFailureKind.TRANSPORT : RpcFailureKind.REJECTED, message);
+	}
+
+	/** Never null: every constructor takes the message. */
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage(), "message");
 	}
 
 	public RpcFailureKind kind() {

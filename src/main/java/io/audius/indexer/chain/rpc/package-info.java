@@ -3,4 +3,7 @@
  * budget, and the classified failures ({@link io.audius.indexer.chain.rpc.RpcFailureKind}). Of chain, uses
  * {@code chain.abi} only.
  */
+@NullMarked
 package io.audius.indexer.chain.rpc;
+
+import org.jspecify.annotations.NullMarked;
