@@ -5,23 +5,36 @@
 #   scripts/aot-cache.sh [dir]        (default dir: target/aot)
 #
 # Needs target/eth-balance-indexer.jar (./mvnw -B -q package -DskipTests -DskipChainTools) and a reachable
-# PostgreSQL: the training run refreshes the context (-Dspring.context.exit=onRefresh), and Spring Batch's JDBC job
-# repository reads the database type from a connection then. TRAINING_DATABASE_URL (default: a local test_cost
+# PostgreSQL: the training run (without a node) refreshes the context (-Dspring.context.exit=onRefresh), and
+# Spring Batch's JDBC job repository reads the database type from a connection then. TRAINING_DATABASE_URL (default: a local test_cost
 # database) is migrated by Flyway at refresh: point it at a scratch database, never production.
 # JAVA (default: the Temurin 25 JDK) must be the JDK that will run the cache. AOT_TIMING=0 makes the cache only
 # (the benchmark times start-up to the first chunk itself).
+# With TRAINING_RPC_URL (a node; never one that bills you for much), the training run is a real short sweep
+# instead: the sweep job through the launcher, TRAINING_WALLETS (default 200) wallets of the training database's
+# eth_wallet_balances, then exit; so the cache also covers the step, the HTTP client, the call codec and the JDBC
+# writes up to the first chunk and past it. TRAINING_ARGS adds application arguments (space-separated, e.g.
+# the benchmark's contract addresses). Without a node it falls back to refreshing the context only.
 set -euo pipefail
 dir=${1:-target/aot}
 java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 db=${TRAINING_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test_cost}
 rm -rf "$dir" && mkdir -p "$dir"
 "$java" -Djarmode=tools -jar target/eth-balance-indexer.jar extract --destination "$dir/app" >/dev/null
-app=(-Dspring.context.exit=onRefresh -jar "$dir/app/eth-balance-indexer.jar"
+jar=(-jar "$dir/app/eth-balance-indexer.jar"
 	--spring.datasource.url="$db" --spring.datasource.username="${TRAINING_DATABASE_USER:-postgres}"
-	--spring.datasource.password="${TRAINING_DATABASE_PASSWORD:-}"
-	--indexer.launcher.job=staleRefreshJob --indexer.launcher.enabled=false
+	--spring.datasource.password="${TRAINING_DATABASE_PASSWORD:-}" --indexer.launcher.job=staleRefreshJob)
+# Refresh only: no job launched, no node.
+app=(-Dspring.context.exit=onRefresh "${jar[@]}" --indexer.launcher.enabled=false
 	--indexer.chain.rpc-url=http://127.0.0.1:1 --indexer.chain.verify-contracts=false)
-"$java" -XX:AOTCacheOutput="$dir/app.aot" "${app[@]}" >"$dir/training.log" 2>&1
+train=("${app[@]}")
+if [ -n "${TRAINING_RPC_URL:-}" ]; then
+	# A real short run, as a CronJob runs it (contracts checked, the sweep job launched), then exit.
+	# shellcheck disable=SC2206
+	train=("${jar[@]}" --indexer.chain.rpc-url="$TRAINING_RPC_URL"
+		--indexer.sweep.max-wallets="${TRAINING_WALLETS:-200}" ${TRAINING_ARGS:-})
+fi
+"$java" -XX:AOTCacheOutput="$dir/app.aot" "${train[@]}" >"$dir/training.log" 2>&1
 ls -l "$dir/app.aot"
 [ "${AOT_TIMING:-1}" = 0 ] && exit 0
 # Side by side, alternating: milliseconds from launch to the end of the context refresh, and where they went

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.chain.logs.TransferEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cuts the follower's events into {@link TransferBatch}es: a batch closes as soon as it has logs and nothing more
@@ -33,7 +34,7 @@ final class BatchAssembler {
 
 	private final Deque<TransferEvent> pending = new ArrayDeque<>();
 
-	private FollowerEvent.Rewind pendingRewind;
+	private FollowerEvent.@Nullable Rewind pendingRewind;
 
 	BatchAssembler(BlockingQueue<FollowerEvent> queue, int maxLogs, Duration maxWait) {
 		this.queue = queue;
@@ -69,8 +70,9 @@ final class BatchAssembler {
 				// The queue is read only once the pending logs are all in a batch, so every log before a marker is.
 				case FollowerEvent.Checkpoint marker -> {
 					checkpoint = Math.max(checkpoint, marker.block());
-					if (marker.hash() != null) {
-						hashes.put(marker.block(), marker.hash());
+					String hash = marker.hash();
+					if (hash != null) {
+						hashes.put(marker.block(), hash);
 					}
 				}
 				// A rewind opens a batch of its own: what came before it commits first, with the old checkpoint.

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.audius.indexer.chain.logs.TransferEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rule that the checkpoint never skips a block, and that no wallet keeps a Transfer the chain lost. Live logs
@@ -163,7 +164,7 @@ final class CheckpointLedger {
 	}
 
 	/** Identifies a log across the subscription and eth_getLogs. */
-	private record LogKey(String transactionHash, long logIndex, long block) {
+	private record LogKey(@Nullable String transactionHash, long logIndex, long block) {
 
 		static LogKey of(TransferEvent event) {
 			return new LogKey(event.transactionHash(), event.logIndex(), event.blockNumber());

@@ -30,8 +30,8 @@ public class CheckpointRepository {
 	}
 
 	public OptionalLong load(String name) {
-		List<Long> blocks = jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = ?",
-				Long.class, name);
+		List<Long> blocks = jdbc.query("SELECT last_block FROM eth_indexer_checkpoints WHERE name = ?",
+				(row, n) -> row.getLong(1), name);
 		return blocks.isEmpty() ? OptionalLong.empty() : OptionalLong.of(blocks.get(0));
 	}
 
@@ -110,8 +110,9 @@ public class CheckpointRepository {
 	 * takes in the rows the sweep read in those few blocks: a reorg's re-read of them is the price.
 	 */
 	public List<String> walletsWithTransfersAfter(long block) {
-		return jdbc.queryForList("SELECT wallet FROM eth_wallet_balances WHERE blocknumber > ? OR balance_block > ?",
-				String.class, block, block);
+		// wallet is the primary key: never null
+		return jdbc.query("SELECT wallet FROM eth_wallet_balances WHERE blocknumber > ? OR balance_block > ?",
+				(row, n) -> row.getString(1), block, block);
 	}
 
 }

@@ -1,10 +1,12 @@
 package io.audius.indexer.stream;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -24,15 +26,17 @@ class EthHealthController {
 	@JsonPropertyOrder({ "connected", "rpc_configured", "last_block_seen", "checkpoint_block", "last_event_at",
 			"errors" })
 	record Body(boolean connected, @JsonProperty("rpc_configured") boolean rpcConfigured,
-			@JsonProperty("last_block_seen") Long lastBlockSeen, @JsonProperty("checkpoint_block") Long checkpointBlock,
-			@JsonProperty("last_event_at") String lastEventAt, List<String> errors) {
+			@JsonProperty("last_block_seen") @Nullable Long lastBlockSeen,
+			@JsonProperty("checkpoint_block") @Nullable Long checkpointBlock,
+			@JsonProperty("last_event_at") @Nullable String lastEventAt, List<String> errors) {
 
 		static Body of(StreamHealth health, Duration maxEventLag) {
+			Instant lastEventAt = health.lastEventAt();
 			return new Body(health.connected(), true, known(health.lastBlockSeen()), known(health.checkpointBlock()),
-					health.lastEventAt() == null ? null : health.lastEventAt().toString(), health.errors(maxEventLag));
+					lastEventAt == null ? null : lastEventAt.toString(), health.errors(maxEventLag));
 		}
 
-		private static Long known(long block) {
+		private static @Nullable Long known(long block) {
 			return block < 0 ? null : block;
 		}
 

@@ -3,6 +3,7 @@ package io.audius.indexer.stream;
 import java.util.List;
 
 import io.audius.indexer.chain.logs.TransferEvent;
+import org.jspecify.annotations.Nullable;
 
 /** What the follower hands the reader, in order. */
 sealed interface FollowerEvent {
@@ -21,9 +22,9 @@ sealed interface FollowerEvent {
 
 	/**
 	 * Every log of blocks up to {@code block} has been handed over before this marker: the checkpoint may cover it.
-	 * @param hash the block's hash as the node had it before its logs were read (null: unknown)
+	 * @param hash the block's hash as the node had it before its logs were read, when known
 	 */
-	record Checkpoint(long block, String hash) implements FollowerEvent {
+	record Checkpoint(long block, @Nullable String hash) implements FollowerEvent {
 
 		Checkpoint(long block) {
 			this(block, null);

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.audius.indexer.chain.logs.LogSubscription;
 import io.audius.indexer.chain.logs.TransferEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the subscription's callbacks hand the follower's thread, bounded: at most {@code maxQueuedLogs} live logs
@@ -72,8 +73,8 @@ final class LiveEvents implements LogSubscription.Listener {
 		queue.add(new Closed(reason));
 	}
 
-	/** The next event, or null after {@code timeoutMillis}. */
-	Event poll(long timeoutMillis) throws InterruptedException {
+	/** The next event, or none after {@code timeoutMillis}. */
+	@Nullable Event poll(long timeoutMillis) throws InterruptedException {
 		Event event = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
 		if (event instanceof Log) {
 			queuedLogs.decrementAndGet();

@@ -4,6 +4,10 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.function.LongFunction;
 
+import org.jspecify.annotations.Nullable;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * The rule that finds where the chain the stream indexed and the node's chain part, on start-up and on each
  * reconnect. The stream records the hash of each block its checkpoint stood on (the newest
@@ -17,7 +21,7 @@ import java.util.function.LongFunction;
  * to read again from); with no older record left, the fork is taken to be the max depth below the checkpoint
  * (re-reading more is only slower).</li>
  * </ul>
- * Pure: the node is a function from block number to hash (null: no such block on the node).
+ * Pure: the node is a function from block number to hash (none: no such block on the node).
  */
 final class ReorgWalk {
 
@@ -45,7 +49,7 @@ final class ReorgWalk {
 	private ReorgWalk() {
 	}
 
-	static Result walk(long checkpoint, NavigableMap<Long, String> recorded, LongFunction<String> nodeHash,
+	static Result walk(long checkpoint, NavigableMap<Long, String> recorded, LongFunction<@Nullable String> nodeHash,
 			int maxDepth) {
 		Map.Entry<Long, String> newest = recorded.floorEntry(checkpoint);
 		if (newest == null || newest.getValue().equalsIgnoreCase(String.valueOf(nodeHash.apply(newest.getKey())))) {

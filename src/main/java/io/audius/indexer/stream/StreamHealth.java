@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.audius.indexer.secrets.Secrets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the stream knew about itself at one instant, and what is wrong with that: the data both health reports
@@ -15,13 +16,13 @@ import io.audius.indexer.secrets.Secrets;
  * @param startedAt when the stream's status began (the lag of a stream that has seen no event counts from it)
  * @param running whether the job's step is reading
  * @param connected whether the node subscription is up
- * @param lastError why the connection was lost last; null when never
+ * @param lastError why the connection was lost last; none when never
  * @param lastBlockSeen the newest head seen; -1 before the first
  * @param checkpointBlock the committed checkpoint; -1 before the first
- * @param lastEventAt when the last Transfer log was processed; null before the first
+ * @param lastEventAt when the last Transfer log was processed; none before the first
  */
-public record StreamHealth(Instant at, Instant startedAt, boolean running, boolean connected, String lastError,
-		long lastBlockSeen, long checkpointBlock, Instant lastEventAt) {
+public record StreamHealth(Instant at, Instant startedAt, boolean running, boolean connected,
+		@Nullable String lastError, long lastBlockSeen, long checkpointBlock, @Nullable Instant lastEventAt) {
 
 	/** The bound on the time since the last Transfer event when the caller gives none ({@code max_event_lag_secs}). */
 	public static final long DEFAULT_MAX_EVENT_LAG_SECS = 600;

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -57,8 +58,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("indexer.stream")
 @Validated
-public record StreamProperties(String wsUrl, @NotNull ContractAddress tokenAddress,
-		@DefaultValue("audio_transfers") @NotBlank String checkpointName, @PositiveOrZero Long startBlock,
+public record StreamProperties(@Nullable String wsUrl, @NotNull ContractAddress tokenAddress,
+		@DefaultValue("audio_transfers") @NotBlank String checkpointName, @PositiveOrZero @Nullable Long startBlock,
 		@DefaultValue("9000") @Min(1) @Max(1_000_000) long maxBlockRange,
 		@DefaultValue("500") @Min(1) @Max(100_000) int maxLogsPerChunk,
 		@DefaultValue("1000ms") @NotNull Duration maxChunkWait,

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the stream knows about itself, told by the reader, the follower and the writer as it happens, and the
@@ -24,13 +25,13 @@ public class StreamStatus {
 
 	private volatile boolean connected;
 
-	private final AtomicReference<String> lastError = new AtomicReference<>();
+	private final AtomicReference<@Nullable String> lastError = new AtomicReference<>();
 
 	private final AtomicLong lastBlockSeen = new AtomicLong(-1);
 
 	private final AtomicLong checkpointBlock = new AtomicLong(-1);
 
-	private final AtomicReference<Instant> lastEventAt = new AtomicReference<>();
+	private final AtomicReference<@Nullable Instant> lastEventAt = new AtomicReference<>();
 
 	private final Counter events;
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.audius.indexer.chain.abi.WalletAddress;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +32,10 @@ class TrackedWallets {
 
 	private final NamedParameterJdbcTemplate jdbc;
 
-	private final String sourceQuery;
+	/** None: only the rows of {@code eth_wallet_balances}. */
+	private final @Nullable String sourceQuery;
 
-	private TrackedWallets(NamedParameterJdbcTemplate jdbc, String sourceQuery) {
+	private TrackedWallets(NamedParameterJdbcTemplate jdbc, @Nullable String sourceQuery) {
 		this.jdbc = jdbc;
 		this.sourceQuery = sourceQuery;
 	}

@@ -1,5 +1,6 @@
 package io.audius.indexer.stream;
 
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -8,6 +9,7 @@ import io.audius.indexer.chain.abi.ContractAddress;
 import io.audius.indexer.chain.logs.LogRangeFetcher;
 import io.audius.indexer.chain.rpc.ChainClient;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +46,10 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
 	private final BatchAssembler batches;
 
-	private TransferFollower follower;
+	/** Between {@link #open} and {@link #close}. */
+	private @Nullable TransferFollower follower;
 
-	private Thread followerThread;
+	private @Nullable Thread followerThread;
 
 	TransferLogReader(ChainClient client, RpcEndpoint wsEndpoint, CheckpointRepository checkpoints,
 			StreamProperties properties, StreamStatus status) {
@@ -95,9 +98,9 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 	@Override
 	public TransferBatch read() throws InterruptedException {
 		TransferBatch batch = batches.next();
-		if (batch.events().isEmpty() && !followerThread.isAlive()) {
+		if (batch.events().isEmpty() && !Objects.requireNonNull(followerThread, "read before open").isAlive()) {
 			// It only ends when stopped; anything else must fail the execution, not idle forever looking alive.
-			String why = follower.failure();
+			String why = Objects.requireNonNull(follower, "read before open").failure();
 			throw new IllegalStateException("the Transfer log follower has ended unexpectedly"
 					+ (why == null ? "" : ": " + why));
 		}
@@ -107,7 +110,9 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 	@Override
 	public void close() throws ItemStreamException {
 		status.readerClosed();
-		if (follower != null) {
+		TransferFollower follower = this.follower;
+		Thread followerThread = this.followerThread;
+		if (follower != null && followerThread != null) {
 			follower.stop();
 			followerThread.interrupt();
 			try {

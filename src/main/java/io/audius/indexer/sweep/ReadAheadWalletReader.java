@@ -23,7 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * behind, and the chunk's transaction holds no call.
  * <p>
  * Restart: saved at each commit are the rows handed out ({@value #READ_COUNT}) and the key of the last one
- * ({@value #START_AFTER}), in {@code JdbcPagingItemReader}'s keys and form. Pages fetched or read ahead but not
+ * ({@value #START_AFTER}), in {@code JdbcPagingItemReader}'s keys and form, put back to the last committed chunk's
+ * when a commit fails ({@link CommittedPosition}). Pages fetched or read ahead but not
  * committed are read again by the next execution; committed ones never. One instance per step execution
  * (step-scoped), not thread-safe: the step's thread calls it.
  */
@@ -67,6 +68,8 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 
 	private boolean ended;
 
+	private CommittedPosition position;
+
 	/**
 	 * @param maxWallets {@code indexer.sweep.max-wallets} (0: no cap); each partition reads its share
 	 * @param depth pages read ahead and waiting to be taken
@@ -98,6 +101,7 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 		Object count = context.get(READ_COUNT);
 		readCount = count instanceof Number number ? number.longValue() : 0;
 		last = PageKey.fromContext(context.get(START_AFTER)).orElse(null);
+		position = new CommittedPosition(readCount, last);
 		long rowsLeft = PagePlan.rowsLeft(maxWallets, query.partitions(), readCount);
 		feed = new StaleWalletFeed(query.partitions() > 1 ? "p" + query.partition() : "0", jdbc, query, refresher,
 				sizer, callsInFlight, depth, last, rowsLeft);
@@ -152,10 +156,8 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 
 	@Override
 	public void update(ExecutionContext context) throws ItemStreamException {
-		context.putLong(READ_COUNT, readCount);
-		if (last != null) {
-			context.put(START_AFTER, last.toContext());
-		}
+		// Called in the chunk's transaction, before its commit: what stays in the context is what committed.
+		position.save(context, readCount, last);
 	}
 
 	@Override

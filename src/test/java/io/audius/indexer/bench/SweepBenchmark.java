@@ -50,7 +50,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * the JVM's peak RSS.
  * <p>
  * Arguments: {@code wallets} (20000), {@code database-url} (jdbc:postgresql://127.0.0.1:5432/postgres), user
- * postgres, {@code delay-ms} (50).
+ * postgres, {@code delay-ms} (50), {@code only} ({@code startup}: seed, then time the start-up alone).
  */
 public final class SweepBenchmark {
 
@@ -70,6 +70,7 @@ public final class SweepBenchmark {
 		int wallets = Integer.parseInt(arg(args, "wallets", "20000"));
 		String databaseUrl = arg(args, "database-url", "jdbc:postgresql://127.0.0.1:5432/postgres");
 		int delayMs = Integer.parseInt(arg(args, "delay-ms", "50"));
+		boolean startUpOnly = arg(args, "only", "all").equals("startup");
 		String url = databaseUrl + (databaseUrl.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
 		try (Connection c = DriverManager.getConnection(databaseUrl, "postgres", "");
 				Statement s = c.createStatement()) {
@@ -101,77 +102,82 @@ public final class SweepBenchmark {
 					new BalanceComponent(new ContractAddress(contracts.staking()), "totalStakedFor(address)"),
 					new BalanceComponent(new ContractAddress(contracts.delegateManager()),
 							"getTotalDelegatorStake(address)"));
-			double dbCeiling = databaseCeiling(jdbc, DEFAULT_PER_CALL * DEFAULT_IN_FLIGHT, Math.min(wallets, 50_000));
-			System.out.printf("%n=== %,d wallets; defaults: %d wallets per call, %d calls in flight ===%n", wallets,
-					DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT);
-			System.out.printf("database ceiling (the same upserts alone, one writer, %,d per statement): %,.0f wallets/s%n",
-					DEFAULT_PER_CALL * DEFAULT_IN_FLIGHT, dbCeiling);
-			for (int delay : new int[] { 0, delayMs }) {
-				proxy.delay("eth_call", Duration.ofMillis(delay));
-				System.out.printf("%n--- %d ms added to every eth_call ---%n", delay);
-				int sample = Math.min(wallets, delay == 0 ? 1_000 : 300);
-				double naive = naiveBaseline(proxy.url(), components, addresses.subList(0, sample), DEFAULT_IN_FLIGHT);
-				System.out.printf("naive baseline (3 eth_calls per wallet, %d in flight, %d wallets): %,.0f wallets/s%n",
-						DEFAULT_IN_FLIGHT, sample, naive);
-				// The sweep's calls start at 500 wallets and grow; a run starts at the size the previous one kept. The
-				// ceilings send calls of that size (and, for comparison with figures before sizes grew, of 500).
-				int perCall = keptCallSize(jdbc).orElse(DEFAULT_PER_CALL);
-				double pipeline = pipelineCeiling(jdbc, proxy.url(), components, perCall, DEFAULT_IN_FLIGHT);
-				System.out.printf("pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
-						+ "%,.0f wallets/s%n", perCall, DEFAULT_IN_FLIGHT, pipeline);
-				if (perCall != DEFAULT_PER_CALL) {
+			// -Dbench.only=startup: the start-up part alone.
+			if (!startUpOnly) {
+				double dbCeiling = databaseCeiling(jdbc, DEFAULT_PER_CALL * DEFAULT_IN_FLIGHT, Math.min(wallets, 50_000));
+				System.out.printf("%n=== %,d wallets; defaults: %d wallets per call, %d calls in flight ===%n", wallets,
+						DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT);
+				System.out.printf("database ceiling (the same upserts alone, one writer, %,d per statement): %,.0f wallets/s%n",
+						DEFAULT_PER_CALL * DEFAULT_IN_FLIGHT, dbCeiling);
+				for (int delay : new int[] { 0, delayMs }) {
+					proxy.delay("eth_call", Duration.ofMillis(delay));
+					System.out.printf("%n--- %d ms added to every eth_call ---%n", delay);
+					int sample = Math.min(wallets, delay == 0 ? 1_000 : 300);
+					double naive = naiveBaseline(proxy.url(), components, addresses.subList(0, sample), DEFAULT_IN_FLIGHT);
+					System.out.printf("naive baseline (3 eth_calls per wallet, %d in flight, %d wallets): %,.0f wallets/s%n",
+							DEFAULT_IN_FLIGHT, sample, naive);
+					// The sweep's calls start at 500 wallets and grow; a run starts at the size the previous one kept. The
+					// ceilings send calls of that size (and, for comparison with figures before sizes grew, of 500).
+					int perCall = keptCallSize(jdbc).orElse(DEFAULT_PER_CALL);
+					double pipeline = pipelineCeiling(jdbc, proxy.url(), components, perCall, DEFAULT_IN_FLIGHT);
 					System.out.printf("pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
-							+ "%,.0f wallets/s%n", DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT,
-							pipelineCeiling(jdbc, proxy.url(), components, DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT));
-				}
-				System.out.printf("sweeps start at %d wallets per call and at the size the previous run kept (%d here); "
-						+ "node ceilings at %d%n", DEFAULT_PER_CALL, perCall, perCall);
-				System.out.printf("%-44s %10s %10s %8s %8s %8s %10s %8s %8s %12s %10s %22s%n", "run", "wallets/s",
-						"ceiling", "ratio", "/pipeline", "x naive", "calls/1000", "per call", "CU/1000", "CPU s/100k",
-						"WAL B/wlt", "time split rpc wait/db/rest");
-				Map<Integer, Double> ceilings = new java.util.HashMap<>();
-				// {calls in flight, read-ahead pages (0: the default, 2 x calls in flight)}
-				for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 }, { DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT },
-						{ DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT }, { 8, 0 }, { DEFAULT_IN_FLIGHT, 0, 1 } }) {
-					// The last row, at 50 ms only: the defaults with the call size pinned at 500 (as before sizes
-					// grew), in the same run: do larger calls keep the pipelining? It keeps 500 for the next run.
-					boolean pinned = run.length > 2;
-					if (pinned && delay == 0) {
-						continue;
+							+ "%,.0f wallets/s%n", perCall, DEFAULT_IN_FLIGHT, pipeline);
+					if (perCall != DEFAULT_PER_CALL) {
+						System.out.printf("pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
+								+ "%,.0f wallets/s%n", DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT,
+								pipelineCeiling(jdbc, proxy.url(), components, DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT));
 					}
-					int inFlight = run[0];
-					int readAhead = run[1];
-					if (!ceilings.containsKey(inFlight)) {
-						ceilings.put(inFlight, nodeCeiling(proxy.url(), components, addresses, perCall, inFlight));
+					System.out.printf("sweeps start at %d wallets per call and at the size the previous run kept (%d here); "
+							+ "node ceilings at %d%n", DEFAULT_PER_CALL, perCall, perCall);
+					System.out.printf("%-44s %10s %10s %8s %8s %8s %10s %8s %8s %12s %10s %22s%n", "run", "wallets/s",
+							"ceiling", "ratio", "/pipeline", "x naive", "calls/1000", "per call", "CU/1000", "CPU s/100k",
+							"WAL B/wlt", "time split rpc wait/db/rest");
+					Map<Integer, Double> ceilings = new java.util.HashMap<>();
+					// {calls in flight, read-ahead pages (0: the default, 2 x calls in flight)}
+					for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 }, { DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT },
+							{ DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT }, { 8, 0 }, { DEFAULT_IN_FLIGHT, 0, 1 } }) {
+						// The last row, at 50 ms only: the defaults with the call size pinned at 500 (as before sizes
+						// grew), in the same run: do larger calls keep the pipelining? It keeps 500 for the next run.
+						boolean pinned = run.length > 2;
+						if (pinned && delay == 0) {
+							continue;
+						}
+						int inFlight = run[0];
+						int readAhead = run[1];
+						if (!ceilings.containsKey(inFlight)) {
+							ceilings.put(inFlight, nodeCeiling(proxy.url(), components, addresses, perCall, inFlight));
+						}
+						double ceiling = ceilings.get(inFlight);
+						Sweep sweep = pinned
+								? sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead,
+										"--indexer.sweep.max-wallets-per-call=" + DEFAULT_PER_CALL)
+								: sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
+						System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %7.0f%% %8.0f %10.2f %8.0f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
+								"sweep " + inFlight + " in flight, "
+										+ (readAhead == 0 ? 2 * inFlight : readAhead) + " ahead"
+										+ (pinned ? ", pinned at " + DEFAULT_PER_CALL + "/call"
+												: inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
+								sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, 100 * sweep.rate() / pipeline,
+								sweep.rate() / naive,
+								sweep.callsPer1000(), 1000 / sweep.callsPer1000(), sweep.callsPer1000() * ETH_CALL_CU,
+								sweep.cpuSecondsPer100k(),
+								sweep.walBytesPerWallet(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
+								(1 - sweep.rpcShare() - sweep.dbShare()) * 100);
 					}
-					double ceiling = ceilings.get(inFlight);
-					Sweep sweep = pinned
-							? sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead,
-									"--indexer.sweep.max-wallets-per-call=" + DEFAULT_PER_CALL)
-							: sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
-					System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %7.0f%% %8.0f %10.2f %8.0f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
-							"sweep " + inFlight + " in flight, "
-									+ (readAhead == 0 ? 2 * inFlight : readAhead) + " ahead"
-									+ (pinned ? ", pinned at " + DEFAULT_PER_CALL + "/call"
-											: inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
-							sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, 100 * sweep.rate() / pipeline,
-							sweep.rate() / naive,
-							sweep.callsPer1000(), 1000 / sweep.callsPer1000(), sweep.callsPer1000() * ETH_CALL_CU,
-							sweep.cpuSecondsPer100k(),
-							sweep.walBytesPerWallet(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
-							(1 - sweep.rpcShare() - sweep.dbShare()) * 100);
 				}
 			}
 			proxy.delay("eth_call", Duration.ZERO);
 			try {
-				startUp(appArgs, jdbc);
+				startUp(appArgs, proxy.url(), IndexerApp.componentArgs(contracts));
 			}
 			catch (Exception ex) {
 				System.out.printf("start-up figures failed: %s%n", ex);
 			}
-			streamLatency(appArgs, proxy, jdbc, chain, contracts, seeded);
-			System.out.printf("%npeak RSS of this JVM (anvil excluded; seeding, benchmark clients and the sweeps "
-					+ "included): %s%n", peakRss());
+			if (!startUpOnly) {
+				streamLatency(appArgs, proxy, jdbc, chain, contracts, seeded);
+				System.out.printf("%npeak RSS of this JVM (anvil excluded; seeding, benchmark clients and the sweeps "
+						+ "included): %s%n", peakRss());
+			}
 		}
 		System.exit(0);
 	}
@@ -187,12 +193,15 @@ public final class SweepBenchmark {
 
 	/**
 	 * Time from process start to the first chunk, side by side: the packaged jar launched as a CronJob launches it
-	 * ({@code java -jar}, the sweep job, {@value #START_UP_WALLETS} wallets), then the jar extracted and run with
-	 * and without the JDK 25 ahead-of-time cache that {@code scripts/aot-cache.sh} makes (its training run against
-	 * the benchmark's database), alternating, {@value #START_UP_ROUNDS} rounds. The clock starts just before the
-	 * process is started and stops when its log prints the first chunk's line.
+	 * ({@code java -jar}, the sweep job, {@value #START_UP_WALLETS} wallets), then the jar extracted and run without
+	 * and with the JDK 25 ahead-of-time caches that {@code scripts/aot-cache.sh} makes against the benchmark's
+	 * database: one trained by refreshing the context only, one by a short sweep against the benchmark's node
+	 * ({@code TRAINING_RPC_URL}), and that one with C1 only; alternating, {@value #START_UP_ROUNDS} rounds. The clock
+	 * starts just before the process is started and stops when its log prints the first chunk's line; the launched
+	 * JVM's CPU time (user + system) is read at that moment too: far less sensitive than wall time to other
+	 * processes' load on a shared machine.
 	 */
-	private static void startUp(List<String> appArgs, JdbcTemplate jdbc) throws Exception {
+	private static void startUp(List<String> appArgs, String rpcUrl, List<String> componentArgs) throws Exception {
 		System.out.printf("%n--- start-up: process start to the first chunk (the packaged jar, %,d wallets, "
 				+ "launched %d times each, alternating) ---%n", START_UP_WALLETS, START_UP_ROUNDS);
 		if (!Files.isRegularFile(JAR)) {
@@ -214,29 +223,25 @@ public final class SweepBenchmark {
 				"--logging.level.io.audius.indexer.sweep.BalanceRefreshWriter=INFO",
 				"--indexer.sweep.max-wallets=" + START_UP_WALLETS));
 		java.util.LinkedHashMap<String, List<String>> modes = new java.util.LinkedHashMap<>();
-		modes.put("java -jar (today)", List.of("-jar", JAR.toString()));
+		modes.put(TODAY, List.of("-jar", JAR.toString()));
 		if (aot) {
 			String url = args.stream().filter(a -> a.startsWith("--spring.datasource.url=")).findFirst().orElseThrow()
 				.substring("--spring.datasource.url=".length());
-			ProcessBuilder script = new ProcessBuilder("scripts/aot-cache.sh", AOT_DIR.toString()).redirectErrorStream(true)
-				.redirectOutput(AOT_DIR.resolveSibling("bench-aot.log").toFile());
-			script.environment().put("JAVA", jvm);
-			script.environment().put("TRAINING_DATABASE_URL", url);
-			script.environment().put("AOT_TIMING", "0");
-			long made = System.nanoTime();
-			int exit = script.start().waitFor();
-			Path cache = AOT_DIR.resolve("app.aot");
-			if (exit != 0 || !Files.isRegularFile(cache)) {
-				System.out.printf("AOT cache not made (scripts/aot-cache.sh exit %d; see %s): with-cache rows skipped%n",
-						exit, AOT_DIR.resolveSibling("bench-aot.log"));
-				aot = false;
+			Path refresh = aotCache(jvm, AOT_DIR.resolveSibling("bench-aot-refresh"), url, null, componentArgs);
+			Path sweep = aotCache(jvm, AOT_DIR, url, rpcUrl, componentArgs);
+			if (refresh != null || sweep != null) {
+				Path dir = (sweep != null ? sweep : refresh).getParent();
+				modes.put("extracted, no cache", List.of("-jar", dir.resolve("app/eth-balance-indexer.jar").toString()));
 			}
-			else {
-				System.out.printf("AOT cache made by scripts/aot-cache.sh with %s in %.1f s: %s, %,d kB%n", jvm,
-						(System.nanoTime() - made) / 1e9, cache, Files.size(cache) / 1024);
-				String extracted = AOT_DIR.resolve("app").resolve("eth-balance-indexer.jar").toString();
-				modes.put("extracted, no cache", List.of("-jar", extracted));
-				modes.put("extracted, -XX:AOTCache", List.of("-XX:AOTCache=" + cache, "-jar", extracted));
+			if (refresh != null) {
+				modes.put("cache, trained: refresh", List.of("-XX:AOTCache=" + refresh, "-jar",
+						refresh.resolveSibling("app/eth-balance-indexer.jar").toString()));
+			}
+			if (sweep != null) {
+				String extracted = sweep.resolveSibling("app/eth-balance-indexer.jar").toString();
+				modes.put("cache, trained: sweep", List.of("-XX:AOTCache=" + sweep, "-jar", extracted));
+				modes.put("cache (sweep), C1 only", List.of("-XX:AOTCache=" + sweep, "-XX:TieredStopAtLevel=1", "-jar",
+						extracted));
 			}
 		}
 		else {
@@ -244,35 +249,83 @@ public final class SweepBenchmark {
 					+ "are skipped");
 		}
 		System.out.printf("JVM: %s%n", jvm);
-		java.util.Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
+		java.util.Map<String, List<FirstChunk>> times = new java.util.LinkedHashMap<>();
 		for (int round = 0; round < START_UP_ROUNDS; round++) {
 			for (var mode : modes.entrySet()) {
 				List<String> command = new ArrayList<>();
 				command.add(jvm);
 				command.addAll(mode.getValue());
 				command.addAll(args);
-				times.computeIfAbsent(mode.getKey(), k -> new ArrayList<>()).add(secondsToFirstChunk(command));
+				times.computeIfAbsent(mode.getKey(), k -> new ArrayList<>()).add(firstChunk(command));
 			}
 		}
-		double today = median(times.get("java -jar (today)"));
+		double wallToday = median(times.get(TODAY).stream().map(FirstChunk::wallSeconds).toList());
+		double cpuToday = median(times.get(TODAY).stream().map(FirstChunk::cpuSeconds).toList());
+		System.out.printf("%-26s %28s %28s %6s %6s%n", "to the first chunk", "wall s: median (runs)",
+				"CPU s: median (runs)", "wall/", "CPU/");
 		for (var mode : times.entrySet()) {
-			double median = median(mode.getValue());
-			System.out.printf("%-26s median %5.2f s (%s), %.2f of today's%n", mode.getKey(), median,
-					mode.getValue().stream().map(t -> String.format("%.2f", t)).collect(java.util.stream.Collectors
-						.joining(", ")), median / today);
+			List<Double> wall = mode.getValue().stream().map(FirstChunk::wallSeconds).toList();
+			List<Double> cpu = mode.getValue().stream().map(FirstChunk::cpuSeconds).toList();
+			System.out.printf("%-26s %6.2f (%s) %6.2f (%s) %6.2f %6.2f%n", mode.getKey(), median(wall), runs(wall),
+					median(cpu), runs(cpu), median(wall) / wallToday, median(cpu) / cpuToday);
 		}
+		System.out.printf("(ratios to %s; CPU: the launched JVM's user + system time when the first chunk's line "
+				+ "appeared)%n", TODAY);
 	}
 
-	/** Seconds from starting {@code command} to its first chunk line; the process is left to end its run. */
-	private static double secondsToFirstChunk(List<String> command) throws Exception {
+	private static final String TODAY = "java -jar (today)";
+
+	/**
+	 * Runs {@code scripts/aot-cache.sh} into {@code dir}: trained by a short sweep against {@code rpcUrl}, or by
+	 * refreshing the context when it is null. The cache file, or null (and why) when it was not made.
+	 */
+	private static Path aotCache(String jvm, Path dir, String databaseUrl, String rpcUrl, List<String> componentArgs)
+			throws Exception {
+		Path log = dir.resolveSibling(dir.getFileName() + ".log");
+		Files.createDirectories(dir.getParent());
+		ProcessBuilder script = new ProcessBuilder("scripts/aot-cache.sh", dir.toString()).redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		script.environment().put("JAVA", jvm);
+		script.environment().put("TRAINING_DATABASE_URL", databaseUrl);
+		script.environment().put("AOT_TIMING", "0");
+		if (rpcUrl != null) {
+			script.environment().put("TRAINING_RPC_URL", rpcUrl);
+			script.environment().put("TRAINING_ARGS", String.join(" ", componentArgs));
+		}
+		long made = System.nanoTime();
+		int exit = script.start().waitFor();
+		Path cache = dir.resolve("app.aot");
+		String training = rpcUrl != null ? "a short sweep" : "a refresh";
+		if (exit != 0 || !Files.isRegularFile(cache)) {
+			System.out.printf("AOT cache (training: %s) not made (scripts/aot-cache.sh exit %d; see %s): its rows "
+					+ "skipped%n", training, exit, log);
+			return null;
+		}
+		System.out.printf("AOT cache (training: %s) made by scripts/aot-cache.sh in %.1f s: %s, %,d kB%n", training,
+				(System.nanoTime() - made) / 1e9, cache, Files.size(cache) / 1024);
+		return cache;
+	}
+
+	private static String runs(List<Double> values) {
+		return values.stream().map(t -> String.format("%.2f", t)).collect(java.util.stream.Collectors.joining(", "));
+	}
+
+	/** Wall seconds from the process start to its first chunk line, and its CPU seconds then. */
+	private record FirstChunk(double wallSeconds, double cpuSeconds) {
+	}
+
+	/** Starts {@code command} and times its first chunk line; the process is left to end its run. */
+	private static FirstChunk firstChunk(List<String> command) throws Exception {
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		double seconds = Double.NaN;
+		double cpu = Double.NaN;
 		List<String> tail = new ArrayList<>();
 		try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()))) {
 			for (String line = out.readLine(); line != null; line = out.readLine()) {
 				if (Double.isNaN(seconds) && line.contains(" chunk 1: ")) {
 					seconds = (System.nanoTime() - start) / 1e9;
+					cpu = process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
 				}
 				tail.add(line);
 				if (tail.size() > 20) {
@@ -284,7 +337,7 @@ public final class SweepBenchmark {
 		if (Double.isNaN(seconds) || exit != 0) {
 			throw new IllegalStateException("no first chunk, or exit " + exit + ": " + String.join("\n", tail));
 		}
-		return seconds;
+		return new FirstChunk(seconds, cpu);
 	}
 
 	private static double median(List<Double> values) {

@@ -16,7 +16,6 @@ import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,8 +56,7 @@ class StreamBackfillIT {
 
 			RpcProxy rpc = fixture.rpc();
 			rpc.limitGetLogsRange(PROVIDER_LIMIT);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + startBlock);
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(startBlock);
 			fixture.await("the backfill, through block " + lastTransfer, Duration.ofSeconds(30),
 					() -> allRight(fixture, newest) && fixture.checkpoint() >= lastTransfer);
 			fixture.app().close();

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,15 +29,10 @@ class StreamBlocksBehindIT {
 	void blocksBehindGrowsWhileTheWebSocketIsSilent(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamBlocksBehindIT.class)) {
 			AudioContracts contracts = fixture.contracts();
-			List<String> wallets = WalletFactory.wallets("behind-" + System.nanoTime(), 2);
-			chain.mintBatch(contracts.token(), wallets, Collections.nCopies(2, BigInteger.valueOf(1_000)));
+			List<String> wallets = fixture.mintTracked("behind-", 2, 1_000);
 			long minted = chain.blockNumber();
-			fixture.insertStaleRows(wallets);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.head-poll.interval=200ms");
-			fixture.startNextInstance("transferStreamJob");
-			fixture.await("the mints, through block " + minted, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= minted && fixture.wrongRows(wallets).isEmpty());
+			fixture.startStream(minted, "--indexer.stream.head-poll.interval=200ms");
+			fixture.awaitIndexed("the mints, through block " + minted, Duration.ofSeconds(20), minted, wallets);
 			MeterRegistry meters = fixture.app().getBean(MeterRegistry.class);
 			fixture.await("caught up", Duration.ofSeconds(10),
 					() -> meters.get("indexer.stream.blocks.behind").gauge().value() == 0);

@@ -13,7 +13,6 @@ import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,21 +31,16 @@ class StreamConfirmationsIT {
 	void theCheckpointNeverPassesABlockOnlyALaggingBackendVouchedFor(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamConfirmationsIT.class)) {
 			AudioContracts contracts = fixture.contracts();
-			List<String> wallets = WalletFactory.wallets("confirm-" + System.nanoTime(), 2);
-			chain.mintBatch(contracts.token(), wallets, Collections.nCopies(2, BigInteger.valueOf(1_000)));
+			List<String> wallets = fixture.mintTracked("confirm-", 2, 1_000);
 			long minted = chain.blockNumber();
-			fixture.insertStaleRows(wallets);
 			fixture.tcp().dropWebSocketText(text -> text.contains("\"logIndex\""));
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.confirmations=3");
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(minted, "--indexer.stream.confirmations=3");
 			fixture.await("the stream connects", Duration.ofSeconds(20),
-					() -> fixture.app().getBean(StreamStatus.class).isConnected());
+					() -> fixture.streamConnected());
 			for (int i = 0; i < 4; i++) {
 				chain.mine();
 			}
-			fixture.await("the mints, through block " + minted, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= minted && fixture.wrongRows(wallets).isEmpty());
+			fixture.awaitIndexed("the mints, through block " + minted, Duration.ofSeconds(20), minted, wallets);
 
 			fixture.rpc().lagGetLogs(2, -1);
 			long transfer = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1),

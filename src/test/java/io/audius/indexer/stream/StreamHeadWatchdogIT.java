@@ -14,7 +14,6 @@ import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,16 +29,11 @@ class StreamHeadWatchdogIT {
 	void aSubscriptionSilentWhilePingsAnswerIsReplacedWithinTheHeadTimeout(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamHeadWatchdogIT.class)) {
 			AudioContracts contracts = fixture.contracts();
-			List<String> wallets = WalletFactory.wallets("watchdog-" + System.nanoTime(), 2);
-			chain.mintBatch(contracts.token(), wallets, Collections.nCopies(2, BigInteger.valueOf(1_000)));
+			List<String> wallets = fixture.mintTracked("watchdog-", 2, 1_000);
 			long minted = chain.blockNumber();
-			fixture.insertStaleRows(wallets);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.head-timeout=3s", "--indexer.stream.ping-interval=500ms",
+			fixture.startStream(minted, "--indexer.stream.head-timeout=3s", "--indexer.stream.ping-interval=500ms",
 					"--indexer.stream.reconnect-initial-backoff=250ms");
-			fixture.startNextInstance("transferStreamJob");
-			fixture.await("the mints, through block " + minted, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= minted && fixture.wrongRows(wallets).isEmpty());
+			fixture.awaitIndexed("the mints, through block " + minted, Duration.ofSeconds(20), minted, wallets);
 			double reconnects = fixture.counter("indexer.stream.reconnects");
 
 			fixture.tcp().silenceOpenWebSockets();
@@ -72,15 +66,11 @@ class StreamHeadWatchdogIT {
 	void aFollowerBlockedOnTheWriterWhileHeadsArriveDoesNotReconnect(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamHeadWatchdogIT.class)) {
 			AudioContracts contracts = fixture.contracts();
-			List<String> wallets = WalletFactory.wallets("watchdog-busy-" + System.nanoTime(), 2);
-			chain.mintBatch(contracts.token(), wallets, Collections.nCopies(2, BigInteger.valueOf(1_000_000)));
+			List<String> wallets = fixture.mintTracked("watchdog-busy-", 2, 1_000_000);
 			long minted = chain.blockNumber();
-			fixture.insertStaleRows(wallets);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.head-timeout=2s", "--indexer.stream.reconnect-initial-backoff=250ms");
-			fixture.startNextInstance("transferStreamJob");
-			fixture.await("the mints, through block " + minted, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= minted && fixture.wrongRows(wallets).isEmpty());
+			fixture.startStream(minted, "--indexer.stream.head-timeout=2s",
+					"--indexer.stream.reconnect-initial-backoff=250ms");
+			fixture.awaitIndexed("the mints, through block " + minted, Duration.ofSeconds(20), minted, wallets);
 			double reconnects = fixture.counter("indexer.stream.reconnects");
 
 			fixture.rpc().delay("eth_call", Duration.ofSeconds(3));

@@ -14,7 +14,6 @@ import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,10 +44,9 @@ class StreamLaggingNodeIT {
 					BigInteger.valueOf(100));
 
 			fixture.rpc().lag(2);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + beforeSubscribing);
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(beforeSubscribing);
 			fixture.await("the stream connects", Duration.ofSeconds(20),
-					() -> fixture.app().getBean(StreamStatus.class).isConnected());
+					() -> fixture.streamConnected());
 			for (int i = 0; i < 3; i++) {
 				chain.mine();
 			}

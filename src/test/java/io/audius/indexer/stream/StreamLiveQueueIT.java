@@ -3,18 +3,15 @@ package io.audius.indexer.stream;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,15 +26,10 @@ class StreamLiveQueueIT {
 	void liveLogsDroppedAtTheQueueBoundAreReadWithGetLogsAndNothingIsLost(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamLiveQueueIT.class)) {
 			AudioContracts contracts = fixture.contracts();
-			List<String> wallets = WalletFactory.wallets("live-queue-" + System.nanoTime(), 40);
-			chain.mintBatch(contracts.token(), wallets, Collections.nCopies(wallets.size(), BigInteger.valueOf(5_000)));
+			List<String> wallets = fixture.mintTracked("live-queue-", 40, 5_000);
 			long minted = chain.blockNumber();
-			fixture.insertStaleRows(wallets);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.max-queued-logs=0");
-			fixture.startNextInstance("transferStreamJob");
-			fixture.await("the mints, through block " + minted, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= minted && fixture.wrongRows(wallets).isEmpty());
+			fixture.startStream(minted, "--indexer.stream.max-queued-logs=0");
+			fixture.awaitIndexed("the mints, through block " + minted, Duration.ofSeconds(20), minted, wallets);
 
 			List<String> from = new ArrayList<>();
 			List<String> to = new ArrayList<>();
@@ -49,8 +41,8 @@ class StreamLiveQueueIT {
 			}
 			long burst = chain.forceTransferBatch(contracts.token(), from, to, amounts);
 			chain.mine();
-			fixture.await("every wallet right after the burst at block " + burst, Duration.ofSeconds(30),
-					() -> fixture.checkpoint() >= burst && fixture.wrongRows(wallets).isEmpty());
+			fixture.awaitIndexed("every wallet right after the burst at block " + burst, Duration.ofSeconds(30), burst,
+					wallets);
 			assertThat(fixture.counter("indexer.stream.live-logs.dropped")).as("live logs dropped at the bound")
 				.isGreaterThanOrEqualTo(200);
 		}

@@ -2,15 +2,12 @@ package io.audius.indexer.stream;
 
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.audius.indexer.testsupport.AnvilNode;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,18 +30,14 @@ class StreamReorgIT {
 
 	@Test
 	void aReorgWhileStoppedIsWalkedBackAndTheReplacedWalletsAreRight(CapturedOutput output) throws Exception {
-		try (AnvilNode node = AnvilNode.start();
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgIT.class)) {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgIT.class)) {
 			TestChain chain = fixture.chain();
 			AudioContracts contracts = fixture.contracts();
-			List<String> w = WalletFactory.wallets("reorg-" + System.nanoTime(), 5);
-			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			List<String> w = fixture.mintTracked("reorg-", 5, 1_000);
 			long fork = chain.blockNumber();
-			fixture.insertStaleRows(w);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + fork);
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(fork);
 			fixture.await("the stream at the fork, block " + fork, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= fork && fixture.app().getBean(StreamStatus.class).isConnected());
+					() -> fixture.checkpoint() >= fork && fixture.streamConnected());
 
 			// The old branch: w0 -> w1, w2 -> w3, each indexed (and its block's hash recorded) before the next.
 			long first = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));
@@ -52,8 +45,7 @@ class StreamReorgIT {
 			fixture.await("block " + first, Duration.ofSeconds(20), () -> fixture.checkpoint() >= first);
 			long second = chain.forceTransfer(contracts.token(), w.get(2), w.get(3), BigInteger.valueOf(200));
 			long oldHead = chain.mine();
-			fixture.await("the old branch indexed through block " + second, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= second && fixture.wrongRows(w).isEmpty());
+			fixture.awaitIndexed("the old branch indexed through block " + second, Duration.ofSeconds(20), second, w);
 			long checkpoint = fixture.checkpoint();
 			fixture.app().close();
 			String oldHash = chain.blockHash(checkpoint);
@@ -72,8 +64,7 @@ class StreamReorgIT {
 			fixture.startApp(WebApplicationType.NONE);
 			fixture.startNextInstance("transferStreamJob");
 			long newHead = chain.blockNumber();
-			fixture.await("every wallet right on the new branch", Duration.ofSeconds(30),
-					() -> fixture.checkpoint() >= newHead && fixture.wrongRows(w).isEmpty());
+			fixture.awaitIndexed("every wallet right on the new branch", Duration.ofSeconds(30), newHead, w);
 			assertThat(output.getAll()).as("walked back to the fork, the newest block both branches share")
 				.contains("the chains share block " + fork + " ");
 			assertThat(fixture.counter("indexer.stream.reorgs")).isEqualTo(1);
@@ -82,17 +73,12 @@ class StreamReorgIT {
 
 	@Test
 	void aReorgDeeperThanTheMaxDepthStopsTheStreamNamingTheProperty() throws Exception {
-		try (AnvilNode node = AnvilNode.start();
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgIT.class)) {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgIT.class)) {
 			TestChain chain = fixture.chain();
 			AudioContracts contracts = fixture.contracts();
-			List<String> w = WalletFactory.wallets("deep-reorg-" + System.nanoTime(), 2);
-			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			List<String> w = fixture.mintTracked("deep-reorg-", 2, 1_000);
 			long fork = chain.blockNumber();
-			fixture.insertStaleRows(w);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + fork,
-					"--indexer.stream.max-reorg-depth=2");
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(fork, "--indexer.stream.max-reorg-depth=2");
 			for (int i = 0; i < 5; i++) {
 				long block = chain.forceTransfer(contracts.token(), w.get(i % 2), w.get((i + 1) % 2), BigInteger.ONE);
 				chain.mine();
@@ -115,26 +101,21 @@ class StreamReorgIT {
 
 	@Test
 	void aFirstStartIgnoresBlockHashesLeftWithoutACheckpointRow() throws Exception {
-		try (AnvilNode node = AnvilNode.start();
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgIT.class)) {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgIT.class)) {
 			TestChain chain = fixture.chain();
 			AudioContracts contracts = fixture.contracts();
-			List<String> w = WalletFactory.wallets("first-start-" + System.nanoTime(), 2);
-			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			List<String> w = fixture.mintTracked("first-start-", 2, 1_000);
 			long start = chain.blockNumber();
-			fixture.insertStaleRows(w);
 			// What a stream on another chain left (its checkpoint row deleted since, as an operator resets one):
 			// hashes of blocks this chain has too, none of them this chain's.
 			for (long block = 1; block <= start; block++) {
 				fixture.jdbc().update("INSERT INTO eth_indexer_checkpoint_blocks (name, block_number, block_hash) "
 						+ "VALUES ('audio_transfers', ?, ?)", block, String.format("0x%064x", block));
 			}
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + start);
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(start);
 			long block = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.TEN);
 			chain.mine();
-			fixture.await("the Transfer indexed", Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= block && fixture.wrongRows(w).isEmpty());
+			fixture.awaitIndexed("the Transfer indexed", Duration.ofSeconds(20), block, w);
 			assertThat(fixture.counter("indexer.stream.reorgs")).isZero();
 		}
 	}

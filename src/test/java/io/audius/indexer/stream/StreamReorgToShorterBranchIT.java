@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 
-import io.audius.indexer.testsupport.AnvilNode;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.TestChain;
@@ -36,8 +35,7 @@ class StreamReorgToShorterBranchIT {
 	}
 
 	private static void reorgToAShorterBranch(boolean stopped) throws Exception {
-		try (AnvilNode node = AnvilNode.start();
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgToShorterBranchIT.class)) {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgToShorterBranchIT.class)) {
 			TestChain chain = fixture.chain();
 			AudioContracts contracts = fixture.contracts();
 			List<String> w = WalletFactory.wallets("shorter-" + stopped + "-" + System.nanoTime(), 4);
@@ -48,11 +46,9 @@ class StreamReorgToShorterBranchIT {
 			}
 			fixture.insertStaleRows(w);
 			fixture.tcp().dropWebSocketText(text -> text.contains("\"removed\":true"));
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.confirmations=2");
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(minted, "--indexer.stream.confirmations=2");
 			fixture.await("the mints written", Duration.ofSeconds(20),
-					() -> fixture.app().getBean(StreamStatus.class).isConnected() && fixture.wrongRows(w).isEmpty());
+					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
 
 			// The old branch: two blocks, each with a Transfer, written at once (above the checkpoint).
 			long first = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));

@@ -2,18 +2,14 @@ package io.audius.indexer.stream;
 
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-import io.audius.indexer.testsupport.AnvilNode;
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,19 +23,15 @@ class StreamReorgWhileConnectedIT {
 	/** A reorg below the checkpoint is walked back within one new head, not at the next reconnect. */
 	@Test
 	void aReorgBelowTheCheckpointWhileConnectedIsWalkedBackOnTheNextHead() throws Exception {
-		try (AnvilNode node = AnvilNode.start();
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgWhileConnectedIT.class)) {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
 			TestChain chain = fixture.chain();
 			AudioContracts contracts = fixture.contracts();
-			List<String> w = WalletFactory.wallets("connected-reorg-" + System.nanoTime(), 4);
-			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			List<String> w = fixture.mintTracked("connected-reorg-", 4, 1_000);
 			long fork = chain.blockNumber();
-			fixture.insertStaleRows(w);
 			fixture.tcp().dropWebSocketText(text -> text.contains("\"removed\":true"));
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + fork);
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(fork);
 			fixture.await("the stream at the fork, block " + fork, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= fork && fixture.app().getBean(StreamStatus.class).isConnected());
+					() -> fixture.checkpoint() >= fork && fixture.streamConnected());
 
 			// The old branch: w0 -> w1, written at its block (a balance read on the new branch at a lower height
 			// would not land), then covered by the checkpoint (and its block's hash recorded).
@@ -57,8 +49,8 @@ class StreamReorgWhileConnectedIT {
 				chain.mine();
 			}
 			long newHead = chain.blockNumber();
-			fixture.await("every wallet right on the new branch, still connected", Duration.ofSeconds(15),
-					() -> fixture.checkpoint() >= newHead - 1 && fixture.wrongRows(w).isEmpty());
+			fixture.awaitIndexed("every wallet right on the new branch, still connected", Duration.ofSeconds(15),
+					newHead - 1, w);
 			assertThat(fixture.rowIsRight(w.get(2), replaced)).isTrue();
 			assertThat(fixture.counter("indexer.stream.reorgs")).as("walked back while connected").isEqualTo(1);
 			assertThat(fixture.counter("indexer.stream.reconnects")).as("no reconnect needed").isZero();
@@ -73,27 +65,10 @@ class StreamReorgWhileConnectedIT {
 	 */
 	@Test
 	void aLiveLogReorgedAwayWithItsRemovedNotificationLostIsReadAgain() throws Exception {
-		try (AnvilNode node = AnvilNode.start();
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgWhileConnectedIT.class)) {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
 			TestChain chain = fixture.chain();
-			AudioContracts contracts = fixture.contracts();
-			List<String> w = WalletFactory.wallets("live-reorg-" + System.nanoTime(), 2);
-			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
-			long minted = chain.blockNumber();
-			for (int i = 0; i < 3; i++) {
-				chain.mine(); // the mints 3 deep: covered at connect
-			}
-			fixture.insertStaleRows(w);
-			fixture.tcp().dropWebSocketText(text -> text.contains("\"removed\":true"));
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.confirmations=3");
-			fixture.startNextInstance("transferStreamJob");
-			fixture.await("the mints written", Duration.ofSeconds(20),
-					() -> fixture.app().getBean(StreamStatus.class).isConnected() && fixture.wrongRows(w).isEmpty());
-
-			long gone = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(400));
-			fixture.await("the live log written at once", Duration.ofSeconds(15),
-					() -> fixture.rowIsRight(w.get(0), gone) && fixture.rowIsRight(w.get(1), gone));
+			List<String> w = fixture.mintTracked("live-reorg-", 2, 1_000);
+			long gone = liveLogWrittenAtOnce(fixture, w);
 			assertThat(fixture.checkpoint()).as("its block not covered yet").isLessThan(gone);
 
 			// The Transfer's block replaced by an empty one; the chain goes on past the confirmation depth.
@@ -117,27 +92,10 @@ class StreamReorgWhileConnectedIT {
 	 */
 	@Test
 	void aLiveLogReorgedAwayOnAQuietChainIsReadAgainWithoutFurtherBlocks() throws Exception {
-		try (AnvilNode node = AnvilNode.start();
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgWhileConnectedIT.class)) {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
 			TestChain chain = fixture.chain();
-			AudioContracts contracts = fixture.contracts();
-			List<String> w = WalletFactory.wallets("quiet-reorg-" + System.nanoTime(), 2);
-			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
-			long minted = chain.blockNumber();
-			for (int i = 0; i < 3; i++) {
-				chain.mine(); // the mints 3 deep: covered at connect
-			}
-			fixture.insertStaleRows(w);
-			fixture.tcp().dropWebSocketText(text -> text.contains("\"removed\":true"));
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.confirmations=3");
-			fixture.startNextInstance("transferStreamJob");
-			fixture.await("the mints written", Duration.ofSeconds(20),
-					() -> fixture.app().getBean(StreamStatus.class).isConnected() && fixture.wrongRows(w).isEmpty());
-
-			long gone = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(400));
-			fixture.await("the live log written at once", Duration.ofSeconds(15),
-					() -> fixture.rowIsRight(w.get(0), gone) && fixture.rowIsRight(w.get(1), gone));
+			List<String> w = fixture.mintTracked("quiet-reorg-", 2, 1_000);
+			long gone = liveLogWrittenAtOnce(fixture, w);
 
 			// The Transfer's block replaced by an empty one, and nothing after it: a quiet chain.
 			chain.rollback(1);
@@ -156,22 +114,17 @@ class StreamReorgWhileConnectedIT {
 	 */
 	@Test
 	void aReorgWhileARangesBlockHashIsReadNeverRecordsOneBranchsHashOverTheOthersLogs() throws Exception {
-		try (AnvilNode node = AnvilNode.start();
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), StreamReorgWhileConnectedIT.class)) {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
 			TestChain chain = fixture.chain();
 			AudioContracts contracts = fixture.contracts();
-			List<String> w = WalletFactory.wallets("hash-race-" + System.nanoTime(), 4);
-			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			List<String> w = fixture.mintTracked("hash-race-", 4, 1_000);
 			long fork = chain.blockNumber();
-			fixture.insertStaleRows(w);
 			fixture.tcp().dropWebSocketText(text -> text.contains("\"logIndex\""));
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + fork);
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(fork);
 			fixture.await("the stream connected", Duration.ofSeconds(20),
-					() -> fixture.app().getBean(StreamStatus.class).isConnected());
+					() -> fixture.streamConnected());
 			chain.mine();
-			fixture.await("the mints written through block " + fork, Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= fork && fixture.wrongRows(w).isEmpty());
+			fixture.awaitIndexed("the mints written through block " + fork, Duration.ofSeconds(20), fork, w);
 
 			fixture.rpc().delay("eth_getBlockByNumber", Duration.ofSeconds(2));
 			long old = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));
@@ -190,11 +143,31 @@ class StreamReorgWhileConnectedIT {
 			fixture.rpc().delay("eth_getBlockByNumber", Duration.ZERO);
 			chain.mine();
 			long head = chain.blockNumber();
-			fixture.await("every wallet right on the new branch", Duration.ofSeconds(20),
-					() -> fixture.checkpoint() >= head - 1 && fixture.wrongRows(w).isEmpty());
+			fixture.awaitIndexed("every wallet right on the new branch", Duration.ofSeconds(20), head - 1, w);
 			assertThat(recordedHashesNotOnTheChain(fixture)).as("recorded block hashes off the canonical chain")
 				.isEmpty();
 		}
+	}
+
+	/**
+	 * The mints of {@code w} 3 blocks deep, the stream at {@code confirmations=3} with {@code removed} notifications
+	 * dropped at the proxy, then a live Transfer w0 -> w1 written at once: its block.
+	 */
+	private static long liveLogWrittenAtOnce(IndexerFixture fixture, List<String> w) {
+		TestChain chain = fixture.chain();
+		long minted = chain.blockNumber();
+		for (int i = 0; i < 3; i++) {
+			chain.mine(); // the mints 3 deep: covered at connect
+		}
+		fixture.tcp().dropWebSocketText(text -> text.contains("\"removed\":true"));
+		fixture.startStream(minted, "--indexer.stream.confirmations=3");
+		fixture.await("the mints written", Duration.ofSeconds(20),
+				() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+
+		long gone = chain.forceTransfer(fixture.contracts().token(), w.get(0), w.get(1), BigInteger.valueOf(400));
+		fixture.await("the live log written at once", Duration.ofSeconds(15),
+				() -> fixture.rowIsRight(w.get(0), gone) && fixture.rowIsRight(w.get(1), gone));
+		return gone;
 	}
 
 	private static List<Long> recordedHashesNotOnTheChain(IndexerFixture fixture) {

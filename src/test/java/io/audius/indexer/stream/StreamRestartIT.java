@@ -2,14 +2,12 @@ package io.audius.indexer.stream;
 
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,18 +27,14 @@ class StreamRestartIT {
 	void transfersMinedWhileStoppedAreWrittenThroughTheHeadOnAnIdleChain(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, StreamRestartIT.class)) {
 			AudioContracts contracts = fixture.contracts();
-			List<String> w = WalletFactory.wallets("restart-" + System.nanoTime(), 15);
-			chain.mintBatch(contracts.token(), w, Collections.nCopies(w.size(), BigInteger.valueOf(1_000)));
+			List<String> w = fixture.mintTracked("restart-", 15, 1_000);
 			long minted = chain.blockNumber();
 			for (int i = 0; i < 3; i++) {
 				chain.mine(); // the mints 3 deep: covered at connect before and after the fix
 			}
-			fixture.insertStaleRows(w);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + minted,
-					"--indexer.stream.confirmations=3");
-			fixture.startNextInstance("transferStreamJob");
+			fixture.startStream(minted, "--indexer.stream.confirmations=3");
 			fixture.await("the stream connects", Duration.ofSeconds(20),
-					() -> fixture.app().getBean(StreamStatus.class).isConnected());
+					() -> fixture.streamConnected());
 			fixture.await("the mints written", Duration.ofSeconds(20), () -> fixture.wrongRows(w).isEmpty());
 			fixture.app().close();
 

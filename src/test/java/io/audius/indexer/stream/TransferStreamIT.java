@@ -167,10 +167,7 @@ class TransferStreamIT {
 
 	@Test
 	void healthIs200WhenConnectedAndFresh500WhenLagging() throws Exception {
-		long block = chain.forceTransferBatch(contracts.token(), tracked.subList(0, 3), tracked.subList(1, 4),
-				Collections.nCopies(3, BigInteger.ONE));
-		fixture.await("rows at block " + block, Duration.ofSeconds(10),
-				() -> tracked.subList(0, 4).stream().allMatch(w -> fixture.rowIsRight(w, block)));
+		transfersAmongTheFirstFourWritten();
 		HttpResponse<String> healthy = health("");
 		assertThat(healthy.statusCode()).as(healthy.body()).isEqualTo(200);
 		assertThat(healthy.body()).contains("\"connected\":true", "\"rpc_configured\":true", "\"errors\":[]")
@@ -192,10 +189,7 @@ class TransferStreamIT {
 
 	@Test
 	void prometheusScrapesTheIndexersAndSpringBatchsMeters() throws Exception {
-		long block = chain.forceTransferBatch(contracts.token(), tracked.subList(0, 3), tracked.subList(1, 4),
-				Collections.nCopies(3, BigInteger.ONE));
-		fixture.await("rows at block " + block, Duration.ofSeconds(10),
-				() -> tracked.subList(0, 4).stream().allMatch(w -> fixture.rowIsRight(w, block)));
+		transfersAmongTheFirstFourWritten();
 
 		HttpResponse<String> scrape = get("/actuator/prometheus");
 
@@ -361,6 +355,14 @@ class TransferStreamIT {
 			}
 		}
 		return wallets;
+	}
+
+	/** Transfers 0 -> 1, 1 -> 2, 2 -> 3 among the tracked wallets in one block, and the four rows written at it. */
+	private void transfersAmongTheFirstFourWritten() {
+		long block = chain.forceTransferBatch(contracts.token(), tracked.subList(0, 3), tracked.subList(1, 4),
+				Collections.nCopies(3, BigInteger.ONE));
+		fixture.await("rows at block " + block, Duration.ofSeconds(10),
+				() -> tracked.subList(0, 4).stream().allMatch(w -> fixture.rowIsRight(w, block)));
 	}
 
 }

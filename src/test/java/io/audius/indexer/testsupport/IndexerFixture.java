@@ -1,14 +1,19 @@
 package io.audius.indexer.testsupport;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+
+import io.audius.indexer.stream.StreamStatus;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -25,7 +30,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * away, stops the job) takes a fixture of its own, so it cannot break another.
  * <p>
  * {@link #deploy} leaves the application unstarted, so a test can put the chain and the tables in the state it
- * needs first; {@link #close} stops whatever was started.
+ * needs first; {@link #close} stops whatever was started. The stream ITs' common steps: {@link #mintTracked},
+ * {@link #startStream}, {@link #awaitIndexed}; a test that rolls the chain back deploys on a node of its own
+ * ({@link #deployOnOwnNode}).
  */
 public final class IndexerFixture implements AutoCloseable {
 
@@ -46,6 +53,9 @@ public final class IndexerFixture implements AutoCloseable {
 	private ConfigurableApplicationContext app;
 
 	private Future<JobExecution> running;
+
+	/** The node this fixture started for itself, closed with it; null on the shared one. */
+	private AnvilNode ownNode;
 
 	private IndexerFixture(TestChain chain, AudioContracts contracts, TcpProxy tcp, RpcProxy rpc, TestDatabase db) {
 		this.chain = chain;
@@ -69,6 +79,54 @@ public final class IndexerFixture implements AutoCloseable {
 			throw ex;
 		}
 		return new IndexerFixture(chain, contracts, tcp, rpc, TestDatabase.forClass(testClass).migrated());
+	}
+
+	/**
+	 * {@link #deploy} on an anvil of its own, stopped by {@link #close}: for a test that rolls the chain back
+	 * ({@code anvil_rollback}) or otherwise changes what the shared node's other tests stand on.
+	 */
+	public static IndexerFixture deployOnOwnNode(Class<?> testClass) throws IOException {
+		AnvilNode node = AnvilNode.start();
+		try {
+			IndexerFixture fixture = deploy(new TestChain(node), testClass);
+			fixture.ownNode = node;
+			return fixture;
+		}
+		catch (IOException | RuntimeException ex) {
+			node.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Mints {@code amount} to each of {@code count} new wallets (named from {@code prefix} and the clock) in one
+	 * block, and inserts their rows stale, so the stream tracks them: the wallets a stream test follows.
+	 */
+	public List<String> mintTracked(String prefix, int count, long amount) {
+		List<String> wallets = WalletFactory.wallets(prefix + System.nanoTime(), count);
+		chain.mintBatch(contracts.token(), wallets, Collections.nCopies(wallets.size(), BigInteger.valueOf(amount)));
+		insertStaleRows(wallets);
+		return wallets;
+	}
+
+	/**
+	 * Starts the application without a web server and a new instance of {@code transferStreamJob} from
+	 * {@code startBlock}.
+	 * @param extra further {@code --property=value} arguments, as for {@link #startApp}
+	 */
+	public Future<JobExecution> startStream(long startBlock, String... extra) {
+		List<String> args = new ArrayList<>(List.of("--indexer.stream.start-block=" + startBlock));
+		args.addAll(List.of(extra));
+		startApp(WebApplicationType.NONE, args.toArray(String[]::new));
+		return startNextInstance("transferStreamJob");
+	}
+
+	/**
+	 * Waits until the stream's checkpoint covers {@code block} and every row of {@code wallets} holds the chain's
+	 * sum, failing at once if the job ended ({@link #await}).
+	 */
+	public void awaitIndexed(String what, Duration timeout, long block, Collection<String> wallets) {
+		await(what, timeout, () -> checkpoint() >= block && wrongRows(wallets).isEmpty());
 	}
 
 	/**
@@ -119,6 +177,11 @@ public final class IndexerFixture implements AutoCloseable {
 				throw new AssertionError("the job failed", ex);
 			}
 		}
+	}
+
+	/** Whether the running application's stream is subscribed to the node. */
+	public boolean streamConnected() {
+		return app.getBean(StreamStatus.class).isConnected();
 	}
 
 	/** Whether the row of {@code wallet} holds the chain's sum (and, unless -1, {@code blocknumber}). */
@@ -203,9 +266,16 @@ public final class IndexerFixture implements AutoCloseable {
 			}
 		}
 		finally {
-			runner.shutdownNow();
-			rpc.close();
-			tcp.close();
+			try {
+				runner.shutdownNow();
+				rpc.close();
+				tcp.close();
+			}
+			finally {
+				if (ownNode != null) {
+					ownNode.close();
+				}
+			}
 		}
 	}
 

@@ -5,11 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,10 +19,6 @@ import io.audius.indexer.chain.abi.ContractAddress;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.audius.indexer.chain.rpc.RpcException;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A live {@code eth_subscribe} to the token's Transfer logs and to new heads over one WebSocket.
@@ -33,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The JDK client rather than web3j's WebSocketService: web3j's subscription log type drops the {@code removed}
  * flag that reorg handling needs, and its service logs connection errors (which can carry the URL) on its own.
  * Pings every {@code pingInterval}; a connection that answers nothing for two intervals is closed, so a
- * silently dead link is noticed.
+ * silently dead link is noticed. The requests and the messages read back: {@link SubscriptionFrames}.
  */
 public final class LogSubscription implements AutoCloseable {
 
@@ -49,17 +42,9 @@ public final class LogSubscription implements AutoCloseable {
 
 	}
 
-	private static final ObjectMapper JSON = JsonMapper.builder().build();
-
-	static final int LOGS_ID = 1;
-
-	static final int NEW_HEADS_ID = 2;
-
 	private final RpcEndpoint endpoint;
 
 	private final Listener listener;
-
-	private final Map<String, String> subscriptionKinds = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -109,8 +94,10 @@ public final class LogSubscription implements AutoCloseable {
 				.buildAsync(URI.create(endpoint.secretUrl()), new Handler(subscribed))
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			socket = ws;
-			ws.sendText(subscribeFrame(LOGS_ID, token), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			ws.sendText(subscribeFrame(NEW_HEADS_ID, null), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			ws.sendText(SubscriptionFrames.subscribeFrame(SubscriptionFrames.LOGS_ID, token), true)
+				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			ws.sendText(SubscriptionFrames.subscribeFrame(SubscriptionFrames.NEW_HEADS_ID, null), true)
+				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			subscribed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -125,15 +112,6 @@ public final class LogSubscription implements AutoCloseable {
 		}
 		long pingMillis = pingInterval.toMillis();
 		pinger.scheduleAtFixedRate(() -> ping(pingMillis), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
-	}
-
-	/** The {@code eth_subscribe} request: to the token's Transfer logs, or (no token) to new heads. */
-	static String subscribeFrame(int id, @Nullable ContractAddress token) {
-		List<Object> params = token == null ? List.of("newHeads")
-				: List.of("logs", Map.of("address", token.value(), "topics", List.of(TransferEvent.TOPIC)));
-		ObjectNode frame = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", "eth_subscribe");
-		frame.set("params", JSON.valueToTree(params));
-		return JSON.writeValueAsString(frame);
 	}
 
 	private void ping(long pingMillis) {
@@ -189,10 +167,13 @@ public final class LogSubscription implements AutoCloseable {
 
 		private final CompletableFuture<Void> subscribed;
 
+		private final SubscriptionFrames frames;
+
 		private final StringBuilder partial = new StringBuilder();
 
 		Handler(CompletableFuture<Void> subscribed) {
 			this.subscribed = subscribed;
+			this.frames = new SubscriptionFrames(endpoint, listener, subscribed);
 		}
 
 		@Override
@@ -202,7 +183,7 @@ public final class LogSubscription implements AutoCloseable {
 			if (last) {
 				String message = partial.toString();
 				partial.setLength(0);
-				handle(message);
+				frames.handle(message);
 			}
 			webSocket.request(1);
 			return null;
@@ -227,43 +208,6 @@ public final class LogSubscription implements AutoCloseable {
 			String reason = failureMessage("WebSocket", error);
 			subscribed.completeExceptionally(new RpcException(reason, true));
 			end(reason);
-		}
-
-		private void handle(String message) {
-			JsonNode node;
-			try {
-				node = JSON.readTree(message);
-			}
-			catch (RuntimeException ex) {
-				return; // not JSON: nothing we asked for
-			}
-			if (node.has("id")) {
-				onReply(node);
-				return;
-			}
-			JsonNode params = node.path("params");
-			String kind = subscriptionKinds.get(params.path("subscription").asString(""));
-			JsonNode result = params.path("result");
-			if ("logs".equals(kind)) {
-				TransferLogDecoder.decode(result).ifPresent(listener::onLog);
-			}
-			else if ("newHeads".equals(kind) && result.hasNonNull("number")) {
-				listener.onHead(TransferLogDecoder.quantity(result.get("number").asString()));
-			}
-		}
-
-		private void onReply(JsonNode reply) {
-			int id = reply.path("id").asInt(-1);
-			if (reply.has("error")) {
-				subscribed.completeExceptionally(new RpcException("eth_subscribe at " + endpoint + " failed: "
-						+ endpoint.scrub(reply.path("error").path("message").asString("")), false));
-				return;
-			}
-			String subscriptionId = reply.path("result").asString("");
-			subscriptionKinds.put(subscriptionId, id == LOGS_ID ? "logs" : "newHeads");
-			if (subscriptionKinds.containsValue("logs") && subscriptionKinds.containsValue("newHeads")) {
-				subscribed.complete(null);
-			}
 		}
 
 	}

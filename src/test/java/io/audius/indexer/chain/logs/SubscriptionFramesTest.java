@@ -6,7 +6,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class LogSubscriptionFrameTest {
+class SubscriptionFramesTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -14,7 +14,7 @@ class LogSubscriptionFrameTest {
 	void theLogsSubscriptionAsksForTheTokensTransferLogs() {
 		ContractAddress token = new ContractAddress("0x18aAA7115705e8be94bfFEBDE57Af9BFc265B998");
 
-		assertThat(JSON.readTree(LogSubscription.subscribeFrame(LogSubscription.LOGS_ID, token)))
+		assertThat(JSON.readTree(SubscriptionFrames.subscribeFrame(SubscriptionFrames.LOGS_ID, token)))
 			.isEqualTo(JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"logs\","
 					+ "{\"address\":\"0x18aaa7115705e8be94bffebde57af9bfc265b998\",\"topics\":[\"" + TransferEvent.TOPIC
 					+ "\"]}]}"));
@@ -22,7 +22,7 @@ class LogSubscriptionFrameTest {
 
 	@Test
 	void theHeadsSubscriptionAsksForNewHeads() {
-		assertThat(JSON.readTree(LogSubscription.subscribeFrame(LogSubscription.NEW_HEADS_ID, null))).isEqualTo(
+		assertThat(JSON.readTree(SubscriptionFrames.subscribeFrame(SubscriptionFrames.NEW_HEADS_ID, null))).isEqualTo(
 				JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}"));
 	}
 
