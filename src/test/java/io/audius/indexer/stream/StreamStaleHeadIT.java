@@ -38,11 +38,13 @@ class StreamStaleHeadIT {
 			chain.mine();
 			long start = chain.mine();
 			fixture.insertStaleRows(w);
-			fixture.rpc().delay("eth_blockNumber", Duration.ofSeconds(3));
+			fixture.rpc().delay("eth_blockNumber", Duration.ofSeconds(4));
 			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + start,
 					"--indexer.stream.confirmations=2", "--indexer.stream.max-reorg-depth=6");
 			fixture.startNextInstance("transferStreamJob");
 			fixture.await("the subscription open", Duration.ofSeconds(20), () -> fixture.tcp().openWebSockets() > 0);
+			// The connection is up before both eth_subscribe answers: give them time (the head read is held 4 s).
+			Thread.sleep(1_000);
 
 			// Mined while the follower waits for its first eth_blockNumber: their heads wait in its queue.
 			long transfer = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));
