@@ -167,7 +167,9 @@ final class ReorgRepair {
 			if (pinned != null && block == pinned.number() - 1) {
 				return pinned.parentHash();
 			}
-			return block > head ? null : client.blockHash(block);
+			// A queued head may be older than the checkpoint's block (mined while connecting, before the backfill
+			// covered it): only the node's head now says it has no such block (a shorter branch), not that one.
+			return block > head && block > client.blockNumber() ? null : client.blockHash(block);
 		};
 	}
 
