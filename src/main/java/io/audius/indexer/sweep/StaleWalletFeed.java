@@ -2,25 +2,13 @@ package io.audius.indexer.sweep;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.chain.BalanceReads;
 import io.audius.indexer.chain.CallSizer;
-import io.audius.indexer.chain.abi.InvalidWalletAddressException;
-import io.audius.indexer.chain.abi.WalletAddress;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +38,6 @@ final class StaleWalletFeed implements AutoCloseable {
 	 * The most a page waits for the answer to the call size probe before it (only while a fresh sizer searches for
 	 * the node's limit: a few calls in a run with nothing kept).
 	 */
-	/** The reads of a page of bad rows only: no call. */
-	private static final Future<BalanceReads> NOTHING_TO_READ = CompletableFuture
-		.completedFuture(new BalanceReads(-1, List.of(), List.of(), 0, 0));
-
 	private static final Duration PROBE_WAIT = Duration.ofSeconds(30);
 
 	/** How often a step waiting for a page looks whether the read-ahead stopped. */
@@ -72,19 +56,13 @@ final class StaleWalletFeed implements AutoCloseable {
 
 	private final StaleQuery query;
 
-	private final BalanceRefresher refresher;
-
 	private final CallSizer sizer;
 
 	private final PagePlan plan;
 
 	private final BlockingQueue<PendingPage> queue;
 
-	private final Semaphore inFlight;
-
-	private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
-
-	private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
+	private final PageCalls calls;
 
 	private final String name;
 
@@ -111,11 +89,10 @@ final class StaleWalletFeed implements AutoCloseable {
 		this.name = name;
 		this.jdbc = jdbc;
 		this.query = query;
-		this.refresher = refresher;
 		this.sizer = sizer;
 		this.plan = new PagePlan(sizer.max(), rowsLeft);
 		this.queue = new ArrayBlockingQueue<>(Math.max(depth, 1));
-		this.inFlight = new Semaphore(Math.max(callsInFlight, 1));
+		this.calls = new PageCalls(refresher, sizer, callsInFlight);
 		this.after = start;
 	}
 
@@ -167,7 +144,7 @@ final class StaleWalletFeed implements AutoCloseable {
 		while (!closed) {
 			// A call slot first, then the page: its size is the one the sizer gives when its call can go, so pages
 			// read while earlier calls were out do not carry a size those calls' answers have since outgrown.
-			inFlight.acquire();
+			calls.acquireSlot();
 			PendingPage page;
 			boolean handedOver = false;
 			try {
@@ -189,12 +166,12 @@ final class StaleWalletFeed implements AutoCloseable {
 				else {
 					after = rows.getLast().key();
 					handedOver = true;
-					page = resolve(rows, asked);
+					page = calls.send(rows, asked);
 				}
 			}
 			finally {
 				if (!handedOver) {
-					inFlight.release();
+					calls.releaseSlot();
 				}
 			}
 			queue.put(page);
@@ -204,71 +181,13 @@ final class StaleWalletFeed implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Parses a page and sends its read on the call slot the caller took (in page order: this thread takes the
-	 * slots), which the call gives back when it ends; a page with nothing to read, or whose call could not be
-	 * sent, gives it back at once.
-	 */
-	private PendingPage resolve(List<StaleRow> rows, int asked) {
-		boolean sent = false;
-		try {
-			List<@Nullable WalletAddress> wallets = new ArrayList<>(rows.size());
-			Set<WalletAddress> toRead = new LinkedHashSet<>();
-			for (StaleRow row : rows) {
-				WalletAddress wallet = parse(row.row());
-				wallets.add(wallet);
-				if (wallet != null) {
-					toRead.add(wallet);
-				}
-				else {
-					WalletAddress.canonicalTwin(row.row()).ifPresent(toRead::add);
-				}
-			}
-			if (toRead.size() != asked) {
-				// The call will not be of the size asked (the table's last rows, bad rows, duplicates): if it was a
-				// probe, its outcome does not answer it.
-				sizer.notSent(asked);
-			}
-			if (toRead.isEmpty()) {
-				return new PendingPage.Page(rows, wallets, NOTHING_TO_READ);
-			}
-			List<WalletAddress> read = List.copyOf(toRead);
-			Future<BalanceReads> reads = calls.submit(() -> {
-				try {
-					return refresher.read(read, sizer);
-				}
-				finally {
-					inFlight.release();
-				}
-			});
-			sent = true;
-			running.add(reads);
-			running.removeIf(Future::isDone);
-			return new PendingPage.Page(rows, wallets, reads);
-		}
-		finally {
-			if (!sent) {
-				inFlight.release();
-			}
-		}
-	}
-
-	private static @Nullable WalletAddress parse(String row) {
-		try {
-			return WalletAddress.parse(row);
-		}
-		catch (InvalidWalletAddressException ex) {
-			return null;
-		}
-	}
-
 	@Override
 	public void close() {
 		closed = true;
 		if (thread != null) {
 			thread.interrupt();
 		}
-		running.forEach(future -> future.cancel(true));
+		calls.cancelRunning();
 		queue.forEach(page -> {
 			if (page instanceof PendingPage.Page pending) {
 				pending.reads().cancel(true);
@@ -279,7 +198,7 @@ final class StaleWalletFeed implements AutoCloseable {
 			if (thread != null) {
 				thread.join(CLOSE_WAIT.toMillis());
 			}
-			if (!calls.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+			if (!calls.awaitTermination(CLOSE_WAIT)) {
 				log.warn("Sweep read-ahead {}: calls still running {} after close", name, CLOSE_WAIT);
 			}
 		}

@@ -1,20 +1,13 @@
 package io.audius.indexer.chain.rpc;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import io.audius.indexer.chain.abi.ContractAddress;
 import io.audius.indexer.chain.abi.Hex;
 import io.micrometer.core.instrument.MeterRegistry;
-import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +18,6 @@ import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.exceptions.ClientConnectionException;
-import org.web3j.protocol.http.HttpService;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -53,16 +45,7 @@ public class ChainClient implements AutoCloseable {
 
 	private final Duration rateLimitMaxWait;
 
-	/** How nodes word a call too large or too costly for them (geth, erigon, anvil, providers). */
-	private static final Pattern CALL_REFUSED = Pattern.compile("out of gas|gas required exceeds|gas limit|gas cap"
-			+ "|outofgas|too large|request entity|response size|size limit|exceeds .*size|timeout|timed out"
-			+ "|execution aborted");
-
-	/**
-	 * JSON-RPC "Invalid request": web3j's requests are well formed, so for an {@code eth_call} it means the node
-	 * would not take the body, as anvil answers one above its 2 MiB request limit (HTTP 200, id null).
-	 */
-	private static final int INVALID_REQUEST = -32600;
+	private final RpcAnswers answers;
 
 	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff,
 			MeterRegistry meters) {
@@ -81,16 +64,8 @@ public class ChainClient implements AutoCloseable {
 		this.meters = meters;
 		this.budget = budget;
 		this.rateLimitMaxWait = rateLimitMaxWait;
-		// Our own OkHttp client: web3j's default adds a body-logging interceptor (which prints the URL) at DEBUG.
-		OkHttpClient http = new OkHttpClient.Builder().callTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.connectTimeout(Math.min(timeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
-			.readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.socketFactory(new NoDelaySocketFactory())
-			.addInterceptor(HttpRefusal.interceptor())
-			.build();
-		// An executor of our own: Web3j.shutdown() would otherwise stop web3j's JVM-wide default one.
-		this.web3j = Web3j.build(new HttpService(endpoint.secretUrl(), http), 1_000L,
-				Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("web3j-http").factory()));
+		this.answers = new RpcAnswers(endpoint, meters);
+		this.web3j = Web3jHttp.build(endpoint, timeout);
 	}
 
 	public RpcEndpoint endpoint() {
@@ -125,14 +100,11 @@ public class ChainClient implements AutoCloseable {
 			sendOnce(method, request, response -> response);
 			return true;
 		}
-		catch (RateLimitAnswer answer) {
+		catch (RpcAnswers.RateLimitAnswer answer) {
 			return true;
 		}
 		catch (RpcException failure) {
-			return switch (failure.kind()) {
-				case TRANSPORT, SERVER_ERROR, BAD_ANSWER -> false;
-				default -> true;
-			};
+			return RpcAnswers.isAnswer(failure);
 		}
 	}
 
@@ -181,8 +153,7 @@ public class ChainClient implements AutoCloseable {
 	/**
 	 * Sends a request and extracts its value, with the rules of this client: each failure is classified
 	 * ({@link RpcFailure}); transient kinds are retried with doubling backoff up to {@code retries} times, the others
-	 * (401/403, a revert, a refused size) are thrown at once. A body that is not a JSON-RPC answer, a null result, or
-	 * a result the extractor cannot read is a {@link RpcFailureKind#BAD_ANSWER}, never a library exception.
+	 * (401/403, a revert, a refused size) are thrown at once; what an answer means is {@link RpcAnswers}'s.
 	 * <p>
 	 * Rate limits (HTTP 429, JSON-RPC -32005 or "rate limit") are waited out ({@code Retry-After}, else 1 s doubling
 	 * to 30 s) and slow the budget; they do not use up the retries, and fail the request only after
@@ -200,18 +171,13 @@ public class ChainClient implements AutoCloseable {
 			try {
 				return sendOnce(method, request, extract);
 			}
-			catch (RateLimitAnswer answer) {
-				rateLimitWaited += waitOutRateLimit(method, answer.retryAfter, ++rateLimited, rateLimitWaited,
+			catch (RpcAnswers.RateLimitAnswer answer) {
+				rateLimitWaited += waitOutRateLimit(method, answer.retryAfter(), ++rateLimited, rateLimitWaited,
 						answer.getMessage());
 			}
 			catch (RpcException failure) {
 				if (!failure.isTransient() || attempt >= retries) {
-					if (method.equals("eth_call") && !(failure instanceof CallRefusedException)
-							&& RpcFailure.smallerRequestMayHelp(failure)) {
-						// A call that keeps timing out may be too heavy: smaller calls may pass.
-						throw new CallRefusedException(failure.getMessage(), true);
-					}
-					throw failure;
+					throw RpcAnswers.afterLastTry(method, failure);
 				}
 				attempt++;
 				long sleep = retryBackoff.toMillis() << Math.min(attempt - 1, 10);
@@ -227,99 +193,10 @@ public class ChainClient implements AutoCloseable {
 		try {
 			response = request.send();
 		}
-		catch (HttpRefusal refusal) {
-			if (refusal.isRateLimit()) {
-				count(method, RpcFailureKind.RATE_LIMITED.metricOutcome());
-				throw new RateLimitAnswer(refusal.retryAfter(), refusal.getMessage());
-			}
-			count(method, RpcFailureKind.TOO_LARGE.metricOutcome());
-			throw new CallRefusedException(method + " to " + endpoint + " refused: " + refusal.getMessage(), false);
+		catch (IOException | ClientConnectionException | JacksonException ex) {
+			throw answers.ofSendFailure(method, ex);
 		}
-		catch (InterruptedIOException ex) {
-			// OkHttp's call timeout; or the call was cancelled because another call of its chunk failed, which
-			// says nothing about its size
-			String what = Thread.currentThread().isInterrupted() ? "cancelled" : "timeout";
-			throw failure(method, RpcFailureKind.TRANSPORT,
-					ex.getClass().getSimpleName() + " (" + what + "): " + endpoint.scrub(ex.getMessage()));
-		}
-		catch (ClientConnectionException ex) {
-			// web3j's message: "Invalid response received: <status>; <body>" (the body may echo the key).
-			RpcFailureKind kind = ex.getCode() == null ? RpcFailureKind.TRANSPORT
-					: RpcFailure.ofHttpStatus(ex.getCode());
-			throw failure(method, kind, httpMessage(ex.getCode(), kind, endpoint.scrub(ex.getMessage())));
-		}
-		catch (IOException ex) {
-			throw failure(method, RpcFailureKind.TRANSPORT,
-					ex.getClass().getSimpleName() + ": " + endpoint.scrub(ex.getMessage()));
-		}
-		catch (JacksonException ex) {
-			// HTML from a gateway, a truncated or garbled body: not a JSON-RPC answer.
-			throw failure(method, RpcFailureKind.BAD_ANSWER,
-					"the answer is not JSON-RPC (" + ex.getClass().getSimpleName() + ")");
-		}
-		if (response == null) {
-			throw failure(method, RpcFailureKind.BAD_ANSWER, "empty response");
-		}
-		if (response.hasError()) {
-			int code = response.getError().getCode();
-			String message = endpoint.scrub(response.getError().getMessage());
-			RpcFailureKind kind = RpcFailure.ofJsonRpcError(code, message);
-			String detail = "JSON-RPC error " + code + ": " + message;
-			if (kind == RpcFailureKind.RATE_LIMITED) {
-				count(method, kind.metricOutcome());
-				throw new RateLimitAnswer(null, detail);
-			}
-			if (method.equals("eth_call") && kind != RpcFailureKind.NODE_BEHIND
-					&& (CALL_REFUSED.matcher(String.valueOf(message).toLowerCase(Locale.ROOT)).find()
-							|| code == INVALID_REQUEST)) {
-				count(method, RpcFailureKind.TOO_LARGE.metricOutcome());
-				throw new CallRefusedException(method + " to " + endpoint + " refused: " + detail, false);
-			}
-			throw failure(method, kind, detail);
-		}
-		if (response.getResult() == null) {
-			throw failure(method, RpcFailureKind.BAD_ANSWER, "\"result\": null");
-		}
-		R value;
-		try {
-			value = extract.apply(response);
-		}
-		catch (RuntimeException ex) {
-			throw failure(method, RpcFailureKind.BAD_ANSWER,
-					"unreadable result (" + ex.getClass().getSimpleName() + ")");
-		}
-		count(method, "ok");
-		return value;
-	}
-
-	private String httpMessage(@Nullable Integer status, RpcFailureKind kind, @Nullable String scrubbed) {
-		if (kind == RpcFailureKind.UNAUTHORIZED) {
-			return "HTTP " + status + ": the node refused the credentials; check the key in " + endpoint.property()
-					+ " (" + scrubbed + ")";
-		}
-		return String.valueOf(scrubbed); // as the message concatenation printed it before
-	}
-
-	private RpcException failure(String method, RpcFailureKind kind, String detail) {
-		count(method, kind.metricOutcome());
-		return new RpcException(kind, method + " to " + endpoint + " failed (" + kind + "): " + detail);
-	}
-
-	/** A rate-limit answer, to be waited out by {@link #send}; never leaves this class. */
-	private static final class RateLimitAnswer extends RuntimeException {
-
-		private final transient @Nullable Duration retryAfter;
-
-		RateLimitAnswer(@Nullable Duration retryAfter, String why) {
-			super(why, null, false, false);
-			this.retryAfter = retryAfter;
-		}
-
-		@Override
-		public String getMessage() {
-			return Objects.requireNonNull(super.getMessage(), "message");
-		}
-
+		return answers.read(method, response, extract);
 	}
 
 	/** @return the nanos waited */
@@ -347,10 +224,6 @@ public class ChainClient implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new RpcException("interrupted while waiting for the request budget", false);
 		}
-	}
-
-	private void count(String method, String outcome) {
-		meters.counter("indexer.rpc.requests", "method", method, "outcome", outcome).increment();
 	}
 
 	private static void sleepQuietly(long millis) {
