@@ -4,26 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wallets per {@code aggregate3} call, learned from the node. Pure rule, shared by the calls in flight;
- * thread-safe.
- * <ul>
- * <li>Starts at a configured size, or where a previous run left it ({@link #resume}): the working size
- * ({@link #size()}), which only a success of a larger call raises.</li>
- * <li>Probes larger calls one at a time ({@link #nextSize()}): after a success at the working size it hands out one
- * probe (double the size, up to the configured most and below the smallest size refused); the pages and calls
- * asked for meanwhile get the working size. With several calls in flight and pages read ahead, a probe above the
- * node's limit then costs one refused call, not one per page read ahead at that size.</li>
- * <li>Near a refused size the probe halves the gap between the working size and the refused one, and probing stops
- * once that gap is within a quarter: a node's limit (gas cap, body or response size, time) is found in a few
- * refusals rather than one per wallet.</li>
- * <li>A refused probe leaves the working size as it was (it passed); a refusal at or below the working size (the
- * node's limit moved) halves it. After {@value #PROBE_AFTER} successes in a row it forgets the refusals and
- * probes larger calls again (a time limit depends on how busy the node is).</li>
- * <li>Until that search first settles in a sizer that starts afresh (no size kept from a previous run), pages wait
- * for each probe's answer ({@link #nextSize(Duration)}): a handful of calls one at a time, instead of a run's first
- * pages going out at the small start size while the probes are out.</li>
- * <li>A silent node is not a refusal: the reader fails the read without telling the sizer.</li>
- * </ul>
+ * Wallets per {@code aggregate3} call, learned from the node: a working size that only a passed probe raises, one
+ * probe at a time, a refused probe narrowing the search, a refusal at or below the working size halving it, probing
+ * again after {@value #PROBE_AFTER} successes. A silent node is not a refusal (the reader fails the read without
+ * telling the sizer). The rules and their figures: docs/sweep.md, "Self-sizing calls". Pure rule, shared by the calls
+ * in flight; thread-safe.
  */
 public final class CallSizer {
 
