@@ -10,13 +10,16 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 /**
- * The sweep's page order, {@code (updated_at, wallet)}: one index lets each page seek, even among millions of rows
- * seeded with the same {@code updated_at} (it also serves every query on {@code updated_at} alone).
+ * The sweep's page order, {@code (updated_at, wallet)}: one index lets each page seek,
+ * even among millions of rows seeded with the same {@code updated_at} (it also serves
+ * every query on {@code updated_at} alone).
  * <p>
- * Built {@code CONCURRENTLY}, so that writers are never blocked while it builds on a live table; that cannot run in a
- * transaction, hence a Java migration outside one. A build that was interrupted (the process killed, the statement
- * cancelled) leaves an INVALID index under the name, which {@code IF NOT EXISTS} would take for done: such an index
- * is dropped and built again. The build waits for every older transaction, so no statement timeout applies to it.
+ * Built {@code CONCURRENTLY}, so that writers are never blocked while it builds on a live
+ * table; that cannot run in a transaction, hence a Java migration outside one. A build
+ * that was interrupted (the process killed, the statement cancelled) leaves an INVALID
+ * index under the name, which {@code IF NOT EXISTS} would take for done: such an index is
+ * dropped and built again. The build waits for every older transaction, so no statement
+ * timeout applies to it.
  */
 public class V4__sweep_order_index extends BaseJavaMigration {
 

@@ -11,12 +11,14 @@ public class EthBalanceIndexerApplication {
 	public static void main(String[] args) {
 		int exitCode;
 		try {
-			// The launcher's exit code (0 only when the job COMPLETED) must reach the CronJob: a failed run must not
+			// The launcher's exit code (0 only when the job COMPLETED) must reach the
+			// CronJob: a failed run must not
 			// exit 0.
 			exitCode = SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, args));
 		}
 		catch (Throwable failure) {
-			// Spring Boot has logged it (scrubbed); a configuration error exits 78, anything else 1.
+			// Spring Boot has logged it (scrubbed); a configuration error exits 78,
+			// anything else 1.
 			exitCode = StartFailure.exitCode(failure);
 		}
 		System.exit(exitCode);

@@ -18,20 +18,24 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code docs/configuration.md} lists exactly the {@code indexer.*} properties of the configuration metadata the
- * build generates from the records' Javadoc (where each property is described), each linked to its own record.
+ * {@code docs/configuration.md} lists exactly the {@code indexer.*} properties of the
+ * configuration metadata the build generates from the records' Javadoc (where each
+ * property is described), each linked to its own record.
  */
 class ConfigurationDocsTest {
 
-	/** A table row: the property in the first cell, the record's source file linked in the last. */
-	private static final Pattern ROW = Pattern
-		.compile("(?m)^\\| `(indexer\\.[a-z0-9.\\-]+)`[^\\n]*\\]\\(\\.\\./src/main/java/([A-Za-z0-9/]+)\\.java\\) \\|$");
+	/**
+	 * A table row: the property in the first cell, the record's source file linked in the
+	 * last.
+	 */
+	private static final Pattern ROW = Pattern.compile(
+			"(?m)^\\| `(indexer\\.[a-z0-9.\\-]+)`[^\\n]*\\]\\(\\.\\./src/main/java/([A-Za-z0-9/]+)\\.java\\) \\|$");
 
 	@Test
 	void configurationMdListsEveryIndexerPropertyOfTheMetadataAndNoOther() throws IOException {
 		Map<String, String> generated = new TreeMap<>();
-		for (URL url : Collections.list(getClass().getClassLoader()
-			.getResources("META-INF/spring-configuration-metadata.json"))) {
+		for (URL url : Collections
+			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
 			if (!"file".equals(url.getProtocol())) {
 				continue; // a dependency's (Spring Boot's own), not this build's
 			}
@@ -49,8 +53,8 @@ class ConfigurationDocsTest {
 		Map<String, String> documented = new TreeMap<>();
 		Matcher row = ROW.matcher(Files.readString(Path.of("docs", "configuration.md")));
 		while (row.find()) {
-			assertThat(documented.put(row.group(1), row.group(2).replace('/', '.')))
-				.as(row.group(1) + ": one row").isNull();
+			assertThat(documented.put(row.group(1), row.group(2).replace('/', '.'))).as(row.group(1) + ": one row")
+				.isNull();
 		}
 		assertThat(documented.keySet()).as("docs/configuration.md against the generated metadata")
 			.containsExactlyInAnyOrderElementsOf(generated.keySet());

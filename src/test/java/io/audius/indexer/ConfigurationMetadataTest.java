@@ -23,18 +23,19 @@ import org.springframework.core.type.filter.AnnotationTypeFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The build generates Spring Boot's configuration metadata for the indexer's own properties (the annotation
- * processor named in the pom: JDK 23+ no longer runs processors found on the class path), and it lists every
- * property of every {@code @ConfigurationProperties} record, each with a description, so that IDEs complete and
- * document every {@code indexer.*} property.
+ * The build generates Spring Boot's configuration metadata for the indexer's own
+ * properties (the annotation processor named in the pom: JDK 23+ no longer runs
+ * processors found on the class path), and it lists every property of every
+ * {@code @ConfigurationProperties} record, each with a description, so that IDEs complete
+ * and document every {@code indexer.*} property.
  */
 class ConfigurationMetadataTest {
 
 	@Test
 	void theGeneratedMetadataListsEveryIndexerPropertyWithADescription() throws IOException {
 		Map<String, JsonNode> generated = new TreeMap<>();
-		for (URL url : Collections.list(getClass().getClassLoader()
-			.getResources("META-INF/spring-configuration-metadata.json"))) {
+		for (URL url : Collections
+			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
 			if (!"file".equals(url.getProtocol())) {
 				continue; // a dependency's (Spring Boot's own), not this build's
 			}
@@ -61,8 +62,9 @@ class ConfigurationMetadataTest {
 			ConfigurationProperties annotation = type.getAnnotation(ConfigurationProperties.class);
 			addRecord(declared, annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix(), type);
 		}
-		assertThat(declared).as("the checker sees the properties").contains("indexer.sweep.wallets-per-call",
-				"indexer.chain.budget.requests-per-second", "indexer.freshness.slo", "indexer.drift.max-wrong");
+		assertThat(declared).as("the checker sees the properties")
+			.contains("indexer.sweep.wallets-per-call", "indexer.chain.budget.requests-per-second",
+					"indexer.freshness.slo", "indexer.drift.max-wrong");
 
 		assertThat(generated.keySet()).as("every declared property in the metadata").containsAll(declared);
 		for (String name : declared) {
@@ -72,13 +74,14 @@ class ConfigurationMetadataTest {
 	}
 
 	/**
-	 * A record's components as properties; value records bound from one string (an address) and other types (lists,
-	 * maps) are one property each.
+	 * A record's components as properties; value records bound from one string (an
+	 * address) and other types (lists, maps) are one property each.
 	 */
 	private static void addRecord(Set<String> properties, String prefix, Class<?> type) {
 		assertThat(type.isRecord()).as(type + ": the indexer's properties are records").isTrue();
 		for (RecordComponent component : type.getRecordComponents()) {
-			String name = prefix + "." + component.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+			String name = prefix + "."
+					+ component.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
 			if (component.getType().isRecord() && component.getType().getRecordComponents().length > 1) {
 				addRecord(properties, name, component.getType());
 			}

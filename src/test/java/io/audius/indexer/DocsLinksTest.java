@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every relative link of the README, {@code docs/*.md} and {@code k8s-cronjob/README.md} resolves to a file of the
- * repository, and every {@code #anchor} into a markdown file names one of its headings, by GitHub's rules. Links in
- * code (fenced blocks, inline spans) are not links; absolute URLs are not checked.
+ * Every relative link of the README, {@code docs/*.md} and {@code k8s-cronjob/README.md}
+ * resolves to a file of the repository, and every {@code #anchor} into a markdown file
+ * names one of its headings, by GitHub's rules. Links in code (fenced blocks, inline
+ * spans) are not links; absolute URLs are not checked.
  */
 class DocsLinksTest {
 
@@ -65,8 +66,9 @@ class DocsLinksTest {
 	}
 
 	/**
-	 * A class named with its package in code ({@code `chain.RpcFailure`}, {@code `io.audius.indexer.Secrets`}) is a
-	 * source file of that package, so that moving a class without its docs fails here.
+	 * A class named with its package in code ({@code `chain.RpcFailure`},
+	 * {@code `io.audius.indexer.Secrets`}) is a source file of that package, so that
+	 * moving a class without its docs fails here.
 	 */
 	@Test
 	void everyClassNamedWithItsPackageExists() throws IOException {
@@ -79,8 +81,8 @@ class DocsLinksTest {
 			while (name.find()) {
 				String prefix = name.group(1).replaceFirst("^io\\.audius\\.indexer\\.", "");
 				String top = prefix.isEmpty() ? "" : prefix.substring(0, prefix.indexOf('.'));
-				boolean ours = prefix.length() < name.group(1).length()
-						|| Files.isDirectory(root.resolve(top)) || Files.isDirectory(testRoot.resolve(top));
+				boolean ours = prefix.length() < name.group(1).length() || Files.isDirectory(root.resolve(top))
+						|| Files.isDirectory(testRoot.resolve(top));
 				if (!ours) {
 					continue; // not one of ours (java.net..., org.springframework...)
 				}
@@ -128,12 +130,12 @@ class DocsLinksTest {
 		});
 	}
 
-	/** GitHub's heading anchor: lower case, punctuation dropped except '-' and '_', each space a '-'. */
+	/**
+	 * GitHub's heading anchor: lower case, punctuation dropped except '-' and '_', each
+	 * space a '-'.
+	 */
 	static String slug(String heading) {
-		return heading.strip()
-			.toLowerCase(Locale.ROOT)
-			.replaceAll("[^\\p{L}\\p{N}\\p{M}_\\- ]", "")
-			.replace(' ', '-');
+		return heading.strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}\\p{M}_\\- ]", "").replace(' ', '-');
 	}
 
 }

@@ -22,11 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chain ◄── balances ◄── sweep, stream (and any further job package, e.g. seed) ◄── ops
  * secrets, progress ◄── any of the above
  * chain.abi ◄── chain.rpc ◄── chain.logs, and chain itself (the balance reads) over all three
- * </pre>
- * The root package holds the application class and {@link InvalidConfigurationException}, usable by all; so are the
- * cross-cutting packages {@code secrets} and {@code progress}, which use nothing of ours. A job package is any
- * package that is not one of the named ones, so a new job sits beside the others without a change here; job
- * packages do not use each other.
+ * </pre> The root package holds the application class and
+ * {@link InvalidConfigurationException}, usable by all; so are the cross-cutting packages
+ * {@code secrets} and {@code progress}, which use nothing of ours. A job package is any
+ * package that is not one of the named ones, so a new job sits beside the others without
+ * a change here; job packages do not use each other.
  */
 class PackageDependenciesTest {
 
@@ -47,67 +47,99 @@ class PackageDependenciesTest {
 	@Test
 	void dependenciesRunOneWayFromOpsThroughTheJobsAndBalancesToChain() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
-			.layer("root").definedBy(ROOT)
-			.layer("chain").definedBy(ROOT + ".chain..")
-			.layer("balances").definedBy(ROOT + ".balances..")
-			.layer("jobs").definedBy(JOB_PACKAGES)
-			.layer("ops").definedBy(ROOT + ".ops..")
-			.layer("secrets").definedBy(ROOT + ".secrets..")
-			.layer("progress").definedBy(ROOT + ".progress..")
-			.whereLayer("secrets").mayNotAccessAnyLayer()
-			.whereLayer("progress").mayNotAccessAnyLayer()
-			.whereLayer("ops").mayNotBeAccessedByAnyLayer()
-			.whereLayer("jobs").mayOnlyBeAccessedByLayers("ops")
-			.whereLayer("balances").mayOnlyBeAccessedByLayers("jobs", "ops")
-			.whereLayer("chain").mayOnlyBeAccessedByLayers("balances", "jobs", "ops")
+			.layer("root")
+			.definedBy(ROOT)
+			.layer("chain")
+			.definedBy(ROOT + ".chain..")
+			.layer("balances")
+			.definedBy(ROOT + ".balances..")
+			.layer("jobs")
+			.definedBy(JOB_PACKAGES)
+			.layer("ops")
+			.definedBy(ROOT + ".ops..")
+			.layer("secrets")
+			.definedBy(ROOT + ".secrets..")
+			.layer("progress")
+			.definedBy(ROOT + ".progress..")
+			.whereLayer("secrets")
+			.mayNotAccessAnyLayer()
+			.whereLayer("progress")
+			.mayNotAccessAnyLayer()
+			.whereLayer("ops")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("jobs")
+			.mayOnlyBeAccessedByLayers("ops")
+			.whereLayer("balances")
+			.mayOnlyBeAccessedByLayers("jobs", "ops")
+			.whereLayer("chain")
+			.mayOnlyBeAccessedByLayers("balances", "jobs", "ops")
 			.check(MAIN);
 	}
 
 	@Test
 	void chainDependsOnNoOtherIndexerPackage() {
-		classes().that().resideInAPackage(ROOT + ".chain..")
-			.should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..")
-				.or(resideInAnyPackage(ROOT, ROOT + ".chain.."))
+		classes().that()
+			.resideInAPackage(ROOT + ".chain..")
+			.should()
+			.onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAnyPackage(ROOT, ROOT + ".chain.."))
 				.or(resideInAnyPackage(CROSS_CUTTING)))
 			.check(MAIN);
 	}
 
-	/** The codec (Multicall3, Call3, Hex, the address types) is plain Java over bytes: it uses nothing of ours. */
+	/**
+	 * The codec (Multicall3, Call3, Hex, the address types) is plain Java over bytes: it
+	 * uses nothing of ours.
+	 */
 	@Test
 	void chainAbiDependsOnNothingOfOurs() {
-		classes().that().resideInAPackage(ROOT + ".chain.abi..")
-			.should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAPackage(ROOT + ".chain.abi..")))
+		classes().that()
+			.resideInAPackage(ROOT + ".chain.abi..")
+			.should()
+			.onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAPackage(ROOT + ".chain.abi..")))
 			.check(MAIN);
 	}
 
-	/** As web3j separates its codec from its transports: abi, then rpc, then logs; the balance reads use all three. */
+	/**
+	 * As web3j separates its codec from its transports: abi, then rpc, then logs; the
+	 * balance reads use all three.
+	 */
 	@Test
 	void chainSubpackagesRunOneWayFromLogsThroughRpcToAbi() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
-			.layer("chain").definedBy(ROOT + ".chain")
-			.layer("logs").definedBy(ROOT + ".chain.logs..")
-			.layer("rpc").definedBy(ROOT + ".chain.rpc..")
-			.layer("abi").definedBy(ROOT + ".chain.abi..")
-			.whereLayer("chain").mayNotBeAccessedByAnyLayer()
-			.whereLayer("logs").mayOnlyBeAccessedByLayers("chain")
-			.whereLayer("rpc").mayOnlyBeAccessedByLayers("logs", "chain")
-			.whereLayer("abi").mayOnlyBeAccessedByLayers("rpc", "logs", "chain")
+			.layer("chain")
+			.definedBy(ROOT + ".chain")
+			.layer("logs")
+			.definedBy(ROOT + ".chain.logs..")
+			.layer("rpc")
+			.definedBy(ROOT + ".chain.rpc..")
+			.layer("abi")
+			.definedBy(ROOT + ".chain.abi..")
+			.whereLayer("chain")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("logs")
+			.mayOnlyBeAccessedByLayers("chain")
+			.whereLayer("rpc")
+			.mayOnlyBeAccessedByLayers("logs", "chain")
+			.whereLayer("abi")
+			.mayOnlyBeAccessedByLayers("rpc", "logs", "chain")
 			.check(MAIN);
 	}
 
 	@Test
 	void theRootPackageDependsOnNoSubpackage() {
-		classes().that().resideInAPackage(ROOT)
-			.should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAPackage(ROOT)))
+		classes().that()
+			.resideInAPackage(ROOT)
+			.should()
+			.onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAPackage(ROOT)))
 			.check(MAIN);
 	}
 
 	@Test
 	void jobPackagesDoNotUseEachOther() {
 		slices().matching(ROOT + ".(*)..")
-			.that(DescribedPredicate.describe("job packages",
-					slice -> slice.stream().allMatch(JOB_PACKAGES::test)))
-			.should().notDependOnEachOther()
+			.that(DescribedPredicate.describe("job packages", slice -> slice.stream().allMatch(JOB_PACKAGES::test)))
+			.should()
+			.notDependOnEachOther()
 			.check(MAIN);
 	}
 
@@ -116,7 +148,10 @@ class PackageDependenciesTest {
 		slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(MAIN);
 	}
 
-	/** Keeps the rules honest: the job-package predicate must see today's jobs, or the rules above prove nothing. */
+	/**
+	 * Keeps the rules honest: the job-package predicate must see today's jobs, or the
+	 * rules above prove nothing.
+	 */
 	@Test
 	void theJobPackagePredicateSeesTheSweepAndTheStream() {
 		assertThat(MAIN.that(JOB_PACKAGES).stream().map(JavaClass::getPackageName).distinct())

@@ -22,9 +22,12 @@ class StartFailureTest {
 			.bind("indexer.x", Integer.class));
 		assertThat(bind).isInstanceOf(BindException.class);
 		assertThat(StartFailure.exitCode(new RuntimeException("bean creation", bind))).isEqualTo(78);
-		assertThat(StartFailure.exitCode(new org.springframework.boot.context.config.ConfigDataResourceNotFoundException(
-				new org.springframework.boot.context.config.ConfigDataResource() {
-				}))).as("an imported file that does not exist").isEqualTo(78);
+		assertThat(
+				StartFailure.exitCode(new org.springframework.boot.context.config.ConfigDataResourceNotFoundException(
+						new org.springframework.boot.context.config.ConfigDataResource() {
+						})))
+			.as("an imported file that does not exist")
+			.isEqualTo(78);
 	}
 
 	@Test

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one resolve-and-upsert mechanism both jobs share (the Go indexer's {@code refreshAddresses}): read a batch
- * of wallets in one multicall, upsert the complete reads in one statement, leave the rest unwritten.
+ * The one resolve-and-upsert mechanism both jobs share (the Go indexer's
+ * {@code refreshAddresses}): read a batch of wallets in one multicall, upsert the
+ * complete reads in one statement, leave the rest unwritten.
  */
 public class BalanceRefresher {
 
@@ -31,18 +32,23 @@ public class BalanceRefresher {
 		this.repository = repository;
 	}
 
-	/** Wallets per call in use: {@code max}, or fewer once the node refused calls that large. */
+	/**
+	 * Wallets per call in use: {@code max}, or fewer once the node refused calls that
+	 * large.
+	 */
 	public int walletsPerCall(int max) {
 		return Math.min(max, reader.sizer().size());
 	}
 
 	/**
 	 * @param wallets the wallets to refresh; duplicates are read once
-	 * @param eventBlocks for wallets seen in Transfer logs, the block of the newest one (moves {@code blocknumber})
-	 * @param readFrom per wallet, the oldest block its read may be at: its newest event's, or a removed log's (a
-	 * reorg's re-read), which does not move {@code blocknumber}
-	 * @throws RpcException (transient) when the node read at a block before one of {@code readFrom}: nothing is
-	 * written
+	 * @param eventBlocks for wallets seen in Transfer logs, the block of the newest one
+	 * (moves {@code blocknumber})
+	 * @param readFrom per wallet, the oldest block its read may be at: its newest
+	 * event's, or a removed log's (a reorg's re-read), which does not move
+	 * {@code blocknumber}
+	 * @throws RpcException (transient) when the node read at a block before one of
+	 * {@code readFrom}: nothing is written
 	 */
 	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks,
 			Map<WalletAddress, Long> readFrom) {
@@ -51,8 +57,9 @@ public class BalanceRefresher {
 
 	/**
 	 * {@link #refresh(List, Map, Map)} with a reorg's re-reads.
-	 * @param replacedFrom per wallet whose Transfer a reorg took away, the first block it replaced (at or below its
-	 * {@code readFrom}): the row's blocks from it on no longer hold the read back
+	 * @param replacedFrom per wallet whose Transfer a reorg took away, the first block it
+	 * replaced (at or below its {@code readFrom}): the row's blocks from it on no longer
+	 * hold the read back
 	 */
 	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks,
 			Map<WalletAddress, Long> readFrom, Map<WalletAddress, Long> replacedFrom) {
@@ -69,7 +76,8 @@ public class BalanceRefresher {
 			.max()
 			.orElse(-1);
 		if (!reads.reads().isEmpty() && reads.block() < newestEvent) {
-			// The HTTP node is behind the one that reported the Transfer: its read predates the Transfer.
+			// The HTTP node is behind the one that reported the Transfer: its read
+			// predates the Transfer.
 			throw new RpcException("the node answered at block " + reads.block() + ", before block " + newestEvent
 					+ " of the newest Transfer (or removed log); reading again", true);
 		}
@@ -82,7 +90,8 @@ public class BalanceRefresher {
 				unresolvedEvents.put(wallet, block);
 			}
 		}
-		// No balance for them, but the Transfer happened: blocknumber still records it (invariant 1).
+		// No balance for them, but the Transfer happened: blocknumber still records it
+		// (invariant 1).
 		repository.advanceBlocknumbers(unresolvedEvents);
 		long done = System.nanoTime();
 		if (!reads.unresolved().isEmpty()) {
@@ -93,9 +102,9 @@ public class BalanceRefresher {
 	}
 
 	/**
-	 * The read half of {@link #refresh}, for callers that read ahead of their writes (the sweep's read-ahead): reads
-	 * {@code wallets} (duplicates once) in calls of at most {@code maxPerCall} wallets, one call at a time, and
-	 * writes nothing. Thread-safe.
+	 * The read half of {@link #refresh}, for callers that read ahead of their writes (the
+	 * sweep's read-ahead): reads {@code wallets} (duplicates once) in calls of at most
+	 * {@code maxPerCall} wallets, one call at a time, and writes nothing. Thread-safe.
 	 */
 	public BalanceReads read(List<WalletAddress> wallets, int maxPerCall) {
 		List<WalletAddress> distinct = wallets.stream().distinct().toList();
@@ -106,8 +115,8 @@ public class BalanceRefresher {
 	}
 
 	/**
-	 * {@link #read(List, int)} in calls of the size {@code sizer} learns (the sweep's own, grown and kept across
-	 * its runs). Thread-safe.
+	 * {@link #read(List, int)} in calls of the size {@code sizer} learns (the sweep's
+	 * own, grown and kept across its runs). Thread-safe.
 	 */
 	public BalanceReads read(List<WalletAddress> wallets, CallSizer sizer) {
 		List<WalletAddress> distinct = wallets.stream().distinct().toList();
@@ -118,8 +127,9 @@ public class BalanceRefresher {
 	}
 
 	/**
-	 * The write half of {@link #refresh} for the sweep (no event blocks): one upsert of {@code reads}, at most one
-	 * per wallet, in the caller's transaction when there is one.
+	 * The write half of {@link #refresh} for the sweep (no event blocks): one upsert of
+	 * {@code reads}, at most one per wallet, in the caller's transaction when there is
+	 * one.
 	 * @return rows inserted or updated
 	 */
 	public int write(List<BalanceRead> reads) {
@@ -127,8 +137,9 @@ public class BalanceRefresher {
 	}
 
 	/**
-	 * Moves stored rows that could not be refreshed past the current sweep's cutoff (only {@code updated_at}
-	 * changes), so that the next capped run starts with other rows. See {@link BalanceRepository#postpone}.
+	 * Moves stored rows that could not be refreshed past the current sweep's cutoff (only
+	 * {@code updated_at} changes), so that the next capped run starts with other rows.
+	 * See {@link BalanceRepository#postpone}.
 	 */
 	public int postpone(java.util.Collection<String> rows) {
 		return repository.postpone(rows);

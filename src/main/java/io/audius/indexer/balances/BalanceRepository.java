@@ -12,35 +12,37 @@ import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.abi.WalletAddress;
 import org.jspecify.annotations.Nullable;
 
-
 /**
  * Writes balance reads into {@code eth_wallet_balances} with ONE statement per batch.
  * <p>
  * The statement is where the invariants live, so that no caller can get them wrong:
  * <ul>
- * <li>{@code blocknumber} (newest Transfer seen) only moves forward: {@code GREATEST} ignores the NULL the sweep
- * sends, so the sweep never changes it, an older event never lowers it, and a first insert from the sweep stores
- * NULL.</li>
- * <li>{@code balance} is replaced only by a read at the same or a newer block than the row reflects (its
- * {@code balance_block} and its {@code blocknumber}), so when the sweep and the stream race on a wallet the newer
- * state wins whatever order the writes arrive in; a read that does not land does not move {@code updated_at}
- * either, so the row never looks fresh on an older read.</li>
- * <li>Writers take turns ({@link WriterTurns}), so that the Audius {@code eth_user_balances} trigger never runs for
- * two writers at once.</li>
+ * <li>{@code blocknumber} (newest Transfer seen) only moves forward: {@code GREATEST}
+ * ignores the NULL the sweep sends, so the sweep never changes it, an older event never
+ * lowers it, and a first insert from the sweep stores NULL.</li>
+ * <li>{@code balance} is replaced only by a read at the same or a newer block than the
+ * row reflects (its {@code balance_block} and its {@code blocknumber}), so when the sweep
+ * and the stream race on a wallet the newer state wins whatever order the writes arrive
+ * in; a read that does not land does not move {@code updated_at} either, so the row never
+ * looks fresh on an older read.</li>
+ * <li>Writers take turns ({@link WriterTurns}), so that the Audius
+ * {@code eth_user_balances} trigger never runs for two writers at once.</li>
  * </ul>
  */
 public class BalanceRepository {
 
 	/**
-	 * A read lands only when it is at least as new as what the row already reflects: its {@code balance_block} and
-	 * its {@code blocknumber} (a newer Transfer, perhaps recorded by the stream's unresolved path or a reorged-away
-	 * one whose wallet is being read again). Otherwise balance, balance_block and updated_at stay (the row does not
-	 * look fresh); only an event's block still moves blocknumber forward, and when nothing changes the row is not
-	 * updated at all (no trigger runs).
+	 * A read lands only when it is at least as new as what the row already reflects: its
+	 * {@code balance_block} and its {@code blocknumber} (a newer Transfer, perhaps
+	 * recorded by the stream's unresolved path or a reorged-away one whose wallet is
+	 * being read again). Otherwise balance, balance_block and updated_at stay (the row
+	 * does not look fresh); only an event's block still moves blocknumber forward, and
+	 * when nothing changes the row is not updated at all (no trigger runs).
 	 * <p>
-	 * A reorg's re-read carries a floor, the first block the reorg replaced (as far as the stream knows): row blocks
-	 * at or above it belong to the lost branch, so they do not hold the read back (a shorter new branch leaves the
-	 * head below them, on a quiet chain for ever). Row blocks below the floor still do. {@code blocknumber} is not
+	 * A reorg's re-read carries a floor, the first block the reorg replaced (as far as
+	 * the stream knows): row blocks at or above it belong to the lost branch, so they do
+	 * not hold the read back (a shorter new branch leaves the head below them, on a quiet
+	 * chain for ever). Row blocks below the floor still do. {@code blocknumber} is not
 	 * lowered (the row keeps no older Transfer to fall back to).
 	 */
 	private static final String FLOOR = "(SELECT f.floor FROM floors f WHERE f.wallet = b.wallet)";
@@ -61,7 +63,8 @@ public class BalanceRepository {
 			  blocknumber = GREATEST(b.blocknumber, EXCLUDED.blocknumber),
 			  updated_at = CASE WHEN %1$s THEN now() AT TIME ZONE 'utc' ELSE b.updated_at END
 			WHERE (%1$s) OR EXCLUDED.blocknumber > COALESCE(b.blocknumber, -1)
-			""".formatted(READ_IS_CURRENT);
+			"""
+		.formatted(READ_IS_CURRENT);
 
 	private final WriterTurns turns;
 
@@ -72,9 +75,10 @@ public class BalanceRepository {
 	/**
 	 * Upserts every read in one statement.
 	 * @param reads at most one read per wallet
-	 * @param eventBlocks the block of the newest Transfer seen per wallet; wallets absent from it (all of them, for
-	 * the sweep) leave {@code blocknumber} as it is
-	 * @return rows inserted or updated (a read older than its row counts only when its event moved blocknumber)
+	 * @param eventBlocks the block of the newest Transfer seen per wallet; wallets absent
+	 * from it (all of them, for the sweep) leave {@code blocknumber} as it is
+	 * @return rows inserted or updated (a read older than its row counts only when its
+	 * event moved blocknumber)
 	 */
 	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks) {
 		return upsert(reads, eventBlocks, Map.of());
@@ -82,16 +86,18 @@ public class BalanceRepository {
 
 	/**
 	 * {@link #upsert(List, Map)} for a reorg's re-reads.
-	 * @param replacedFrom per wallet read again because a reorg took its Transfer away, the first block the reorg
-	 * replaced: the row's blocks from it on are the lost branch's and do not hold the read back (the read itself is
-	 * at or after it: the caller checks)
+	 * @param replacedFrom per wallet read again because a reorg took its Transfer away,
+	 * the first block the reorg replaced: the row's blocks from it on are the lost
+	 * branch's and do not hold the read back (the read itself is at or after it: the
+	 * caller checks)
 	 */
 	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks,
 			Map<WalletAddress, Long> replacedFrom) {
 		if (reads.isEmpty()) {
 			return 0;
 		}
-		// One lock order for every writer: the sweep and the stream upserting overlapping wallets cannot deadlock.
+		// One lock order for every writer: the sweep and the stream upserting overlapping
+		// wallets cannot deadlock.
 		reads = reads.stream().sorted(Comparator.comparing(BalanceRead::wallet)).toList();
 		int n = reads.size();
 		String[] wallets = new String[n];
@@ -126,8 +132,9 @@ public class BalanceRepository {
 	}
 
 	/**
-	 * Records Transfers of existing rows whose balance could not be read: {@code blocknumber} moves forward,
-	 * {@code balance} and {@code updated_at} stay as they are (the sweep will refresh them).
+	 * Records Transfers of existing rows whose balance could not be read:
+	 * {@code blocknumber} moves forward, {@code balance} and {@code updated_at} stay as
+	 * they are (the sweep will refresh them).
 	 */
 	public int advanceBlocknumbers(Map<WalletAddress, Long> eventBlocks) {
 		if (eventBlocks.isEmpty()) {
@@ -140,9 +147,9 @@ public class BalanceRepository {
 		String[] wallets = entries.stream().map(e -> e.getKey().value()).toArray(String[]::new);
 		Long[] blocks = entries.stream().map(Map.Entry::getValue).toArray(Long[]::new);
 		Integer updated = turns.write((Connection con) -> {
-			try (PreparedStatement ps = con.prepareStatement("UPDATE eth_wallet_balances AS b "
-					+ "SET blocknumber = GREATEST(b.blocknumber, e.block) "
-					+ "FROM UNNEST(?::text[], ?::bigint[]) AS e(wallet, block) WHERE b.wallet = e.wallet")) {
+			try (PreparedStatement ps = con.prepareStatement(
+					"UPDATE eth_wallet_balances AS b " + "SET blocknumber = GREATEST(b.blocknumber, e.block) "
+							+ "FROM UNNEST(?::text[], ?::bigint[]) AS e(wallet, block) WHERE b.wallet = e.wallet")) {
 				ps.setArray(1, con.createArrayOf("text", wallets));
 				ps.setArray(2, con.createArrayOf("int8", blocks));
 				return ps.executeUpdate();
@@ -152,9 +159,10 @@ public class BalanceRepository {
 	}
 
 	/**
-	 * Moves rows the sweep could not refresh (bad rows, unresolved wallets) to the end of its order: only
-	 * {@code updated_at} changes, in UTC like every write; {@code balance}, {@code balance_block} and
-	 * {@code blocknumber} stay as they are (so the Audius trigger has nothing to recompute).
+	 * Moves rows the sweep could not refresh (bad rows, unresolved wallets) to the end of
+	 * its order: only {@code updated_at} changes, in UTC like every write;
+	 * {@code balance}, {@code balance_block} and {@code blocknumber} stay as they are (so
+	 * the Audius trigger has nothing to recompute).
 	 * @param rows stored {@code wallet} values, exactly as read
 	 * @return rows touched
 	 */

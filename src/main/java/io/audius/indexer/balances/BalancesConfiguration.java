@@ -10,7 +10,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 public class BalancesConfiguration {
 
-	/** The transaction manager the jobs' steps use, so that a write joins its chunk's transaction. */
+	/**
+	 * The transaction manager the jobs' steps use, so that a write joins its chunk's
+	 * transaction.
+	 */
 	@Bean
 	WriterTurns writerTurns(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		return new WriterTurns(jdbc, transactionManager);

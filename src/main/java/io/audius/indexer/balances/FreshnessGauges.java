@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The freshness gauges, measured every {@code indexer.freshness.interval} on a thread of their own and served from
- * the last measure: {@code indexer_balances_rows}, {@code indexer_balances_never_refreshed_rows},
- * {@code indexer_balances_rows_older_than_slo}, {@code indexer_balances_oldest_age_seconds},
- * {@code indexer_balances_slo_seconds}. NaN until the first measure and after a failed one (a gauge that kept its
- * last value would hide a database that stopped answering).
+ * The freshness gauges, measured every {@code indexer.freshness.interval} on a thread of
+ * their own and served from the last measure: {@code indexer_balances_rows},
+ * {@code indexer_balances_never_refreshed_rows},
+ * {@code indexer_balances_rows_older_than_slo},
+ * {@code indexer_balances_oldest_age_seconds}, {@code indexer_balances_slo_seconds}. NaN
+ * until the first measure and after a failed one (a gauge that kept its last value would
+ * hide a database that stopped answering).
  */
 public class FreshnessGauges implements SmartLifecycle {
 
@@ -36,10 +38,10 @@ public class FreshnessGauges implements SmartLifecycle {
 		this.query = query;
 		this.properties = properties;
 		gauge(meters, "indexer.balances.rows", "rows of eth_wallet_balances", null, f -> f.rows());
-		gauge(meters, "indexer.balances.never.refreshed.rows", "rows never refreshed by the indexer (balance_block NULL)",
-				null, f -> f.neverRefreshed());
-		gauge(meters, "indexer.balances.rows.older.than.slo", "rows last refreshed longer ago than indexer.freshness.slo",
-				null, f -> f.olderThanSlo());
+		gauge(meters, "indexer.balances.never.refreshed.rows",
+				"rows never refreshed by the indexer (balance_block NULL)", null, f -> f.neverRefreshed());
+		gauge(meters, "indexer.balances.rows.older.than.slo",
+				"rows last refreshed longer ago than indexer.freshness.slo", null, f -> f.olderThanSlo());
 		gauge(meters, "indexer.balances.oldest.age", "age of the least recently refreshed row", "seconds",
 				Freshness::oldestAgeSeconds);
 		Gauge.builder("indexer.balances.slo", properties, p -> p.slo().toSeconds())
@@ -53,10 +55,7 @@ public class FreshnessGauges implements SmartLifecycle {
 		Gauge.builder(name, last, l -> {
 			Freshness f = l.get();
 			return f == null ? Double.NaN : value.applyAsDouble(f);
-		})
-			.description(description)
-			.baseUnit(unit)
-			.register(meters);
+		}).description(description).baseUnit(unit).register(meters);
 	}
 
 	/** Measures once now; what the scheduler runs. */

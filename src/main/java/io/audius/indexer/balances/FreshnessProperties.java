@@ -9,23 +9,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The freshness figures ({@code indexer.freshness.*}): measured by the stream on an interval for its gauges, and by
- * the audit report.
+ * The freshness figures ({@code indexer.freshness.*}): measured by the stream on an
+ * interval for its gauges, and by the audit report.
  *
- * @param slo the age a row may reach (positive): older rows count in {@code indexer_balances_rows_older_than_slo}
- * and the audit report
- * @param interval how often the freshness query (one over {@code eth_wallet_balances}) runs (at least 100 ms)
- * @param gauges whether this process serves the freshness gauges (on in {@code jobs/transferStreamJob.properties}:
- * the stream is always up)
+ * @param slo the age a row may reach (positive): older rows count in
+ * {@code indexer_balances_rows_older_than_slo} and the audit report
+ * @param interval how often the freshness query (one over {@code eth_wallet_balances})
+ * runs (at least 100 ms)
+ * @param gauges whether this process serves the freshness gauges (on in
+ * {@code jobs/transferStreamJob.properties}: the stream is always up)
  */
 @ConfigurationProperties("indexer.freshness")
 @Validated
-public record FreshnessProperties(@DefaultValue("1h") @NotNull Duration slo, @DefaultValue("1m") @NotNull Duration interval,
-		@DefaultValue("false") boolean gauges) {
+public record FreshnessProperties(@DefaultValue("1h") @NotNull Duration slo,
+		@DefaultValue("1m") @NotNull Duration interval, @DefaultValue("false") boolean gauges) {
 
 	public FreshnessProperties {
 		if (slo != null && (slo.isNegative() || slo.isZero())) {
-			throw new io.audius.indexer.InvalidConfigurationException("indexer.freshness.slo must be positive, got " + slo);
+			throw new io.audius.indexer.InvalidConfigurationException(
+					"indexer.freshness.slo must be positive, got " + slo);
 		}
 		if (interval != null && interval.toMillis() < 100) {
 			throw new io.audius.indexer.InvalidConfigurationException(

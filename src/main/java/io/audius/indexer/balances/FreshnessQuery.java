@@ -5,9 +5,10 @@ import java.time.Duration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Measures {@link Freshness} in one statement on the database clock ({@code updated_at} is written as
- * {@code now() AT TIME ZONE 'utc'}). The oldest row and the rows older than the SLO come from the
- * {@code updated_at} index; the totals take one pass over the table, a fraction of a second per million rows.
+ * Measures {@link Freshness} in one statement on the database clock ({@code updated_at}
+ * is written as {@code now() AT TIME ZONE 'utc'}). The oldest row and the rows older than
+ * the SLO come from the {@code updated_at} index; the totals take one pass over the
+ * table, a fraction of a second per million rows.
  */
 public class FreshnessQuery {
 

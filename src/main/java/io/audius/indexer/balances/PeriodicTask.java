@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task run on a daemon thread of its own at a fixed delay, started and stopped with a {@code SmartLifecycle}: the
- * freshness gauges and the stream's HTTP head poll. The task catches its own failures (one that escapes would end
- * the schedule).
+ * A task run on a daemon thread of its own at a fixed delay, started and stopped with a
+ * {@code SmartLifecycle}: the freshness gauges and the stream's HTTP head poll. The task
+ * catches its own failures (one that escapes would end the schedule).
  */
 public final class PeriodicTask {
 

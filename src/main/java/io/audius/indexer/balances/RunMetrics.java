@@ -8,18 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a finished run pushes about itself beside its meters, under a prefix such as {@code indexer_sweep}: its
- * status ({@code _last_run_status{status}} 1), end and duration, and, only when it succeeded,
- * {@code _last_success_timestamp_seconds}. Pushed with POST (the Pushgateway replaces only the metrics of the same
- * name in the group), a run that did not succeed leaves the last success's time in place; a run killed before it
- * ends pushes nothing and leaves the last run's figures.
+ * What a finished run pushes about itself beside its meters, under a prefix such as
+ * {@code indexer_sweep}: its status ({@code _last_run_status{status}} 1), end and
+ * duration, and, only when it succeeded, {@code _last_success_timestamp_seconds}. Pushed
+ * with POST (the Pushgateway replaces only the metrics of the same name in the group), a
+ * run that did not succeed leaves the last success's time in place; a run killed before
+ * it ends pushes nothing and leaves the last run's figures.
  *
  * @param prefix the metric name prefix, e.g. {@code indexer_sweep}
- * @param status the execution's status, e.g. {@code COMPLETED}, {@code FAILED}, {@code STOPPED}
+ * @param status the execution's status, e.g. {@code COMPLETED}, {@code FAILED},
+ * {@code STOPPED}
  * @param start when the run started
  * @param end when it ended
  * @param succeeded whether it counts as a success
- * @param figures further gauges of the run, by full name (e.g. {@code indexer_drift_wrong_rows})
+ * @param figures further gauges of the run, by full name (e.g.
+ * {@code indexer_drift_wrong_rows})
  */
 public record RunMetrics(String prefix, String status, Instant start, Instant end, boolean succeeded,
 		Map<String, Double> figures) {

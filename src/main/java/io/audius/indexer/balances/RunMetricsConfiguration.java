@@ -10,7 +10,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
-/** The figures the jobs publish about themselves and the table: pushed run metrics, freshness. */
+/**
+ * The figures the jobs publish about themselves and the table: pushed run metrics,
+ * freshness.
+ */
 class RunMetricsConfiguration {
 
 	@Bean
@@ -18,7 +21,10 @@ class RunMetricsConfiguration {
 		return new FreshnessQuery(jdbc);
 	}
 
-	/** The stream's (indexer.freshness.gauges=true in jobs/transferStreamJob.properties): it is always up. */
+	/**
+	 * The stream's (indexer.freshness.gauges=true in jobs/transferStreamJob.properties):
+	 * it is always up.
+	 */
 	@Bean
 	@ConditionalOnProperty(name = "indexer.freshness.gauges", havingValue = "true")
 	FreshnessGauges freshnessGauges(FreshnessQuery query, FreshnessProperties properties, MeterRegistry meters) {

@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * Pushes a finished run's metrics to the Pushgateway once: the process's meters (Micrometer's Prometheus registry)
- * and the run's own {@link RunMetrics}, with POST to the group {@code job} (+ {@code namespace}), so the metrics of
- * the same name are replaced and the others, such as the last success's time, stay. Never fails the run: a gateway
- * that does not answer is logged.
+ * Pushes a finished run's metrics to the Pushgateway once: the process's meters
+ * (Micrometer's Prometheus registry) and the run's own {@link RunMetrics}, with POST to
+ * the group {@code job} (+ {@code namespace}), so the metrics of the same name are
+ * replaced and the others, such as the last success's time, stay. Never fails the run: a
+ * gateway that does not answer is logged.
  */
 public class RunMetricsPush {
 
@@ -68,7 +69,8 @@ public class RunMetricsPush {
 					properties.job());
 		}
 		catch (Exception ex) {
-			log.warn("The Pushgateway did not take the run's metrics: {}", Secrets.scrub(String.valueOf(ex.getMessage())));
+			log.warn("The Pushgateway did not take the run's metrics: {}",
+					Secrets.scrub(String.valueOf(ex.getMessage())));
 		}
 	}
 

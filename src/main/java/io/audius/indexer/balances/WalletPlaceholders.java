@@ -6,15 +6,15 @@ import java.util.List;
 
 import io.audius.indexer.chain.abi.WalletAddress;
 
-
 /**
- * Inserts tracked wallets as placeholder rows of {@code eth_wallet_balances}: balance 0, {@code blocknumber} NULL
- * ("no Transfer seen"), {@code updated_at} at the epoch so that they are the first rows the next sweep refreshes.
- * Existing rows are left exactly as they are ({@code ON CONFLICT DO NOTHING}); {@code created_at} is left to the
- * table's default. One statement per batch.
+ * Inserts tracked wallets as placeholder rows of {@code eth_wallet_balances}: balance 0,
+ * {@code blocknumber} NULL ("no Transfer seen"), {@code updated_at} at the epoch so that
+ * they are the first rows the next sweep refreshes. Existing rows are left exactly as
+ * they are ({@code ON CONFLICT DO NOTHING}); {@code created_at} is left to the table's
+ * default. One statement per batch.
  * <p>
- * Like every writer of the table it waits for its turn ({@link WriterTurns}): the Audius {@code eth_user_balances}
- * trigger must not see two writers at once.
+ * Like every writer of the table it waits for its turn ({@link WriterTurns}): the Audius
+ * {@code eth_user_balances} trigger must not see two writers at once.
  */
 public class WalletPlaceholders {
 

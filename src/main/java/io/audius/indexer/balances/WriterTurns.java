@@ -11,11 +11,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writers of {@code eth_wallet_balances} take turns: each write first takes {@link #LOCK}, a transaction-level
- * advisory lock held until its transaction ends. The Audius {@code eth_user_balances} trigger locks users in the order
- * of the rows written, so two writers at once (partitions, the sweep beside the stream, the seed) can deadlock in it,
- * and it swallows the error, leaving users' sums wrong; and one writer's sums would miss the other's uncommitted rows.
- * Callers read the node before they write, so only the writes wait.
+ * Writers of {@code eth_wallet_balances} take turns: each write first takes
+ * {@link #LOCK}, a transaction-level advisory lock held until its transaction ends. The
+ * Audius {@code eth_user_balances} trigger locks users in the order of the rows written,
+ * so two writers at once (partitions, the sweep beside the stream, the seed) can deadlock
+ * in it, and it swallows the error, leaving users' sums wrong; and one writer's sums
+ * would miss the other's uncommitted rows. Callers read the node before they write, so
+ * only the writes wait.
  */
 public final class WriterTurns {
 
@@ -25,7 +27,10 @@ public final class WriterTurns {
 
 	private final JdbcTemplate jdbc;
 
-	/** Joins the caller's transaction (a chunk's); without one, the write is a transaction of its own. */
+	/**
+	 * Joins the caller's transaction (a chunk's); without one, the write is a transaction
+	 * of its own.
+	 */
 	private final TransactionTemplate transaction;
 
 	public WriterTurns(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
@@ -33,7 +38,9 @@ public final class WriterTurns {
 		this.transaction = new TransactionTemplate(transactionManager);
 	}
 
-	/** Runs {@code write} on the transaction's connection once it is this writer's turn. */
+	/**
+	 * Runs {@code write} on the transaction's connection once it is this writer's turn.
+	 */
 	public <T> T write(ConnectionCallback<T> write) {
 		return transaction.execute(tx -> jdbc.execute((Connection con) -> {
 			awaitTurn(con);
@@ -42,9 +49,10 @@ public final class WriterTurns {
 	}
 
 	/**
-	 * Its own statement, before the write: a READ COMMITTED statement sees what committed before it started, so the
-	 * write (and the trigger's sums) must start after the lock is granted, when the previous writer has committed.
-	 * Under REPEATABLE READ the snapshot would predate the lock: refuse to write.
+	 * Its own statement, before the write: a READ COMMITTED statement sees what committed
+	 * before it started, so the write (and the trigger's sums) must start after the lock
+	 * is granted, when the previous writer has committed. Under REPEATABLE READ the
+	 * snapshot would predate the lock: refuse to write.
 	 */
 	private static void awaitTurn(Connection con) throws SQLException {
 		try (Statement statement = con.createStatement(); ResultSet rs = statement.executeQuery(LOCK)) {

@@ -1,6 +1,7 @@
 /**
- * What the jobs share about balance rows: the resolve-and-upsert ({@link io.audius.indexer.balances.BalanceRefresher}),
- * the {@code eth_wallet_balances} repository, placeholders, freshness gauges and the run metrics pushed to the
+ * What the jobs share about balance rows: the resolve-and-upsert
+ * ({@link io.audius.indexer.balances.BalanceRefresher}), the {@code eth_wallet_balances}
+ * repository, placeholders, freshness gauges and the run metrics pushed to the
  * Pushgateway.
  */
 @NullMarked

@@ -8,8 +8,8 @@ import io.audius.indexer.chain.abi.ContractAddress;
 import org.web3j.crypto.Hash;
 
 /**
- * One term of a wallet's balance: a view function {@code name(address) returns (uint256)} on a contract.
- * A wallet's balance is the sum of all configured components.
+ * One term of a wallet's balance: a view function {@code name(address) returns (uint256)}
+ * on a contract. A wallet's balance is the sum of all configured components.
  */
 public record BalanceComponent(ContractAddress contract, String function) {
 

@@ -16,13 +16,14 @@ import io.audius.indexer.chain.rpc.ChainClient;
 import io.audius.indexer.chain.rpc.RpcException;
 import io.audius.indexer.chain.rpc.RpcFailureKind;
 
-
 /**
- * Reads the balances of a batch of wallets with ONE {@code eth_call} to Multicall3 {@code aggregate3}.
+ * Reads the balances of a batch of wallets with ONE {@code eth_call} to Multicall3
+ * {@code aggregate3}.
  * <p>
- * The call holds {@code getBlockNumber()} first, then every component read of every wallet with
- * {@code allowFailure = true}, so one reverting contract does not sink the batch; a wallet counts as read only
- * when all of its component reads succeeded and each returned exactly one word.
+ * The call holds {@code getBlockNumber()} first, then every component read of every
+ * wallet with {@code allowFailure = true}, so one reverting contract does not sink the
+ * batch; a wallet counts as read only when all of its component reads succeeded and each
+ * returned exactly one word.
  */
 public class BalanceReader {
 
@@ -38,7 +39,10 @@ public class BalanceReader {
 
 	private final Duration maxSplitTime;
 
-	/** The smallest call: {@code aggregate3} with {@code getBlockNumber()} alone, to ask whether the node answers. */
+	/**
+	 * The smallest call: {@code aggregate3} with {@code getBlockNumber()} alone, to ask
+	 * whether the node answers.
+	 */
 	private final byte[] smallestCall;
 
 	public BalanceReader(ChainClient client, ContractAddress multicall, List<BalanceComponent> components) {
@@ -47,13 +51,15 @@ public class BalanceReader {
 
 	/**
 	 * @param sizer wallets per call, learned from the node's refusals
-	 * @param maxSplitTime the most time one {@link #readAll} may spend on calls once it has had to split one
+	 * @param maxSplitTime the most time one {@link #readAll} may spend on calls once it
+	 * has had to split one
 	 */
 	public BalanceReader(ChainClient client, ContractAddress multicall, List<BalanceComponent> components,
 			CallSizer sizer, Duration maxSplitTime) {
 		this.sizer = sizer;
 		this.maxSplitTime = maxSplitTime;
-		this.smallestCall = Multicall3.encodeAggregate3(List.of(new Call3(multicall, false, Multicall3.GET_BLOCK_NUMBER)));
+		this.smallestCall = Multicall3
+			.encodeAggregate3(List.of(new Call3(multicall, false, Multicall3.GET_BLOCK_NUMBER)));
 		if (components.isEmpty()) {
 			throw new IllegalArgumentException("at least one balance component is needed");
 		}
@@ -68,45 +74,54 @@ public class BalanceReader {
 	}
 
 	/**
-	 * Reads any number of wallets in calls of the size the node accepts ({@link CallSizer}), one call at a time
-	 * (the sweep's read-ahead keeps several pages' calls in flight). A call the node refuses for gas, size or time is
-	 * split in half and retried, down to one wallet (which then counts as unresolved; after a timeout, only if its
-	 * call, made once more once the node answered the smallest call, times out again). A wallet whose read failed
-	 * without return data (how running out of gas inside the multicall looks) in a call of several is read once
-	 * more in a smaller call.
+	 * Reads any number of wallets in calls of the size the node accepts
+	 * ({@link CallSizer}), one call at a time (the sweep's read-ahead keeps several
+	 * pages' calls in flight). A call the node refuses for gas, size or time is split in
+	 * half and retried, down to one wallet (which then counts as unresolved; after a
+	 * timeout, only if its call, made once more once the node answered the smallest call,
+	 * times out again). A wallet whose read failed without return data (how running out
+	 * of gas inside the multicall looks) in a call of several is read once more in a
+	 * smaller call.
 	 * <p>
-	 * A call that timed out (after the client's retries) is split only once the node has answered the smallest call
-	 * within the timeout: a node that does not answer is down, which says nothing about the call's size or the
-	 * wallets, so the read fails (a transient {@link RpcException}: the sweep's step fails, the stream waits for the
-	 * node) and no wallet counts as unresolved. Splitting ends, failing the read likewise, once the calls have taken
-	 * {@code maxSplitTime} since the read began.
+	 * A call that timed out (after the client's retries) is split only once the node has
+	 * answered the smallest call within the timeout: a node that does not answer is down,
+	 * which says nothing about the call's size or the wallets, so the read fails (a
+	 * transient {@link RpcException}: the sweep's step fails, the stream waits for the
+	 * node) and no wallet counts as unresolved. Splitting ends, failing the read
+	 * likewise, once the calls have taken {@code maxSplitTime} since the read began.
 	 * @param maxPerCall the most wallets in one call (the learned size may be smaller)
-	 * @return the reads; {@code block} is the oldest block any of the calls saw (-1 when none succeeded)
+	 * @return the reads; {@code block} is the oldest block any of the calls saw (-1 when
+	 * none succeeded)
 	 */
 	public BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall) {
 		return readAll(wallets, maxPerCall, sizer, false);
 	}
 
 	/**
-	 * {@link #readAll(List, int)} in calls of the size {@code callSizer} learns (the sweep's own, kept across its
-	 * runs); its refusals count in {@link #sizer()}'s splits too.
+	 * {@link #readAll(List, int)} in calls of the size {@code callSizer} learns (the
+	 * sweep's own, kept across its runs); its refusals count in {@link #sizer()}'s splits
+	 * too.
 	 */
 	public BalanceReads readAll(List<WalletAddress> wallets, CallSizer callSizer) {
 		return readAll(wallets, Integer.MAX_VALUE, callSizer, true);
 	}
 
-	/** @param page {@code wallets} are a page taken at {@code callSizer}'s {@link CallSizer#nextSize()} */
+	/**
+	 * @param page {@code wallets} are a page taken at {@code callSizer}'s
+	 * {@link CallSizer#nextSize()}
+	 */
 	private BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall, CallSizer callSizer, boolean page) {
 		long started = System.nanoTime();
 		BalanceReads all = EMPTY;
 		for (int i = 0; i < wallets.size();) {
 			int left = wallets.size() - i;
-			// A page the sweep took at the sizer's size goes in one call (a probe too); otherwise (the stream's
-			// wallets, or a page taken before a refusal lowered the size) calls of the size the sizer gives now.
-			int size = page ? callSizer.perCall(left)
-					: Math.max(1, Math.min(maxPerCall, callSizer.nextSize()));
-			all = merge(all, readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size)), true, started,
-					callSizer));
+			// A page the sweep took at the sizer's size goes in one call (a probe too);
+			// otherwise (the stream's
+			// wallets, or a page taken before a refusal lowered the size) calls of the
+			// size the sizer gives now.
+			int size = page ? callSizer.perCall(left) : Math.max(1, Math.min(maxPerCall, callSizer.nextSize()));
+			all = merge(all,
+					readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size)), true, started, callSizer));
 			i += size;
 		}
 		return all.block() == Long.MAX_VALUE
@@ -143,24 +158,29 @@ public class BalanceReader {
 				throw refused; // cancelled with its chunk: not a verdict on the size
 			}
 			if (refused.isTransient() && !client.answersCall(multicall, smallestCall)) {
-				// Timed out, and the smallest call goes unanswered too: the node is silent, not the call too heavy.
+				// Timed out, and the smallest call goes unanswered too: the node is
+				// silent, not the call too heavy.
 				throw new RpcException(RpcFailureKind.TRANSPORT, "the node does not answer: a call of " + wallets.size()
 						+ " wallet(s) timed out after its retries and the smallest call got no answer within "
 						+ "indexer.chain.call-timeout; nothing split, nothing written (" + refused.getMessage() + ")");
 			}
 			Duration splitting = Duration.ofNanos(System.nanoTime() - started);
 			if (splitting.compareTo(maxSplitTime) > 0) {
-				throw new RpcException(RpcFailureKind.TRANSPORT, "calls refused for " + splitting.toSeconds()
-						+ " s while splitting, beyond indexer.chain.max-split-time=" + maxSplitTime + "; nothing "
-						+ "written (last: " + refused.getMessage() + ")");
+				throw new RpcException(RpcFailureKind.TRANSPORT,
+						"calls refused for " + splitting.toSeconds()
+								+ " s while splitting, beyond indexer.chain.max-split-time=" + maxSplitTime
+								+ "; nothing " + "written (last: " + refused.getMessage() + ")");
 			}
 			if (wallets.size() == 1 && refused.isTransient() && !madeAgain) {
-				// Alone, timed out, and the node answers now: it may have been away for all the call's attempts and
-				// come back just before the smallest call; that says nothing about the wallet. Once more.
+				// Alone, timed out, and the node answers now: it may have been away for
+				// all the call's attempts and
+				// come back just before the smallest call; that says nothing about the
+				// wallet. Once more.
 				return readSplitting(wallets, rereadEmptyFailures, started, callSizer, true);
 			}
 			if (wallets.size() == 1) {
-				// Alone and still refused: unresolved, as any failed read (not written, counted).
+				// Alone and still refused: unresolved, as any failed read (not written,
+				// counted).
 				return new BalanceReads(Long.MAX_VALUE, List.of(), List.copyOf(wallets), 1, 0);
 			}
 			callSizer.refused(wallets.size());
@@ -172,8 +192,7 @@ public class BalanceReader {
 			BalanceReads second = readSplitting(wallets.subList(half, wallets.size()), rereadEmptyFailures, started,
 					callSizer);
 			BalanceReads both = merge(first, second);
-			return new BalanceReads(both.block(), both.reads(), both.unresolved(), both.calls() + 1,
-					both.splits() + 1);
+			return new BalanceReads(both.block(), both.reads(), both.unresolved(), both.calls() + 1, both.splits() + 1);
 		}
 		callSizer.succeeded(wallets.size());
 		BalanceReads reads = call.reads();
@@ -188,7 +207,10 @@ public class BalanceReader {
 		return reads;
 	}
 
-	/** One call: its reads, and the unresolved wallets among them with a failed read that returned no data. */
+	/**
+	 * One call: its reads, and the unresolved wallets among them with a failed read that
+	 * returned no data.
+	 */
 	private record Call(BalanceReads reads, List<WalletAddress> emptyFailures) {
 	}
 
@@ -205,7 +227,8 @@ public class BalanceReader {
 				calls.add(new Call3(components.get(c).contract(), true, Multicall3.addressCall(selectors[c], address)));
 			}
 		}
-		List<Call3Result> results = Multicall3.decodeAggregate3(client.call(multicall, Multicall3.encodeAggregate3(calls)));
+		List<Call3Result> results = Multicall3
+			.decodeAggregate3(client.call(multicall, Multicall3.encodeAggregate3(calls)));
 		if (results.size() != calls.size()) {
 			throw new MalformedAbiDataException(
 					"aggregate3 returned " + results.size() + " results for " + calls.size() + " calls");

@@ -4,22 +4,29 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wallets per {@code aggregate3} call, learned from the node: a working size that only a passed probe raises, one
- * probe at a time, a refused probe narrowing the search, a refusal at or below the working size halving it, probing
- * again after {@value #PROBE_AFTER} successes. A silent node is not a refusal (the reader fails the read without
- * telling the sizer). The rules and their figures: docs/sweep.md, "Self-sizing calls". Pure rule, shared by the calls
- * in flight; thread-safe.
+ * Wallets per {@code aggregate3} call, learned from the node: a working size that only a
+ * passed probe raises, one probe at a time, a refused probe narrowing the search, a
+ * refusal at or below the working size halving it, probing again after
+ * {@value #PROBE_AFTER} successes. A silent node is not a refusal (the reader fails the
+ * read without telling the sizer). The rules and their figures: docs/sweep.md,
+ * "Self-sizing calls". Pure rule, shared by the calls in flight; thread-safe.
  */
 public final class CallSizer {
 
 	static final int PROBE_AFTER = 64;
 
-	/** A probe whose call never reported (cancelled, or failed for another reason) is given up after this many. */
+	/**
+	 * A probe whose call never reported (cancelled, or failed for another reason) is
+	 * given up after this many.
+	 */
 	static final int PROBE_EXPIRES_AFTER = 32;
 
 	private final int max;
 
-	/** The working size: the start, or the largest size that passed since the last refusal at or below it. */
+	/**
+	 * The working size: the start, or the largest size that passed since the last refusal
+	 * at or below it.
+	 */
 	private int current;
 
 	/** The smallest size refused (exclusive bound), {@code max + 1} when none. */
@@ -40,8 +47,9 @@ public final class CallSizer {
 	private long splits;
 
 	/**
-	 * Searching for the node's limit with nothing kept: the probes go one at a time with nothing beside them
-	 * ({@link #nextSize(Duration)} waits), until the search settles or a size is resumed.
+	 * Searching for the node's limit with nothing kept: the probes go one at a time with
+	 * nothing beside them ({@link #nextSize(Duration)} waits), until the search settles
+	 * or a size is resumed.
 	 */
 	private boolean learning = true;
 
@@ -69,17 +77,19 @@ public final class CallSizer {
 	}
 
 	/**
-	 * The size of the next page (or call): a probe larger than the working size when one is due and none is out,
-	 * else the working size. The caller sends it as one call and reports it ({@link #succeeded}, {@link #refused}).
+	 * The size of the next page (or call): a probe larger than the working size when one
+	 * is due and none is out, else the working size. The caller sends it as one call and
+	 * reports it ({@link #succeeded}, {@link #refused}).
 	 */
 	public synchronized int nextSize() {
 		return next();
 	}
 
 	/**
-	 * {@link #nextSize()}, but while the search for the node's limit has not settled in a sizer that started
-	 * afresh, it first waits (at most {@code wait}) for the probe out to be answered, so that the page it sizes is
-	 * the next probe rather than one more page of the small start size.
+	 * {@link #nextSize()}, but while the search for the node's limit has not settled in a
+	 * sizer that started afresh, it first waits (at most {@code wait}) for the probe out
+	 * to be answered, so that the page it sizes is the next probe rather than one more
+	 * page of the small start size.
 	 */
 	public synchronized int nextSize(Duration wait) throws InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
@@ -96,13 +106,15 @@ public final class CallSizer {
 	private int next() {
 		int next = candidate();
 		if (next <= current) {
-			learning = false; // settled: the limit is within a quarter, or the most is reached
+			learning = false; // settled: the limit is within a quarter, or the most is
+								// reached
 		}
 		if (probe != 0) {
 			return current;
 		}
 		if (learning && successesAtCurrent == 0) {
-			next = current; // nothing has passed at this size yet: it goes alone, as a probe
+			next = current; // nothing has passed at this size yet: it goes alone, as a
+							// probe
 		}
 		else if (next <= current || successesAtCurrent == 0) {
 			return current;
@@ -113,8 +125,9 @@ public final class CallSizer {
 	}
 
 	/**
-	 * The probe of {@code size} handed out was not sent as a call of that size (its page came back short, or had
-	 * bad rows or duplicates): its outcome will not answer it, so probing goes on.
+	 * The probe of {@code size} handed out was not sent as a call of that size (its page
+	 * came back short, or had bad rows or duplicates): its outcome will not answer it, so
+	 * probing goes on.
 	 */
 	public synchronized void notSent(int size) {
 		if (probe == size) {
@@ -123,7 +136,9 @@ public final class CallSizer {
 		}
 	}
 
-	/** The next size to try above the working size; the working size when there is none. */
+	/**
+	 * The next size to try above the working size; the working size when there is none.
+	 */
 	private int candidate() {
 		if (bad > max || (long) current * 2 < bad) {
 			return (int) Math.min(max, (long) current * 2);
@@ -135,9 +150,10 @@ public final class CallSizer {
 	}
 
 	/**
-	 * Wallets per call for a page of {@code wallets} taken at {@link #nextSize()}: the whole page in one call when it
-	 * is not above {@link #ceiling()} (a probe, or the working size), else calls of at most the working size (a page
-	 * fetched before a refusal lowered it), as even as they can be so no call is a small remainder.
+	 * Wallets per call for a page of {@code wallets} taken at {@link #nextSize()}: the
+	 * whole page in one call when it is not above {@link #ceiling()} (a probe, or the
+	 * working size), else calls of at most the working size (a page fetched before a
+	 * refusal lowered it), as even as they can be so no call is a small remainder.
 	 */
 	public synchronized int perCall(int wallets) {
 		if (wallets <= ceiling()) {
@@ -151,28 +167,36 @@ public final class CallSizer {
 		return max;
 	}
 
-	/** The size to keep for the next run: the working size (the start, or one that passed). */
+	/**
+	 * The size to keep for the next run: the working size (the start, or one that
+	 * passed).
+	 */
 	public synchronized int kept() {
 		return current;
 	}
 
-	/** The most the size grows to until a run of successes probes larger calls: below {@link #max} after a refusal. */
+	/**
+	 * The most the size grows to until a run of successes probes larger calls: below
+	 * {@link #max} after a refusal.
+	 */
 	public synchronized int ceiling() {
 		return (int) Math.min(max, bad - 1);
 	}
 
 	/**
-	 * The ceiling to keep for the next run: {@link #ceiling()} after a refusal, {@link Integer#MAX_VALUE} when
-	 * nothing was refused (the most this run had is no limit of the node's: a run with a larger most grows past it).
+	 * The ceiling to keep for the next run: {@link #ceiling()} after a refusal,
+	 * {@link Integer#MAX_VALUE} when nothing was refused (the most this run had is no
+	 * limit of the node's: a run with a larger most grows past it).
 	 */
 	public synchronized int keptCeiling() {
 		return bad > max ? Integer.MAX_VALUE : ceiling();
 	}
 
 	/**
-	 * Starts again where a previous run left off: at {@code size}, growing up to {@code ceiling} (what its
-	 * refusals left; {@link #max} if none) until a run of successes probes larger calls again. Both are clamped
-	 * to 1..{@link #max} (the most may have been lowered since).
+	 * Starts again where a previous run left off: at {@code size}, growing up to
+	 * {@code ceiling} (what its refusals left; {@link #max} if none) until a run of
+	 * successes probes larger calls again. Both are clamped to 1..{@link #max} (the most
+	 * may have been lowered since).
 	 */
 	public synchronized void resume(int size, int ceiling) {
 		current = Math.max(1, Math.min(max, size));
@@ -181,14 +205,16 @@ public final class CallSizer {
 		successes = 0;
 		successesAtCurrent = 0;
 		probe = 0;
-		learning = false; // a previous run searched: probes go one at a time beside pages of the kept size
+		learning = false; // a previous run searched: probes go one at a time beside pages
+							// of the kept size
 		notifyAll();
 	}
 
 	synchronized void succeeded(int size) {
 		expireProbe(size >= probe);
 		if (size >= bad) {
-			bad = (long) max + 1; // passed above a size refused before: that refusal is out of date
+			bad = (long) max + 1; // passed above a size refused before: that refusal is
+									// out of date
 		}
 		if (size < current / 2) {
 			return; // a small call (a sweep's last page) says nothing about large ones
@@ -219,8 +245,9 @@ public final class CallSizer {
 	}
 
 	/**
-	 * Clears the probe when an outcome answers it (a success at least as large, a refusal at most as large), or when
-	 * it went unanswered for too long (its call was cancelled, cut short by the last page, or failed otherwise).
+	 * Clears the probe when an outcome answers it (a success at least as large, a refusal
+	 * at most as large), or when it went unanswered for too long (its call was cancelled,
+	 * cut short by the last page, or failed otherwise).
 	 */
 	private void expireProbe(boolean answers) {
 		if (probe != 0 && (answers || ++sinceProbe > PROBE_EXPIRES_AFTER)) {
@@ -229,7 +256,10 @@ public final class CallSizer {
 		}
 	}
 
-	/** A call split on another sizer's behalf (the sweep's): counted here, the size left alone. */
+	/**
+	 * A call split on another sizer's behalf (the sweep's): counted here, the size left
+	 * alone.
+	 */
 	synchronized void countSplit() {
 		splits++;
 	}

@@ -36,7 +36,8 @@ public class ChainConfiguration {
 				components.add(new BalanceComponent(c.contract(), c.function()));
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidConfigurationException("indexer.chain.components[" + i + "].function: " + ex.getMessage());
+				throw new InvalidConfigurationException(
+						"indexer.chain.components[" + i + "].function: " + ex.getMessage());
 			}
 		}
 		if (properties.verifyContracts()) {

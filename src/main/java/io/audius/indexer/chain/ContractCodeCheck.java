@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Start-up check that the node answers and every configured contract has code. An address without code answers
- * every {@code eth_call} with empty success, which would otherwise look like a chain of zero balances.
+ * Start-up check that the node answers and every configured contract has code. An address
+ * without code answers every {@code eth_call} with empty success, which would otherwise
+ * look like a chain of zero balances.
  */
 public final class ContractCodeCheck {
 
@@ -28,9 +29,10 @@ public final class ContractCodeCheck {
 			chainId = client.chainId();
 		}
 		catch (RpcException ex) {
-			// Not a configuration error (exit 1, retried): a node down for a moment must not fail a Kubernetes Job at once.
-			throw new IllegalStateException(client.endpoint().property() + ": the node at "
-					+ client.endpoint() + " did not answer: " + ex.getMessage());
+			// Not a configuration error (exit 1, retried): a node down for a moment must
+			// not fail a Kubernetes Job at once.
+			throw new IllegalStateException(client.endpoint().property() + ": the node at " + client.endpoint()
+					+ " did not answer: " + ex.getMessage());
 		}
 		requireCode(client, chainId, multicall, "indexer.chain.multicall-address");
 		for (int i = 0; i < components.size(); i++) {
@@ -42,9 +44,8 @@ public final class ContractCodeCheck {
 
 	private static void requireCode(ChainClient client, BigInteger chainId, ContractAddress address, String property) {
 		if (client.code(address).length == 0) {
-			throw new InvalidConfigurationException(
-					property + ": no contract code at " + address + " on chain id " + chainId + " (node "
-							+ client.endpoint() + ")");
+			throw new InvalidConfigurationException(property + ": no contract code at " + address + " on chain id "
+					+ chainId + " (node " + client.endpoint() + ")");
 		}
 	}
 

@@ -20,7 +20,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
-/** {@code driftCheck}: samples tracked wallets and compares their rows with plain reads of the chain. */
+/**
+ * {@code driftCheck}: samples tracked wallets and compares their rows with plain reads of
+ * the chain.
+ */
 @Configuration(proxyBeanMethods = false)
 public class DriftCheckJobConfiguration {
 
@@ -32,8 +35,8 @@ public class DriftCheckJobConfiguration {
 	}
 
 	/**
-	 * Step-scoped: made when the step runs, so that a process that only builds the job registry (the report, with
-	 * no node configured) never makes the chain client.
+	 * Step-scoped: made when the step runs, so that a process that only builds the job
+	 * registry (the report, with no node configured) never makes the chain client.
 	 */
 	@Bean
 	@StepScope

@@ -19,10 +19,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Samples {@code indexer.drift.sample-size} rows with a {@code balance_block} at random, reads each wallet at the
- * head (one block for the whole sample) and at the row's own block with {@link PlainBalanceReads}, and classes the
- * row ({@link DriftClass}). The figures go to the step's execution context ({@code drift.*}, the audit trail) and the
- * log; more wrong rows than {@code indexer.drift.max-wrong} fail the step, so the run exits 1.
+ * Samples {@code indexer.drift.sample-size} rows with a {@code balance_block} at random,
+ * reads each wallet at the head (one block for the whole sample) and at the row's own
+ * block with {@link PlainBalanceReads}, and classes the row ({@link DriftClass}). The
+ * figures go to the step's execution context ({@code drift.*}, the audit trail) and the
+ * log; more wrong rows than {@code indexer.drift.max-wrong} fail the step, so the run
+ * exits 1.
  */
 class DriftCheckTasklet implements Tasklet {
 
@@ -65,8 +67,8 @@ class DriftCheckTasklet implements Tasklet {
 			DriftClass drift = DriftClass.of(balance, atRowBlock, atHead);
 			tally.add(wallet, drift);
 			if (drift == DriftClass.WRONG) {
-				log.warn("Drift: wallet {} row {} at block {}, chain {} at that block, {} at {}", wallet, balance, block,
-						atRowBlock, atHead, head);
+				log.warn("Drift: wallet {} row {} at block {}, chain {} at that block, {} at {}", wallet, balance,
+						block, atRowBlock, atHead, head);
 			}
 		}
 		ExecutionContext context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
@@ -92,7 +94,10 @@ class DriftCheckTasklet implements Tasklet {
 		return RepeatStatus.FINISHED;
 	}
 
-	/** A column the sample's query never returns NULL in (primary key, NOT NULL, or filtered on). */
+	/**
+	 * A column the sample's query never returns NULL in (primary key, NOT NULL, or
+	 * filtered on).
+	 */
 	private static Object column(Map<String, @Nullable Object> row, String name) {
 		return Objects.requireNonNull(row.get(name), () -> "a sampled row has no " + name);
 	}

@@ -10,18 +10,28 @@ public enum DriftClass {
 	/** The row equals the chain now. */
 	RIGHT,
 
-	/** The row equals the chain at its own block, and the chain changed since: the next refresh fixes it. */
+	/**
+	 * The row equals the chain at its own block, and the chain changed since: the next
+	 * refresh fixes it.
+	 */
 	STALE,
 
-	/** The row differs from the chain at its own block: no refresh explains it (a writer bug, a foreign writer). */
+	/**
+	 * The row differs from the chain at its own block: no refresh explains it (a writer
+	 * bug, a foreign writer).
+	 */
 	WRONG,
 
-	/** A read of the wallet reverted or returned no data (at its block or now): not classed. */
+	/**
+	 * A read of the wallet reverted or returned no data (at its block or now): not
+	 * classed.
+	 */
 	UNREADABLE;
 
 	/**
 	 * @param row the row's balance
-	 * @param atRowBlock the sum of the components at the row's {@code balance_block}; null when unreadable
+	 * @param atRowBlock the sum of the components at the row's {@code balance_block};
+	 * null when unreadable
 	 * @param atHead the sum at the check's block; null when unreadable
 	 */
 	public static DriftClass of(BigInteger row, @Nullable BigInteger atRowBlock, @Nullable BigInteger atHead) {

@@ -14,11 +14,12 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
- * The last drift check's figures, pushed when its execution ends (job {@code eth-balance-drift}):
- * {@code indexer_drift_sampled_rows}, {@code _right_rows}, {@code _stale_rows}, {@code _wrong_rows},
- * {@code _unreadable_rows}, {@code _wrong_rows_threshold}, with the run's status and success time
- * ({@link RunMetrics}, prefix {@code indexer_drift}). A run that ended before classing anything pushes its status
- * only.
+ * The last drift check's figures, pushed when its execution ends (job
+ * {@code eth-balance-drift}): {@code indexer_drift_sampled_rows}, {@code _right_rows},
+ * {@code _stale_rows}, {@code _wrong_rows}, {@code _unreadable_rows},
+ * {@code _wrong_rows_threshold}, with the run's status and success time
+ * ({@link RunMetrics}, prefix {@code indexer_drift}). A run that ended before classing
+ * anything pushes its status only.
  */
 class DriftFigures implements JobExecutionListener {
 

@@ -8,13 +8,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The drift check ({@code indexer.drift.*}); what it does is in {@code docs/operations.md}.
+ * The drift check ({@code indexer.drift.*}); what it does is in
+ * {@code docs/operations.md}.
  *
- * @param sampleSize rows with a {@code balance_block} that a run samples at random (at least 1)
+ * @param sampleSize rows with a {@code balance_block} that a run samples at random (at
+ * least 1)
  * @param maxWrong the most wrong rows a run accepts; above it the run fails (exit 1) and
  * {@code EthBalanceDriftAboveThreshold} fires
  */
 @ConfigurationProperties("indexer.drift")
 @Validated
-public record DriftProperties(@DefaultValue("100") @Min(1) int sampleSize, @DefaultValue("0") @PositiveOrZero int maxWrong) {
+public record DriftProperties(@DefaultValue("100") @Min(1) int sampleSize,
+		@DefaultValue("0") @PositiveOrZero int maxWrong) {
 }

@@ -5,7 +5,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** The classes of one drift check's sample, and the first wrong wallets (for the log and the execution context). */
+/**
+ * The classes of one drift check's sample, and the first wrong wallets (for the log and
+ * the execution context).
+ */
 final class DriftTally {
 
 	static final int WRONG_WALLETS_KEPT = 20;

@@ -15,9 +15,10 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.utils.Numeric;
 
 /**
- * A wallet's balance read the plain way, independent of the sweep's path: one {@code eth_call} per component at a
- * given block, the ABI written out here (selector + the address in a 32-byte word; a uint256 back), no Multicall3,
- * no codec of the indexer's.
+ * A wallet's balance read the plain way, independent of the sweep's path: one
+ * {@code eth_call} per component at a given block, the ABI written out here (selector +
+ * the address in a 32-byte word; a uint256 back), no Multicall3, no codec of the
+ * indexer's.
  */
 class PlainBalanceReads {
 
@@ -30,7 +31,10 @@ class PlainBalanceReads {
 		this.components = components;
 	}
 
-	/** The sum of the components at {@code block}; null when a read reverts or returns no data. */
+	/**
+	 * The sum of the components at {@code block}; null when a read reverts or returns no
+	 * data.
+	 */
 	@Nullable BigInteger balance(WalletAddress wallet, long block) {
 		BigInteger sum = BigInteger.ZERO;
 		for (BalanceComponent component : components) {
@@ -40,13 +44,17 @@ class PlainBalanceReads {
 			System.arraycopy(address, 0, data, 36 - address.length, address.length);
 			byte[] result;
 			try {
-				result = client.send("eth_call", client.web3j()
-					.ethCall(Transaction.createEthCallTransaction(null, component.contract().value(),
-							Numeric.toHexString(data)), DefaultBlockParameter.valueOf(BigInteger.valueOf(block))),
+				result = client.send("eth_call",
+						client.web3j()
+							.ethCall(
+									Transaction.createEthCallTransaction(null, component.contract().value(),
+											Numeric.toHexString(data)),
+									DefaultBlockParameter.valueOf(BigInteger.valueOf(block))),
 						response -> Numeric.hexStringToByteArray(response.getValue()));
 			}
 			catch (RpcException ex) {
-				// A revert is the wallet's own answer; a node that fails (or refuses the key) fails the check.
+				// A revert is the wallet's own answer; a node that fails (or refuses the
+				// key) fails the check.
 				if (ex.kind() != RpcFailureKind.REJECTED) {
 					throw ex;
 				}

@@ -1,5 +1,6 @@
 /**
- * {@code driftCheck}: samples tracked wallets and compares their rows with plain reads of the chain.
+ * {@code driftCheck}: samples tracked wallets and compares their rows with plain reads of
+ * the chain.
  */
 @NullMarked
 package io.audius.indexer.drift;

@@ -15,14 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A job's PostgreSQL session advisory lock (one key), held on its own connection: the SQL that takes, probes and
- * releases it. The lock dies with the session, so a killed pod never leaves it held.
+ * A job's PostgreSQL session advisory lock (one key), held on its own connection: the SQL
+ * that takes, probes and releases it. The lock dies with the session, so a killed pod
+ * never leaves it held.
  */
 final class AdvisoryLock implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(AdvisoryLock.class);
 
-	/** Whether the lock's own session holds the advisory lock on {@code hashtext(key)} (one bigint key). */
+	/**
+	 * Whether the lock's own session holds the advisory lock on {@code hashtext(key)}
+	 * (one bigint key).
+	 */
 	private static final String HELD = "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
 			+ " AND pid = pg_backend_pid() AND objsubid = 1"
 			+ " AND classid::text::bigint = ((hashtext(?)::bigint >> 32) & 4294967295)"
@@ -38,17 +42,23 @@ final class AdvisoryLock implements AutoCloseable {
 
 	/**
 	 * Whether the session holds the lock, and one more value read in the same statement.
-	 * @param alongside the value of the scalar subquery asked beside the lock (may be null)
+	 *
+	 * @param alongside the value of the scalar subquery asked beside the lock (may be
+	 * null)
 	 */
 	record Probe(boolean held, String alongside) {
 	}
 
-	/** The lock's connection; replaced when the lock is taken back after its session was lost. */
+	/**
+	 * The lock's connection; replaced when the lock is taken back after its session was
+	 * lost.
+	 */
 	private volatile Connection connection;
 
 	/**
-	 * Guards statements on {@link #connection} and its closing: the watch and the launcher both ask it (a pooled
-	 * connection's statement bookkeeping is not thread-safe).
+	 * Guards statements on {@link #connection} and its closing: the watch and the
+	 * launcher both ask it (a pooled connection's statement bookkeeping is not
+	 * thread-safe).
 	 */
 	private final Object session = new Object();
 
@@ -85,8 +95,9 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * A pool in transaction or statement mode (PgBouncer) gives each statement any server session: the lock is
-	 * taken in one and released or invisible in the next. Refuse to run on such a connection.
+	 * A pool in transaction or statement mode (PgBouncer) gives each statement any server
+	 * session: the lock is taken in one and released or invisible in the next. Refuse to
+	 * run on such a connection.
 	 */
 	private void checkSessionKept() throws SQLException {
 		for (int i = 0; i < 3; i++) {
@@ -120,8 +131,8 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * Asks on the lock's session, in one statement, whether it holds the lock and the value of
-	 * {@code scalarSubquery} (one parameter, {@code argument}).
+	 * Asks on the lock's session, in one statement, whether it holds the lock and the
+	 * value of {@code scalarSubquery} (one parameter, {@code argument}).
 	 */
 	Probe probe(String scalarSubquery, String argument) throws SQLException {
 		synchronized (session) {
@@ -138,9 +149,10 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * One attempt to take the lock back on a new connection; keeps it when {@code keep} passes on that session,
-	 * releases it otherwise.
-	 * @param abandon asked once a connection is in hand: true when the lock is being closed (no retake behind it)
+	 * One attempt to take the lock back on a new connection; keeps it when {@code keep}
+	 * passes on that session, releases it otherwise.
+	 * @param abandon asked once a connection is in hand: true when the lock is being
+	 * closed (no retake behind it)
 	 */
 	LockLossPolicy.Attempt retake(BooleanSupplier abandon, SessionCheck keep) {
 		synchronized (session) {

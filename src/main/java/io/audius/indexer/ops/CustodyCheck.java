@@ -4,9 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Invariant 9, asked right before each step that marks an execution FAILED, recovers, abandons, restarts or starts
- * one: does this launcher hold the job's lock at this moment, with its own lease ({@link Custody})? While the lock's
- * session is gone (an outage) it waits for the watch to take the lock back or give it up.
+ * Invariant 9, asked right before each step that marks an execution FAILED, recovers,
+ * abandons, restarts or starts one: does this launcher hold the job's lock at this
+ * moment, with its own lease ({@link Custody})? While the lock's session is gone (an
+ * outage) it waits for the watch to take the lock back or give it up.
  */
 final class CustodyCheck {
 
@@ -26,10 +27,12 @@ final class CustodyCheck {
 
 	/**
 	 * @param what the step about to be taken, as the logs say it ("restart it")
-	 * @return true to go ahead; false when it may not in this launch (another launcher may run the job)
+	 * @return true to go ahead; false when it may not in this launch (another launcher
+	 * may run the job)
 	 */
 	boolean mayTouch(String what) throws InterruptedException {
-		// A retake attempt may wait for the pool's connection timeout before the watch decides.
+		// A retake attempt may wait for the pool's connection timeout before the watch
+		// decides.
 		long deadline = System.nanoTime()
 				+ lockProperties.retakeWithin().plus(lockProperties.leaseTimeout()).plusSeconds(30).toNanos();
 		boolean waiting = false;
@@ -49,7 +52,8 @@ final class CustodyCheck {
 				}
 				case WAIT -> {
 					if (System.nanoTime() > deadline) {
-						log.error("{}: not going to {}: the run lock was not back in time ({})", jobName, what, custody);
+						log.error("{}: not going to {}: the run lock was not back in time ({})", jobName, what,
+								custody);
 						return false;
 					}
 					if (!waiting) {

@@ -15,16 +15,19 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * An execution that FAILED on database faults only (a terminated backend, a lost connection, a deadlock) is
- * restarted in this process after a backoff ({@link DatabaseRetries}), as the stream waits out a node outage,
- * instead of ending the run: the chunk that met the fault was rolled back, and the restart resumes after the last
- * committed one.
+ * An execution that FAILED on database faults only (a terminated backend, a lost
+ * connection, a deadlock) is restarted in this process after a backoff
+ * ({@link DatabaseRetries}), as the stream waits out a node outage, instead of ending the
+ * run: the chunk that met the fault was rolled back, and the restart resumes after the
+ * last committed one.
  * <p>
- * When the database was away as the step or the job ended, Spring Batch could not save that end: the execution is
- * left UNKNOWN ("should not be restarted") or still STARTED in the repository, or the launch threw. Here that is
- * safe to resume: every chunk commits its reader state with its rows, and nothing else is saved at the end, so the
- * stored context is the last committed chunk's; this process holds the lock and its job thread has returned. Such
- * an execution is marked FAILED ({@link UnsavedEnds}) and restarted like the others.
+ * When the database was away as the step or the job ended, Spring Batch could not save
+ * that end: the execution is left UNKNOWN ("should not be restarted") or still STARTED in
+ * the repository, or the launch threw. Here that is safe to resume: every chunk commits
+ * its reader state with its rows, and nothing else is saved at the end, so the stored
+ * context is the last committed chunk's; this process holds the lock and its job thread
+ * has returned. Such an execution is marked FAILED ({@link UnsavedEnds}) and restarted
+ * like the others.
  */
 final class DatabaseFaultRestarts {
 
@@ -43,15 +46,19 @@ final class DatabaseFaultRestarts {
 	}
 
 	/**
-	 * @param execution the execution that ended, or null when its launch or restart threw a database fault
-	 * @return the execution that ended last; null when this launcher may no longer touch the job's executions
+	 * @param execution the execution that ended, or null when its launch or restart threw
+	 * a database fault
+	 * @return the execution that ended last; null when this launcher may no longer touch
+	 * the job's executions
 	 */
 	@Nullable JobExecution restartAfterFaults(Job job, @Nullable JobExecution execution, CustodyCheck custody)
 			throws InterruptedException {
 		for (DatabaseRetries retries = DatabaseRetries.first(); !retries.exhausted()
 				&& (execution == null || endedOnDatabaseFaults(execution)) && !custody.lockLost();) {
-			log.warn("{} execution {} ended {} on a database fault ({}); restarting it in {} ms (attempt {} of {} in "
-					+ "a row)", job.getName(), execution == null ? "?" : execution.getId(),
+			log.warn(
+					"{} execution {} ended {} on a database fault ({}); restarting it in {} ms (attempt {} of {} in "
+							+ "a row)",
+					job.getName(), execution == null ? "?" : execution.getId(),
 					execution == null ? "unsaved" : execution.getStatus(),
 					execution == null ? "its end was not saved"
 							: Secrets.scrub(execution.getAllFailureExceptions().get(0).getMessage()),
@@ -69,8 +76,8 @@ final class DatabaseFaultRestarts {
 			}
 			catch (Exception ex) {
 				if (!DatabaseFaults.isTransient(ex)) {
-					throw new IllegalStateException("could not restart " + job.getName() + ": "
-							+ Secrets.scrub(ex.getMessage()), ex);
+					throw new IllegalStateException(
+							"could not restart " + job.getName() + ": " + Secrets.scrub(ex.getMessage()), ex);
 				}
 				execution = null;
 				log.warn("Restarting {} failed on a database fault too ({})", job.getName(),
@@ -89,9 +96,10 @@ final class DatabaseFaultRestarts {
 	}
 
 	/**
-	 * Restarts the job's last execution, read from the repository, after marking an unsaved end FAILED; null, touching
-	 * nothing, when this launcher no longer holds the lock with its own lease (the last execution may then be another
-	 * launcher's live run).
+	 * Restarts the job's last execution, read from the repository, after marking an
+	 * unsaved end FAILED; null, touching nothing, when this launcher no longer holds the
+	 * lock with its own lease (the last execution may then be another launcher's live
+	 * run).
 	 */
 	private @Nullable JobExecution resume(Job job, CustodyCheck custody) throws Exception {
 		if (!custody.mayTouch("restart it")) {

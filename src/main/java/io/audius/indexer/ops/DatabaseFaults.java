@@ -16,10 +16,10 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 
 /**
- * Which failures are database faults that a later attempt may not meet: a lost or refused connection, a
- * terminated backend, a server shutting down or out of connections, a deadlock or serialization failure, an idle
- * transaction timed out. Not a constraint violation or bad SQL, which no retry fixes. Pure: looks at the exception
- * chain only.
+ * Which failures are database faults that a later attempt may not meet: a lost or refused
+ * connection, a terminated backend, a server shutting down or out of connections, a
+ * deadlock or serialization failure, an idle transaction timed out. Not a constraint
+ * violation or bad SQL, which no retry fixes. Pure: looks at the exception chain only.
  */
 final class DatabaseFaults {
 
@@ -48,8 +48,10 @@ final class DatabaseFaults {
 				return true;
 			}
 			if (t instanceof TransactionSystemException tx) {
-				// A rollback or commit that failed on a connection the fault closed ("Connection is closed", no
-				// SQLSTATE): the exception that made the chunk roll back is kept aside, not as the cause.
+				// A rollback or commit that failed on a connection the fault closed
+				// ("Connection is closed", no
+				// SQLSTATE): the exception that made the chunk roll back is kept aside,
+				// not as the cause.
 				if (tx.getApplicationException() != null && isTransient(tx.getApplicationException())) {
 					return true;
 				}

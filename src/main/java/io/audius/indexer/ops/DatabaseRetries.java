@@ -3,10 +3,11 @@ package io.audius.indexer.ops;
 import java.time.Duration;
 
 /**
- * The launcher's in-process restarts after database faults: at most {@link #MAX} in a row, 1 s doubling to 30 s
- * between them. "In a row": a restarted execution that ran for {@link #CALM} or longer before the next fault was not
- * failing in a row, so the count and the backoff start again (a stream running for weeks meets more than ten
- * faults). Pure.
+ * The launcher's in-process restarts after database faults: at most {@link #MAX} in a
+ * row, 1 s doubling to 30 s between them. "In a row": a restarted execution that ran for
+ * {@link #CALM} or longer before the next fault was not failing in a row, so the count
+ * and the backoff start again (a stream running for weeks meets more than ten faults).
+ * Pure.
  *
  * @param attempt the restart about to be made, from 1
  * @param backoffMillis the pause before it
@@ -23,7 +24,10 @@ record DatabaseRetries(int attempt, long backoffMillis) {
 		return new DatabaseRetries(1, 1_000);
 	}
 
-	/** @param ranFor how long the restarted execution ran before it failed again (zero: the restart itself failed) */
+	/**
+	 * @param ranFor how long the restarted execution ran before it failed again (zero:
+	 * the restart itself failed)
+	 */
 	DatabaseRetries next(Duration ranFor) {
 		if (ranFor.compareTo(CALM) >= 0) {
 			return first();

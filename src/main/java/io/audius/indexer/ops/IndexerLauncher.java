@@ -29,28 +29,33 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * Runs the configured job once and turns its status into the process exit code, the way a Kubernetes CronJob
- * needs it:
+ * Runs the configured job once and turns its status into the process exit code, the way a
+ * Kubernetes CronJob needs it:
  * <ol>
  * <li>take the job's advisory lock (another live run: exit 0 without doing anything; with
- * {@code indexer.launcher.wait-for-lock}, the stream's default, stand by, not ready, until the lock is free);</li>
- * <li>executions still marked running can only be left by a killed process: recover them (FAILED, end time);</li>
- * <li>carry out the {@link RestartPolicy}'s decision: restart the last execution if it FAILED or was STOPPED
- * (same JobInstance, resumes after the last committed chunk; a job with an incrementer would otherwise be started
- * as a new instance), abandon it after too many failures, or start the next instance (for the sweep: a new
- * cutoff).</li>
+ * {@code indexer.launcher.wait-for-lock}, the stream's default, stand by, not ready,
+ * until the lock is free);</li>
+ * <li>executions still marked running can only be left by a killed process: recover them
+ * (FAILED, end time);</li>
+ * <li>carry out the {@link RestartPolicy}'s decision: restart the last execution if it
+ * FAILED or was STOPPED (same JobInstance, resumes after the last committed chunk; a job
+ * with an incrementer would otherwise be started as a new instance), abandon it after too
+ * many failures, or start the next instance (for the sweep: a new cutoff).</li>
  * </ol>
- * Exit code 0 when the execution COMPLETED or was STOPPED on request (SIGTERM, {@code JobOperator.stop}: the next
- * launch restarts it), 1 when it FAILED.
+ * Exit code 0 when the execution COMPLETED or was STOPPED on request (SIGTERM,
+ * {@code JobOperator.stop}: the next launch restarts it), 1 when it FAILED.
  * <p>
- * Invariant 9: right before each step that marks an execution FAILED, recovers, abandons, restarts or starts one
- * (the in-process restarts after database faults included), the launcher asks on the lock's own session whether it
- * holds the lock at that moment and the lease is its own ({@link Custody}); while the session is gone it waits for
- * the watch to take the lock back or give it up, and once given up it touches nothing and exits 1. A lost lock stops
- * only the executions this launcher runs, never the next holder's.
+ * Invariant 9: right before each step that marks an execution FAILED, recovers, abandons,
+ * restarts or starts one (the in-process restarts after database faults included), the
+ * launcher asks on the lock's own session whether it holds the lock at that moment and
+ * the lease is its own ({@link Custody}); while the session is gone it waits for the
+ * watch to take the lock back or give it up, and once given up it touches nothing and
+ * exits 1. A lost lock stops only the executions this launcher runs, never the next
+ * holder's.
  * <p>
- * The launcher selects, locks ({@link LockStandby}), decides and launches; {@link ZombieRecovery},
- * {@link DatabaseFaultRestarts}, {@link OwnExecutions} and {@link CustodyCheck} carry out the rest.
+ * The launcher selects, locks ({@link LockStandby}), decides and launches;
+ * {@link ZombieRecovery}, {@link DatabaseFaultRestarts}, {@link OwnExecutions} and
+ * {@link CustodyCheck} carry out the rest.
  */
 public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, ApplicationListener<ContextClosedEvent> {
 
@@ -111,7 +116,8 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 			try (JobRunLock held = lock.get()) {
 				if (!zombies.awaitLiveOwner(job.getName(), held)) {
 					if (properties.waitForLock() && !standby.isClosing()) {
-						// Stand by again (the lock is released here) until the live owner has stopped.
+						// Stand by again (the lock is released here) until the live owner
+						// has stopped.
 						continue;
 					}
 					return;
@@ -129,10 +135,13 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 	}
 
 	private void run(Job job, JobRunLock held) throws Exception {
-		// Boot declares readiness only after the runners return; the stream's never does. The application is up
-		// (migrated, contracts checked) and holds the job: say so, or Kubernetes never routes to /eth/health.
+		// Boot declares readiness only after the runners return; the stream's never does.
+		// The application is up
+		// (migrated, contracts checked) and holds the job: say so, or Kubernetes never
+		// routes to /eth/health.
 		AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
-		// Takes the lease: from here on, every step that touches an execution asks the CustodyCheck first.
+		// Takes the lease: from here on, every step that touches an execution asks the
+		// CustodyCheck first.
 		held.watch(lockProperties, () -> ownExecutions.stop(job.getName()));
 		CustodyCheck custody = new CustodyCheck(held, job.getName(), lockProperties);
 		if (!zombies.recover(job.getName(), custody) || !custody.mayTouch("launch it")) {
@@ -164,8 +173,8 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 			log.error("{} execution {} ended {} after its run lock was lost; exit code 1", job.getName(),
 					execution.getId(), status);
 		}
-		log.info("{} execution {} ended {} (exit code {})", job.getName(), execution.getId(),
-				execution.getStatus(), exitCode);
+		log.info("{} execution {} ended {} (exit code {})", job.getName(), execution.getId(), execution.getStatus(),
+				exitCode);
 	}
 
 	@Override
@@ -203,8 +212,9 @@ public class IndexerLauncher implements ApplicationRunner, ExitCodeGenerator, Ap
 	}
 
 	private void abandon(JobExecution failed, long failures) {
-		log.error("{} instance {} has failed {} times (indexer.launcher.max-restarts={}): abandoning execution {} "
-				+ "and starting a new instance; its exit message says why it failed",
+		log.error(
+				"{} instance {} has failed {} times (indexer.launcher.max-restarts={}): abandoning execution {} "
+						+ "and starting a new instance; its exit message says why it failed",
 				failed.getJobInstance().getJobName(), failed.getJobInstance().getInstanceId(), failures,
 				restartPolicy.maxRestarts(), failed.getId());
 		try {

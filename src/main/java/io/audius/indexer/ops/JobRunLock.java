@@ -15,17 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A job's run lock: its {@link AdvisoryLock}, held on its own connection for the whole run, and its
- * {@link RunLease}. Only the holder may treat a STARTED execution as a zombie.
+ * A job's run lock: its {@link AdvisoryLock}, held on its own connection for the whole
+ * run, and its {@link RunLease}. Only the holder may treat a STARTED execution as a
+ * zombie.
  * <p>
- * The session can also die under a live run ({@code pg_terminate_backend}, {@code idle_session_timeout}, a
- * failover): every {@code check-interval} the holder asks PostgreSQL, on the lock's connection, whether that
- * session still holds the lock, and renews the lease through the pool, so the next holder of the lock does not
- * recover a STARTED execution whose owner is still running it.
+ * The session can also die under a live run ({@code pg_terminate_backend},
+ * {@code idle_session_timeout}, a failover): every {@code check-interval} the holder asks
+ * PostgreSQL, on the lock's connection, whether that session still holds the lock, and
+ * renews the lease through the pool, so the next holder of the lock does not recover a
+ * STARTED execution whose owner is still running it.
  * <p>
- * A lost session is not the end yet: the holder tries to take the lock back on a new connection (a database outage
- * of a few seconds ends every session), and only when {@link LockLossPolicy} says so (another launcher holds the
- * lock or has taken the lease, or the bound passed) does it call {@code onLost}.
+ * A lost session is not the end yet: the holder tries to take the lock back on a new
+ * connection (a database outage of a few seconds ends every session), and only when
+ * {@link LockLossPolicy} says so (another launcher holds the lock or has taken the lease,
+ * or the bound passed) does it call {@code onLost}.
  */
 final class JobRunLock implements AutoCloseable {
 
@@ -42,12 +45,18 @@ final class JobRunLock implements AutoCloseable {
 
 	private volatile boolean lost;
 
-	/** Set by {@link #close}: a check still running must not take the lock again behind it. */
+	/**
+	 * Set by {@link #close}: a check still running must not take the lock again behind
+	 * it.
+	 */
 	private volatile boolean closing;
 
 	private LockLossPolicy policy = new LockLossPolicy(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2));
 
-	/** When the current loss was noticed (System.nanoTime), while trying to take the lock back; else null. */
+	/**
+	 * When the current loss was noticed (System.nanoTime), while trying to take the lock
+	 * back; else null.
+	 */
 	private volatile @Nullable Long lostSince;
 
 	private JobRunLock(AdvisoryLock lock, String jobName, DataSource dataSource) {
@@ -61,8 +70,9 @@ final class JobRunLock implements AutoCloseable {
 	}
 
 	/**
-	 * Takes the lease and starts watching: every {@code interval} the lock is checked on its connection and the
-	 * lease renewed; {@code onLost} runs once, on the watch thread, when the lock is gone.
+	 * Takes the lease and starts watching: every {@code interval} the lock is checked on
+	 * its connection and the lease renewed; {@code onLost} runs once, on the watch
+	 * thread, when the lock is gone.
 	 */
 	void watch(RunLockProperties properties, Runnable onLost) {
 		policy = LockLossPolicy.of(properties);
@@ -73,7 +83,8 @@ final class JobRunLock implements AutoCloseable {
 
 	private void check(Runnable onLost) {
 		if (lost) {
-			// The lease says the owner is alive, though it no longer holds the lock: it is stopping.
+			// The lease says the owner is alive, though it no longer holds the lock: it
+			// is stopping.
 			lease.renew();
 			return;
 		}
@@ -114,11 +125,10 @@ final class JobRunLock implements AutoCloseable {
 		String why = switch (attempt) {
 			case HELD_ELSEWHERE -> "another launcher holds it";
 			case TAKEN_LEASE_NOT_OURS -> "another launcher took the lease meanwhile";
-			case TAKEN_LEASE_OURS, UNREACHABLE -> policy.retakeWithin().isZero() ? "retaking is off"
-					: "it could not be taken back in time";
+			case TAKEN_LEASE_OURS, UNREACHABLE ->
+				policy.retakeWithin().isZero() ? "retaking is off" : "it could not be taken back in time";
 		};
-		log.error("The run lock of {} is lost ({}): another launcher may now take it; stopping this run", jobName,
-				why);
+		log.error("The run lock of {} is lost ({}): another launcher may now take it; stopping this run", jobName, why);
 		try {
 			onLost.run();
 		}
@@ -134,9 +144,10 @@ final class JobRunLock implements AutoCloseable {
 	}
 
 	/**
-	 * Whether this holder may touch the job's executions now ({@link Custody}): asked on the lock's own session, in
-	 * one statement, whether it holds the lock and whom the lease row names. A session lost or being replaced by a
-	 * retake cannot answer: UNKNOWN.
+	 * Whether this holder may touch the job's executions now ({@link Custody}): asked on
+	 * the lock's own session, in one statement, whether it holds the lock and whom the
+	 * lease row names. A session lost or being replaced by a retake cannot answer:
+	 * UNKNOWN.
 	 */
 	Custody custody() {
 		if (lost) {
@@ -155,8 +166,8 @@ final class JobRunLock implements AutoCloseable {
 	}
 
 	/**
-	 * Seconds since another owner's lease on this job was renewed (database clock); empty when there is no lease or
-	 * it is this lock's.
+	 * Seconds since another owner's lease on this job was renewed (database clock); empty
+	 * when there is no lease or it is this lock's.
 	 */
 	Optional<Double> otherOwnersLeaseAge() {
 		return lease.otherOwnersAge();
@@ -167,7 +178,8 @@ final class JobRunLock implements AutoCloseable {
 		closing = true;
 		watch.shutdownNow();
 		try {
-			// A check in progress (a retake waiting for a connection) must not swap the connection under us.
+			// A check in progress (a retake waiting for a connection) must not swap the
+			// connection under us.
 			watch.awaitTermination(5, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {

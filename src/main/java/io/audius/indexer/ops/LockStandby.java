@@ -16,9 +16,10 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Takes a job's run lock for the launcher. When another process holds it: without {@code wait-for-lock}, log so and
- * give up; with it, stand by, not ready, asking again every check interval, until the lock is free or the
- * application closes (SIGTERM ends a standby at once).
+ * Takes a job's run lock for the launcher. When another process holds it: without
+ * {@code wait-for-lock}, log so and give up; with it, stand by, not ready, asking again
+ * every check interval, until the lock is free or the application closes (SIGTERM ends a
+ * standby at once).
  */
 final class LockStandby {
 
@@ -39,7 +40,10 @@ final class LockStandby {
 		this.events = events;
 	}
 
-	/** @return the lock; empty when another process holds it (and this one does not wait) or when closing */
+	/**
+	 * @return the lock; empty when another process holds it (and this one does not wait)
+	 * or when closing
+	 */
 	Optional<JobRunLock> acquire(String jobName, boolean waitForLock) throws Exception {
 		Optional<JobRunLock> lock = JobRunLock.tryAcquire(dataSource, jobName);
 		if (lock.isPresent() || !waitForLock) {
@@ -48,10 +52,13 @@ final class LockStandby {
 			}
 			return lock;
 		}
-		// Boot says ready only after the runners return; said here too, so that nothing routes to a standby.
+		// Boot says ready only after the runners return; said here too, so that nothing
+		// routes to a standby.
 		AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
-		log.info("Another process is running {} (its advisory lock is held); standing by, not ready, until it is free "
-				+ "(indexer.launcher.wait-for-lock=true; asking every {})", jobName, lockProperties.checkInterval());
+		log.info(
+				"Another process is running {} (its advisory lock is held); standing by, not ready, until it is free "
+						+ "(indexer.launcher.wait-for-lock=true; asking every {})",
+				jobName, lockProperties.checkInterval());
 		while (lock.isEmpty()) {
 			if (closed.await(lockProperties.checkInterval().toMillis(), TimeUnit.MILLISECONDS)) {
 				log.info("Closing while standing by for the lock of {}: nothing was run", jobName);

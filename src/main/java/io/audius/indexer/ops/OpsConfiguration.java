@@ -19,12 +19,15 @@ import org.springframework.context.annotation.Configuration;
 public class OpsConfiguration {
 
 	/**
-	 * Without a registry bean, Batch 6 builds one while creating the JobOperator from the Job beans that exist at
-	 * that moment, and misses a job whose creation led to the JobOperator (the stream job, through its shutdown
-	 * listener): restart() then fails with "The Job must not be null". This one registers every job once all
-	 * singletons exist.
+	 * Without a registry bean, Batch 6 builds one while creating the JobOperator from the
+	 * Job beans that exist at that moment, and misses a job whose creation led to the
+	 * JobOperator (the stream job, through its shutdown listener): restart() then fails
+	 * with "The Job must not be null". This one registers every job once all singletons
+	 * exist.
 	 */
-	/** Nothing the job repository stores (exit messages, contexts) holds a secret token. */
+	/**
+	 * Nothing the job repository stores (exit messages, contexts) holds a secret token.
+	 */
 	@Bean
 	static BeanPostProcessor scrubbingJobRepository() {
 		return ScrubbingJobRepository.postProcessor();

@@ -16,8 +16,8 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * The executions this launcher runs (on its own thread): a lost lock stops those, never the run of the launcher that
- * took the lock over.
+ * The executions this launcher runs (on its own thread): a lost lock stops those, never
+ * the run of the launcher that took the lock over.
  */
 final class OwnExecutions {
 
@@ -32,7 +32,10 @@ final class OwnExecutions {
 
 	private volatile @Nullable Thread launcherThread;
 
-	/** Whether {@link #running} is kept (the job accepts listeners); if not, a lost lock stops every run. */
+	/**
+	 * Whether {@link #running} is kept (the job accepts listeners); if not, a lost lock
+	 * stops every run.
+	 */
 	private volatile boolean tracking;
 
 	OwnExecutions(JobRepository jobRepository, JobOperator jobOperator) {
@@ -40,7 +43,10 @@ final class OwnExecutions {
 		this.jobOperator = jobOperator;
 	}
 
-	/** Records, from now on, the executions of {@code job} that start on the calling (launcher's) thread. */
+	/**
+	 * Records, from now on, the executions of {@code job} that start on the calling
+	 * (launcher's) thread.
+	 */
 	void track(Job job) {
 		if (!(job instanceof AbstractJob tracked)) {
 			return;
@@ -62,12 +68,15 @@ final class OwnExecutions {
 		tracking = true;
 	}
 
-	/** The lock is gone: stop this launcher's run, so that it cannot overlap the next holder's. */
+	/**
+	 * The lock is gone: stop this launcher's run, so that it cannot overlap the next
+	 * holder's.
+	 */
 	void stop(String jobName) {
 		for (JobExecution execution : jobRepository.findRunningJobExecutions(jobName)) {
 			if (tracking && !running.contains(execution.getId())) {
-				log.warn("{} execution {} runs but not in this launcher (the lock's next holder?): left alone",
-						jobName, execution.getId());
+				log.warn("{} execution {} runs but not in this launcher (the lock's next holder?): left alone", jobName,
+						execution.getId());
 				continue;
 			}
 			log.error("Stopping {} execution {}: its run lock is lost", jobName, execution.getId());

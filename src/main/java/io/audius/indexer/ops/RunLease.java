@@ -18,17 +18,24 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A job's lease row ({@code eth_indexer_run_leases}): the lock's holder renews it through the pool while it runs,
- * so the next holder of the lock does not recover a STARTED execution whose owner is still running it.
+ * A job's lease row ({@code eth_indexer_run_leases}): the lock's holder renews it through
+ * the pool while it runs, so the next holder of the lock does not recover a STARTED
+ * execution whose owner is still running it.
  */
 final class RunLease {
 
 	private static final Logger log = LoggerFactory.getLogger(RunLease.class);
 
-	/** The lease row's owner, as a scalar subquery taking the job name: asked on the lock's session beside it. */
+	/**
+	 * The lease row's owner, as a scalar subquery taking the job name: asked on the
+	 * lock's session beside it.
+	 */
 	static final String OWNER = "(SELECT owner FROM eth_indexer_run_leases WHERE job_name = ?)";
 
-	/** Who holds this lock: the process and this launch (two launches in one JVM are two owners). */
+	/**
+	 * Who holds this lock: the process and this launch (two launches in one JVM are two
+	 * owners).
+	 */
 	private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
 			+ UUID.randomUUID().toString().substring(0, 8);
 
@@ -77,7 +84,10 @@ final class RunLease {
 		return Duration.ofNanos(System.nanoTime() - renewedAt);
 	}
 
-	/** Whether the lease row names this holder, asked on {@code session} (the lock's, as it is taken back). */
+	/**
+	 * Whether the lease row names this holder, asked on {@code session} (the lock's, as
+	 * it is taken back).
+	 */
 	boolean isOursOn(Connection session) throws SQLException {
 		try (PreparedStatement ps = session
 			.prepareStatement("SELECT count(*) FROM eth_indexer_run_leases WHERE job_name = ? AND owner = ?")) {
@@ -96,8 +106,8 @@ final class RunLease {
 	}
 
 	/**
-	 * Seconds since another owner's lease on this job was renewed (database clock); empty when there is no lease or
-	 * it is this holder's.
+	 * Seconds since another owner's lease on this job was renewed (database clock); empty
+	 * when there is no lease or it is this holder's.
 	 */
 	Optional<Double> otherOwnersAge() {
 		return jdbc

@@ -12,9 +12,10 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * Ends that a database fault kept from being saved (an execution or a step left UNKNOWN or still running in the
- * repository) marked FAILED from the repository's current rows, so that the execution can be restarted. Called only
- * while this launcher holds the lock with its own lease and the execution's thread has returned.
+ * Ends that a database fault kept from being saved (an execution or a step left UNKNOWN
+ * or still running in the repository) marked FAILED from the repository's current rows,
+ * so that the execution can be restarted. Called only while this launcher holds the lock
+ * with its own lease and the execution's thread has returned.
  */
 final class UnsavedEnds {
 
@@ -27,8 +28,9 @@ final class UnsavedEnds {
 	}
 
 	/**
-	 * The stored execution and its unfinished steps FAILED, from the repository's current rows (their versions): an
-	 * end the database fault kept from being saved (UNKNOWN, or still running in the repository).
+	 * The stored execution and its unfinished steps FAILED, from the repository's current
+	 * rows (their versions): an end the database fault kept from being saved (UNKNOWN, or
+	 * still running in the repository).
 	 */
 	JobExecution markFailed(JobExecution unknown) {
 		JobExecution stored = jobRepository.getJobExecution(unknown.getId());
@@ -45,17 +47,19 @@ final class UnsavedEnds {
 			stored.setEndTime(now);
 		}
 		jobRepository.update(stored);
-		log.warn("{} execution {} was left {} by a database fault; marked FAILED", stored.getJobInstance()
-			.getJobName(), stored.getId(), unknown.getStatus());
+		log.warn("{} execution {} was left {} by a database fault; marked FAILED", stored.getJobInstance().getJobName(),
+				stored.getId(), unknown.getStatus());
 		return stored;
 	}
 
 	/**
-	 * An execution that ended (FAILED or STOPPED, its end saved) may still have a step marked running: the database
-	 * went away as the step ended and came back before the job's end was saved. Spring Batch refuses to restart it
-	 * ({@code JobExecutionAlreadyRunningException}: a step is running), so every launch would fail. Its thread has
-	 * returned, and this launcher holds the lock with its own lease (asked just before): that step's end is marked
-	 * FAILED, its context (the last committed chunk's) left as it is, so the restart resumes after it.
+	 * An execution that ended (FAILED or STOPPED, its end saved) may still have a step
+	 * marked running: the database went away as the step ended and came back before the
+	 * job's end was saved. Spring Batch refuses to restart it
+	 * ({@code JobExecutionAlreadyRunningException}: a step is running), so every launch
+	 * would fail. Its thread has returned, and this launcher holds the lock with its own
+	 * lease (asked just before): that step's end is marked FAILED, its context (the last
+	 * committed chunk's) left as it is, so the restart resumes after it.
 	 * @return the execution as stored now
 	 */
 	JobExecution endUnfinishedSteps(JobExecution ended) {
@@ -67,14 +71,18 @@ final class UnsavedEnds {
 				"the step's end was not saved (the database was unreachable as it ended); marked FAILED to be restarted");
 		int steps = failUnfinishedSteps(stored, failed, LocalDateTime.now());
 		if (steps > 0) {
-			log.warn("{} execution {} ended {} with {} step execution(s) still marked running (their end was not "
-					+ "saved); marked them FAILED to restart it", stored.getJobInstance().getJobName(), stored.getId(),
-					stored.getStatus(), steps);
+			log.warn(
+					"{} execution {} ended {} with {} step execution(s) still marked running (their end was not "
+							+ "saved); marked them FAILED to restart it",
+					stored.getJobInstance().getJobName(), stored.getId(), stored.getStatus(), steps);
 		}
 		return stored;
 	}
 
-	/** Marks each step execution of {@code stored} left UNKNOWN or running FAILED, with an end time; how many. */
+	/**
+	 * Marks each step execution of {@code stored} left UNKNOWN or running FAILED, with an
+	 * end time; how many.
+	 */
 	private int failUnfinishedSteps(JobExecution stored, ExitStatus failed, LocalDateTime now) {
 		int marked = 0;
 		for (StepExecution step : stored.getStepExecutions()) {

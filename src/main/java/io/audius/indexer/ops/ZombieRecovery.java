@@ -10,8 +10,9 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * Executions still marked running once this launcher holds the job's lock can only be left by a killed process:
- * recovered (FAILED, end time), never one whose owner is alive (its lease is fresh).
+ * Executions still marked running once this launcher holds the job's lock can only be
+ * left by a killed process: recovered (FAILED, end time), never one whose owner is alive
+ * (its lease is fresh).
  */
 final class ZombieRecovery {
 
@@ -30,21 +31,25 @@ final class ZombieRecovery {
 	}
 
 	/**
-	 * Before recovering executions left STARTED, waits for a live owner: while another owner's lease is fresh (it
-	 * lost its lock and is stopping, or its lock connection was cut), wait up to the lease timeout; if it is still
-	 * renewed then, leave its execution alone and do nothing.
+	 * Before recovering executions left STARTED, waits for a live owner: while another
+	 * owner's lease is fresh (it lost its lock and is stopping, or its lock connection
+	 * was cut), wait up to the lease timeout; if it is still renewed then, leave its
+	 * execution alone and do nothing.
 	 * @return false when an owner is alive and this launch must do nothing
 	 */
 	boolean awaitLiveOwner(String jobName, JobRunLock held) throws InterruptedException {
-		long deadline = System.nanoTime() + lockProperties.leaseTimeout().plus(lockProperties.checkInterval()).toNanos();
+		long deadline = System.nanoTime()
+				+ lockProperties.leaseTimeout().plus(lockProperties.checkInterval()).toNanos();
 		while (!jobRepository.findRunningJobExecutions(jobName).isEmpty()) {
 			Optional<Double> age = held.otherOwnersLeaseAge();
 			if (age.isEmpty() || age.get() > lockProperties.leaseTimeout().toMillis() / 1000.0) {
 				break;
 			}
 			if (System.nanoTime() > deadline) {
-				log.warn("{} has a STARTED execution whose owner renewed its lease {} s ago: it is alive (it lost "
-						+ "the run lock); not recovering it, nothing to do", jobName, String.format("%.1f", age.get()));
+				log.warn(
+						"{} has a STARTED execution whose owner renewed its lease {} s ago: it is alive (it lost "
+								+ "the run lock); not recovering it, nothing to do",
+						jobName, String.format("%.1f", age.get()));
 				return false;
 			}
 			log.info("{} has a STARTED execution whose owner renewed its lease {} s ago; waiting for it to end or "
@@ -55,8 +60,8 @@ final class ZombieRecovery {
 	}
 
 	/**
-	 * Recovers executions left STARTED by a killed process (their owner's lease is gone or stale, and this launcher
-	 * holds the lock with its own lease).
+	 * Recovers executions left STARTED by a killed process (their owner's lease is gone
+	 * or stale, and this launcher holds the lock with its own lease).
 	 * @return false when this launcher may no longer touch them
 	 */
 	boolean recover(String jobName, CustodyCheck custody) throws Exception {

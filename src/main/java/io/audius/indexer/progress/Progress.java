@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * When to say how far a long step is, and what: at most one line per interval (10 s by default), with done of total,
- * the rate since the step began and the time left at that rate. Pure: the caller passes the clock.
+ * When to say how far a long step is, and what: at most one line per interval (10 s by
+ * default), with done of total, the rate since the step began and the time left at that
+ * rate. Pure: the caller passes the clock.
  */
 public final class Progress {
 
@@ -35,7 +36,10 @@ public final class Progress {
 		this.lastNanos = startNanos;
 	}
 
-	/** The line to log now, or empty when less than one interval has passed since the last one (or the start). */
+	/**
+	 * The line to log now, or empty when less than one interval has passed since the last
+	 * one (or the start).
+	 */
 	public Optional<String> update(long done, long nowNanos) {
 		if (nowNanos - lastNanos < intervalNanos) {
 			return Optional.empty();

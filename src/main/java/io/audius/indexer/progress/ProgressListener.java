@@ -16,10 +16,11 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 
 /**
- * Logs a {@link Progress} line for a long chunk step at most every 10 s: "… progress: 120,000 of 1,000,000 wallets
- * (12.0%), 4,000 wallets/s, ETA 3 m 40 s". Done is the step execution's read count; the total is asked once when the
- * step starts (what is left for this execution: a restart counts only what remains). One listener may serve
- * several step executions at once (partitions).
+ * Logs a {@link Progress} line for a long chunk step at most every 10 s: "… progress:
+ * 120,000 of 1,000,000 wallets (12.0%), 4,000 wallets/s, ETA 3 m 40 s". Done is the step
+ * execution's read count; the total is asked once when the step starts (what is left for
+ * this execution: a restart counts only what remains). One listener may serve several
+ * step executions at once (partitions).
  */
 public class ProgressListener implements StepExecutionListener, ChunkListener<Object, Object> {
 
@@ -39,8 +40,8 @@ public class ProgressListener implements StepExecutionListener, ChunkListener<Ob
 	}
 
 	/**
-	 * @param total the items this step execution has to do, or a negative number when unknown; a failure to count
-	 * is logged and the total left unknown
+	 * @param total the items this step execution has to do, or a negative number when
+	 * unknown; a failure to count is logged and the total left unknown
 	 */
 	public ProgressListener(String unit, ToLongFunction<StepExecution> total) {
 		this(unit, total, Progress.DEFAULT_INTERVAL);
@@ -53,8 +54,9 @@ public class ProgressListener implements StepExecutionListener, ChunkListener<Ob
 	}
 
 	/**
-	 * What a restartable reader counted in earlier executions of this step ({@code <reader name>.read.count} in the
-	 * step execution context: an Integer or a Long), 0 when none.
+	 * What a restartable reader counted in earlier executions of this step
+	 * ({@code <reader name>.read.count} in the step execution context: an Integer or a
+	 * Long), 0 when none.
 	 */
 	public static long alreadyRead(StepExecution step, String readerName) {
 		Object count = step.getExecutionContext().get(readerName + ".read.count");
@@ -72,8 +74,8 @@ public class ProgressListener implements StepExecutionListener, ChunkListener<Ob
 					ex.getMessage());
 			count = -1;
 		}
-		running.put(stepExecution.getId(), new Running(stepExecution,
-				new Progress(unit, count, System.nanoTime(), interval)));
+		running.put(stepExecution.getId(),
+				new Running(stepExecution, new Progress(unit, count, System.nanoTime(), interval)));
 		current.set(stepExecution);
 	}
 

@@ -18,9 +18,11 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.util.ClassUtils;
 
 /**
- * Wraps the {@link JobRepository} so that nothing it stores holds a secret: before a job or step execution (or its
- * execution context) is written, secret tokens ({@link Secrets}) are removed from its exit description (where
- * Spring Batch puts the stack trace of a failure, library messages included) and from the context's text values.
+ * Wraps the {@link JobRepository} so that nothing it stores holds a secret: before a job
+ * or step execution (or its execution context) is written, secret tokens
+ * ({@link Secrets}) are removed from its exit description (where Spring Batch puts the
+ * stack trace of a failure, library messages included) and from the context's text
+ * values.
  */
 public class ScrubbingJobRepository implements InvocationHandler {
 
@@ -35,8 +37,8 @@ public class ScrubbingJobRepository implements InvocationHandler {
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				if (bean instanceof JobRepository repository && !Proxy.isProxyClass(bean.getClass())) {
-					return Proxy.newProxyInstance(bean.getClass().getClassLoader(),
-							ClassUtils.getAllInterfaces(bean), new ScrubbingJobRepository(repository));
+					return Proxy.newProxyInstance(bean.getClass().getClassLoader(), ClassUtils.getAllInterfaces(bean),
+							new ScrubbingJobRepository(repository));
 				}
 				return bean;
 			}
@@ -72,7 +74,8 @@ public class ScrubbingJobRepository implements InvocationHandler {
 		}
 	}
 
-	// Spring Batch 6 declares the exit status and the execution context of both executions non-null.
+	// Spring Batch 6 declares the exit status and the execution context of both
+	// executions non-null.
 	private static ExitStatus scrub(ExitStatus status) {
 		String description = status.getExitDescription();
 		return Secrets.leaks(description) ? new ExitStatus(status.getExitCode(), Secrets.scrub(description)) : status;

@@ -7,8 +7,9 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Registers the configured secrets with {@link Secrets} as soon as the environment is known, before any bean (or
- * library) can log them. Declared in {@code META-INF/spring.factories}.
+ * Registers the configured secrets with {@link Secrets} as soon as the environment is
+ * known, before any bean (or library) can log them. Declared in
+ * {@code META-INF/spring.factories}.
  */
 public class SecretRegistration implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -26,7 +27,8 @@ public class SecretRegistration implements ApplicationListener<ApplicationEnviro
 		for (String property : URL_PROPERTIES) {
 			String url = env.getProperty(property);
 			if (property.startsWith("spring.datasource")) {
-				// jdbc:postgresql://host/db?password=...: only the query's values are secret, not the host or db.
+				// jdbc:postgresql://host/db?password=...: only the query's values are
+				// secret, not the host or db.
 				registerJdbcQuery(url);
 			}
 			else {

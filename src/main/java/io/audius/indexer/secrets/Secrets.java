@@ -13,13 +13,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.lang.Contract;
 
 /**
- * Every secret token this process knows (each path segment, query value and user-info part of the node URLs, the
- * database password), and {@link #scrub} that removes them from any text: log lines
- * ({@link ScrubbingMessageConverter}), Spring Batch's exit messages and execution contexts, {@code /eth/health}.
- * Library messages may echo a key alone (a provider's error body), so scrubbing the whole URL is not enough.
+ * Every secret token this process knows (each path segment, query value and user-info
+ * part of the node URLs, the database password), and {@link #scrub} that removes them
+ * from any text: log lines ({@link ScrubbingMessageConverter}), Spring Batch's exit
+ * messages and execution contexts, {@code /eth/health}. Library messages may echo a key
+ * alone (a provider's error body), so scrubbing the whole URL is not enough.
  * <p>
- * Tokens shorter than {@value #MIN_LENGTH} characters ({@code v2}, {@code rpc}) are not treated as secrets: no
- * provider key is that short, and removing them would mangle every message.
+ * Tokens shorter than {@value #MIN_LENGTH} characters ({@code v2}, {@code rpc}) are not
+ * treated as secrets: no provider key is that short, and removing them would mangle every
+ * message.
  */
 public final class Secrets {
 
@@ -42,12 +44,16 @@ public final class Secrets {
 		}
 	}
 
-	/** Registers the secret parts of a URL: the path and each of its segments, each query value, the user info. */
+	/**
+	 * Registers the secret parts of a URL: the path and each of its segments, each query
+	 * value, the user info.
+	 */
 	public static void registerUrl(@Nullable String url) {
 		if (url == null || url.isBlank()) {
 			return;
 		}
-		// Not the whole URL: scheme, host and port are what messages may show (RpcEndpoint.redacted()).
+		// Not the whole URL: scheme, host and port are what messages may show
+		// (RpcEndpoint.redacted()).
 		String trimmed = url.trim();
 		URI uri;
 		try {
@@ -103,7 +109,9 @@ public final class Secrets {
 		}
 	}
 
-	/** The text with every registered token replaced by {@link #MASK}; null stays null. */
+	/**
+	 * The text with every registered token replaced by {@link #MASK}; null stays null.
+	 */
 	@Contract("!null -> !null")
 	public static @Nullable String scrub(@Nullable String text) {
 		if (text == null || text.isEmpty()) {

@@ -1,6 +1,9 @@
 package io.audius.indexer.seed;
 
-/** A seed line or source row that is not an Ethereum address: skipped, counted, logged once. */
+/**
+ * A seed line or source row that is not an Ethereum address: skipped, counted, logged
+ * once.
+ */
 public class InvalidSeedAddressException extends IllegalArgumentException {
 
 	public InvalidSeedAddressException(SeedLine line) {

@@ -16,9 +16,10 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
- * One {@code INSERT … SELECT FROM UNNEST … ON CONFLICT DO NOTHING} per chunk, inside the chunk's transaction. The rows
- * really inserted (wallets that had no row) are summed in the step execution context under {@value #INSERTED};
- * {@code WRITE_COUNT} counts every valid wallet offered. Step-scoped.
+ * One {@code INSERT … SELECT FROM UNNEST … ON CONFLICT DO NOTHING} per chunk, inside the
+ * chunk's transaction. The rows really inserted (wallets that had no row) are summed in
+ * the step execution context under {@value #INSERTED}; {@code WRITE_COUNT} counts every
+ * valid wallet offered. Step-scoped.
  */
 public class PlaceholderWriter implements ItemWriter<WalletAddress>, StepExecutionListener {
 
@@ -38,7 +39,8 @@ public class PlaceholderWriter implements ItemWriter<WalletAddress>, StepExecuti
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
 		this.stepExecution = stepExecution;
-		// A restart inherits the failed execution's context: count this execution's inserts, like its other counts.
+		// A restart inherits the failed execution's context: count this execution's
+		// inserts, like its other counts.
 		stepExecution.getExecutionContext().putLong(INSERTED, 0L);
 	}
 

@@ -9,9 +9,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Turns a seed line into the stored form of a wallet: the first comma/semicolon/tab-separated column, trimmed
- * (and unquoted), lower-cased. Blank lines and {@code #} comments are filtered (not counted as skips); anything else
- * that is not {@code 0x} + 40 hex digits throws {@link InvalidSeedAddressException}, which the step skips and counts.
+ * Turns a seed line into the stored form of a wallet: the first
+ * comma/semicolon/tab-separated column, trimmed (and unquoted), lower-cased. Blank lines
+ * and {@code #} comments are filtered (not counted as skips); anything else that is not
+ * {@code 0x} + 40 hex digits throws {@link InvalidSeedAddressException}, which the step
+ * skips and counts.
  */
 public class SeedAddressParser implements ItemProcessor<SeedLine, WalletAddress> {
 

@@ -5,8 +5,9 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.job.parameters.JobParametersIncrementer;
 
 /**
- * Each launch is a new instance ({@value #RUN}, one more than the last) with the file to read, if any, as the
- * identifying parameter {@value #FILE}. A restart keeps both: it reads the same file from where it stopped.
+ * Each launch is a new instance ({@value #RUN}, one more than the last) with the file to
+ * read, if any, as the identifying parameter {@value #FILE}. A restart keeps both: it
+ * reads the same file from where it stopped.
  */
 class SeedIncrementer implements JobParametersIncrementer {
 

@@ -3,14 +3,18 @@ package io.audius.indexer.seed;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One candidate wallet as read: where it came from ({@code line} of the file, or 0 for a row of the source query) and
- * its text, untouched (null for a NULL {@code wallet} of the source query).
+ * One candidate wallet as read: where it came from ({@code line} of the file, or 0 for a
+ * row of the source query) and its text, untouched (null for a NULL {@code wallet} of the
+ * source query).
  */
 public record SeedLine(long line, @Nullable String text) {
 
 	private static final int SHOWN_CHARS = 64;
 
-	/** The text for a log line: at most 64 characters, control and non-ASCII characters escaped, quoted. */
+	/**
+	 * The text for a log line: at most 64 characters, control and non-ASCII characters
+	 * escaped, quoted.
+	 */
 	public String shown() {
 		if (text == null) {
 			return "null";

@@ -8,18 +8,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code seedWalletsJob} ({@code indexer.seed.*}); how the seed works is in {@code docs/seed.md}.
+ * {@code seedWalletsJob} ({@code indexer.seed.*}); how the seed works is in
+ * {@code docs/seed.md}.
  *
- * @param fromDatabase seed from {@link #sourceQuery} (step {@code seedFromDatabaseStep}); {@code false}: only the
- * file
- * @param sourceQuery a SELECT with a column {@code wallet}: the tracked wallets (NULLs and duplicates dropped),
- * read in keyset pages ordered by wallet; default {@link #AUDIUS_SOURCE}: {@code LOWER(wallet)} of {@code users}
- * where {@code is_current} and not empty, {@code UNION} {@code LOWER(wallet)} of {@code associated_wallets} with
+ * @param fromDatabase seed from {@link #sourceQuery} (step {@code seedFromDatabaseStep});
+ * {@code false}: only the file
+ * @param sourceQuery a SELECT with a column {@code wallet}: the tracked wallets (NULLs
+ * and duplicates dropped), read in keyset pages ordered by wallet; default
+ * {@link #AUDIUS_SOURCE}: {@code LOWER(wallet)} of {@code users} where {@code is_current}
+ * and not empty, {@code UNION} {@code LOWER(wallet)} of {@code associated_wallets} with
  * {@code chain = 'eth' AND is_delete = false} and not empty
- * @param file a text/CSV file of addresses (first column; mixed case lower-cased; blank lines and {@code #}
- * comments ignored), read by step {@code seedFromFileStep}, or none; it becomes the job parameter
- * {@value SeedIncrementer#FILE}
- * @param fileHeaderLines lines at the top of the file that are not addresses (1 for a CSV header)
+ * @param file a text/CSV file of addresses (first column; mixed case lower-cased; blank
+ * lines and {@code #} comments ignored), read by step {@code seedFromFileStep}, or none;
+ * it becomes the job parameter {@value SeedIncrementer#FILE}
+ * @param fileHeaderLines lines at the top of the file that are not addresses (1 for a CSV
+ * header)
  * @param chunkSize wallets per page read, per insert statement and per transaction
  */
 @ConfigurationProperties("indexer.seed")
@@ -28,8 +31,8 @@ public record SeedProperties(@DefaultValue("true") boolean fromDatabase, String 
 		@DefaultValue("0") @PositiveOrZero int fileHeaderLines, @DefaultValue("5000") @Positive int chunkSize) {
 
 	/**
-	 * The Audius database's tracked wallets: users' current primary wallets and their undeleted associated eth
-	 * wallets, lower-cased.
+	 * The Audius database's tracked wallets: users' current primary wallets and their
+	 * undeleted associated eth wallets, lower-cased.
 	 */
 	public static final String AUDIUS_SOURCE = """
 			SELECT LOWER(wallet) AS wallet FROM users

@@ -39,7 +39,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * {@code seedWalletsJob}: the tracked wallets become placeholder rows that the next sweep refreshes first.
+ * {@code seedWalletsJob}: the tracked wallets become placeholder rows that the next sweep
+ * refreshes first.
  *
  * <pre>
  * users ∪ associated_wallets ─► trackedWalletReader ─► seedAddressParser ─► placeholderWriter ─► eth_wallet_balances
@@ -47,10 +48,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  *                                                         skipped, counted,    per chunk, ON CONFLICT  updated_at 1970-01-01,
  * file (job parameter seed.file) ─► seedFileReader ──────►  logged once with   DO NOTHING: existing    blocknumber NULL
  *  text/CSV, first column          line position saved      its line number    rows untouched
- * </pre>
- * Step {@value #DATABASE_STEP} (unless {@code indexer.seed.from-database=false}), then step {@value #FILE_STEP} (when
- * {@code indexer.seed.file} is set). A re-run inserts nothing; a killed run is restarted by the launcher after its
- * last committed chunk (the paging reader keeps its last wallet, the file reader its line).
+ * </pre> Step {@value #DATABASE_STEP} (unless {@code indexer.seed.from-database=false}),
+ * then step {@value #FILE_STEP} (when {@code indexer.seed.file} is set). A re-run inserts
+ * nothing; a killed run is restarted by the launcher after its last committed chunk (the
+ * paging reader keeps its last wallet, the file reader its line).
  */
 @Configuration(proxyBeanMethods = false)
 public class SeedWalletsJobConfiguration {
@@ -107,8 +108,8 @@ public class SeedWalletsJobConfiguration {
 
 	@Bean
 	Step seedFromDatabaseStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			SeedProperties seed, JdbcPagingItemReader<SeedLine> trackedWalletReader, SeedAddressParser seedAddressParser,
-			PlaceholderWriter placeholderWriter, JdbcTemplate jdbc) {
+			SeedProperties seed, JdbcPagingItemReader<SeedLine> trackedWalletReader,
+			SeedAddressParser seedAddressParser, PlaceholderWriter placeholderWriter, JdbcTemplate jdbc) {
 		ProgressListener progress = new ProgressListener("wallets", step -> trackedWalletsLeft(jdbc, seed, step));
 		return seedStep(DATABASE_STEP, "source row of indexer.seed.source-query", jobRepository, transactionManager,
 				seed, trackedWalletReader, seedAddressParser, placeholderWriter, progress);
@@ -139,7 +140,10 @@ public class SeedWalletsJobConfiguration {
 			.build();
 	}
 
-	/** For the progress line: the file's address lines (not comments, not the header) this execution has left. */
+	/**
+	 * For the progress line: the file's address lines (not comments, not the header) this
+	 * execution has left.
+	 */
 	private static long trackedWalletsLeft(JdbcTemplate jdbc, SeedProperties seed, StepExecution step) {
 		Long count = jdbc.queryForObject(
 				"SELECT count(*) FROM (" + seed.sourceQuery() + ") AS tracked WHERE wallet IS NOT NULL", Long.class);
@@ -176,7 +180,8 @@ public class SeedWalletsJobConfiguration {
 		if (seed.file() != null) {
 			steps = steps == null ? job.start(seedFromFileStep) : steps.next(seedFromFileStep);
 		}
-		// Neither source: the validator refuses the launch with a message naming both properties.
+		// Neither source: the validator refuses the launch with a message naming both
+		// properties.
 		return (steps == null ? job.start(seedFromDatabaseStep) : steps).build();
 	}
 

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.listener.SkipListener;
 
 /**
- * Logs each skipped line once, with its line number and its text escaped; Spring Batch counts it in
- * {@code BATCH_STEP_EXECUTION.PROCESS_SKIP_COUNT}.
+ * Logs each skipped line once, with its line number and its text escaped; Spring Batch
+ * counts it in {@code BATCH_STEP_EXECUTION.PROCESS_SKIP_COUNT}.
  */
 class SkippedSeedLineListener implements SkipListener<SeedLine, WalletAddress> {
 

@@ -1,6 +1,6 @@
 /**
- * {@code seedWalletsJob}: the tracked wallets (from the Audius tables or a file) become placeholder rows that the next
- * sweep refreshes first.
+ * {@code seedWalletsJob}: the tracked wallets (from the Audius tables or a file) become
+ * placeholder rows that the next sweep refreshes first.
  */
 @NullMarked
 package io.audius.indexer.seed;

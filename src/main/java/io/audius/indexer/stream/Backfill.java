@@ -14,15 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The follower's reads with {@code eth_getLogs}: the confirmed backfill, which lets the checkpoint cover what it read
- * ({@link CheckpointLedger} holds that rule), and the read of the blocks above the checkpoint through the head, handed
- * over as if live. Runs on the follower's thread; ends early once {@code stopped} says so.
+ * The follower's reads with {@code eth_getLogs}: the confirmed backfill, which lets the
+ * checkpoint cover what it read ({@link CheckpointLedger} holds that rule), and the read
+ * of the blocks above the checkpoint through the head, handed over as if live. Runs on
+ * the follower's thread; ends early once {@code stopped} says so.
  */
 final class Backfill {
 
 	private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
-	/** How many times in a row a range is read again because its end block changed meanwhile, at most. */
+	/**
+	 * How many times in a row a range is read again because its end block changed
+	 * meanwhile, at most.
+	 */
 	private static final int MAX_HASH_CHANGES = 3;
 
 	private final ChainClient client;
@@ -51,11 +55,14 @@ final class Backfill {
 	}
 
 	/**
-	 * Reads the blocks past the checkpoint up to {@code target} (or the HTTP node's head, if lower) and lets the
-	 * checkpoint cover them. A range near the target is read against its end block's hash, fixed before its logs
-	 * and read again after them: changed, the range is read again (a reorg, or a load-balanced backend on another
-	 * branch, between the two would record one branch's hash over the other's logs, and no walk-back would find it).
-	 * @param check first check that the checkpoint's block is still the node's, and walk back if not
+	 * Reads the blocks past the checkpoint up to {@code target} (or the HTTP node's head,
+	 * if lower) and lets the checkpoint cover them. A range near the target is read
+	 * against its end block's hash, fixed before its logs and read again after them:
+	 * changed, the range is read again (a reorg, or a load-balanced backend on another
+	 * branch, between the two would record one branch's hash over the other's logs, and
+	 * no walk-back would find it).
+	 * @param check first check that the checkpoint's block is still the node's, and walk
+	 * back if not
 	 */
 	void through(long target, long head, boolean check) throws InterruptedException {
 		long to = target < ledger.nextBlock() ? target : Math.min(target, client.blockNumber());
@@ -63,7 +70,8 @@ final class Backfill {
 		while (!stopped.getAsBoolean()) {
 			long from = ledger.nextBlock();
 			long end = from <= to ? fetcher.plannedEnd(from, to) : -1;
-			// Only blocks a reorg may still replace need their hash: those within twice the max depth of the target.
+			// Only blocks a reorg may still replace need their hash: those within twice
+			// the max depth of the target.
 			BlockHeader pinned = end >= 0 && end >= to - 2L * properties.maxReorgDepth() ? client.blockHeader(end)
 					: null;
 			if (check) {
@@ -82,9 +90,10 @@ final class Backfill {
 			}
 			if (pinned != null && !pinned.hash().equalsIgnoreCase(client.blockHash(end))) {
 				if (++changed > MAX_HASH_CHANGES) {
-					// Backends that keep disagreeing about the block: back off and reconnect, not spin.
-					throw new RpcException("block " + end + " changed while its range's logs were read, "
-							+ changed + " times in a row: the node's backends disagree about it", true);
+					// Backends that keep disagreeing about the block: back off and
+					// reconnect, not spin.
+					throw new RpcException("block " + end + " changed while its range's logs were read, " + changed
+							+ " times in a row: the node's backends disagree about it", true);
 				}
 				log.warn("Block {} changed while the logs of blocks {}..{} were read: reading them again", end, from,
 						end);
@@ -105,10 +114,12 @@ final class Backfill {
 	}
 
 	/**
-	 * Reads the blocks above the checkpoint through {@code httpHead} and hands their logs over as if live, without
-	 * moving the checkpoint: what a restart, a reconnect or a live log dropped at the bound would otherwise leave
-	 * unwritten until those blocks are {@code confirmations} deep (on a quiet chain, never). The ledger remembers
-	 * them, so the range that later covers their block hands them over again only if they are gone (as removed).
+	 * Reads the blocks above the checkpoint through {@code httpHead} and hands their logs
+	 * over as if live, without moving the checkpoint: what a restart, a reconnect or a
+	 * live log dropped at the bound would otherwise leave unwritten until those blocks
+	 * are {@code confirmations} deep (on a quiet chain, never). The ledger remembers
+	 * them, so the range that later covers their block hands them over again only if they
+	 * are gone (as removed).
 	 */
 	void readAhead(long httpHead) throws InterruptedException {
 		long from = ledger.nextBlock();

@@ -14,16 +14,21 @@ import io.audius.indexer.chain.logs.TransferEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Cuts the follower's events into {@link TransferBatch}es: a batch closes as soon as it has logs and nothing more
- * is queued, or at {@code maxLogs} logs; with no log it waits up to {@code maxWait} for one (an idle stream yields
- * empty batches that regularly). So a lone Transfer is resolved at once, and a burst forms larger batches while the
- * previous one is being written. A {@link FollowerEvent.Checkpoint} marker
- * is taken only once every log before it is in this batch or an earlier one, so a batch's checkpoint never
- * covers a log that is still waiting. A {@link FollowerEvent.Rewind} starts a batch of its own.
+ * Cuts the follower's events into {@link TransferBatch}es: a batch closes as soon as it
+ * has logs and nothing more is queued, or at {@code maxLogs} logs; with no log it waits
+ * up to {@code maxWait} for one (an idle stream yields empty batches that regularly). So
+ * a lone Transfer is resolved at once, and a burst forms larger batches while the
+ * previous one is being written. A {@link FollowerEvent.Checkpoint} marker is taken only
+ * once every log before it is in this batch or an earlier one, so a batch's checkpoint
+ * never covers a log that is still waiting. A {@link FollowerEvent.Rewind} starts a batch
+ * of its own.
  */
 final class BatchAssembler {
 
-	/** How long a batch with logs waits for more before it closes: a burst's notifications arrive a few apart. */
+	/**
+	 * How long a batch with logs waits for more before it closes: a burst's notifications
+	 * arrive a few apart.
+	 */
 	static final Duration LINGER = Duration.ofMillis(2);
 
 	private final BlockingQueue<FollowerEvent> queue;
@@ -58,7 +63,8 @@ final class BatchAssembler {
 				continue;
 			}
 			long wait = deadline - System.nanoTime();
-			// Logs in hand: take what is queued or arrives within LINGER (the rest of a burst the node is still
+			// Logs in hand: take what is queued or arrives within LINGER (the rest of a
+			// burst the node is still
 			// sending), then close.
 			FollowerEvent next = events.isEmpty() && wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS)
 					: queue.poll(LINGER.toNanos(), TimeUnit.NANOSECONDS);
@@ -67,7 +73,8 @@ final class BatchAssembler {
 			}
 			switch (next) {
 				case FollowerEvent.Logs logs -> pending.addAll(logs.events());
-				// The queue is read only once the pending logs are all in a batch, so every log before a marker is.
+				// The queue is read only once the pending logs are all in a batch, so
+				// every log before a marker is.
 				case FollowerEvent.Checkpoint marker -> {
 					checkpoint = Math.max(checkpoint, marker.block());
 					String hash = marker.hash();
@@ -75,7 +82,8 @@ final class BatchAssembler {
 						hashes.put(marker.block(), hash);
 					}
 				}
-				// A rewind opens a batch of its own: what came before it commits first, with the old checkpoint.
+				// A rewind opens a batch of its own: what came before it commits first,
+				// with the old checkpoint.
 				case FollowerEvent.Rewind rewind -> {
 					if (events.isEmpty() && checkpoint < 0 && rewindTo < 0) {
 						rewindTo = rewind.lastShared();

@@ -9,9 +9,10 @@ import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * {@code eth_indexer_checkpoints}: the last block whose Transfer logs are all processed, per follower; and
- * {@code eth_indexer_checkpoint_blocks}, this indexer's own table: the hashes of the newest blocks the checkpoint
- * stood on, so a reorg across a restart or a disconnect is found and walked back ({@link ReorgWalk}).
+ * {@code eth_indexer_checkpoints}: the last block whose Transfer logs are all processed,
+ * per follower; and {@code eth_indexer_checkpoint_blocks}, this indexer's own table: the
+ * hashes of the newest blocks the checkpoint stood on, so a reorg across a restart or a
+ * disconnect is found and walked back ({@link ReorgWalk}).
  */
 public class CheckpointRepository {
 
@@ -23,7 +24,10 @@ public class CheckpointRepository {
 		this(jdbc, 128);
 	}
 
-	/** @param keepHashes how many blocks below the newest recorded one keep their hash (the max reorg depth) */
+	/**
+	 * @param keepHashes how many blocks below the newest recorded one keep their hash
+	 * (the max reorg depth)
+	 */
 	public CheckpointRepository(JdbcTemplate jdbc, int keepHashes) {
 		this.jdbc = jdbc;
 		this.keepHashes = keepHashes;
@@ -35,36 +39,45 @@ public class CheckpointRepository {
 		return blocks.isEmpty() ? OptionalLong.empty() : OptionalLong.of(blocks.get(0));
 	}
 
-	/** Moves the checkpoint forward, never back (a late, older batch cannot undo a newer one). */
+	/**
+	 * Moves the checkpoint forward, never back (a late, older batch cannot undo a newer
+	 * one).
+	 */
 	public void advance(String name, long lastBlock) {
-		jdbc.update("INSERT INTO eth_indexer_checkpoints AS c (name, last_block, updated_at) VALUES (?, ?, now() AT TIME ZONE 'utc') "
-				+ "ON CONFLICT (name) DO UPDATE SET last_block = GREATEST(c.last_block, EXCLUDED.last_block), "
-				+ "updated_at = now() AT TIME ZONE 'utc'", name, lastBlock);
+		jdbc.update(
+				"INSERT INTO eth_indexer_checkpoints AS c (name, last_block, updated_at) VALUES (?, ?, now() AT TIME ZONE 'utc') "
+						+ "ON CONFLICT (name) DO UPDATE SET last_block = GREATEST(c.last_block, EXCLUDED.last_block), "
+						+ "updated_at = now() AT TIME ZONE 'utc'",
+				name, lastBlock);
 	}
 
 	/**
-	 * {@link #advance(String, long)}, and records the hashes of the blocks the checkpoint stood on (those known),
-	 * forgetting hashes more than the kept depth below the newest; in the caller's transaction.
+	 * {@link #advance(String, long)}, and records the hashes of the blocks the checkpoint
+	 * stood on (those known), forgetting hashes more than the kept depth below the
+	 * newest; in the caller's transaction.
 	 */
 	public void advance(String name, long lastBlock, Map<Long, String> blockHashes) {
 		advance(name, lastBlock);
 		if (blockHashes.isEmpty()) {
 			return;
 		}
-		List<Object[]> rows = blockHashes.entrySet().stream()
+		List<Object[]> rows = blockHashes.entrySet()
+			.stream()
 			.map(e -> new Object[] { name, e.getKey(), e.getValue() })
 			.toList();
 		jdbc.batchUpdate("INSERT INTO eth_indexer_checkpoint_blocks AS b (name, block_number, block_hash) "
 				+ "VALUES (?, ?, ?) ON CONFLICT (name, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash",
 				rows);
-		jdbc.update("DELETE FROM eth_indexer_checkpoint_blocks WHERE name = ? AND block_number < "
-				+ "(SELECT max(block_number) FROM eth_indexer_checkpoint_blocks WHERE name = ?) - ?", name, name,
-				keepHashes);
+		jdbc.update(
+				"DELETE FROM eth_indexer_checkpoint_blocks WHERE name = ? AND block_number < "
+						+ "(SELECT max(block_number) FROM eth_indexer_checkpoint_blocks WHERE name = ?) - ?",
+				name, name, keepHashes);
 	}
 
 	/**
-	 * A reorg replaced the blocks after {@code lastShared}: the checkpoint goes back to it (the one move back) and
-	 * the hashes of the replaced blocks are forgotten; in the caller's transaction.
+	 * A reorg replaced the blocks after {@code lastShared}: the checkpoint goes back to
+	 * it (the one move back) and the hashes of the replaced blocks are forgotten; in the
+	 * caller's transaction.
 	 */
 	public void rewind(String name, long lastShared) {
 		jdbc.update("UPDATE eth_indexer_checkpoints SET last_block = LEAST(last_block, ?), "
@@ -74,8 +87,9 @@ public class CheckpointRepository {
 
 	/** The recorded block hashes of the checkpoint {@code name}, by block. */
 	/**
-	 * Forgets the block hashes recorded under {@code name}: on a first start (no checkpoint row) they belong to no
-	 * checkpoint, e.g. left by a stream on another chain before its row was deleted, and would pass for a reorg.
+	 * Forgets the block hashes recorded under {@code name}: on a first start (no
+	 * checkpoint row) they belong to no checkpoint, e.g. left by a stream on another
+	 * chain before its row was deleted, and would pass for a reorg.
 	 */
 	public void forgetBlockHashes(String name) {
 		jdbc.update("DELETE FROM eth_indexer_checkpoint_blocks WHERE name = ?", name);
@@ -83,16 +97,16 @@ public class CheckpointRepository {
 
 	public NavigableMap<Long, String> blockHashes(String name) {
 		NavigableMap<Long, String> hashes = new TreeMap<>();
-		jdbc.query("SELECT block_number, block_hash FROM eth_indexer_checkpoint_blocks WHERE name = ?",
-				row -> {
-					hashes.put(row.getLong(1), row.getString(2));
-				}, name);
+		jdbc.query("SELECT block_number, block_hash FROM eth_indexer_checkpoint_blocks WHERE name = ?", row -> {
+			hashes.put(row.getLong(1), row.getString(2));
+		}, name);
 		return hashes;
 	}
 
 	/**
-	 * Rows the stream may have written from blocks a reorg can still replace: a newest Transfer after
-	 * {@code checkpoint}, or a balance read above {@code head}; with the newest of those blocks.
+	 * Rows the stream may have written from blocks a reorg can still replace: a newest
+	 * Transfer after {@code checkpoint}, or a balance read above {@code head}; with the
+	 * newest of those blocks.
 	 */
 	public java.util.Map<String, Long> rowsAbove(long checkpoint, long head) {
 		java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
@@ -104,10 +118,12 @@ public class CheckpointRepository {
 	}
 
 	/**
-	 * The wallets whose newest Transfer seen, or whose balance read, is after {@code block}: those a reorg of the
-	 * blocks after it may have left wrong (their Transfers may be gone from the chain, and with them the logs that
-	 * named them; or their balance was read on the lost branch, with a Transfer the stream never saw). The second
-	 * takes in the rows the sweep read in those few blocks: a reorg's re-read of them is the price.
+	 * The wallets whose newest Transfer seen, or whose balance read, is after
+	 * {@code block}: those a reorg of the blocks after it may have left wrong (their
+	 * Transfers may be gone from the chain, and with them the logs that named them; or
+	 * their balance was read on the lost branch, with a Transfer the stream never saw).
+	 * The second takes in the rows the sweep read in those few blocks: a reorg's re-read
+	 * of them is the price.
 	 */
 	public List<String> walletsWithTransfersAfter(long block) {
 		// wallet is the primary key: never null

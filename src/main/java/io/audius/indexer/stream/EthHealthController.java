@@ -15,14 +15,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /eth/health}: the stream's state as the Go indexer reported it; 500 when anything is wrong, so a
- * plain HTTP check alerts. {@code max_event_lag_secs} (default {@value StreamHealth#DEFAULT_MAX_EVENT_LAG_SECS},
- * 0 disables) bounds the time since the last Transfer event.
+ * {@code GET /eth/health}: the stream's state as the Go indexer reported it; 500 when
+ * anything is wrong, so a plain HTTP check alerts. {@code max_event_lag_secs} (default
+ * {@value StreamHealth#DEFAULT_MAX_EVENT_LAG_SECS}, 0 disables) bounds the time since the
+ * last Transfer event.
  */
 @RestController
 class EthHealthController {
 
-	/** The response body; field names and order as the Go indexer's. Unknown blocks and times are null. */
+	/**
+	 * The response body; field names and order as the Go indexer's. Unknown blocks and
+	 * times are null.
+	 */
 	@JsonPropertyOrder({ "connected", "rpc_configured", "last_block_seen", "checkpoint_block", "last_event_at",
 			"errors" })
 	record Body(boolean connected, @JsonProperty("rpc_configured") boolean rpcConfigured,

@@ -11,9 +11,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The stream's HTTP head poll ({@code indexer.stream.head-poll.*}).
  *
- * @param interval how often the stream reads the node's head with {@code eth_blockNumber} over HTTP while it runs,
- * so that {@code indexer_stream_blocks_behind} keeps moving while the WebSocket is silent or down (one request per
- * interval; 0: never)
+ * @param interval how often the stream reads the node's head with {@code eth_blockNumber}
+ * over HTTP while it runs, so that {@code indexer_stream_blocks_behind} keeps moving
+ * while the WebSocket is silent or down (one request per interval; 0: never)
  */
 @ConfigurationProperties("indexer.stream.head-poll")
 @Validated

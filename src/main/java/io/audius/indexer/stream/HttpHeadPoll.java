@@ -10,9 +10,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Reads the node's head over HTTP every {@code indexer.stream.head-poll.interval} while the stream's reader is open,
- * and tells {@link StreamStatus}: the head seen (and so {@code indexer_stream_blocks_behind}) no longer depends on the
- * WebSocket alone, whose silence would otherwise freeze the lag at its last value. Outside the follower: it only
+ * Reads the node's head over HTTP every {@code indexer.stream.head-poll.interval} while
+ * the stream's reader is open, and tells {@link StreamStatus}: the head seen (and so
+ * {@code indexer_stream_blocks_behind}) no longer depends on the WebSocket alone, whose
+ * silence would otherwise freeze the lag at its last value. Outside the follower: it only
  * reports, never drives the stream.
  */
 class HttpHeadPoll implements SmartLifecycle {
@@ -27,7 +28,10 @@ class HttpHeadPoll implements SmartLifecycle {
 
 	private final PeriodicTask schedule = new PeriodicTask("stream-head-poll", this::poll);
 
-	/** The client is taken on the first poll of a running stream: a process without a node (the report) never does. */
+	/**
+	 * The client is taken on the first poll of a running stream: a process without a node
+	 * (the report) never does.
+	 */
 	HttpHeadPoll(ObjectProvider<ChainClient> client, StreamStatus status, HeadPollProperties properties) {
 		this.client = client;
 		this.status = status;

@@ -10,23 +10,29 @@ import io.audius.indexer.chain.logs.TransferEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the subscription's callbacks hand the follower's thread, bounded: at most {@code maxQueuedLogs} live logs
- * wait at once (the follower may be blocked handing a large range to a slow writer while the WebSocket keeps
- * delivering). A live log beyond the bound is dropped and counted, and nothing is lost: the checkpoint only moves
- * over blocks read with {@code eth_getLogs}, and a dropped log was never marked as delivered, so the range that
- * covers its block hands it over; and the follower, told of the drop, reads the blocks above the checkpoint through
- * the head at the next head (a block later than it would have come). Heads and the close are never dropped.
+ * What the subscription's callbacks hand the follower's thread, bounded: at most
+ * {@code maxQueuedLogs} live logs wait at once (the follower may be blocked handing a
+ * large range to a slow writer while the WebSocket keeps delivering). A live log beyond
+ * the bound is dropped and counted, and nothing is lost: the checkpoint only moves over
+ * blocks read with {@code eth_getLogs}, and a dropped log was never marked as delivered,
+ * so the range that covers its block hands it over; and the follower, told of the drop,
+ * reads the blocks above the checkpoint through the head at the next head (a block later
+ * than it would have come). Heads and the close are never dropped.
  */
 final class LiveEvents implements LogSubscription.Listener {
 
 	/** One event of the subscription. */
 	sealed interface Event {
+
 	}
 
 	record Log(TransferEvent event) implements Event {
 	}
 
-	/** @param deliveredNanos when the subscription delivered it ({@link System#nanoTime()}) */
+	/**
+	 * @param deliveredNanos when the subscription delivered it
+	 * ({@link System#nanoTime()})
+	 */
 	record Head(long number, long deliveredNanos) implements Event {
 	}
 

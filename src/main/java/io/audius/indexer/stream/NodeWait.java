@@ -7,9 +7,10 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * How long a stream chunk waits for a node that does not answer its balance reads: 1 s, doubling to 30 s, between
- * attempts ({@link ExponentialBackOff}), and no longer than {@code indexer.stream.max-node-wait} in all; then the
- * chunk fails unwritten and the execution ends FAILED (the next launch resumes from the checkpoint). Pure.
+ * How long a stream chunk waits for a node that does not answer its balance reads: 1 s,
+ * doubling to 30 s, between attempts ({@link ExponentialBackOff}), and no longer than
+ * {@code indexer.stream.max-node-wait} in all; then the chunk fails unwritten and the
+ * execution ends FAILED (the next launch resumes from the checkpoint). Pure.
  */
 record NodeWait(Duration first, Duration most, Duration maxWait) {
 
@@ -18,9 +19,10 @@ record NodeWait(Duration first, Duration most, Duration maxWait) {
 	}
 
 	/**
-	 * The pause before attempt {@code attempt + 1}, after {@code attempt} failed attempts and {@code waited} since
-	 * the first; empty when the bound has passed. The last pause is cut short to end at the bound, which is wall
-	 * time (the attempts' own time counts), so it is ours, not the back-off's elapsed-time limit.
+	 * The pause before attempt {@code attempt + 1}, after {@code attempt} failed attempts
+	 * and {@code waited} since the first; empty when the bound has passed. The last pause
+	 * is cut short to end at the bound, which is wall time (the attempts' own time
+	 * counts), so it is ours, not the back-off's elapsed-time limit.
 	 */
 	Optional<Duration> pause(int attempt, Duration waited) {
 		Duration left = maxWait.minus(waited);

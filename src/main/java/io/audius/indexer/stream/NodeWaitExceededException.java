@@ -1,6 +1,9 @@
 package io.audius.indexer.stream;
 
-/** The node did not answer a chunk's balance reads within {@code indexer.stream.max-node-wait}: nothing written. */
+/**
+ * The node did not answer a chunk's balance reads within
+ * {@code indexer.stream.max-node-wait}: nothing written.
+ */
 class NodeWaitExceededException extends RuntimeException {
 
 	NodeWaitExceededException(String message) {

@@ -20,10 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The follower's reorg repair: the hashes of the blocks the checkpoint stood on, the walk-back to the newest one the
- * node still has ({@link ReorgWalk}), and the wallets read again because a reorg may have taken their Transfers
- * away: those whose newest Transfer or balance read came after the last shared block, and, on a new follower's first
- * connect, the rows written above the checkpoint by an earlier one. Runs on the follower's thread.
+ * The follower's reorg repair: the hashes of the blocks the checkpoint stood on, the
+ * walk-back to the newest one the node still has ({@link ReorgWalk}), and the wallets
+ * read again because a reorg may have taken their Transfers away: those whose newest
+ * Transfer or balance read came after the last shared block, and, on a new follower's
+ * first connect, the rows written above the checkpoint by an earlier one. Runs on the
+ * follower's thread.
  */
 final class ReorgRepair {
 
@@ -47,8 +49,9 @@ final class ReorgRepair {
 	private final CheckpointRepository checkpoints;
 
 	/**
-	 * Hashes of the blocks the checkpoint stood on: those this follower let it cover (committed or not yet), and
-	 * those recorded in the table when it connected; newest twice the max depth only.
+	 * Hashes of the blocks the checkpoint stood on: those this follower let it cover
+	 * (committed or not yet), and those recorded in the table when it connected; newest
+	 * twice the max depth only.
 	 */
 	private final NavigableMap<Long, String> coveredHashes = new TreeMap<>();
 
@@ -63,9 +66,10 @@ final class ReorgRepair {
 	}
 
 	/**
-	 * A new follower (a restart) does not know what an earlier one wrote ahead of the checkpoint, which a reorg may
-	 * since have taken away (a shorter new branch may leave the head below those rows' blocks, on a quiet chain for
-	 * good): those rows are read again, at no block above the head, as a reorg's re-reads. Those still on the chain
+	 * A new follower (a restart) does not know what an earlier one wrote ahead of the
+	 * checkpoint, which a reorg may since have taken away (a shorter new branch may leave
+	 * the head below those rows' blocks, on a quiet chain for good): those rows are read
+	 * again, at no block above the head, as a reorg's re-reads. Those still on the chain
 	 * are also in the ranges read next, which move {@code blocknumber} as before.
 	 */
 	void readAgainRowsAboveTheCheckpoint(long head) throws InterruptedException {
@@ -78,7 +82,10 @@ final class ReorgRepair {
 		readAgain(rows.entrySet(), Map.Entry::getKey, row -> Math.min(row.getValue(), head), "restart");
 	}
 
-	/** The hashes recorded with committed checkpoints join those this follower covered (its own win). */
+	/**
+	 * The hashes recorded with committed checkpoints join those this follower covered
+	 * (its own win).
+	 */
 	void rememberRecordedHashes() {
 		checkpoints.blockHashes(properties.checkpointName()).forEach(coveredHashes::putIfAbsent);
 		if (!coveredHashes.isEmpty()) {
@@ -86,17 +93,22 @@ final class ReorgRepair {
 		}
 	}
 
-	/** The checkpoint may cover {@code block}, whose hash was {@code hash}: kept while a reorg may replace it. */
+	/**
+	 * The checkpoint may cover {@code block}, whose hash was {@code hash}: kept while a
+	 * reorg may replace it.
+	 */
 	void covered(long block, String hash) {
 		coveredHashes.put(block, hash);
 		coveredHashes.headMap(block - 2L * properties.maxReorgDepth()).clear();
 	}
 
 	/**
-	 * A reorg across a restart, a disconnect, or while connected: the checkpoint's block may not be the node's any
-	 * more. Then the wallets whose newest Transfer came after the last shared block are read again (their Transfers
-	 * may be gone, and no log will name them again), and the blocks after it are read again (their new Transfers).
-	 * @param pinned a block whose header was just read, its hash and parent hash taken without a request
+	 * A reorg across a restart, a disconnect, or while connected: the checkpoint's block
+	 * may not be the node's any more. Then the wallets whose newest Transfer came after
+	 * the last shared block are read again (their Transfers may be gone, and no log will
+	 * name them again), and the blocks after it are read again (their new Transfers).
+	 * @param pinned a block whose header was just read, its hash and parent hash taken
+	 * without a request
 	 * @return whether it walked back
 	 */
 	boolean walkBackIfReorged(long head, @Nullable BlockHeader pinned) throws InterruptedException {
@@ -114,18 +126,23 @@ final class ReorgRepair {
 					+ "indexer.stream.max-reorg-depth) and start again");
 			case ReorgWalk.RewindTo rewind -> {
 				List<String> wallets = checkpoints.walletsWithTransfersAfter(rewind.block());
-				log.warn("Reorg: block {} is not the block the checkpoint covered any more; {} {} ({} blocks recorded): "
-						+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer or balance read came after it",
-						rewind.replaced(), rewind.verified() ? "the chains share block"
+				log.warn(
+						"Reorg: block {} is not the block the checkpoint covered any more; {} {} ({} blocks recorded): "
+								+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer or balance read came after it",
+						rewind.replaced(),
+						rewind.verified() ? "the chains share block"
 								: "no older recorded block left; assuming the fork within indexer.stream.max-reorg-depth, at block",
 						rewind.block(), coveredHashes.size(), rewind.block() + 1, checkpoint, wallets.size());
 				status.reorgWalkedBack();
-				// A removed log: its wallet is read again, its block is not news for blocknumber. At the first
-				// replaced block, or the head if the new branch does not reach it (a read there lands).
+				// A removed log: its wallet is read again, its block is not news for
+				// blocknumber. At the first
+				// replaced block, or the head if the new branch does not reach it (a read
+				// there lands).
 				long block = Math.max(0, Math.min(rewind.block() + 1, head));
 				readAgain(wallets, Function.identity(), wallet -> block, "reorg");
 				out.put(new FollowerEvent.Rewind(rewind.block()));
-				// What was handed over ahead of the checkpoint is checked against the ranges read again.
+				// What was handed over ahead of the checkpoint is checked against the
+				// ranges read again.
 				ledger.rewind(rewind.block());
 				coveredHashes.tailMap(rewind.block(), false).clear();
 				return true;
@@ -134,8 +151,9 @@ final class ReorgRepair {
 	}
 
 	/**
-	 * Hands the wallets of {@code rows} over as removed logs at their block, {@link #REFRESH_SLICE} per event; a
-	 * non-canonical row is passed over (the stream never wrote it, the sweep reports it).
+	 * Hands the wallets of {@code rows} over as removed logs at their block,
+	 * {@link #REFRESH_SLICE} per event; a non-canonical row is passed over (the stream
+	 * never wrote it, the sweep reports it).
 	 */
 	private <T> void readAgain(Iterable<T> rows, Function<T, String> wallet, ToLongFunction<T> block, String why)
 			throws InterruptedException {
@@ -158,7 +176,9 @@ final class ReorgRepair {
 		}
 	}
 
-	/** The node's block hashes, those of {@code pinned} and its parent without a request. */
+	/**
+	 * The node's block hashes, those of {@code pinned} and its parent without a request.
+	 */
 	private LongFunction<@Nullable String> nodeHashes(long head, @Nullable BlockHeader pinned) {
 		return block -> {
 			if (pinned != null && block == pinned.number()) {
@@ -167,13 +187,18 @@ final class ReorgRepair {
 			if (pinned != null && block == pinned.number() - 1) {
 				return pinned.parentHash();
 			}
-			// A queued head may be older than the checkpoint's block (mined while connecting, before the backfill
-			// covered it): only the node's head now says it has no such block (a shorter branch), not that one.
+			// A queued head may be older than the checkpoint's block (mined while
+			// connecting, before the backfill
+			// covered it): only the node's head now says it has no such block (a shorter
+			// branch), not that one.
 			return block > head && block > client.blockNumber() ? null : client.blockHash(block);
 		};
 	}
 
-	/** A reorg deeper than the stream may repair: it stops, and the execution fails naming the property. */
+	/**
+	 * A reorg deeper than the stream may repair: it stops, and the execution fails naming
+	 * the property.
+	 */
 	static final class ReorgTooDeepException extends IllegalStateException {
 
 		private final String reason;

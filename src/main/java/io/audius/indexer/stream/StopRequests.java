@@ -7,10 +7,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Whether the running step was asked to stop, for a wait inside a chunk: the step only looks at chunk boundaries.
- * A stop in this process ({@code JobOperator.stop} with the running execution, SIGTERM) marks the execution in
- * memory; a stop from another process, or with a copy read from the job repository, only marks its row STOPPING,
- * so that row is read too, at most once a {@code pollMillis}.
+ * Whether the running step was asked to stop, for a wait inside a chunk: the step only
+ * looks at chunk boundaries. A stop in this process ({@code JobOperator.stop} with the
+ * running execution, SIGTERM) marks the execution in memory; a stop from another process,
+ * or with a copy read from the job repository, only marks its row STOPPING, so that row
+ * is read too, at most once a {@code pollMillis}.
  */
 final class StopRequests {
 
@@ -20,7 +21,10 @@ final class StopRequests {
 
 	private final JdbcTemplate jdbc;
 
-	/** Runs a statement outside the chunk's transaction (which must not sit idle in transaction meanwhile). */
+	/**
+	 * Runs a statement outside the chunk's transaction (which must not sit idle in
+	 * transaction meanwhile).
+	 */
 	private final TransactionTemplate outside;
 
 	private final long pollMillis;
@@ -44,9 +48,9 @@ final class StopRequests {
 		}
 		nextPoll = now + pollMillis * 1_000_000;
 		try {
-			String status = outside.execute(tx -> jdbc.queryForObject(
-					"SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class,
-					step.getJobExecutionId()));
+			String status = outside
+				.execute(tx -> jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?",
+						String.class, step.getJobExecutionId()));
 			return status != null && STOPPING.contains(status);
 		}
 		catch (RuntimeException ex) {

@@ -9,11 +9,12 @@ import io.audius.indexer.secrets.Secrets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the stream knew about itself at one instant, and what is wrong with that: the data both health reports
- * ({@code /eth/health} and the actuator component) render.
+ * What the stream knew about itself at one instant, and what is wrong with that: the data
+ * both health reports ({@code /eth/health} and the actuator component) render.
  *
  * @param at when this was taken
- * @param startedAt when the stream's status began (the lag of a stream that has seen no event counts from it)
+ * @param startedAt when the stream's status began (the lag of a stream that has seen no
+ * event counts from it)
  * @param running whether the job's step is reading
  * @param connected whether the node subscription is up
  * @param lastError why the connection was lost last; none when never
@@ -24,7 +25,10 @@ import org.jspecify.annotations.Nullable;
 public record StreamHealth(Instant at, Instant startedAt, boolean running, boolean connected,
 		@Nullable String lastError, long lastBlockSeen, long checkpointBlock, @Nullable Instant lastEventAt) {
 
-	/** The bound on the time since the last Transfer event when the caller gives none ({@code max_event_lag_secs}). */
+	/**
+	 * The bound on the time since the last Transfer event when the caller gives none
+	 * ({@code max_event_lag_secs}).
+	 */
 	public static final long DEFAULT_MAX_EVENT_LAG_SECS = 600;
 
 	public static final Duration DEFAULT_MAX_EVENT_LAG = Duration.ofSeconds(DEFAULT_MAX_EVENT_LAG_SECS);

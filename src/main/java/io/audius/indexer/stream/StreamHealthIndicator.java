@@ -7,8 +7,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * The stream's state in {@code /actuator/health} (component {@code transferStream}), with the default lag bound.
- * Not part of the liveness group: a node outage must not make Kubernetes restart the pod in a loop.
+ * The stream's state in {@code /actuator/health} (component {@code transferStream}), with
+ * the default lag bound. Not part of the liveness group: a node outage must not make
+ * Kubernetes restart the pod in a loop.
  */
 @Component("transferStream")
 class StreamHealthIndicator implements HealthIndicator {

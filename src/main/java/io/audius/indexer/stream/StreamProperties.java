@@ -16,45 +16,54 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Tuning of {@code transferStreamJob} ({@code indexer.stream.*}); how the stream works is in {@code docs/stream.md}.
+ * Tuning of {@code transferStreamJob} ({@code indexer.stream.*}); how the stream works is
+ * in {@code docs/stream.md}.
  *
- * @param wsUrl the node's WebSocket URL ({@code ws}/{@code wss}, {@code ETH_WS_URL}); required by the stream job.
- * A secret, like the RPC URL
- * @param tokenAddress the token whose Transfer logs are followed; default AUDIO on mainnet (application.properties)
- * @param checkpointName the row of {@code eth_indexer_checkpoints} holding the last fully processed block
- * (compatible with the Go indexer's)
- * @param startBlock where to start when there is no checkpoint; unset: at the current head
- * @param maxBlockRange the largest {@code eth_getLogs} range; halves while the provider refuses a range, grows back
- * after successes
- * @param maxLogsPerChunk a chunk closes as soon as it has logs and nothing more is queued, or at this many logs
- * @param maxChunkWait how long a read waits for a first log before it yields an empty chunk (an idle stream's
- * heartbeat)
+ * @param wsUrl the node's WebSocket URL ({@code ws}/{@code wss}, {@code ETH_WS_URL});
+ * required by the stream job. A secret, like the RPC URL
+ * @param tokenAddress the token whose Transfer logs are followed; default AUDIO on
+ * mainnet (application.properties)
+ * @param checkpointName the row of {@code eth_indexer_checkpoints} holding the last fully
+ * processed block (compatible with the Go indexer's)
+ * @param startBlock where to start when there is no checkpoint; unset: at the current
+ * head
+ * @param maxBlockRange the largest {@code eth_getLogs} range; halves while the provider
+ * refuses a range, grows back after successes
+ * @param maxLogsPerChunk a chunk closes as soon as it has logs and nothing more is
+ * queued, or at this many logs
+ * @param maxChunkWait how long a read waits for a first log before it yields an empty
+ * chunk (an idle stream's heartbeat)
  * @param reconnectInitialBackoff wait before reconnecting; doubles per failed attempt...
  * @param reconnectMaxBackoff ...up to this
  * @param connectTimeout WebSocket connect and subscribe timeout
  * @param pingInterval WebSocket ping period; two silent periods drop the connection
- * @param trackedWalletsQuery wallets tracked beyond the rows of {@code eth_wallet_balances}: SQL returning one
- * column of lowercase wallets among {@code :wallets} (a text array). The default reads the Audius schema: lower-cased
- * {@code users.wallet} and {@code associated_wallets.wallet} with {@code chain = 'eth' AND is_delete = false};
- * empty: only existing rows are tracked
- * @param trackedWalletsQueryOptional when the query's tables do not exist, track only the rows (logged at start-up)
- * instead of failing the start-up; on by default, for the default query on databases without the Audius schema. Set
- * it {@code false} to make a missing table an error (advisable with a query of your own)
- * @param shutdownTimeout on SIGTERM, how long to wait for the open chunk to finish and the execution to stop
- * @param confirmations the checkpoint covers a block only once it is this many blocks below the head and read with
- * {@code eth_getLogs} (0 or more). It never delays a write: live logs, and the blocks above the checkpoint read back
- * at connect or after a dropped live log, are written at once through the head
- * @param headTimeout no new head for this long: the subscription is taken for dead and replaced, even while the
- * WebSocket answers pings (positive; a few block times)
- * @param maxQueuedLogs live logs waiting for the follower at most; beyond it they are dropped, counted
- * ({@code indexer.stream.live-logs.dropped}) and come with the {@code eth_getLogs} range of their block instead (0:
- * live logs off)
- * @param maxReorgDepth how far below the checkpoint a reorg found on start-up, reconnect or a new head is walked
- * back; deeper, the stream stops, naming this property
- * @param maxNodeWait how long a chunk waits (1 s doubling to 30 s between attempts) for a node failing its balance
- * reads (down, 5xx, behind the Transfer); then the chunk fails unwritten, the execution ends FAILED and the process
- * exits 1 (the next start resumes after the checkpoint). A stop request (SIGTERM, {@code JobOperator.stop}, a
- * STOPPING row) ends the wait within a second
+ * @param trackedWalletsQuery wallets tracked beyond the rows of
+ * {@code eth_wallet_balances}: SQL returning one column of lowercase wallets among
+ * {@code :wallets} (a text array). The default reads the Audius schema: lower-cased
+ * {@code users.wallet} and {@code associated_wallets.wallet} with
+ * {@code chain = 'eth' AND is_delete = false}; empty: only existing rows are tracked
+ * @param trackedWalletsQueryOptional when the query's tables do not exist, track only the
+ * rows (logged at start-up) instead of failing the start-up; on by default, for the
+ * default query on databases without the Audius schema. Set it {@code false} to make a
+ * missing table an error (advisable with a query of your own)
+ * @param shutdownTimeout on SIGTERM, how long to wait for the open chunk to finish and
+ * the execution to stop
+ * @param confirmations the checkpoint covers a block only once it is this many blocks
+ * below the head and read with {@code eth_getLogs} (0 or more). It never delays a write:
+ * live logs, and the blocks above the checkpoint read back at connect or after a dropped
+ * live log, are written at once through the head
+ * @param headTimeout no new head for this long: the subscription is taken for dead and
+ * replaced, even while the WebSocket answers pings (positive; a few block times)
+ * @param maxQueuedLogs live logs waiting for the follower at most; beyond it they are
+ * dropped, counted ({@code indexer.stream.live-logs.dropped}) and come with the
+ * {@code eth_getLogs} range of their block instead (0: live logs off)
+ * @param maxReorgDepth how far below the checkpoint a reorg found on start-up, reconnect
+ * or a new head is walked back; deeper, the stream stops, naming this property
+ * @param maxNodeWait how long a chunk waits (1 s doubling to 30 s between attempts) for a
+ * node failing its balance reads (down, 5xx, behind the Transfer); then the chunk fails
+ * unwritten, the execution ends FAILED and the process exits 1 (the next start resumes
+ * after the checkpoint). A stop request (SIGTERM, {@code JobOperator.stop}, a STOPPING
+ * row) ends the wait within a second
  */
 @ConfigurationProperties("indexer.stream")
 @Validated
@@ -64,20 +73,20 @@ public record StreamProperties(@Nullable String wsUrl, @NotNull ContractAddress 
 		@DefaultValue("500") @Min(1) @Max(100_000) int maxLogsPerChunk,
 		@DefaultValue("1000ms") @NotNull Duration maxChunkWait,
 		@DefaultValue("1s") @NotNull Duration reconnectInitialBackoff,
-		@DefaultValue("60s") @NotNull Duration reconnectMaxBackoff, @DefaultValue("10s") @NotNull Duration connectTimeout,
-		@DefaultValue("15s") @NotNull Duration pingInterval,
+		@DefaultValue("60s") @NotNull Duration reconnectMaxBackoff,
+		@DefaultValue("10s") @NotNull Duration connectTimeout, @DefaultValue("15s") @NotNull Duration pingInterval,
 		@DefaultValue(AUDIUS_TRACKED_WALLETS) String trackedWalletsQuery,
 		@DefaultValue("true") boolean trackedWalletsQueryOptional,
 		@DefaultValue("30s") @NotNull Duration shutdownTimeout,
-		@DefaultValue("3") @Min(0) @Max(1_000) int confirmations,
-		@DefaultValue("60s") @NotNull Duration headTimeout,
+		@DefaultValue("3") @Min(0) @Max(1_000) int confirmations, @DefaultValue("60s") @NotNull Duration headTimeout,
 		@DefaultValue("10000") @Min(0) @Max(10_000_000) int maxQueuedLogs,
 		@DefaultValue("128") @Min(1) @Max(100_000) int maxReorgDepth,
 		@DefaultValue("2m") @NotNull Duration maxNodeWait) {
 
 	public StreamProperties {
 		if (maxNodeWait != null && (maxNodeWait.isNegative() || maxNodeWait.isZero())) {
-			throw new InvalidConfigurationException("indexer.stream.max-node-wait must be positive, got " + maxNodeWait);
+			throw new InvalidConfigurationException(
+					"indexer.stream.max-node-wait must be positive, got " + maxNodeWait);
 		}
 		if (headTimeout != null && (headTimeout.isNegative() || headTimeout.isZero())) {
 			throw new InvalidConfigurationException("indexer.stream.head-timeout must be positive, got " + headTimeout);

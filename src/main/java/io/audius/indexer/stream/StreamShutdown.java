@@ -16,14 +16,16 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * On shutdown (SIGTERM), before the database pool closes: ask the stream executions running in this process to
- * stop, and wait until they have really ended. The step stops at its next chunk boundary (at most one chunk wait
- * away): the open chunk commits, with its checkpoint, or rolls back, and the execution ends STOPPED; the next
- * start resumes from the checkpoint.
+ * On shutdown (SIGTERM), before the database pool closes: ask the stream executions
+ * running in this process to stop, and wait until they have really ended. The step stops
+ * at its next chunk boundary (at most one chunk wait away): the open chunk commits, with
+ * its checkpoint, or rolls back, and the execution ends STOPPED; the next start resumes
+ * from the checkpoint.
  * <p>
- * The database cannot tell when that has happened: {@code JobOperator.stop} already writes STOPPED and an end time.
- * So this is also the job's listener, and waits for {@code afterJob} in this process, then for the repository's
- * last update of the execution, which follows it.
+ * The database cannot tell when that has happened: {@code JobOperator.stop} already
+ * writes STOPPED and an end time. So this is also the job's listener, and waits for
+ * {@code afterJob} in this process, then for the repository's last update of the
+ * execution, which follows it.
  */
 class StreamShutdown implements SmartLifecycle, JobExecutionListener {
 

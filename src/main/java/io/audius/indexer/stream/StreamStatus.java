@@ -11,9 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the stream knows about itself, told by the reader, the follower and the writer as it happens, and the
- * stream's meters. Health is computed from a {@link #health() snapshot}, rendered by {@code /eth/health} and the
- * actuator health indicator. Thread-safe; holds no secrets.
+ * What the stream knows about itself, told by the reader, the follower and the writer as
+ * it happens, and the stream's meters. Health is computed from a {@link #health()
+ * snapshot}, rendered by {@code /eth/health} and the actuator health indicator.
+ * Thread-safe; holds no secrets.
  */
 public class StreamStatus {
 
@@ -62,13 +63,16 @@ public class StreamStatus {
 		Gauge.builder("indexer.stream.blocks.behind", this, s -> s.health().blocksBehind())
 			.description("head seen (over the WebSocket and the HTTP head poll) minus checkpoint")
 			.register(meters);
-		// For the alerts: the event lag as /eth/health counts it (from the start until the first event), and the
+		// For the alerts: the event lag as /eth/health counts it (from the start until
+		// the first event), and the
 		// node subscription's state.
 		Gauge.builder("indexer.stream.last.event.timestamp", this, s -> {
 			Instant last = s.lastEventAt.get();
 			Instant since = last == null ? s.startedAt : last;
 			return since.getEpochSecond() + since.getNano() / 1e9;
-		}).description("when the last Transfer log was processed (the start before the first)").baseUnit("seconds")
+		})
+			.description("when the last Transfer log was processed (the start before the first)")
+			.baseUnit("seconds")
 			.register(meters);
 		Gauge.builder("indexer.stream.connected", this, s -> s.connected ? 1 : 0)
 			.description("1 while the node subscription is up")
@@ -121,7 +125,10 @@ public class StreamStatus {
 		walletsRefreshed.increment(count);
 	}
 
-	/** The checkpoint row holds {@code block}, committed (by this process or, found at start, an earlier one). */
+	/**
+	 * The checkpoint row holds {@code block}, committed (by this process or, found at
+	 * start, an earlier one).
+	 */
 	void checkpointCommitted(long block) {
 		checkpointBlock.accumulateAndGet(block, Math::max);
 	}

@@ -10,16 +10,18 @@ import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.chain.logs.TransferEvent;
 
 /**
- * The wallets a batch of Transfer logs touched, each once, and per wallet the block of its newest Transfer.
- * The zero address (mint, burn) is nobody's wallet. A log removed by a reorg still touches its wallets (their
- * balance must be read again) but its block is no longer news for {@code blocknumber}; it still is the oldest block
- * the re-read may be at ({@code readFrom}): an older read (a node not past the reorg) reflects nothing newer than
- * the row, whose {@code blocknumber} may be that removed log's block (invariant 10).
+ * The wallets a batch of Transfer logs touched, each once, and per wallet the block of
+ * its newest Transfer. The zero address (mint, burn) is nobody's wallet. A log removed by
+ * a reorg still touches its wallets (their balance must be read again) but its block is
+ * no longer news for {@code blocknumber}; it still is the oldest block the re-read may be
+ * at ({@code readFrom}): an older read (a node not past the reorg) reflects nothing newer
+ * than the row, whose {@code blocknumber} may be that removed log's block (invariant 10).
  *
- * @param readFrom per wallet, the newest block of any of its logs, removed or not: its read must be at or after it
- * @param replacedFrom per wallet with a removed log, the oldest such block: where the lost branch may begin for it
- * (the follower hands a removed log over at no more than the head it saw, so a re-read at that head may land over
- * the lost branch's higher blocks)
+ * @param readFrom per wallet, the newest block of any of its logs, removed or not: its
+ * read must be at or after it
+ * @param replacedFrom per wallet with a removed log, the oldest such block: where the
+ * lost branch may begin for it (the follower hands a removed log over at no more than the
+ * head it saw, so a re-read at that head may land over the lost branch's higher blocks)
  */
 record TouchedWallets(Set<WalletAddress> wallets, Map<WalletAddress, Long> newestBlock,
 		Map<WalletAddress, Long> readFrom, Map<WalletAddress, Long> replacedFrom) {

@@ -21,8 +21,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
- * Which wallets the indexer keeps balances for: every row of {@code eth_wallet_balances}, plus the wallets a
- * source query returns (the application's users).
+ * Which wallets the indexer keeps balances for: every row of {@code eth_wallet_balances},
+ * plus the wallets a source query returns (the application's users).
  */
 class TrackedWallets {
 
@@ -41,10 +41,12 @@ class TrackedWallets {
 	}
 
 	/**
-	 * @param dataSource for a one-off probe of the query on a connection of its own: a failing probe inside a
-	 * chunk's transaction would abort that transaction
-	 * @param sourceQuery SQL with a {@code :wallets} text-array parameter, or blank for none
-	 * @param optional when the query's tables do not exist, run without it (the default query) instead of failing
+	 * @param dataSource for a one-off probe of the query on a connection of its own: a
+	 * failing probe inside a chunk's transaction would abort that transaction
+	 * @param sourceQuery SQL with a {@code :wallets} text-array parameter, or blank for
+	 * none
+	 * @param optional when the query's tables do not exist, run without it (the default
+	 * query) instead of failing
 	 * @param property the property the query came from, for the error message
 	 */
 	static TrackedWallets create(DataSource dataSource, NamedParameterJdbcTemplate jdbc, String sourceQuery,
@@ -76,8 +78,8 @@ class TrackedWallets {
 		}
 		String[] values = wallets.stream().map(WalletAddress::value).toArray(String[]::new);
 		Map<String, Object> params = Map.of("wallets", values);
-		Set<String> tracked = new LinkedHashSet<>(jdbc.queryForList(
-				"SELECT wallet FROM eth_wallet_balances WHERE wallet = ANY(:wallets)", params, String.class));
+		Set<String> tracked = new LinkedHashSet<>(jdbc
+			.queryForList("SELECT wallet FROM eth_wallet_balances WHERE wallet = ANY(:wallets)", params, String.class));
 		if (sourceQuery != null) {
 			tracked.addAll(jdbc.queryForList(sourceQuery, params, String.class));
 		}

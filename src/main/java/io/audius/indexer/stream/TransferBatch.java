@@ -8,12 +8,12 @@ import io.audius.indexer.chain.logs.TransferEvent;
 /**
  * One chunk of the stream: up to N logs gathered for at most T ms.
  *
- * @param checkpoint the checkpoint this chunk may commit: every log of blocks up to it is in this chunk or an
- * earlier one; -1 when it moves nothing
- * @param blockHashes the hashes of the blocks the checkpoint stood on up to this chunk's (those known), recorded
- * with it so that a later reorg can be walked back
- * @param rewindTo a reorg walked back: the checkpoint goes back to this block first (before {@code checkpoint}
- * applies); -1: none
+ * @param checkpoint the checkpoint this chunk may commit: every log of blocks up to it is
+ * in this chunk or an earlier one; -1 when it moves nothing
+ * @param blockHashes the hashes of the blocks the checkpoint stood on up to this chunk's
+ * (those known), recorded with it so that a later reorg can be walked back
+ * @param rewindTo a reorg walked back: the checkpoint goes back to this block first
+ * (before {@code checkpoint} applies); -1: none
  */
 record TransferBatch(List<TransferEvent> events, long checkpoint, Map<Long, String> blockHashes, long rewindTo) {
 

@@ -20,15 +20,18 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Refreshes the tracked wallets of a batch of Transfer logs through the same {@link BalanceRefresher} as the
- * sweep, each with the block of its newest Transfer, and advances the checkpoint, all in the chunk's transaction.
- * A wallet seen many times in a batch is read once. Logs removed by a reorg have their wallets read again without
+ * Refreshes the tracked wallets of a batch of Transfer logs through the same
+ * {@link BalanceRefresher} as the sweep, each with the block of its newest Transfer, and
+ * advances the checkpoint, all in the chunk's transaction. A wallet seen many times in a
+ * batch is read once. Logs removed by a reorg have their wallets read again without
  * moving {@code blocknumber}.
  * <p>
- * A node that does not answer the balance reads is waited out here, within {@link NodeWait}'s bound, and a stop
- * request ends the wait at once (the chunk rolls back, the execution ends STOPPED). No statement runs on the chunk's
- * connection before the reads succeed (the tracked-wallets lookup and the stop check run outside its transaction),
- * so the wait never leaves a session idle in transaction for {@code idle_in_transaction_session_timeout} to kill.
+ * A node that does not answer the balance reads is waited out here, within
+ * {@link NodeWait}'s bound, and a stop request ends the wait at once (the chunk rolls
+ * back, the execution ends STOPPED). No statement runs on the chunk's connection before
+ * the reads succeed (the tracked-wallets lookup and the stop check run outside its
+ * transaction), so the wait never leaves a session idle in transaction for
+ * {@code idle_in_transaction_session_timeout} to kill.
  */
 class TransferBatchWriter implements ItemWriter<TransferBatch> {
 
@@ -48,7 +51,10 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 
 	private final StopRequests stop;
 
-	/** Runs statements outside the chunk's transaction (suspends it: another pooled connection, autocommit). */
+	/**
+	 * Runs statements outside the chunk's transaction (suspends it: another pooled
+	 * connection, autocommit).
+	 */
 	private final TransactionTemplate outside;
 
 	TransferBatchWriter(BalanceRefresher refresher, TrackedWallets trackedWallets, CheckpointRepository checkpoints,
@@ -71,7 +77,10 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		}
 	}
 
-	/** The health report shows the checkpoint once it is committed, not while the chunk could still roll back. */
+	/**
+	 * The health report shows the checkpoint once it is committed, not while the chunk
+	 * could still roll back.
+	 */
 	private void reportAfterCommit(long checkpoint) {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -100,8 +109,10 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		status.eventsSeen(batch.events().size());
 		status.walletsRefreshed(result.written());
 		if (!batch.events().isEmpty()) {
-			log.info("Chunk: {} Transfer logs, {} wallets ({} tracked), {} written, {} unresolved at block {}; "
-					+ "checkpoint {}", batch.events().size(), touched.wallets().size(), tracked.size(), result.written(),
+			log.info(
+					"Chunk: {} Transfer logs, {} wallets ({} tracked), {} written, {} unresolved at block {}; "
+							+ "checkpoint {}",
+					batch.events().size(), touched.wallets().size(), tracked.size(), result.written(),
 					result.unresolved().size(), result.block(),
 					batch.checkpoint() >= 0 ? batch.checkpoint() : "unchanged");
 		}
@@ -115,8 +126,9 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 	}
 
 	/**
-	 * The refresh, tried again while the node fails transiently (down, or behind the Transfer it is asked about):
-	 * such a failure comes from the reads, before any write. Ends at a stop request or when the bound passes.
+	 * The refresh, tried again while the node fails transiently (down, or behind the
+	 * Transfer it is asked about): such a failure comes from the reads, before any write.
+	 * Ends at a stop request or when the bound passes.
 	 */
 	private RefreshResult refreshWaitingForTheNode(List<WalletAddress> tracked, TouchedWallets touched)
 			throws JobInterruptedException {
@@ -133,13 +145,13 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 				Optional<Duration> pause = nodeWait.pause(attempt, waited);
 				if (pause.isEmpty()) {
 					throw new NodeWaitExceededException("the node did not answer the balance reads of a chunk for "
-							+ waited.toSeconds() + " s (indexer.stream.max-node-wait=" + nodeWait.maxWait()
-							+ "; last: " + ex.getMessage() + "): nothing written, the next start resumes after the "
-							+ "checkpoint");
+							+ waited.toSeconds() + " s (indexer.stream.max-node-wait=" + nodeWait.maxWait() + "; last: "
+							+ ex.getMessage() + "): nothing written, the next start resumes after the " + "checkpoint");
 				}
-				log.warn("The node failed a chunk's balance reads ({}); trying again in {} ms (waited {} s of "
-						+ "indexer.stream.max-node-wait={})", ex.getMessage(), pause.get().toMillis(),
-						waited.toSeconds(), nodeWait.maxWait());
+				log.warn(
+						"The node failed a chunk's balance reads ({}); trying again in {} ms (waited {} s of "
+								+ "indexer.stream.max-node-wait={})",
+						ex.getMessage(), pause.get().toMillis(), waited.toSeconds(), nodeWait.maxWait());
 				sleepUnlessStopped(pause.get());
 			}
 		}
@@ -160,8 +172,10 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 				Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 100));
 			}
 			catch (InterruptedException ex) {
-				// Not re-flagged: the step still has to roll back and save its end through the pool, which an
-				// interrupted thread cannot borrow from. The exception carries the interruption.
+				// Not re-flagged: the step still has to roll back and save its end
+				// through the pool, which an
+				// interrupted thread cannot borrow from. The exception carries the
+				// interruption.
 				throw new JobInterruptedException("interrupted while waiting for the node");
 			}
 		}

@@ -21,28 +21,33 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Follows the token's Transfer logs on its own thread and hands them to the reader's queue:
+ * Follows the token's Transfer logs on its own thread and hands them to the reader's
+ * queue:
  * <ol>
  * <li>subscribe (logs and new heads) first, so nothing mined from now on is missed;</li>
- * <li>check that the block the checkpoint stands on is still the node's ({@link ReorgWalk}); if a reorg replaced
- * it, walk back to the newest recorded block that still matches, hand over the wallets whose newest Transfer came
- * after it (to be read again), and read the replaced blocks again ({@link ReorgRepair});</li>
- * <li>backfill with {@code eth_getLogs} from the first block past the checkpoint to the head less the
- * confirmation depth ({@link Confirmations}), which the checkpoint may cover; then read the blocks above it through
- * the head and hand their logs over as if live, without moving the checkpoint, so a restart on an idle chain
- * writes every Transfer at once ({@link Backfill});</li>
- * <li>follow live: each log as it comes, for latency (at most {@code max-queued-logs} waiting: {@link LiveEvents};
- * after a log was dropped at that bound, or on a head not above the highest seen (a reorg), the blocks above the
- * checkpoint are read through the head again, and a log handed over for them that the read lacks is handed over as
- * removed); and with each new head H, check the checkpoint's block as in 2 (a one-block range's parent hash does it
- * for free), read blocks up to H less the depth with {@code eth_getLogs} (never past the HTTP node's own head),
- * hand over the logs not handed over yet, and those handed over but gone from the range as removed, and only then
- * let the checkpoint cover those blocks ({@link CheckpointLedger} holds that rule), with the hash of the newest,
- * fixed before its logs were read and read again after them (a range whose end block changed meanwhile is read
- * again);</li>
- * <li>no new head delivered for {@code head-timeout} once every delivered event is taken ({@link HeadWatchdog}),
- * or any failure: back off (doubling, capped: {@link ExponentialBackOff}), reconnect and start again at 1 from the
- * checkpoint.</li>
+ * <li>check that the block the checkpoint stands on is still the node's
+ * ({@link ReorgWalk}); if a reorg replaced it, walk back to the newest recorded block
+ * that still matches, hand over the wallets whose newest Transfer came after it (to be
+ * read again), and read the replaced blocks again ({@link ReorgRepair});</li>
+ * <li>backfill with {@code eth_getLogs} from the first block past the checkpoint to the
+ * head less the confirmation depth ({@link Confirmations}), which the checkpoint may
+ * cover; then read the blocks above it through the head and hand their logs over as if
+ * live, without moving the checkpoint, so a restart on an idle chain writes every
+ * Transfer at once ({@link Backfill});</li>
+ * <li>follow live: each log as it comes, for latency (at most {@code max-queued-logs}
+ * waiting: {@link LiveEvents}; after a log was dropped at that bound, or on a head not
+ * above the highest seen (a reorg), the blocks above the checkpoint are read through the
+ * head again, and a log handed over for them that the read lacks is handed over as
+ * removed); and with each new head H, check the checkpoint's block as in 2 (a one-block
+ * range's parent hash does it for free), read blocks up to H less the depth with
+ * {@code eth_getLogs} (never past the HTTP node's own head), hand over the logs not
+ * handed over yet, and those handed over but gone from the range as removed, and only
+ * then let the checkpoint cover those blocks ({@link CheckpointLedger} holds that rule),
+ * with the hash of the newest, fixed before its logs were read and read again after them
+ * (a range whose end block changed meanwhile is read again);</li>
+ * <li>no new head delivered for {@code head-timeout} once every delivered event is taken
+ * ({@link HeadWatchdog}), or any failure: back off (doubling, capped:
+ * {@link ExponentialBackOff}), reconnect and start again at 1 from the checkpoint.</li>
  * </ol>
  */
 final class TransferFollower implements Runnable {
@@ -71,7 +76,10 @@ final class TransferFollower implements Runnable {
 
 	private volatile boolean stopped;
 
-	/** Whether this follower has connected before: its ledger remembers what it handed over ahead of the checkpoint. */
+	/**
+	 * Whether this follower has connected before: its ledger remembers what it handed
+	 * over ahead of the checkpoint.
+	 */
 	private boolean connectedBefore;
 
 	private volatile @Nullable String failure;
@@ -133,13 +141,15 @@ final class TransferFollower implements Runnable {
 					properties.connectTimeout(), properties.pingInterval())) {
 				long head = client.blockNumber();
 				status.connected(head);
-				log.info("Subscribed to Transfer logs of {} at {}; backfilling blocks {}..{}, then through {} ahead of "
-						+ "the checkpoint", token, wsEndpoint, ledger.nextBlock(), confirmations.throughAtConnect(head),
-						head);
+				log.info(
+						"Subscribed to Transfer logs of {} at {}; backfilling blocks {}..{}, then through {} ahead of "
+								+ "the checkpoint",
+						token, wsEndpoint, ledger.nextBlock(), confirmations.throughAtConnect(head), head);
 				ledger.reconnected();
 				repair.rememberRecordedHashes();
 				if (!connectedBefore) {
-					// Before the backfill moves the checkpoint past the rows this follower must not take for its own.
+					// Before the backfill moves the checkpoint past the rows this
+					// follower must not take for its own.
 					repair.readAgainRowsAboveTheCheckpoint(head);
 					connectedBefore = true;
 				}
@@ -159,9 +169,11 @@ final class TransferFollower implements Runnable {
 				if (stopped) {
 					return;
 				}
-				// An RpcException's message is its whole story (its constructors take one), scrubbed already.
+				// An RpcException's message is its whole story (its constructors take
+				// one), scrubbed already.
 				String reason = ex instanceof RpcException ? Objects.requireNonNullElse(ex.getMessage(), "RpcException")
-						: ex.getClass().getSimpleName() + ": " + wsEndpoint.scrub(client.endpoint().scrub(ex.getMessage()));
+						: ex.getClass().getSimpleName() + ": "
+								+ wsEndpoint.scrub(client.endpoint().scrub(ex.getMessage()));
 				status.disconnected(reason);
 				status.reconnectAttempted();
 				long wait = backoff.nextBackOff();
@@ -190,8 +202,10 @@ final class TransferFollower implements Runnable {
 					watchdog.headSeen(deliveredNanos);
 					status.headSeen(number);
 					backfill.through(confirmations.throughOnHead(number), number, true);
-					// A head not above the highest seen: a reorg replaced blocks that may be above the checkpoint,
-					// where no range covers them until they are confirmations deep (on a quiet chain, never).
+					// A head not above the highest seen: a reorg replaced blocks that may
+					// be above the checkpoint,
+					// where no range covers them until they are confirmations deep (on a
+					// quiet chain, never).
 					boolean reorged = number <= highestHead;
 					highestHead = Math.max(highestHead, number);
 					if (dropped.getAndSet(false) || reorged) {
@@ -201,7 +215,8 @@ final class TransferFollower implements Runnable {
 				case LiveEvents.Closed(String reason) -> throw new RpcException(reason, true);
 			}
 			long now = System.nanoTime();
-			// Only with nothing left to take: heads may wait behind logs while we were blocked on our own writer.
+			// Only with nothing left to take: heads may wait behind logs while we were
+			// blocked on our own writer.
 			if (watchdog.expired(now, event == null)) {
 				throw new RpcException("no new head for " + watchdog.silentFor(now).toSeconds()
 						+ " s (indexer.stream.head-timeout): the subscription is taken for dead", true);

@@ -18,13 +18,14 @@ import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
- * Yields the Transfer logs of the token as {@link TransferBatch}es: a batch closes as soon as nothing more is
- * queued, or at {@code maxLogsPerChunk} logs; with nothing queued a read returns within {@code maxChunkWait} (an
- * idle stream yields empty batches, which keeps chunk boundaries, and therefore stop requests, regular).
+ * Yields the Transfer logs of the token as {@link TransferBatch}es: a batch closes as
+ * soon as nothing more is queued, or at {@code maxLogsPerChunk} logs; with nothing queued
+ * a read returns within {@code maxChunkWait} (an idle stream yields empty batches, which
+ * keeps chunk boundaries, and therefore stop requests, regular).
  * <p>
- * The reader keeps no state of its own in the execution context: where to resume is the checkpoint row, which the
- * writer advances in the chunk's transaction. The follower runs on its own thread between {@link #open} and
- * {@link #close}.
+ * The reader keeps no state of its own in the execution context: where to resume is the
+ * checkpoint row, which the writer advances in the chunk's transaction. The follower runs
+ * on its own thread between {@link #open} and {@link #close}.
  */
 class TransferLogReader implements ItemStreamReader<TransferBatch> {
 
@@ -66,7 +67,8 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 		OptionalLong checkpoint = checkpoints.load(properties.checkpointName());
 		long first = firstBlock(checkpoint);
 		if (first > 0 && checkpoint.isEmpty()) {
-			// Record where a first start begins, so a restart before the first chunk commits does not start again
+			// Record where a first start begins, so a restart before the first chunk
+			// commits does not start again
 			// at a newer head and skip the blocks between.
 			checkpoints.forgetBlockHashes(properties.checkpointName());
 			checkpoints.advance(properties.checkpointName(), first - 1);
@@ -99,10 +101,11 @@ class TransferLogReader implements ItemStreamReader<TransferBatch> {
 	public TransferBatch read() throws InterruptedException {
 		TransferBatch batch = batches.next();
 		if (batch.events().isEmpty() && !Objects.requireNonNull(followerThread, "read before open").isAlive()) {
-			// It only ends when stopped; anything else must fail the execution, not idle forever looking alive.
+			// It only ends when stopped; anything else must fail the execution, not idle
+			// forever looking alive.
 			String why = Objects.requireNonNull(follower, "read before open").failure();
-			throw new IllegalStateException("the Transfer log follower has ended unexpectedly"
-					+ (why == null ? "" : ": " + why));
+			throw new IllegalStateException(
+					"the Transfer log follower has ended unexpectedly" + (why == null ? "" : ": " + why));
 		}
 		return batch;
 	}

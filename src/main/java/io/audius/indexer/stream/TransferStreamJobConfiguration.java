@@ -33,7 +33,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * {@code transferStreamJob}: Transfer logs in, tracked wallets refreshed, checkpoint advanced.
+ * {@code transferStreamJob}: Transfer logs in, tracked wallets refreshed, checkpoint
+ * advanced.
  *
  * <pre>
  * node ─► transferLogReader ──────► transferBatchWriter ─────────────► eth_wallet_balances
@@ -58,11 +59,15 @@ public class TransferStreamJobConfiguration {
 
 	@Bean
 	CheckpointRepository checkpointRepository(JdbcTemplate jdbc, StreamProperties stream) {
-		// Twice the depth: a recorded block below it tells a reorg too deep from one within it.
+		// Twice the depth: a recorded block below it tells a reorg too deep from one
+		// within it.
 		return new CheckpointRepository(jdbc, 2 * stream.maxReorgDepth());
 	}
 
-	/** Lazy: only the stream needs it, and the sweep's database user may not read the source tables. */
+	/**
+	 * Lazy: only the stream needs it, and the sweep's database user may not read the
+	 * source tables.
+	 */
 	@Bean
 	@Lazy
 	TrackedWallets trackedWallets(DataSource dataSource, NamedParameterJdbcTemplate jdbc, StreamProperties stream) {
@@ -78,8 +83,8 @@ public class TransferStreamJobConfiguration {
 	}
 
 	/**
-	 * When the stream is what this process runs, its own configuration (the WebSocket URL, the tracked-wallets
-	 * query) fails the start-up, not the first chunk.
+	 * When the stream is what this process runs, its own configuration (the WebSocket
+	 * URL, the tracked-wallets query) fails the start-up, not the first chunk.
 	 */
 	@Bean
 	@ConditionalOnProperty(name = "indexer.launcher.job", havingValue = JOB_NAME)
@@ -95,8 +100,9 @@ public class TransferStreamJobConfiguration {
 	}
 
 	/**
-	 * No destroy method: {@code JobOperator.stop()} in Batch 6 releases the step's scope, which would call
-	 * {@code close()} on the running step's reader; the step closes its streams itself when it ends.
+	 * No destroy method: {@code JobOperator.stop()} in Batch 6 releases the step's scope,
+	 * which would call {@code close()} on the running step's reader; the step closes its
+	 * streams itself when it ends.
 	 */
 	@Bean(destroyMethod = "")
 	@StepScope
@@ -109,8 +115,7 @@ public class TransferStreamJobConfiguration {
 	@StepScope
 	TransferBatchWriter transferBatchWriter(BalanceRefresher refresher, TrackedWallets trackedWallets,
 			CheckpointRepository checkpoints, StreamProperties stream, StreamStatus status, JdbcTemplate jdbc,
-			PlatformTransactionManager transactionManager,
-			@Value("#{stepExecution}") StepExecution stepExecution) {
+			PlatformTransactionManager transactionManager, @Value("#{stepExecution}") StepExecution stepExecution) {
 		TransactionTemplate outside = new TransactionTemplate(transactionManager);
 		outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 		return new TransferBatchWriter(refresher, trackedWallets, checkpoints, stream.checkpointName(), status,
@@ -120,9 +125,12 @@ public class TransferStreamJobConfiguration {
 	@Bean
 	Step transferStreamStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			TransferLogReader transferLogReader, TransferBatchWriter transferBatchWriter) {
-		// One item = one batch of logs (N logs or T ms). A node outage, or a node behind the Transfer it is asked
-		// about, is waited out by the writer (1 s doubling to 30 s, within indexer.stream.max-node-wait, a stop
-		// request ending it), as the follower waits out a lost connection; the checkpoint does not move meanwhile.
+		// One item = one batch of logs (N logs or T ms). A node outage, or a node behind
+		// the Transfer it is asked
+		// about, is waited out by the writer (1 s doubling to 30 s, within
+		// indexer.stream.max-node-wait, a stop
+		// request ending it), as the follower waits out a lost connection; the checkpoint
+		// does not move meanwhile.
 		// Anything else fails the execution.
 		return new StepBuilder(STEP_NAME, jobRepository).<TransferBatch, TransferBatch>chunk(1)
 			.transactionManager(transactionManager)

@@ -1,6 +1,6 @@
 /**
- * {@code transferStreamJob}: follows Transfer logs, refreshes the tracked wallets they touch and advances the
- * checkpoint; reorg repair, head watchdog and {@code /eth/health}.
+ * {@code transferStreamJob}: follows Transfer logs, refreshes the tracked wallets they
+ * touch and advances the checkpoint; reorg repair, head watchdog and {@code /eth/health}.
  */
 @NullMarked
 package io.audius.indexer.stream;

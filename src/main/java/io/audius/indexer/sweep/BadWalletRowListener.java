@@ -7,9 +7,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.listener.SkipListener;
 
 /**
- * Logs each skipped bad row once per run (escaped: see {@code InvalidWalletAddressException}), naming the
- * lower-case twin refreshed in its place when the row is a checksummed or padded address; Spring Batch counts it as a process skip in
- * {@code BATCH_STEP_EXECUTION.PROCESS_SKIP_COUNT}.
+ * Logs each skipped bad row once per run (escaped: see
+ * {@code InvalidWalletAddressException}), naming the lower-case twin refreshed in its
+ * place when the row is a checksummed or padded address; Spring Batch counts it as a
+ * process skip in {@code BATCH_STEP_EXECUTION.PROCESS_SKIP_COUNT}.
  */
 class BadWalletRowListener implements SkipListener<SweepItem, SweepItem> {
 

@@ -26,22 +26,26 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
- * Writes a chunk of stale wallets whose reads the {@link ReadAheadWalletReader} already has: one upsert, inside the
- * chunk's transaction, which therefore holds no call to the node (issue 8, finding 4).
+ * Writes a chunk of stale wallets whose reads the {@link ReadAheadWalletReader} already
+ * has: one upsert, inside the chunk's transaction, which therefore holds no call to the
+ * node (issue 8, finding 4).
  * <p>
- * Wallets whose reads did not all succeed are removed from the chunk (so {@code WRITE_COUNT} is the rows really
- * written) and, once the chunk's write has succeeded, added to the step's {@code WRITE_SKIP_COUNT}. The number of
- * multicalls the chunk's pages took is kept in the step execution context under {@value #MULTICALLS}.
+ * Wallets whose reads did not all succeed are removed from the chunk (so
+ * {@code WRITE_COUNT} is the rows really written) and, once the chunk's write has
+ * succeeded, added to the step's {@code WRITE_SKIP_COUNT}. The number of multicalls the
+ * chunk's pages took is kept in the step execution context under {@value #MULTICALLS}.
  * Step-scoped: one instance per step execution.
  * <p>
  * Rows the sweep cannot refresh itself (issue 8, finding 6):
  * <ul>
- * <li>a bad row (skipped by the parser) that is a checksummed or padded address is not ours to write, but its
- * canonical lower-case twin, read with the row's page, is written with the chunk (created when missing) and the row
- * is counted under {@value #NONCANONICAL_ROWS};</li>
- * <li>every bad row and every unresolved wallet of a chunk has its {@code updated_at} moved past the cutoff in
- * the chunk's transaction (nothing else of the row changes), so that rows that never refresh cannot come first in
- * every run and starve {@code indexer.sweep.max-wallets}.</li>
+ * <li>a bad row (skipped by the parser) that is a checksummed or padded address is not
+ * ours to write, but its canonical lower-case twin, read with the row's page, is written
+ * with the chunk (created when missing) and the row is counted under
+ * {@value #NONCANONICAL_ROWS};</li>
+ * <li>every bad row and every unresolved wallet of a chunk has its {@code updated_at}
+ * moved past the cutoff in the chunk's transaction (nothing else of the row changes), so
+ * that rows that never refresh cannot come first in every run and starve
+ * {@code indexer.sweep.max-wallets}.</li>
  * </ul>
  */
 public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutionListener,
@@ -49,31 +53,41 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 
 	public static final String MULTICALLS = "sweep.multicalls";
 
-	/** Non-canonical wallet rows (mixed case, padded) seen this execution: skipped, their lower-case twin refreshed. */
+	/**
+	 * Non-canonical wallet rows (mixed case, padded) seen this execution: skipped, their
+	 * lower-case twin refreshed.
+	 */
 	public static final String NONCANONICAL_ROWS = "sweep.noncanonical-rows";
 
-	/** Calls the node refused (gas, size, time) and that were split in half, this execution. */
+	/**
+	 * Calls the node refused (gas, size, time) and that were split in half, this
+	 * execution.
+	 */
 	public static final String SPLITS = "sweep.splits";
 
 	/**
-	 * Wallets per call in use at the last chunk (grown from {@code indexer.sweep.wallets-per-call} towards
-	 * {@code max-wallets-per-call}, halved on refusals): where the next run starts ({@link KeptCallSize}).
+	 * Wallets per call in use at the last chunk (grown from
+	 * {@code indexer.sweep.wallets-per-call} towards {@code max-wallets-per-call}, halved
+	 * on refusals): where the next run starts ({@link KeptCallSize}).
 	 */
 	public static final String WALLETS_PER_CALL = "sweep.wallets-per-call";
 
 	/**
-	 * The most the call size grows to before probing: below the most after a refusal; {@link Integer#MAX_VALUE} when
-	 * nothing was refused (so a most raised since is not mistaken for a refusal).
+	 * The most the call size grows to before probing: below the most after a refusal;
+	 * {@link Integer#MAX_VALUE} when nothing was refused (so a most raised since is not
+	 * mistaken for a refusal).
 	 */
 	public static final String CALL_SIZE_CEILING = "sweep.wallets-per-call-ceiling";
 
 	/**
-	 * Milliseconds of this execution the step's thread waited for the node's reads (pages the read-ahead did not
-	 * have ready yet).
+	 * Milliseconds of this execution the step's thread waited for the node's reads (pages
+	 * the read-ahead did not have ready yet).
 	 */
 	public static final String RPC_MILLIS = "sweep.rpc-ms";
 
-	/** Milliseconds of this execution spent writing (the writers' lock and the upsert). */
+	/**
+	 * Milliseconds of this execution spent writing (the writers' lock and the upsert).
+	 */
 	public static final String DB_MILLIS = "sweep.db-ms";
 
 	private static final Logger log = LoggerFactory.getLogger(BalanceRefreshWriter.class);
@@ -102,7 +116,10 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 	/** This step execution's call sizer (the reader's), asked at each chunk. */
 	private final Supplier<CallSizer> sizer;
 
-	/** The last page whose calls were counted: a page larger than a chunk spans chunks, counted at its first. */
+	/**
+	 * The last page whose calls were counted: a page larger than a chunk spans chunks,
+	 * counted at its first.
+	 */
 	private long countedPage;
 
 	public BalanceRefreshWriter(BalanceRefresher refresher, Supplier<CallSizer> sizer) {
@@ -114,7 +131,8 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 	public void beforeStep(StepExecution stepExecution) {
 		this.stepExecution = stepExecution;
 		this.stepStartNanos = System.nanoTime();
-		// A restart inherits the failed execution's context: count this execution's calls, like its other counts.
+		// A restart inherits the failed execution's context: count this execution's
+		// calls, like its other counts.
 		var context = stepExecution.getExecutionContext();
 		context.putLong(MULTICALLS, 0L);
 		context.putLong(SPLITS, 0L);
@@ -137,7 +155,8 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 
 	@Override
 	public void write(Chunk<? extends SweepItem> chunk) {
-		// The chunk's pages, each once (by sequence): their calls, splits, block and the step's wait for them.
+		// The chunk's pages, each once (by sequence): their calls, splits, block and the
+		// step's wait for them.
 		TreeMap<Long, ResolvedPage> pages = new TreeMap<>();
 		chunk.getItems().forEach(item -> pages.putIfAbsent(item.page().sequence(), item.page()));
 		skippedRows.forEach(item -> pages.putIfAbsent(item.page().sequence(), item.page()));
@@ -174,7 +193,8 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		}
 		long start = System.nanoTime();
 		int chunkWritten = refresher.write(newestPerWallet(reads));
-		// Rows this chunk could not refresh go to the end of the order, with the chunk's write and reader state.
+		// Rows this chunk could not refresh go to the end of the order, with the chunk's
+		// write and reader state.
 		long postponedRows = refresher.postpone(postponed);
 		long chunkDb = System.nanoTime() - start;
 
@@ -202,16 +222,18 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		written += chunkWritten;
 		unresolved += chunkUnresolved;
 		double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
-		log.info("{} chunk {}: {} rows, {} written, {} unresolved at block {}, {} postponed ({} calls, {} splits; "
-				+ "waited for reads {} ms, db {} ms); run: {} written, {} unresolved, {} wallets/s",
-				step.getStepName(), chunks, chunk.size() + chunk.getSkips().size() + skippedRows.size(),
-				chunkWritten, chunkUnresolved, block, postponedRows, calls, splits, chunkRpc / 1_000_000,
-				chunkDb / 1_000_000, written, unresolved, Math.round((written + unresolved) / seconds));
+		log.info(
+				"{} chunk {}: {} rows, {} written, {} unresolved at block {}, {} postponed ({} calls, {} splits; "
+						+ "waited for reads {} ms, db {} ms); run: {} written, {} unresolved, {} wallets/s",
+				step.getStepName(), chunks, chunk.size() + chunk.getSkips().size() + skippedRows.size(), chunkWritten,
+				chunkUnresolved, block, postponedRows, calls, splits, chunkRpc / 1_000_000, chunkDb / 1_000_000,
+				written, unresolved, Math.round((written + unresolved) / seconds));
 	}
 
 	/**
-	 * One read per wallet, the newest (the highest block) when a chunk read a wallet twice (a non-canonical row's
-	 * twin is also a row of the chunk, in another page): one upsert cannot change a row twice.
+	 * One read per wallet, the newest (the highest block) when a chunk read a wallet
+	 * twice (a non-canonical row's twin is also a row of the chunk, in another page): one
+	 * upsert cannot change a row twice.
 	 */
 	static List<BalanceRead> newestPerWallet(Collection<BalanceRead> reads) {
 		Map<WalletAddress, BalanceRead> newest = new LinkedHashMap<>();

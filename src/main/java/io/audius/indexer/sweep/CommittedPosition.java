@@ -6,13 +6,15 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The reader's restart position as saved in the step execution context, kept to what committed. Spring Batch 6
- * calls {@code update} inside the chunk's transaction, before its commit; when the commit then fails (the database
- * cut as it commits) the in-memory context still holds the failed chunk's position, and {@code AbstractStep} saves
- * that context as the step ends: a restart would skip the chunk's rows, left unrefreshed. So the position put in the
- * context is put back to the last committed one unless the transaction reports it committed (an unknown outcome
- * included: reading a committed chunk's rows again is harmless, they left the cutoff's window).
- * Not thread-safe: the step's thread.
+ * The reader's restart position as saved in the step execution context, kept to what
+ * committed. Spring Batch 6 calls {@code update} inside the chunk's transaction, before
+ * its commit; when the commit then fails (the database cut as it commits) the in-memory
+ * context still holds the failed chunk's position, and {@code AbstractStep} saves that
+ * context as the step ends: a restart would skip the chunk's rows, left unrefreshed. So
+ * the position put in the context is put back to the last committed one unless the
+ * transaction reports it committed (an unknown outcome included: reading a committed
+ * chunk's rows again is harmless, they left the cutoff's window). Not thread-safe: the
+ * step's thread.
  */
 final class CommittedPosition {
 
@@ -26,7 +28,10 @@ final class CommittedPosition {
 		this.committedKey = key;
 	}
 
-	/** Puts {@code count} and {@code key} in {@code context}; kept only if the current transaction commits. */
+	/**
+	 * Puts {@code count} and {@code key} in {@code context}; kept only if the current
+	 * transaction commits.
+	 */
 	void save(ExecutionContext context, long count, @Nullable PageKey key) {
 		put(context, count, key);
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {

@@ -21,8 +21,9 @@ import io.audius.indexer.chain.abi.WalletAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The calls of a {@link StaleWalletFeed}: at most {@code callsInFlight} pages' {@code aggregate3} reads out at once,
- * each on a call slot the feed's thread takes (in page order) before it reads the page, given back when the call ends.
+ * The calls of a {@link StaleWalletFeed}: at most {@code callsInFlight} pages'
+ * {@code aggregate3} reads out at once, each on a call slot the feed's thread takes (in
+ * page order) before it reads the page, given back when the call ends.
  */
 final class PageCalls {
 
@@ -57,9 +58,9 @@ final class PageCalls {
 	}
 
 	/**
-	 * Parses a page and sends its read on the call slot the caller took (in page order: this thread takes the
-	 * slots), which the call gives back when it ends; a page with nothing to read, or whose call could not be
-	 * sent, gives it back at once.
+	 * Parses a page and sends its read on the call slot the caller took (in page order:
+	 * this thread takes the slots), which the call gives back when it ends; a page with
+	 * nothing to read, or whose call could not be sent, gives it back at once.
 	 */
 	PendingPage send(List<StaleWalletFeed.StaleRow> rows, int asked) {
 		boolean sent = false;
@@ -77,7 +78,8 @@ final class PageCalls {
 				}
 			}
 			if (toRead.size() != asked) {
-				// The call will not be of the size asked (the table's last rows, bad rows, duplicates): if it was a
+				// The call will not be of the size asked (the table's last rows, bad
+				// rows, duplicates): if it was a
 				// probe, its outcome does not answer it.
 				sizer.notSent(asked);
 			}
@@ -124,7 +126,9 @@ final class PageCalls {
 		calls.shutdownNow();
 	}
 
-	/** @return whether every call ended within {@code wait} */
+	/**
+	 * @return whether every call ended within {@code wait}
+	 */
 	boolean awaitTermination(Duration wait) throws InterruptedException {
 		return calls.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
 	}

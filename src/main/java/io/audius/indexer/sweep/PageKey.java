@@ -9,10 +9,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A position in the sweep's order {@code (updated_at, wallet)}: the key of the last row handed out, saved with each
- * commit; the next page starts after it. Saved in the form {@code JdbcPagingItemReader} used for its
- * {@code start.after} ({@code updated_at} as a {@link Timestamp}, {@code wallet} as stored), so an execution that
- * failed under it restarts where it stood.
+ * A position in the sweep's order {@code (updated_at, wallet)}: the key of the last row
+ * handed out, saved with each commit; the next page starts after it. Saved in the form
+ * {@code JdbcPagingItemReader} used for its {@code start.after} ({@code updated_at} as a
+ * {@link Timestamp}, {@code wallet} as stored), so an execution that failed under it
+ * restarts where it stood.
  */
 record PageKey(LocalDateTime updatedAt, String wallet) {
 
@@ -34,7 +35,10 @@ record PageKey(LocalDateTime updatedAt, String wallet) {
 		return map;
 	}
 
-	/** The saved key, or empty when there is none (a first execution, or nothing committed yet). */
+	/**
+	 * The saved key, or empty when there is none (a first execution, or nothing committed
+	 * yet).
+	 */
 	static Optional<PageKey> fromContext(@Nullable Object saved) {
 		if (!(saved instanceof Map<?, ?> map) || map.isEmpty()) {
 			return Optional.empty();
@@ -44,9 +48,8 @@ record PageKey(LocalDateTime updatedAt, String wallet) {
 		LocalDateTime time = switch (updatedAt) {
 			case Timestamp timestamp -> timestamp.toLocalDateTime();
 			case LocalDateTime local -> local;
-			case null, default -> throw new IllegalStateException(
-					"the saved sweep position has no usable updated_at: " + (updatedAt == null ? "null"
-							: updatedAt.getClass().getSimpleName()));
+			case null, default -> throw new IllegalStateException("the saved sweep position has no usable updated_at: "
+					+ (updatedAt == null ? "null" : updatedAt.getClass().getSimpleName()));
 		};
 		if (!(wallet instanceof String value)) {
 			throw new IllegalStateException("the saved sweep position has no wallet");

@@ -9,12 +9,14 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.env.Environment;
 
 /**
- * Partitions each hold a database connection for their chunk's transaction and, at the same time, one for their
- * read-ahead's page query (auto-commit, outside the transaction), beside the run lock's connection, the lease's
- * heartbeat and the job repository's updates from the step's own thread: with {@code indexer.sweep.partitions} = N
- * the pool needs 2 × N + {@value #OTHER_CONNECTIONS} connections, or partitions
- * wait for connections until Hikari's timeout fails them. The pool is sized from the setting before it starts; a
- * pool size set explicitly too small for the partitions is refused at start-up, naming both properties.
+ * Partitions each hold a database connection for their chunk's transaction and, at the
+ * same time, one for their read-ahead's page query (auto-commit, outside the
+ * transaction), beside the run lock's connection, the lease's heartbeat and the job
+ * repository's updates from the step's own thread: with {@code indexer.sweep.partitions}
+ * = N the pool needs 2 × N + {@value #OTHER_CONNECTIONS} connections, or partitions wait
+ * for connections until Hikari's timeout fails them. The pool is sized from the setting
+ * before it starts; a pool size set explicitly too small for the partitions is refused at
+ * start-up, naming both properties.
  */
 final class PoolSizing implements BeanPostProcessor {
 
@@ -44,7 +46,8 @@ final class PoolSizing implements BeanPostProcessor {
 			int needed = needed(partitions);
 			if (pool.getMaximumPoolSize() < needed) {
 				if (environment.containsProperty(POOL_SIZE)) {
-					throw new InvalidConfigurationException("indexer.sweep.partitions=" + partitions + " needs " + needed
+					throw new InvalidConfigurationException("indexer.sweep.partitions=" + partitions + " needs "
+							+ needed
 							+ " database connections (two per partition: its chunk and its read-ahead; the run lock, its lease, the job repository) "
 							+ "but " + POOL_SIZE + "=" + pool.getMaximumPoolSize()
 							+ ": raise the pool size or lower indexer.sweep.partitions");

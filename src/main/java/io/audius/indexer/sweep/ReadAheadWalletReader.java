@@ -18,16 +18,18 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The sweep's reader: stale rows oldest first, each with the reads of its page, from a {@link StaleWalletFeed} that
- * reads pages and sends their calls ahead of the step. A page is one call of the size the {@link CallSizer} has
- * reached; a chunk ({@code walletsPerCall × callsInFlight} rows) holds whole pages while calls are that size and
- * parts of larger ones once they grew. The step's thread waits for the node only when the read-ahead has fallen
- * behind, and the chunk's transaction holds no call.
+ * The sweep's reader: stale rows oldest first, each with the reads of its page, from a
+ * {@link StaleWalletFeed} that reads pages and sends their calls ahead of the step. A
+ * page is one call of the size the {@link CallSizer} has reached; a chunk
+ * ({@code walletsPerCall × callsInFlight} rows) holds whole pages while calls are that
+ * size and parts of larger ones once they grew. The step's thread waits for the node only
+ * when the read-ahead has fallen behind, and the chunk's transaction holds no call.
  * <p>
- * Restart: saved at each commit are the rows handed out ({@value #READ_COUNT}) and the key of the last one
- * ({@value #START_AFTER}), in {@code JdbcPagingItemReader}'s keys and form, put back to the last committed chunk's
- * when a commit fails ({@link CommittedPosition}). Pages fetched or read ahead but not
- * committed are read again by the next execution; committed ones never. One instance per step execution
+ * Restart: saved at each commit are the rows handed out ({@value #READ_COUNT}) and the
+ * key of the last one ({@value #START_AFTER}), in {@code JdbcPagingItemReader}'s keys and
+ * form, put back to the last committed chunk's when a commit fails
+ * ({@link CommittedPosition}). Pages fetched or read ahead but not committed are read
+ * again by the next execution; committed ones never. One instance per step execution
  * (step-scoped), not thread-safe: the step's thread calls it.
  */
 public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
@@ -74,7 +76,8 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 	private @Nullable CommittedPosition position;
 
 	/**
-	 * @param maxWallets {@code indexer.sweep.max-wallets} (0: no cap); each partition reads its share
+	 * @param maxWallets {@code indexer.sweep.max-wallets} (0: no cap); each partition
+	 * reads its share
 	 * @param depth pages read ahead and waiting to be taken
 	 */
 	public ReadAheadWalletReader(JdbcTemplate jdbc, BalanceRefresher refresher, StaleQuery query, int walletsPerCall,
@@ -82,7 +85,9 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 		this(jdbc, refresher, query, new CallSizer(walletsPerCall), callsInFlight, depth, maxWallets);
 	}
 
-	/** @param sizer wallets per call (and so per page), this step execution's */
+	/**
+	 * @param sizer wallets per call (and so per page), this step execution's
+	 */
 	public ReadAheadWalletReader(JdbcTemplate jdbc, BalanceRefresher refresher, StaleQuery query, CallSizer sizer,
 			int callsInFlight, int depth, long maxWallets) {
 		this.jdbc = jdbc;
@@ -161,7 +166,8 @@ public class ReadAheadWalletReader implements ItemStreamReader<SweepItem> {
 
 	@Override
 	public void update(ExecutionContext context) throws ItemStreamException {
-		// Called in the chunk's transaction, before its commit: what stays in the context is what committed.
+		// Called in the chunk's transaction, before its commit: what stays in the context
+		// is what committed.
 		Objects.requireNonNull(position, "position (set by open)").save(context, readCount, last);
 	}
 

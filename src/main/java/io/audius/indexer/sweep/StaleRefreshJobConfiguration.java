@@ -34,9 +34,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  *  updated_at &lt; cutoff    read-ahead thread: keyset   bad rows: skipped,     one upsert per chunk
  *  [hash partition]       pages, each page's multicall counted, logged        (no call inside the
  *                         sent ahead, calls-in-flight                          chunk's transaction)
- * </pre>
- * With {@code indexer.sweep.partitions} = N &gt; 1, {@code staleRefreshStep} is a partitioned step running N
- * {@code staleRefreshWorker} steps (the same reader, parser and writer) at once, one per hash partition.
+ * </pre> With {@code indexer.sweep.partitions} = N &gt; 1, {@code staleRefreshStep} is a
+ * partitioned step running N {@code staleRefreshWorker} steps (the same reader, parser
+ * and writer) at once, one per hash partition.
  */
 @Configuration(proxyBeanMethods = false)
 public class StaleRefreshJobConfiguration {
@@ -48,8 +48,9 @@ public class StaleRefreshJobConfiguration {
 	public static final String WORKER_STEP_NAME = "staleRefreshWorker";
 
 	/**
-	 * No destroy method: {@code JobOperator.stop()} in Batch 6 releases the step's scope, which would close the
-	 * running step's reader; the step closes its streams itself when it ends (which stops the read-ahead).
+	 * No destroy method: {@code JobOperator.stop()} in Batch 6 releases the step's scope,
+	 * which would close the running step's reader; the step closes its streams itself
+	 * when it ends (which stops the read-ahead).
 	 */
 	@Bean(destroyMethod = "")
 	@StepScope
@@ -59,16 +60,21 @@ public class StaleRefreshJobConfiguration {
 			@Value("#{stepExecutionContext['" + WalletHashPartitioner.PARTITIONS + "']}") Integer partitions,
 			@Value("#{stepExecution}") StepExecution stepExecution, JobRepository jobRepository) {
 		int share = partitions == null ? 1 : partitions;
-		// This execution's call size: from wallets-per-call, or where the previous run left it, up to the most.
+		// This execution's call size: from wallets-per-call, or where the previous run
+		// left it, up to the most.
 		CallSizer sizer = new CallSizer(sweep.walletsPerCall(), sweep.maxWalletsPerCall());
 		KeptCallSize.resume(jobRepository, stepExecution, sizer);
-		// A JdbcTemplate of its own, used from the read-ahead's thread: no transaction there, so auto-commit.
+		// A JdbcTemplate of its own, used from the read-ahead's thread: no transaction
+		// there, so auto-commit.
 		return new ReadAheadWalletReader(new JdbcTemplate(dataSource), refresher,
 				new StaleQuery(cutoff, partition == null ? 0 : partition, share), sizer, sweep.callsInFlight(),
 				sweep.readAheadDepth(), sweep.maxWallets());
 	}
 
-	/** Bad rows (not a canonical address) fail here, to be skipped and counted as process skips. */
+	/**
+	 * Bad rows (not a canonical address) fail here, to be skipped and counted as process
+	 * skips.
+	 */
 	@Bean
 	ItemProcessor<SweepItem, SweepItem> walletAddressParser() {
 		return item -> {
@@ -82,7 +88,8 @@ public class StaleRefreshJobConfiguration {
 	@Bean
 	@StepScope
 	BalanceRefreshWriter balanceRefreshWriter(BalanceRefresher refresher, ReadAheadWalletReader staleWalletReader) {
-		// The reader is this step execution's (a step-scoped proxy): its sizer is the one the calls use.
+		// The reader is this step execution's (a step-scoped proxy): its sizer is the one
+		// the calls use.
 		return new BalanceRefreshWriter(refresher, staleWalletReader::sizer);
 	}
 
@@ -91,8 +98,8 @@ public class StaleRefreshJobConfiguration {
 			SweepProperties sweep, ReadAheadWalletReader staleWalletReader,
 			ItemProcessor<SweepItem, SweepItem> walletAddressParser, BalanceRefreshWriter balanceRefreshWriter,
 			JdbcTemplate jdbc) {
-		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.chunkSize(),
-				staleWalletReader, walletAddressParser, balanceRefreshWriter, SweepProgress.listener(jdbc, sweep));
+		WalletChunks chunks = new WalletChunks(jobRepository, transactionManager, sweep.chunkSize(), staleWalletReader,
+				walletAddressParser, balanceRefreshWriter, SweepProgress.listener(jdbc, sweep));
 		if (sweep.partitions() == 1) {
 			return chunks.step(STEP_NAME);
 		}
@@ -106,9 +113,11 @@ public class StaleRefreshJobConfiguration {
 	}
 
 	/**
-	 * The chunk-oriented step of the diagram, plain or as each partition's worker: {@code walletsPerCall ×
-	 * callsInFlight} wallets (whole pages, their reads already resolved by the read-ahead) taken, parsed (bad rows
-	 * skipped and counted) and written per transaction; with a progress line.
+	 * The chunk-oriented step of the diagram, plain or as each partition's worker:
+	 * {@code walletsPerCall ×
+	 * callsInFlight} wallets (whole pages, their reads already resolved by the
+	 * read-ahead) taken, parsed (bad rows skipped and counted) and written per
+	 * transaction; with a progress line.
 	 */
 	private record WalletChunks(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			int chunkSize, ReadAheadWalletReader staleWalletReader,
@@ -131,7 +140,10 @@ public class StaleRefreshJobConfiguration {
 
 	}
 
-	/** The pool holds a connection for every partition's chunk at once (see {@link PoolSizing}). */
+	/**
+	 * The pool holds a connection for every partition's chunk at once (see
+	 * {@link PoolSizing}).
+	 */
 	@Bean
 	static PoolSizing poolSizing(org.springframework.core.env.Environment environment) {
 		return new PoolSizing(environment);

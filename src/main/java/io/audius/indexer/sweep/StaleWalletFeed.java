@@ -16,17 +16,21 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The sweep's read-ahead: a background thread takes a call slot, then reads a page of stale rows (keyset pagination,
- * {@link StaleQuery}) of the size the {@link CallSizer} gives at that moment, on connections of its own in
- * auto-commit (no transaction: nothing is held open across a call), parses it (canonical wallets; non-canonical
- * rows' lower-case twins) and sends the page's {@code aggregate3} call, so that
- * at most {@code callsInFlight} calls are in flight and at most {@code depth} pages wait, in order, for the step to
- * take them ({@link #next()}). The step's chunks then only write, while the next pages' calls are already out.
+ * The sweep's read-ahead: a background thread takes a call slot, then reads a page of
+ * stale rows (keyset pagination, {@link StaleQuery}) of the size the {@link CallSizer}
+ * gives at that moment, on connections of its own in auto-commit (no transaction: nothing
+ * is held open across a call), parses it (canonical wallets; non-canonical rows'
+ * lower-case twins) and sends the page's {@code aggregate3} call, so that at most
+ * {@code callsInFlight} calls are in flight and at most {@code depth} pages wait, in
+ * order, for the step to take them ({@link #next()}). The step's chunks then only write,
+ * while the next pages' calls are already out.
  * <p>
- * A page whose read failed (after the client's own retries) is handed out as failed, in its place, so the chunk
- * that takes it fails; whatever else ends the read-ahead (a failed page query, an {@code Error}) is handed out after
- * the pages queued before it, even when the queue is full. {@link #close()} stops the thread, cancels the calls in
- * flight and waits (boundedly) for them to end, so no call of a closed feed reaches the node afterwards.
+ * A page whose read failed (after the client's own retries) is handed out as failed, in
+ * its place, so the chunk that takes it fails; whatever else ends the read-ahead (a
+ * failed page query, an {@code Error}) is handed out after the pages queued before it,
+ * even when the queue is full. {@link #close()} stops the thread, cancels the calls in
+ * flight and waits (boundedly) for them to end, so no call of a closed feed reaches the
+ * node afterwards.
  */
 final class StaleWalletFeed implements AutoCloseable {
 
@@ -35,8 +39,8 @@ final class StaleWalletFeed implements AutoCloseable {
 	private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
 	/**
-	 * The most a page waits for the answer to the call size probe before it (only while a fresh sizer searches for
-	 * the node's limit: a few calls in a run with nothing kept).
+	 * The most a page waits for the answer to the call size probe before it (only while a
+	 * fresh sizer searches for the node's limit: a few calls in a run with nothing kept).
 	 */
 	private static final Duration PROBE_WAIT = Duration.ofSeconds(30);
 
@@ -71,16 +75,18 @@ final class StaleWalletFeed implements AutoCloseable {
 	private volatile boolean closed;
 
 	/**
-	 * Why the read-ahead stopped, set before its thread ends: handed to the step by {@link #next()} once the pages
-	 * queued before it are taken, even when the queue was full (a failure offered to a full queue would be lost,
-	 * and the step would wait forever).
+	 * Why the read-ahead stopped, set before its thread ends: handed to the step by
+	 * {@link #next()} once the pages queued before it are taken, even when the queue was
+	 * full (a failure offered to a full queue would be lost, and the step would wait
+	 * forever).
 	 */
 	private volatile @Nullable RuntimeException stopped;
 
 	private @Nullable Thread thread;
 
 	/**
-	 * @param start the key to read after (the last committed row), or null from the beginning
+	 * @param start the key to read after (the last committed row), or null from the
+	 * beginning
 	 * @param rowsLeft see {@link PagePlan#rowsLeft}
 	 * @param depth pages read ahead and waiting to be taken (at least 1)
 	 */
@@ -101,8 +107,9 @@ final class StaleWalletFeed implements AutoCloseable {
 	}
 
 	/**
-	 * The next page in order (blocking until it has been read from the table; its reads may still be running), or
-	 * the failure that stopped the read-ahead, once the pages queued before it are taken.
+	 * The next page in order (blocking until it has been read from the table; its reads
+	 * may still be running), or the failure that stopped the read-ahead, once the pages
+	 * queued before it are taken.
 	 */
 	PendingPage next() throws InterruptedException {
 		while (true) {
@@ -112,11 +119,13 @@ final class StaleWalletFeed implements AutoCloseable {
 			}
 			RuntimeException failure = stopped;
 			if (failure == null && thread != null && !thread.isAlive()) {
-				// Ended with nothing queued and no failure recorded: never wait for a page that cannot come.
+				// Ended with nothing queued and no failure recorded: never wait for a
+				// page that cannot come.
 				failure = new IllegalStateException("the sweep's read-ahead " + name + " ended without a last page");
 			}
 			if (failure != null) {
-				page = queue.poll(); // a page queued just before the thread ended goes first
+				page = queue.poll(); // a page queued just before the thread ended goes
+										// first
 				return page != null ? page : new PendingPage.Failed(failure);
 			}
 		}
@@ -130,7 +139,8 @@ final class StaleWalletFeed implements AutoCloseable {
 			// closed
 		}
 		catch (Throwable ex) {
-			// Errors too (OutOfMemoryError under a small heap): whatever ends this thread must reach the step.
+			// Errors too (OutOfMemoryError under a small heap): whatever ends this thread
+			// must reach the step.
 			stopped = ex instanceof RuntimeException runtime ? runtime
 					: new IllegalStateException("the sweep's read-ahead " + name + " stopped: " + ex, ex);
 			if (!closed) {
@@ -139,28 +149,37 @@ final class StaleWalletFeed implements AutoCloseable {
 		}
 	}
 
-	/** Reads pages until the end; a failed page query ends it by throwing (see {@link #feed()}). */
+	/**
+	 * Reads pages until the end; a failed page query ends it by throwing (see
+	 * {@link #feed()}).
+	 */
 	private void readPages() throws InterruptedException {
 		while (!closed) {
-			// A call slot first, then the page: its size is the one the sizer gives when its call can go, so pages
-			// read while earlier calls were out do not carry a size those calls' answers have since outgrown.
+			// A call slot first, then the page: its size is the one the sizer gives when
+			// its call can go, so pages
+			// read while earlier calls were out do not carry a size those calls' answers
+			// have since outgrown.
 			calls.acquireSlot();
 			PendingPage page;
 			boolean handedOver = false;
 			try {
-				// A page is one call: the size the calls have reached, or now and then one probe of a larger size
-				// (at most the sizer's most, which with the read-ahead's depth bounds the rows held).
+				// A page is one call: the size the calls have reached, or now and then
+				// one probe of a larger size
+				// (at most the sizer's most, which with the read-ahead's depth bounds the
+				// rows held).
 				int asked = sizer.nextSize(PROBE_WAIT);
 				int size = plan.nextPageSize(asked);
 				List<StaleRow> rows = List.of();
 				if (size > 0) {
 					PageKey key = after;
-					rows = jdbc.query(query.sql(key != null), (rs, n) -> new StaleRow(rs.getString(1),
-							rs.getObject(2, LocalDateTime.class)), query.arguments(key, size));
+					rows = jdbc.query(query.sql(key != null),
+							(rs, n) -> new StaleRow(rs.getString(1), rs.getObject(2, LocalDateTime.class)),
+							query.arguments(key, size));
 					plan.fetched(size, rows.size());
 				}
 				if (rows.isEmpty()) {
-					sizer.notSent(asked); // no call of that size: a probe it was must not hold the next pages back
+					sizer.notSent(asked); // no call of that size: a probe it was must not
+											// hold the next pages back
 					page = PendingPage.END;
 				}
 				else {

@@ -18,11 +18,13 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * The sweep's own meters, counted from each execution's audit rows when it ends: {@code indexer.sweep.wallets.refreshed},
- * {@code indexer.sweep.wallets.unresolved}, {@code indexer.sweep.bad.rows}, {@code indexer.sweep.eth.calls}
- * (Prometheus: {@code …_total}). When the process closes after a run (also after SIGTERM), they are pushed once to the
- * Pushgateway with the process's other meters and the run's status, end, duration and, after a success, its time
- * ({@link RunMetrics}, prefix {@code indexer_sweep}). Nothing is pushed mid-run, nor by a process that ran no
+ * The sweep's own meters, counted from each execution's audit rows when it ends:
+ * {@code indexer.sweep.wallets.refreshed}, {@code indexer.sweep.wallets.unresolved},
+ * {@code indexer.sweep.bad.rows}, {@code indexer.sweep.eth.calls} (Prometheus:
+ * {@code …_total}). When the process closes after a run (also after SIGTERM), they are
+ * pushed once to the Pushgateway with the process's other meters and the run's status,
+ * end, duration and, after a success, its time ({@link RunMetrics}, prefix
+ * {@code indexer_sweep}). Nothing is pushed mid-run, nor by a process that ran no
  * execution or was killed: the last run's figures stay as they were.
  */
 class SweepMeters implements JobExecutionListener, ApplicationListener<ContextClosedEvent> {
@@ -66,9 +68,10 @@ class SweepMeters implements JobExecutionListener, ApplicationListener<ContextCl
 		Instant start = execution.getStartTime() == null ? end
 				: execution.getStartTime().atZone(ZoneId.systemDefault()).toInstant();
 		BatchStatus status = execution.getStatus();
-		// afterJob runs before the repository stores the end: a COMPLETED status here is the run's success.
-		lastRun.set(new RunMetrics("indexer_sweep", status.name(), start, end, status == BatchStatus.COMPLETED,
-				Map.of()));
+		// afterJob runs before the repository stores the end: a COMPLETED status here is
+		// the run's success.
+		lastRun
+			.set(new RunMetrics("indexer_sweep", status.name(), start, end, status == BatchStatus.COMPLETED, Map.of()));
 	}
 
 	@Override

@@ -7,7 +7,10 @@ import io.audius.indexer.progress.ProgressListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** The sweep's progress line: wallets read of the rows the step execution (or partition) has left before the cutoff. */
+/**
+ * The sweep's progress line: wallets read of the rows the step execution (or partition)
+ * has left before the cutoff.
+ */
 final class SweepProgress {
 
 	private SweepProgress() {
@@ -23,9 +26,10 @@ final class SweepProgress {
 		int partitions = context.containsKey(WalletHashPartitioner.PARTITIONS)
 				? context.getInt(WalletHashPartitioner.PARTITIONS) : 1;
 		Long left = partitions > 1
-				? jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE updated_at < ? "
-						+ "AND (hashtext(wallet) & 2147483647) % ? = ?", Long.class, cutoff, partitions,
-						context.getInt(WalletHashPartitioner.PARTITION))
+				? jdbc.queryForObject(
+						"SELECT count(*) FROM eth_wallet_balances WHERE updated_at < ? "
+								+ "AND (hashtext(wallet) & 2147483647) % ? = ?",
+						Long.class, cutoff, partitions, context.getInt(WalletHashPartitioner.PARTITION))
 				: jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE updated_at < ?", Long.class,
 						cutoff);
 		long count = left == null ? 0 : left;

@@ -10,7 +10,10 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
-/** One closing line per execution: what was refreshed, what was not, how many calls, how fast. */
+/**
+ * One closing line per execution: what was refreshed, what was not, how many calls, how
+ * fast.
+ */
 class SweepSummaryListener implements JobExecutionListener {
 
 	private static final Logger log = LoggerFactory.getLogger(SweepSummaryListener.class);
@@ -28,7 +31,8 @@ class SweepSummaryListener implements JobExecutionListener {
 		static SweepSummary of(JobExecution execution) {
 			long read = 0, written = 0, unresolved = 0, bad = 0, calls = 0;
 			for (StepExecution step : execution.getStepExecutions()) {
-				// staleRefreshStep holds the counts: its own, or its partitions' summed into it
+				// staleRefreshStep holds the counts: its own, or its partitions' summed
+				// into it
 				if (step.getStepName().equals(StaleRefreshJobConfiguration.STEP_NAME)) {
 					read += step.getReadCount();
 					written += step.getWriteCount();
@@ -46,9 +50,10 @@ class SweepSummaryListener implements JobExecutionListener {
 		@Override
 		public String toString() {
 			double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
-			return String.format("%,d wallets read, %,d refreshed, %,d unresolved (not written), %,d bad rows skipped, "
-					+ "%,d eth_calls, %.1f s, %,.0f wallets/s", read, written, unresolved, badRows, multicalls,
-					seconds, read / seconds);
+			return String.format(
+					"%,d wallets read, %,d refreshed, %,d unresolved (not written), %,d bad rows skipped, "
+							+ "%,d eth_calls, %.1f s, %,.0f wallets/s",
+					read, written, unresolved, badRows, multicalls, seconds, read / seconds);
 		}
 
 	}

@@ -7,9 +7,10 @@ import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
- * Splits the stale wallets into {@code gridSize} disjoint partitions by a hash of the wallet, each swept by its
- * own worker step (own reader position, own chunks, own restart). The split is stored in the partitions'
- * execution contexts, so a restart sweeps the same partitions.
+ * Splits the stale wallets into {@code gridSize} disjoint partitions by a hash of the
+ * wallet, each swept by its own worker step (own reader position, own chunks, own
+ * restart). The split is stored in the partitions' execution contexts, so a restart
+ * sweeps the same partitions.
  */
 class WalletHashPartitioner implements Partitioner {
 

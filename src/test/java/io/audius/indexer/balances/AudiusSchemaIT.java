@@ -13,14 +13,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The indexer shares the Audius database: its tables are the Audius tables (columns, types, nullability, defaults),
- * whichever side created them first, and statements shaped like the Audius ones work on them.
+ * The indexer shares the Audius database: its tables are the Audius tables (columns,
+ * types, nullability, defaults), whichever side created them first, and statements shaped
+ * like the Audius ones work on them.
  */
-// a migration waiting on a lock must fail the test, not hang the build (a JDBC read ignores interrupts)
+// a migration waiting on a lock must fail the test, not hang the build (a JDBC read
+// ignores interrupts)
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AudiusSchemaIT {
 
-	/** What the indexer adds to eth_wallet_balances: one nullable column without a default. */
+	/**
+	 * What the indexer adds to eth_wallet_balances: one nullable column without a
+	 * default.
+	 */
 	private static final String BALANCE_BLOCK = "eth_wallet_balances.balance_block bigint null default=null";
 
 	@Test
@@ -40,7 +45,8 @@ class AudiusSchemaIT {
 		AudiusDatabase.createEthTables(db);
 		JdbcTemplate jdbc = jdbc(db);
 		jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance) VALUES ('0x1', 5), ('0x2', 5)");
-		// A concurrent build that fails (here: not unique) leaves an INVALID index under its name, as a killed one does.
+		// A concurrent build that fails (here: not unique) leaves an INVALID index under
+		// its name, as a killed one does.
 		assertThatThrownBy(() -> jdbc.execute("CREATE UNIQUE INDEX CONCURRENTLY "
 				+ "eth_wallet_balances_updated_at_wallet_idx ON eth_wallet_balances (balance)"))
 			.hasMessageContaining("could not create unique index");
@@ -49,8 +55,8 @@ class AudiusSchemaIT {
 
 		db.migrated();
 
-		assertThat(sweepIndex(jdbc)).isEqualTo("valid: CREATE INDEX eth_wallet_balances_updated_at_wallet_idx "
-				+ "ON " + db.schema() + ".eth_wallet_balances USING btree (updated_at, wallet)");
+		assertThat(sweepIndex(jdbc)).isEqualTo("valid: CREATE INDEX eth_wallet_balances_updated_at_wallet_idx " + "ON "
+				+ db.schema() + ".eth_wallet_balances USING btree (updated_at, wallet)");
 	}
 
 	private static String sweepIndex(JdbcTemplate jdbc) {
@@ -95,7 +101,8 @@ class AudiusSchemaIT {
 	@Test
 	void aDatabaseTheFirstReleaseMigratedGetsTheAudiusDefaults() {
 		TestDatabase db = TestDatabase.forClass(AudiusSchemaIT.class);
-		// What release 0.1 left behind: its V1 (no defaults, nullable checkpoint time, two indexes) in the history.
+		// What release 0.1 left behind: its V1 (no defaults, nullable checkpoint time,
+		// two indexes) in the history.
 		db.flyway("classpath:db/release-0.1").migrate();
 		JdbcTemplate jdbc = jdbc(db);
 		jdbc.update("INSERT INTO eth_indexer_checkpoints (name, last_block) VALUES ('old', 7)");
@@ -109,19 +116,24 @@ class AudiusSchemaIT {
 		assertThat(db.flyway("classpath:db/migration").info().current().getVersion().getVersion()).isEqualTo("6");
 	}
 
-	/** The Audius backfill, the Go writer's upsert and its checkpoint insert, none naming created_at. */
+	/**
+	 * The Audius backfill, the Go writer's upsert and its checkpoint insert, none naming
+	 * created_at.
+	 */
 	private static void assertAudiusShapedWritesWork(JdbcTemplate jdbc) {
 		jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at) VALUES (?, 0, '1970-01-01') "
 				+ "ON CONFLICT (wallet) DO NOTHING", "0x" + "01".repeat(20));
-		jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, blocknumber, updated_at) VALUES (?, 5, 9, NOW()) "
-				+ "ON CONFLICT (wallet) DO UPDATE SET balance = EXCLUDED.balance, updated_at = NOW()",
+		jdbc.update(
+				"INSERT INTO eth_wallet_balances (wallet, balance, blocknumber, updated_at) VALUES (?, 5, 9, NOW()) "
+						+ "ON CONFLICT (wallet) DO UPDATE SET balance = EXCLUDED.balance, updated_at = NOW()",
 				"0x" + "02".repeat(20));
 		jdbc.update("INSERT INTO eth_wallet_balances (wallet) VALUES (?)", "0x" + "03".repeat(20));
 		jdbc.update("INSERT INTO eth_indexer_checkpoints (name, last_block) VALUES ('go', 1) "
 				+ "ON CONFLICT (name) DO UPDATE SET last_block = EXCLUDED.last_block");
-		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet IN (?, ?, ?) "
-				+ "AND created_at IS NOT NULL AND updated_at IS NOT NULL AND balance IS NOT NULL", Integer.class,
-				"0x" + "01".repeat(20), "0x" + "02".repeat(20), "0x" + "03".repeat(20)))
+		assertThat(jdbc.queryForObject(
+				"SELECT count(*) FROM eth_wallet_balances WHERE wallet IN (?, ?, ?) "
+						+ "AND created_at IS NOT NULL AND updated_at IS NOT NULL AND balance IS NOT NULL",
+				Integer.class, "0x" + "01".repeat(20), "0x" + "02".repeat(20), "0x" + "03".repeat(20)))
 			.isEqualTo(3);
 	}
 
@@ -138,7 +150,10 @@ class AudiusSchemaIT {
 		return expected.stream().sorted().toList();
 	}
 
-	/** Every column of the two tables: "table.column type null|not null default=…", sorted. */
+	/**
+	 * Every column of the two tables: "table.column type null|not null default=…",
+	 * sorted.
+	 */
 	private static List<String> columns(JdbcTemplate jdbc) {
 		return jdbc.queryForList("""
 				SELECT table_name || '.' || column_name || ' ' || data_type || ' '
@@ -151,8 +166,10 @@ class AudiusSchemaIT {
 	}
 
 	private static List<String> indexes(JdbcTemplate jdbc) {
-		return jdbc.queryForList("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
-				+ "AND tablename IN ('eth_wallet_balances', 'eth_indexer_checkpoints') ORDER BY 1", String.class);
+		return jdbc.queryForList(
+				"SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+						+ "AND tablename IN ('eth_wallet_balances', 'eth_indexer_checkpoints') ORDER BY 1",
+				String.class);
 	}
 
 	private static JdbcTemplate jdbc(TestDatabase db) {

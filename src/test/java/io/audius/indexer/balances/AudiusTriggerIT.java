@@ -37,10 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 /**
- * Invariant 7 inside the Audius database: with the Audius tables and a trigger like theirs installed before the
- * indexer's migrations, a sweep in four partitions and the stream write at the same time, and afterwards every
- * wallet row equals the chain, every user's eth_user_balances equals the sum of their wallets' rows, and no
- * deadlock happened (none swallowed by the trigger, none counted by PostgreSQL).
+ * Invariant 7 inside the Audius database: with the Audius tables and a trigger like
+ * theirs installed before the indexer's migrations, a sweep in four partitions and the
+ * stream write at the same time, and afterwards every wallet row equals the chain, every
+ * user's eth_user_balances equals the sum of their wallets' rows, and no deadlock
+ * happened (none swallowed by the trigger, none counted by PostgreSQL).
  */
 @ExtendWith(SharedAnvil.class)
 class AudiusTriggerIT {
@@ -51,8 +52,7 @@ class AudiusTriggerIT {
 	void sweepPartitionsAndTheStreamWritingAtOnceLeaveEveryUserSumRightWithoutDeadlocks(TestChain chain)
 			throws Exception {
 		AudioContracts contracts = chain.deployAudio();
-		SeededWallets seeded = SeededWallets.create(chain, contracts, "audius-trigger-" + System.nanoTime(),
-				2 * USERS);
+		SeededWallets seeded = SeededWallets.create(chain, contracts, "audius-trigger-" + System.nanoTime(), 2 * USERS);
 		TestDatabase db = TestDatabase.forClass(AudiusTriggerIT.class);
 		AudiusDatabase.createEthTables(db);
 		AudiusDatabase.createUserBalances(db);
@@ -64,9 +64,9 @@ class AudiusTriggerIT {
 
 		ExecutorService background = Executors.newFixedThreadPool(2);
 		try (ConfigurableApplicationContext app = IndexerApp.start(db, chain.node().httpUrl(), contracts,
-				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token(),
-				"--indexer.stream.max-chunk-wait=100ms", "--indexer.sweep.partitions=4",
-				"--indexer.sweep.wallets-per-call=50")) {
+				"--indexer.stream.ws-url=" + chain.node().wsUrl(),
+				"--indexer.stream.token-address=" + contracts.token(), "--indexer.stream.max-chunk-wait=100ms",
+				"--indexer.sweep.partitions=4", "--indexer.sweep.wallets-per-call=50")) {
 			JobOperator operator = app.getBean(JobOperator.class);
 			StreamStatus stream = app.getBean(StreamStatus.class);
 			Future<JobExecution> streaming = background
@@ -75,12 +75,13 @@ class AudiusTriggerIT {
 
 			AtomicBoolean sweeping = new AtomicBoolean(true);
 			AtomicLong lastTransfer = new AtomicLong(-1);
-			Future<Integer> transfers = background.submit(() -> transferWhile(sweeping, chain, contracts,
-					seeded.wallets(), lastTransfer));
+			Future<Integer> transfers = background
+				.submit(() -> transferWhile(sweeping, chain, contracts, seeded.wallets(), lastTransfer));
 			JobExecution sweep = operator.startNextInstance(app.getBean("staleRefreshJob", Job.class));
 			sweeping.set(false);
 			int transferBatches = transfers.get(60, TimeUnit.SECONDS);
-			chain.mine(); // a newer head confirms the last transfer's block for the checkpoint
+			chain.mine(); // a newer head confirms the last transfer's block for the
+							// checkpoint
 
 			assertThat(sweep.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 			assertThat(transferBatches).as("transfers were mined while the sweep ran").isPositive();
@@ -109,11 +110,12 @@ class AudiusTriggerIT {
 	}
 
 	/**
-	 * Users own wallets near each other in address order, the order every partition sweeps in, so that concurrent
-	 * chunks write them, and in crossing orders (user A's wallets at 3 and 8, user B's at 5 and 6), so that writers
-	 * lock users in different orders: wallets are paired at random within runs of 100. The first wallet of a user is
-	 * the primary one (every fifth stored mixed-case), the second is linked; every tenth user also links the next
-	 * user's primary wallet, which then counts for both.
+	 * Users own wallets near each other in address order, the order every partition
+	 * sweeps in, so that concurrent chunks write them, and in crossing orders (user A's
+	 * wallets at 3 and 8, user B's at 5 and 6), so that writers lock users in different
+	 * orders: wallets are paired at random within runs of 100. The first wallet of a user
+	 * is the primary one (every fifth stored mixed-case), the second is linked; every
+	 * tenth user also links the next user's primary wallet, which then counts for both.
 	 */
 	private static List<User> users(List<String> wallets) {
 		List<String> sorted = wallets.stream().sorted().toList();
@@ -141,7 +143,10 @@ class AudiusTriggerIT {
 		return blocks.isEmpty() ? -1 : blocks.get(0);
 	}
 
-	/** Transfers between tracked wallets, a batch of 20 per block, until told to stop; returns the batches mined. */
+	/**
+	 * Transfers between tracked wallets, a batch of 20 per block, until told to stop;
+	 * returns the batches mined.
+	 */
 	private static int transferWhile(AtomicBoolean running, TestChain chain, AudioContracts contracts,
 			List<String> wallets, AtomicLong lastBlock) {
 		Random random = new Random(7);

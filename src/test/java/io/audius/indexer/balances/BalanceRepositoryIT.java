@@ -20,7 +20,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Invariants 1 and 2 of the design, pinned on the real upsert statement against PostgreSQL. */
+/**
+ * Invariants 1 and 2 of the design, pinned on the real upsert statement against
+ * PostgreSQL.
+ */
 class BalanceRepositoryIT {
 
 	private static final WalletAddress WALLET = WalletAddress.parse("0x" + "ab".repeat(20));
@@ -81,7 +84,8 @@ class BalanceRepositoryIT {
 	void olderReadArrivingLastDoesNotOverwriteNewer() {
 		sweep(200, 20);
 		event(100, 10, 9);
-		// The balance read at block 20 stays; the event's block is still news for blocknumber.
+		// The balance read at block 20 stays; the event's block is still news for
+		// blocknumber.
 		assertRow(200, 9L, 20L);
 	}
 
@@ -110,7 +114,8 @@ class BalanceRepositoryIT {
 	@Test
 	void aSweepReadOlderThanANewerTransferOfAnUnresolvedWalletDoesNotLand() {
 		event(100, 10, 9);
-		// The stream saw a Transfer at block 15 but could not read the balance: blocknumber records it.
+		// The stream saw a Transfer at block 15 but could not read the balance:
+		// blocknumber records it.
 		repository.advanceBlocknumbers(Map.of(WALLET, 15L));
 		Object updatedAt = backdate();
 		sweep(250, 12); // read at block 12: before the Transfer at 15
@@ -126,7 +131,8 @@ class BalanceRepositoryIT {
 		sweep(200, 20);
 		Object updatedAt = backdate();
 		assertThat(repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(100), 15)), Map.of()))
-			.as("rows written").isZero();
+			.as("rows written")
+			.isZero();
 		assertRow(200, null, 20L);
 		assertThat(updatedAt()).isEqualTo(updatedAt);
 	}
@@ -154,7 +160,8 @@ class BalanceRepositoryIT {
 	void aReorgReReadOlderThanTheRemovedTransferDoesNotLandThenANewerOneDoes() {
 		event(500, 30, 30); // the Transfer at block 30, later removed by a reorg
 		Object updatedAt = backdate();
-		// The re-read of a removed log's wallet carries no event block (blocknumber is no news), only its read's.
+		// The re-read of a removed log's wallet carries no event block (blocknumber is no
+		// news), only its read's.
 		sweep(400, 29);
 		assertRow(500, 30L, 30L);
 		assertThat(updatedAt()).as("not marked fresh").isEqualTo(updatedAt);
@@ -173,7 +180,8 @@ class BalanceRepositoryIT {
 
 	@Test
 	void oneStatementWritesManyWallets() {
-		List<BalanceRead> reads = List.of(new BalanceRead(WalletAddress.parse("0x" + "01".repeat(20)), BigInteger.ONE, 3),
+		List<BalanceRead> reads = List.of(
+				new BalanceRead(WalletAddress.parse("0x" + "01".repeat(20)), BigInteger.ONE, 3),
 				new BalanceRead(WalletAddress.parse("0x" + "02".repeat(20)), BigInteger.TWO, 3));
 		assertThat(repository.upsert(reads, Map.of())).isEqualTo(2);
 		assertThat(jdbc.queryForObject("SELECT sum(balance) FROM eth_wallet_balances", Long.class)).isEqualTo(3);
@@ -187,7 +195,8 @@ class BalanceRepositoryIT {
 		assertRow(100, 15L, 10L);
 		repository.advanceBlocknumbers(Map.of(WALLET, 12L));
 		assertRow(100, 15L, 10L);
-		assertThat(jdbc.queryForObject("SELECT updated_at FROM eth_wallet_balances", Object.class)).isEqualTo(updatedAt);
+		assertThat(jdbc.queryForObject("SELECT updated_at FROM eth_wallet_balances", Object.class))
+			.isEqualTo(updatedAt);
 	}
 
 	@Test
@@ -206,10 +215,12 @@ class BalanceRepositoryIT {
 		});
 		assertThat(locksHeld).as("the writers' lock, held by the chunk's own connection").isEqualTo(1);
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances", Integer.class))
-			.as("rolled back with the chunk").isZero();
+			.as("rolled back with the chunk")
+			.isZero();
 		assertThat(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(hashtext('eth-balance-indexer'), "
 				+ "hashtext('eth_wallet_balances writers'))", Boolean.class))
-			.as("released when the transaction ended: another session takes it at once").isTrue();
+			.as("released when the transaction ended: another session takes it at once")
+			.isTrue();
 	}
 
 	@Test
@@ -222,8 +233,9 @@ class BalanceRepositoryIT {
 	}
 
 	/**
-	 * A reorg to a shorter branch: the row was read at block 12 from a Transfer in block 12, both lost; the re-read at
-	 * the new head 11, replaced from block 11, lands. blocknumber stays (nothing older to fall back to).
+	 * A reorg to a shorter branch: the row was read at block 12 from a Transfer in block
+	 * 12, both lost; the re-read at the new head 11, replaced from block 11, lands.
+	 * blocknumber stays (nothing older to fall back to).
 	 */
 	@Test
 	void aReorgsReReadLandsOverTheLostBranchsBlocks() {
@@ -232,7 +244,10 @@ class BalanceRepositoryIT {
 		assertRow(70, 12L, 11L);
 	}
 
-	/** Below the first replaced block the row is canonical: a re-read older than it still does not land. */
+	/**
+	 * Below the first replaced block the row is canonical: a re-read older than it still
+	 * does not land.
+	 */
 	@Test
 	void aReorgsReReadStillRefusesBlocksBelowTheFork() {
 		event(100, 10, 9);
@@ -242,7 +257,10 @@ class BalanceRepositoryIT {
 		assertRow(100, 9L, 10L);
 	}
 
-	/** Moves the row's {@code updated_at} an hour back, so that a write that marks it fresh shows; returns it. */
+	/**
+	 * Moves the row's {@code updated_at} an hour back, so that a write that marks it
+	 * fresh shows; returns it.
+	 */
 	private Object backdate() {
 		jdbc.update("UPDATE eth_wallet_balances SET updated_at = updated_at - interval '1 hour' WHERE wallet = ?",
 				WALLET.value());

@@ -37,7 +37,8 @@ class RunMetricsTest {
 	@Test
 	void figuresComeAsGaugesOfTheirOwnNames() {
 		var samples = new RunMetrics("indexer_drift", "COMPLETED", START, END, true,
-				Map.of("indexer_drift_wrong_rows", 2.0)).samples();
+				Map.of("indexer_drift_wrong_rows", 2.0))
+			.samples();
 		assertThat(samples).filteredOn(s -> s.name().equals("indexer_drift_wrong_rows"))
 			.singleElement()
 			.extracting(RunMetrics.Sample::value)

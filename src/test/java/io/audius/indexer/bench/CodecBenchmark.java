@@ -11,10 +11,12 @@ import io.audius.indexer.testsupport.Web3jAggregate3;
 import org.web3j.utils.Numeric;
 
 /**
- * The cost of encoding and decoding one sweep chunk's aggregate3 call, web3j's generic ABI codec against
- * {@link Multicall3}, single-threaded, and the ceiling each puts on one core's sweep rate.
+ * The cost of encoding and decoding one sweep chunk's aggregate3 call, web3j's generic
+ * ABI codec against {@link Multicall3}, single-threaded, and the ceiling each puts on one
+ * core's sweep rate.
  * <p>
- * Run: {@code ./mvnw -B -Pbench verify -DskipTests}, or this main with the test classpath.
+ * Run: {@code ./mvnw -B -Pbench verify -DskipTests}, or this main with the test
+ * classpath.
  */
 public final class CodecBenchmark {
 
@@ -40,16 +42,16 @@ public final class CodecBenchmark {
 		System.out.printf("call data %,d bytes, return data %,d bytes (%d sub-calls failed with Error(string))%n",
 				callData.length, returnData.length, chunk.failedResults());
 		System.out.println("checked: both encodings byte-identical, both decodings equal to the encoded results");
-		System.out.printf("Java %s (%s), one thread, warm-up %d s then %d s per operation%n%n",
-				Runtime.version(), System.getProperty("java.vm.name"), 3, 4);
+		System.out.printf("Java %s (%s), one thread, warm-up %d s then %d s per operation%n%n", Runtime.version(),
+				System.getProperty("java.vm.name"), 3, 4);
 		System.out.printf("%-30s %21s %21s %12s%n", "", "encode ms/call", "decode ms/call", "wallets/s");
-		System.out.printf("%-30s %10s %10s %10s %10s %12s%n", "codec", "median", "p90", "median", "p90",
-				"per core");
+		System.out.printf("%-30s %10s %10s %10s %10s %12s%n", "codec", "median", "p90", "median", "p90", "per core");
 		Row theirs = row("web3j generic (hex in/out)", TIMING.time(() -> web3j.encode(chunk.calls())),
 				TIMING.time(() -> web3j.decode(returnHex)));
 		Row ours = row("Multicall3 (bytes in/out)", TIMING.time(() -> Multicall3.encodeAggregate3(chunk.calls())),
 				TIMING.time(() -> Multicall3.decodeAggregate3(returnData)));
-		// web3j's figures include the hex conversion it cannot avoid; this row adds the same step to ours.
+		// web3j's figures include the hex conversion it cannot avoid; this row adds the
+		// same step to ours.
 		Row oursHex = row("Multicall3 + hex (Numeric)",
 				TIMING.time(() -> Numeric.toHexString(Multicall3.encodeAggregate3(chunk.calls()))),
 				TIMING.time(() -> Multicall3.decodeAggregate3(Numeric.hexStringToByteArray(returnHex))));
@@ -76,8 +78,8 @@ public final class CodecBenchmark {
 
 	private static void requireSameResults(String codec, List<Call3Result> decoded, List<Call3Result> expected) {
 		if (decoded.size() != expected.size()) {
-			throw new IllegalStateException(codec + " decoded " + decoded.size() + " results, expected "
-					+ expected.size());
+			throw new IllegalStateException(
+					codec + " decoded " + decoded.size() + " results, expected " + expected.size());
 		}
 		for (int i = 0; i < expected.size(); i++) {
 			Call3Result got = decoded.get(i);

@@ -41,16 +41,18 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The sweep's speed against ceilings taken in the same run, on one chain and one database
- * ({@code ./mvnw -B -Pbench verify -DskipTests}): at 0 ms and with the proxy adding {@code bench.delay} to every
- * eth_call, the node ceiling (a minimal client sending the same aggregate3 calls with the same number in flight),
- * the database ceiling (the same upserts alone, one writer), a naive baseline on a sample (three eth_calls per
- * wallet, same number in flight), and the sweep at default settings and at other calls in flight; with its time
- * split, eth_calls and compute units per 1,000 wallets, CPU seconds per 100,000 wallets, WAL bytes per wallet, its
- * ratio to the pipeline ceiling (a minimal program paging the table, the same calls in flight, one writer) and
- * the JVM's peak RSS.
+ * ({@code ./mvnw -B -Pbench verify -DskipTests}): at 0 ms and with the proxy adding
+ * {@code bench.delay} to every eth_call, the node ceiling (a minimal client sending the
+ * same aggregate3 calls with the same number in flight), the database ceiling (the same
+ * upserts alone, one writer), a naive baseline on a sample (three eth_calls per wallet,
+ * same number in flight), and the sweep at default settings and at other calls in flight;
+ * with its time split, eth_calls and compute units per 1,000 wallets, CPU seconds per
+ * 100,000 wallets, WAL bytes per wallet, its ratio to the pipeline ceiling (a minimal
+ * program paging the table, the same calls in flight, one writer) and the JVM's peak RSS.
  * <p>
- * Arguments: {@code wallets} (20000), {@code database-url} (jdbc:postgresql://127.0.0.1:5432/postgres), user
- * postgres, {@code delay-ms} (50), {@code only} ({@code startup}: seed, then time the start-up alone).
+ * Arguments: {@code wallets} (20000), {@code database-url}
+ * (jdbc:postgresql://127.0.0.1:5432/postgres), user postgres, {@code delay-ms} (50),
+ * {@code only} ({@code startup}: seed, then time the start-up alone).
  */
 public final class SweepBenchmark {
 
@@ -80,8 +82,10 @@ public final class SweepBenchmark {
 			TestChain chain = new TestChain(anvil);
 			AudioContracts contracts = chain.deployAudio();
 			long seedStart = System.nanoTime();
-			SeededWallets seeded = SeededWallets.create(chain, contracts, "bench-" + System.currentTimeMillis(), wallets);
-			System.out.printf("%nSeeded %,d wallets on anvil in %.1f s%n", wallets, (System.nanoTime() - seedStart) / 1e9);
+			SeededWallets seeded = SeededWallets.create(chain, contracts, "bench-" + System.currentTimeMillis(),
+					wallets);
+			System.out.printf("%nSeeded %,d wallets on anvil in %.1f s%n", wallets,
+					(System.nanoTime() - seedStart) / 1e9);
 
 			List<String> appArgs = new ArrayList<>(List.of("--spring.datasource.url=" + url,
 					"--spring.datasource.username=postgres", "--spring.datasource.password=",
@@ -90,7 +94,8 @@ public final class SweepBenchmark {
 			appArgs.addAll(IndexerApp.componentArgs(contracts));
 			List<String> migrate = new ArrayList<>(appArgs);
 			migrate.add("--indexer.launcher.enabled=false");
-			SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, migrate.toArray(String[]::new)));
+			SpringApplication
+				.exit(SpringApplication.run(EthBalanceIndexerApplication.class, migrate.toArray(String[]::new)));
 			DriverManagerDataSource dataSource = new DriverManagerDataSource(url, "postgres", "");
 			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 			jdbc.execute("TRUNCATE eth_wallet_balances");
@@ -104,40 +109,53 @@ public final class SweepBenchmark {
 							"getTotalDelegatorStake(address)"));
 			// -Dbench.only=startup: the start-up part alone.
 			if (!startUpOnly) {
-				double dbCeiling = databaseCeiling(jdbc, DEFAULT_PER_CALL * DEFAULT_IN_FLIGHT, Math.min(wallets, 50_000));
+				double dbCeiling = databaseCeiling(jdbc, DEFAULT_PER_CALL * DEFAULT_IN_FLIGHT,
+						Math.min(wallets, 50_000));
 				System.out.printf("%n=== %,d wallets; defaults: %d wallets per call, %d calls in flight ===%n", wallets,
 						DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT);
-				System.out.printf("database ceiling (the same upserts alone, one writer, %,d per statement): %,.0f wallets/s%n",
+				System.out.printf(
+						"database ceiling (the same upserts alone, one writer, %,d per statement): %,.0f wallets/s%n",
 						DEFAULT_PER_CALL * DEFAULT_IN_FLIGHT, dbCeiling);
 				for (int delay : new int[] { 0, delayMs }) {
 					proxy.delay("eth_call", Duration.ofMillis(delay));
 					System.out.printf("%n--- %d ms added to every eth_call ---%n", delay);
 					int sample = Math.min(wallets, delay == 0 ? 1_000 : 300);
-					double naive = naiveBaseline(proxy.url(), components, addresses.subList(0, sample), DEFAULT_IN_FLIGHT);
-					System.out.printf("naive baseline (3 eth_calls per wallet, %d in flight, %d wallets): %,.0f wallets/s%n",
+					double naive = naiveBaseline(proxy.url(), components, addresses.subList(0, sample),
+							DEFAULT_IN_FLIGHT);
+					System.out.printf(
+							"naive baseline (3 eth_calls per wallet, %d in flight, %d wallets): %,.0f wallets/s%n",
 							DEFAULT_IN_FLIGHT, sample, naive);
-					// The sweep's calls start at 500 wallets and grow; a run starts at the size the previous one kept. The
-					// ceilings send calls of that size (and, for comparison with figures before sizes grew, of 500).
+					// The sweep's calls start at 500 wallets and grow; a run starts at
+					// the size the previous one kept. The
+					// ceilings send calls of that size (and, for comparison with figures
+					// before sizes grew, of 500).
 					int perCall = keptCallSize(jdbc).orElse(DEFAULT_PER_CALL);
 					double pipeline = pipelineCeiling(jdbc, proxy.url(), components, perCall, DEFAULT_IN_FLIGHT);
 					System.out.printf("pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
 							+ "%,.0f wallets/s%n", perCall, DEFAULT_IN_FLIGHT, pipeline);
 					if (perCall != DEFAULT_PER_CALL) {
-						System.out.printf("pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
-								+ "%,.0f wallets/s%n", DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT,
+						System.out.printf(
+								"pipeline ceiling (keyset pages, %d wallets per call, %d in flight, one writer): "
+										+ "%,.0f wallets/s%n",
+								DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT,
 								pipelineCeiling(jdbc, proxy.url(), components, DEFAULT_PER_CALL, DEFAULT_IN_FLIGHT));
 					}
-					System.out.printf("sweeps start at %d wallets per call and at the size the previous run kept (%d here); "
-							+ "node ceilings at %d%n", DEFAULT_PER_CALL, perCall, perCall);
+					System.out
+						.printf("sweeps start at %d wallets per call and at the size the previous run kept (%d here); "
+								+ "node ceilings at %d%n", DEFAULT_PER_CALL, perCall, perCall);
 					System.out.printf("%-44s %10s %10s %8s %8s %8s %10s %8s %8s %12s %10s %22s%n", "run", "wallets/s",
-							"ceiling", "ratio", "/pipeline", "x naive", "calls/1000", "per call", "CU/1000", "CPU s/100k",
-							"WAL B/wlt", "time split rpc wait/db/rest");
+							"ceiling", "ratio", "/pipeline", "x naive", "calls/1000", "per call", "CU/1000",
+							"CPU s/100k", "WAL B/wlt", "time split rpc wait/db/rest");
 					Map<Integer, Double> ceilings = new java.util.HashMap<>();
-					// {calls in flight, read-ahead pages (0: the default, 2 x calls in flight)}
-					for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 }, { DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT },
-							{ DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT }, { 8, 0 }, { DEFAULT_IN_FLIGHT, 0, 1 } }) {
-						// The last row, at 50 ms only: the defaults with the call size pinned at 500 (as before sizes
-						// grew), in the same run: do larger calls keep the pipelining? It keeps 500 for the next run.
+					// {calls in flight, read-ahead pages (0: the default, 2 x calls in
+					// flight)}
+					for (int[] run : new int[][] { { 1, 0 }, { DEFAULT_IN_FLIGHT, 0 },
+							{ DEFAULT_IN_FLIGHT, DEFAULT_IN_FLIGHT }, { DEFAULT_IN_FLIGHT, 4 * DEFAULT_IN_FLIGHT },
+							{ 8, 0 }, { DEFAULT_IN_FLIGHT, 0, 1 } }) {
+						// The last row, at 50 ms only: the defaults with the call size
+						// pinned at 500 (as before sizes
+						// grew), in the same run: do larger calls keep the pipelining? It
+						// keeps 500 for the next run.
 						boolean pinned = run.length > 2;
 						if (pinned && delay == 0) {
 							continue;
@@ -152,15 +170,15 @@ public final class SweepBenchmark {
 								? sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead,
 										"--indexer.sweep.max-wallets-per-call=" + DEFAULT_PER_CALL)
 								: sweep(appArgs, proxy, jdbc, DEFAULT_PER_CALL, inFlight, readAhead);
-						System.out.printf("%-44s %,10.0f %,10.0f %7.0f%% %7.0f%% %8.0f %10.2f %8.0f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
-								"sweep " + inFlight + " in flight, "
-										+ (readAhead == 0 ? 2 * inFlight : readAhead) + " ahead"
+						System.out.printf(
+								"%-44s %,10.0f %,10.0f %7.0f%% %7.0f%% %8.0f %10.2f %8.0f %8.1f %12.1f %10.0f %8.0f%%/%.0f%%/%.0f%%%n",
+								"sweep " + inFlight + " in flight, " + (readAhead == 0 ? 2 * inFlight : readAhead)
+										+ " ahead"
 										+ (pinned ? ", pinned at " + DEFAULT_PER_CALL + "/call"
 												: inFlight == DEFAULT_IN_FLIGHT && readAhead == 0 ? " (default)" : ""),
 								sweep.rate(), ceiling, 100 * sweep.rate() / ceiling, 100 * sweep.rate() / pipeline,
-								sweep.rate() / naive,
-								sweep.callsPer1000(), 1000 / sweep.callsPer1000(), sweep.callsPer1000() * ETH_CALL_CU,
-								sweep.cpuSecondsPer100k(),
+								sweep.rate() / naive, sweep.callsPer1000(), 1000 / sweep.callsPer1000(),
+								sweep.callsPer1000() * ETH_CALL_CU, sweep.cpuSecondsPer100k(),
 								sweep.walBytesPerWallet(), sweep.rpcShare() * 100, sweep.dbShare() * 100,
 								(1 - sweep.rpcShare() - sweep.dbShare()) * 100);
 					}
@@ -182,7 +200,10 @@ public final class SweepBenchmark {
 		System.exit(0);
 	}
 
-	/** Wallets each start-up launch sweeps ({@code indexer.sweep.max-wallets}): the first chunk is what is timed. */
+	/**
+	 * Wallets each start-up launch sweeps ({@code indexer.sweep.max-wallets}): the first
+	 * chunk is what is timed.
+	 */
 	private static final int START_UP_WALLETS = 2_000;
 
 	private static final int START_UP_ROUNDS = 3;
@@ -192,14 +213,16 @@ public final class SweepBenchmark {
 	private static final Path AOT_DIR = Path.of("target", "bench-aot");
 
 	/**
-	 * Time from process start to the first chunk, side by side: the packaged jar launched as a CronJob launches it
-	 * ({@code java -jar}, the sweep job, {@value #START_UP_WALLETS} wallets), then the jar extracted and run without
-	 * and with the JDK 25 ahead-of-time caches that {@code scripts/aot-cache.sh} makes against the benchmark's
-	 * database: one trained by refreshing the context only, one by a short sweep against the benchmark's node
-	 * ({@code TRAINING_RPC_URL}), and that one with C1 only; alternating, {@value #START_UP_ROUNDS} rounds. The clock
-	 * starts just before the process is started and stops when its log prints the first chunk's line; the launched
-	 * JVM's CPU time (user + system) is read at that moment too: far less sensitive than wall time to other
-	 * processes' load on a shared machine.
+	 * Time from process start to the first chunk, side by side: the packaged jar launched
+	 * as a CronJob launches it ({@code java -jar}, the sweep job,
+	 * {@value #START_UP_WALLETS} wallets), then the jar extracted and run without and
+	 * with the JDK 25 ahead-of-time caches that {@code scripts/aot-cache.sh} makes
+	 * against the benchmark's database: one trained by refreshing the context only, one
+	 * by a short sweep against the benchmark's node ({@code TRAINING_RPC_URL}), and that
+	 * one with C1 only; alternating, {@value #START_UP_ROUNDS} rounds. The clock starts
+	 * just before the process is started and stops when its log prints the first chunk's
+	 * line; the launched JVM's CPU time (user + system) is read at that moment too: far
+	 * less sensitive than wall time to other processes' load on a shared machine.
 	 */
 	private static void startUp(List<String> appArgs, String rpcUrl, List<String> componentArgs) throws Exception {
 		System.out.printf("%n--- start-up: process start to the first chunk (the packaged jar, %,d wallets, "
@@ -225,13 +248,17 @@ public final class SweepBenchmark {
 		java.util.LinkedHashMap<String, List<String>> modes = new java.util.LinkedHashMap<>();
 		modes.put(TODAY, List.of("-jar", JAR.toString()));
 		if (aot) {
-			String url = args.stream().filter(a -> a.startsWith("--spring.datasource.url=")).findFirst().orElseThrow()
+			String url = args.stream()
+				.filter(a -> a.startsWith("--spring.datasource.url="))
+				.findFirst()
+				.orElseThrow()
 				.substring("--spring.datasource.url=".length());
 			Path refresh = aotCache(jvm, AOT_DIR.resolveSibling("bench-aot-refresh"), url, null, componentArgs);
 			Path sweep = aotCache(jvm, AOT_DIR, url, rpcUrl, componentArgs);
 			if (refresh != null || sweep != null) {
 				Path dir = (sweep != null ? sweep : refresh).getParent();
-				modes.put("extracted, no cache", List.of("-jar", dir.resolve("app/eth-balance-indexer.jar").toString()));
+				modes.put("extracted, no cache",
+						List.of("-jar", dir.resolve("app/eth-balance-indexer.jar").toString()));
 			}
 			if (refresh != null) {
 				modes.put("cache, trained: refresh", List.of("-XX:AOTCache=" + refresh, "-jar",
@@ -240,8 +267,8 @@ public final class SweepBenchmark {
 			if (sweep != null) {
 				String extracted = sweep.resolveSibling("app/eth-balance-indexer.jar").toString();
 				modes.put("cache, trained: sweep", List.of("-XX:AOTCache=" + sweep, "-jar", extracted));
-				modes.put("cache (sweep), C1 only", List.of("-XX:AOTCache=" + sweep, "-XX:TieredStopAtLevel=1", "-jar",
-						extracted));
+				modes.put("cache (sweep), C1 only",
+						List.of("-XX:AOTCache=" + sweep, "-XX:TieredStopAtLevel=1", "-jar", extracted));
 			}
 		}
 		else {
@@ -276,8 +303,9 @@ public final class SweepBenchmark {
 	private static final String TODAY = "java -jar (today)";
 
 	/**
-	 * Runs {@code scripts/aot-cache.sh} into {@code dir}: trained by a short sweep against {@code rpcUrl}, or by
-	 * refreshing the context when it is null. The cache file, or null (and why) when it was not made.
+	 * Runs {@code scripts/aot-cache.sh} into {@code dir}: trained by a short sweep
+	 * against {@code rpcUrl}, or by refreshing the context when it is null. The cache
+	 * file, or null (and why) when it was not made.
 	 */
 	private static Path aotCache(String jvm, Path dir, String databaseUrl, String rpcUrl, List<String> componentArgs)
 			throws Exception {
@@ -297,8 +325,9 @@ public final class SweepBenchmark {
 		Path cache = dir.resolve("app.aot");
 		String training = rpcUrl != null ? "a short sweep" : "a refresh";
 		if (exit != 0 || !Files.isRegularFile(cache)) {
-			System.out.printf("AOT cache (training: %s) not made (scripts/aot-cache.sh exit %d; see %s): its rows "
-					+ "skipped%n", training, exit, log);
+			System.out.printf(
+					"AOT cache (training: %s) not made (scripts/aot-cache.sh exit %d; see %s): its rows " + "skipped%n",
+					training, exit, log);
 			return null;
 		}
 		System.out.printf("AOT cache (training: %s) made by scripts/aot-cache.sh in %.1f s: %s, %,d kB%n", training,
@@ -310,11 +339,17 @@ public final class SweepBenchmark {
 		return values.stream().map(t -> String.format("%.2f", t)).collect(java.util.stream.Collectors.joining(", "));
 	}
 
-	/** Wall seconds from the process start to its first chunk line, and its CPU seconds then. */
+	/**
+	 * Wall seconds from the process start to its first chunk line, and its CPU seconds
+	 * then.
+	 */
 	private record FirstChunk(double wallSeconds, double cpuSeconds) {
 	}
 
-	/** Starts {@code command} and times its first chunk line; the process is left to end its run. */
+	/**
+	 * Starts {@code command} and times its first chunk line; the process is left to end
+	 * its run.
+	 */
 	private static FirstChunk firstChunk(List<String> command) throws Exception {
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -346,14 +381,16 @@ public final class SweepBenchmark {
 	}
 
 	/**
-	 * From a mined Transfer to both rows read at its block or later: 50 single transfers between tracked wallets,
-	 * then a burst of 1,000 Transfer logs (four transactions of 250); eth_calls counted at the proxy.
+	 * From a mined Transfer to both rows read at its block or later: 50 single transfers
+	 * between tracked wallets, then a burst of 1,000 Transfer logs (four transactions of
+	 * 250); eth_calls counted at the proxy.
 	 */
 	private static void streamLatency(List<String> appArgs, RpcProxy proxy, JdbcTemplate jdbc, TestChain chain,
 			AudioContracts contracts, SeededWallets seeded) throws Exception {
 		jdbc.execute("TRUNCATE eth_indexer_checkpoints, eth_indexer_checkpoint_blocks");
 		List<String> tracked = seeded.wallets().subList(2, 42);
-		chain.mintBatch(contracts.token(), tracked, java.util.Collections.nCopies(tracked.size(), BigInteger.TEN.pow(21)));
+		chain.mintBatch(contracts.token(), tracked,
+				java.util.Collections.nCopies(tracked.size(), BigInteger.TEN.pow(21)));
 		List<String> args = new ArrayList<>(appArgs);
 		args.removeIf(a -> a.startsWith("--indexer.launcher.job="));
 		args.addAll(List.of("--indexer.launcher.job=transferStreamJob", "--indexer.launcher.enabled=false",
@@ -368,8 +405,8 @@ public final class SweepBenchmark {
 			var operator = app.getBean(org.springframework.batch.core.launch.JobOperator.class);
 			var job = app.getBean("transferStreamJob", org.springframework.batch.core.job.Job.class);
 			runner.submit(() -> operator.startNextInstance(job));
-			waitFor(Duration.ofSeconds(30), () -> !jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints",
-					Long.class).isEmpty());
+			waitFor(Duration.ofSeconds(30),
+					() -> !jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints", Long.class).isEmpty());
 			Thread.sleep(1_000);
 			List<Long> latencies = new ArrayList<>();
 			for (int i = 0; i < 50; i++) {
@@ -382,8 +419,9 @@ public final class SweepBenchmark {
 				Thread.sleep(20);
 			}
 			java.util.Collections.sort(latencies);
-			System.out.printf("%n--- stream (local anvil, no delay) ---%nlatency from a mined Transfer to both rows "
-					+ "read at its block, 50 single transfers: p50 %d ms, p95 %d ms, max %d ms%n",
+			System.out.printf(
+					"%n--- stream (local anvil, no delay) ---%nlatency from a mined Transfer to both rows "
+							+ "read at its block, 50 single transfers: p50 %d ms, p95 %d ms, max %d ms%n",
 					latencies.get(24), latencies.get(47), latencies.get(49));
 
 			List<String> from = new ArrayList<>();
@@ -418,8 +456,9 @@ public final class SweepBenchmark {
 	}
 
 	private static boolean readAtOrAfter(JdbcTemplate jdbc, List<String> wallets, long block) {
-		Integer n = jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet = ANY(?::text[]) "
-				+ "AND balance_block >= ?", Integer.class, wallets.toArray(String[]::new), block);
+		Integer n = jdbc.queryForObject(
+				"SELECT count(*) FROM eth_wallet_balances WHERE wallet = ANY(?::text[]) " + "AND balance_block >= ?",
+				Integer.class, wallets.toArray(String[]::new), block);
 		return n != null && n == wallets.size();
 	}
 
@@ -435,9 +474,10 @@ public final class SweepBenchmark {
 	}
 
 	/**
-	 * {@code cpuSecondsPer100k}: this JVM's process CPU over the sweep, so the in-process proxy's share is included
-	 * (an upper bound of the sweep's own); {@code walBytesPerWallet}: pg_current_wal_lsn() after minus before, over
-	 * the wallets read (the whole cluster's WAL: others' writes meanwhile count too).
+	 * {@code cpuSecondsPer100k}: this JVM's process CPU over the sweep, so the in-process
+	 * proxy's share is included (an upper bound of the sweep's own);
+	 * {@code walBytesPerWallet}: pg_current_wal_lsn() after minus before, over the
+	 * wallets read (the whole cluster's WAL: others' writes meanwhile count too).
 	 */
 	record Sweep(double rate, double callsPer1000, double rpcShare, double dbShare, double cpuSecondsPer100k,
 			double walBytesPerWallet) {
@@ -472,8 +512,9 @@ public final class SweepBenchmark {
 		if (!"COMPLETED".equals(step.get("status"))) {
 			throw new IllegalStateException("sweep ended " + step.get("status"));
 		}
-		String context = jdbc.queryForObject("SELECT short_context FROM batch_step_execution_context "
-				+ "WHERE step_execution_id = ?", String.class, step.get("step_execution_id"));
+		String context = jdbc.queryForObject(
+				"SELECT short_context FROM batch_step_execution_context " + "WHERE step_execution_id = ?", String.class,
+				step.get("step_execution_id"));
 		double seconds = ((Number) step.get("seconds")).doubleValue();
 		long read = ((Number) step.get("read_count")).longValue();
 		double rpcMs = number(context, "sweep.rpc-ms");
@@ -494,7 +535,10 @@ public final class SweepBenchmark {
 		return Double.isNaN(kept) ? java.util.Optional.empty() : java.util.Optional.of((int) kept);
 	}
 
-	/** A number of the step execution context (Batch's default serializer: Java serialization, base64). */
+	/**
+	 * A number of the step execution context (Batch's default serializer: Java
+	 * serialization, base64).
+	 */
 	private static double number(String context, String key) {
 		try (var in = new java.io.ObjectInputStream(
 				new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(context)))) {
@@ -506,7 +550,10 @@ public final class SweepBenchmark {
 		}
 	}
 
-	/** A minimal client: the same aggregate3 calls (our codec), {@code inFlight} at once, over the JDK's client. */
+	/**
+	 * A minimal client: the same aggregate3 calls (our codec), {@code inFlight} at once,
+	 * over the JDK's client.
+	 */
 	private static double nodeCeiling(String rpcUrl, List<BalanceComponent> components, List<WalletAddress> wallets,
 			int perCall, int inFlight) throws Exception {
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -520,25 +567,31 @@ public final class SweepBenchmark {
 					calls.add(new Call3(c.contract(), true, Multicall3.addressCall(c.selector(), wallet.bytes())));
 				}
 			}
-			String result = ethCall(http, rpcUrl, Multicall3.CANONICAL_ADDRESS, hex(Multicall3.encodeAggregate3(calls)));
+			String result = ethCall(http, rpcUrl, Multicall3.CANONICAL_ADDRESS,
+					hex(Multicall3.encodeAggregate3(calls)));
 			Multicall3.decodeAggregate3(unhex(result));
 		});
 		return wallets.size() / ((System.nanoTime() - start) / 1e9);
 	}
 
 	/**
-	 * The pipeline ceiling: a minimal program doing the whole job. Keyset pages of the table ({@code perCall}
-	 * wallets) on this thread, each page's aggregate3 call on one of {@code inFlight} threads (at most that many
-	 * at once), one writer doing the sweep's upsert; wallets per second over the rows read.
+	 * The pipeline ceiling: a minimal program doing the whole job. Keyset pages of the
+	 * table ({@code perCall} wallets) on this thread, each page's aggregate3 call on one
+	 * of {@code inFlight} threads (at most that many at once), one writer doing the
+	 * sweep's upsert; wallets per second over the rows read.
 	 */
 	private static double pipelineCeiling(JdbcTemplate jdbc, String rpcUrl, List<BalanceComponent> components,
 			int perCall, int inFlight) throws Exception {
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		// One held connection each for the reader and the writer, as the sweep's pool gives them: the benchmark's
-		// DriverManagerDataSource opens a new connection per statement, which bounded the first version.
+		// One held connection each for the reader and the writer, as the sweep's pool
+		// gives them: the benchmark's
+		// DriverManagerDataSource opens a new connection per statement, which bounded the
+		// first version.
 		String url = ((DriverManagerDataSource) jdbc.getDataSource()).getUrl();
-		var readConnection = new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "postgres", "", true);
-		var writeConnection = new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "postgres", "", true);
+		var readConnection = new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "postgres", "",
+				true);
+		var writeConnection = new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "postgres", "",
+				true);
 		JdbcTemplate reader = new JdbcTemplate(readConnection);
 		JdbcTemplate writerJdbc = new JdbcTemplate(writeConnection);
 		BalanceRepository repository = new BalanceRepository(new io.audius.indexer.balances.WriterTurns(writerJdbc,
@@ -559,8 +612,9 @@ public final class SweepBenchmark {
 			List<Future<?>> calls = new ArrayList<>();
 			String after = "";
 			while (true) {
-				List<String> page = reader.queryForList("SELECT wallet FROM eth_wallet_balances WHERE wallet > ? "
-						+ "ORDER BY wallet LIMIT ?", String.class, after, perCall);
+				List<String> page = reader.queryForList(
+						"SELECT wallet FROM eth_wallet_balances WHERE wallet > ? " + "ORDER BY wallet LIMIT ?",
+						String.class, after, perCall);
 				if (page.isEmpty()) {
 					break;
 				}
@@ -575,7 +629,8 @@ public final class SweepBenchmark {
 						List<WalletAddress> wallets = page.stream().map(WalletAddress::parse).toList();
 						for (WalletAddress wallet : wallets) {
 							for (BalanceComponent c : components) {
-								call.add(new Call3(c.contract(), true, Multicall3.addressCall(c.selector(), wallet.bytes())));
+								call.add(new Call3(c.contract(), true,
+										Multicall3.addressCall(c.selector(), wallet.bytes())));
 							}
 						}
 						var results = Multicall3.decodeAggregate3(unhex(ethCall(http, rpcUrl,
@@ -641,7 +696,10 @@ public final class SweepBenchmark {
 
 	}
 
-	/** Runs {@code work} for indexes 0 .. {@code count - 1}, {@code inFlight} at once, each index once. */
+	/**
+	 * Runs {@code work} for indexes 0 .. {@code count - 1}, {@code inFlight} at once,
+	 * each index once.
+	 */
 	private static void inParallel(int inFlight, int count, Work work) throws Exception {
 		AtomicInteger next = new AtomicInteger();
 		try (ExecutorService pool = Executors.newFixedThreadPool(inFlight)) {
@@ -665,10 +723,12 @@ public final class SweepBenchmark {
 		String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[{\"to\":\"" + to
 				+ "\",\"data\":\"" + data + "\"},\"latest\"]}";
 		try {
-			String response = http.send(HttpRequest.newBuilder(URI.create(rpcUrl))
-				.header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString(body))
-				.build(), HttpResponse.BodyHandlers.ofString()).body();
+			String response = http
+				.send(HttpRequest.newBuilder(URI.create(rpcUrl))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build(), HttpResponse.BodyHandlers.ofString())
+				.body();
 			int at = response.indexOf("\"result\":\"");
 			if (at < 0) {
 				return "0x"; // a revert: an answer, like the sweep's unresolved wallet
@@ -681,7 +741,10 @@ public final class SweepBenchmark {
 		}
 	}
 
-	/** The sweep's upserts alone: {@code perStatement} synthetic reads per statement, one writer, fresh wallets. */
+	/**
+	 * The sweep's upserts alone: {@code perStatement} synthetic reads per statement, one
+	 * writer, fresh wallets.
+	 */
 	private static double databaseCeiling(JdbcTemplate jdbc, int perStatement, int total) {
 		BalanceRepository repository = new BalanceRepository(new io.audius.indexer.balances.WriterTurns(jdbc,
 				new org.springframework.jdbc.support.JdbcTransactionManager(jdbc.getDataSource())));
@@ -708,7 +771,8 @@ public final class SweepBenchmark {
 			repository.upsert(reads, Map.of());
 		}
 		double rate = total / ((System.nanoTime() - start) / 1e9);
-		jdbc.update("DELETE FROM eth_wallet_balances WHERE wallet = ANY(?::text[])", (Object) made.toArray(String[]::new));
+		jdbc.update("DELETE FROM eth_wallet_balances WHERE wallet = ANY(?::text[])",
+				(Object) made.toArray(String[]::new));
 		return rate;
 	}
 

@@ -16,8 +16,9 @@ import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.utils.Numeric;
 
 /**
- * One aggregate3 call as BalanceReader builds it for a chunk of wallets ({@code getBlockNumber()} first, then every
- * component read of every wallet), and a matching result in which some staking reads reverted.
+ * One aggregate3 call as BalanceReader builds it for a chunk of wallets
+ * ({@code getBlockNumber()} first, then every component read of every wallet), and a
+ * matching result in which some staking reads reverted.
  */
 record SweepChunk(int wallets, List<ContractAddress> targets, List<Call3> calls, List<Call3Result> results) {
 
@@ -29,7 +30,10 @@ record SweepChunk(int wallets, List<ContractAddress> targets, List<Call3> calls,
 
 	private static final int STAKING = 1;
 
-	/** Every this many wallets, the staking read reverts with {@code Error(string)}, as TestStaking does. */
+	/**
+	 * Every this many wallets, the staking read reverts with {@code Error(string)}, as
+	 * TestStaking does.
+	 */
 	private static final int REVERT_EVERY = 67;
 
 	static SweepChunk of(int wallets, long seed) {
@@ -69,8 +73,8 @@ record SweepChunk(int wallets, List<ContractAddress> targets, List<Call3> calls,
 	}
 
 	private static byte[] revertData(String reason) {
-		return Numeric.hexStringToByteArray(FunctionEncoder.encode(new Function("Error", List.of(new Utf8String(reason)),
-				List.of())));
+		return Numeric.hexStringToByteArray(
+				FunctionEncoder.encode(new Function("Error", List.of(new Utf8String(reason)), List.of())));
 	}
 
 }

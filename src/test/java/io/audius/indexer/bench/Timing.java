@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
-/** Times single runs of an operation after a warm-up; reports the median and the 90th percentile. */
+/**
+ * Times single runs of an operation after a warm-up; reports the median and the 90th
+ * percentile.
+ */
 final class Timing {
 
 	private static final int MIN_SAMPLES = 50;

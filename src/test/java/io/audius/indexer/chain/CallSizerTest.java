@@ -36,7 +36,8 @@ class CallSizerTest {
 	void oneProbeAtATimeWhateverThePagesReadAhead() {
 		CallSizer sizer = new CallSizer(1000, 4000);
 		sizer.succeeded(1000);
-		// Twelve pages taken before any answer (4 calls in flight, 8 read ahead): one of them probes.
+		// Twelve pages taken before any answer (4 calls in flight, 8 read ahead): one of
+		// them probes.
 		int probes = 0;
 		for (int page = 0; page < 12; page++) {
 			probes += sizer.nextSize() > 1000 ? 1 : 0;
@@ -154,7 +155,8 @@ class CallSizerTest {
 		CallSizer sizer = new CallSizer(1000, 4000);
 		sizer.succeeded(1000);
 		assertThat(sizer.nextSize()).isEqualTo(2000);
-		sizer.succeeded(1200); // the probe's page came back short (the table's last rows): not an answer
+		sizer.succeeded(1200); // the probe's page came back short (the table's last
+								// rows): not an answer
 		assertThat(sizer.size()).isEqualTo(1200);
 		for (int i = 0; i < CallSizer.PROBE_EXPIRES_AFTER; i++) {
 			assertThat(sizer.nextSize()).isEqualTo(1200);
@@ -177,8 +179,7 @@ class CallSizerTest {
 		CallSizer sizer = new CallSizer(500, 4000);
 		assertThat(sizer.nextSize(Duration.ZERO)).as("the start, alone").isEqualTo(500);
 		long start = System.nanoTime();
-		assertThat(sizer.nextSize(Duration.ofMillis(200))).as("after waiting in vain: the working size")
-			.isEqualTo(500);
+		assertThat(sizer.nextSize(Duration.ofMillis(200))).as("after waiting in vain: the working size").isEqualTo(500);
 		assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
 
 		CompletableFuture<Integer> next = CompletableFuture.supplyAsync(() -> nextSize(sizer, Duration.ofSeconds(10)));
@@ -230,7 +231,8 @@ class CallSizerTest {
 
 	@Test
 	void aMostRaisedSinceTheLastRunIsNotTakenForARefusal() {
-		CallSizer previous = new CallSizer(500, 500); // a run with the size pinned at 500, nothing refused
+		CallSizer previous = new CallSizer(500, 500); // a run with the size pinned at
+														// 500, nothing refused
 		previous.succeeded(500);
 		CallSizer next = new CallSizer(500, 4000);
 		next.resume(previous.kept(), previous.keptCeiling());

@@ -21,10 +21,11 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Calls too large for the node: anvil's gas limit (which caps {@code eth_call} gas) lowered so a large multicall
- * runs out of gas, and a proxy refusing request bodies above a size (HTTP 413). The sweep splits refused calls in
- * half, keeps the size that works, completes with every wallet right, and records the splits and the size in the
- * step execution context.
+ * Calls too large for the node: anvil's gas limit (which caps {@code eth_call} gas)
+ * lowered so a large multicall runs out of gas, and a proxy refusing request bodies above
+ * a size (HTTP 413). The sweep splits refused calls in half, keeps the size that works,
+ * completes with every wallet right, and records the splits and the size in the step
+ * execution context.
  */
 class CallSplitIT {
 
@@ -35,19 +36,22 @@ class CallSplitIT {
 		try (AnvilNode node = AnvilNode.startWith(List.of());
 				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), CallSplitIT.class)) {
 			TestChain chain = fixture.chain();
-			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "split-" + System.nanoTime(), WALLETS);
+			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "split-" + System.nanoTime(),
+					WALLETS);
 			seeded.insertRows(fixture.jdbc());
-			// Deployed and seeded with room; now eth_call gets at most this much gas (about 60 wallets' reads).
+			// Deployed and seeded with room; now eth_call gets at most this much gas
+			// (about 60 wallets' reads).
 			new Request<>("anvil_setBlockGasLimit", List.of("0x" + Long.toHexString(1_500_000L)), node.service(),
-					VoidResponse.class).send();
+					VoidResponse.class)
+				.send();
 			RpcProxy rpc = fixture.rpc();
-			// ~40 wallets of call data (each wallet is 3 sub-calls of ~290 hex characters)
+			// ~40 wallets of call data (each wallet is 3 sub-calls of ~290 hex
+			// characters)
 			rpc.maxBodyBytes(40_000);
 			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=200",
 					"--indexer.sweep.calls-in-flight=2", "--indexer.chain.retries=0");
 
-			JobExecution execution = fixture.operator()
-				.startNextInstance(fixture.job("staleRefreshJob"));
+			JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
 
 			assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 			StepExecution step = execution.getStepExecutions().iterator().next();
@@ -56,7 +60,9 @@ class CallSplitIT {
 			assertThat(step.getExecutionContext().getLong(BalanceRefreshWriter.SPLITS)).as("splits recorded")
 				.isPositive();
 			assertThat(step.getExecutionContext().getInt(BalanceRefreshWriter.WALLETS_PER_CALL))
-				.as("the size that worked is kept").isLessThan(200).isPositive();
+				.as("the size that worked is kept")
+				.isLessThan(200)
+				.isPositive();
 			assertThat(rpc.tooLargeAnswers()).as("bodies refused by the proxy").isPositive();
 			assertThat(WalletRows.notMatchingChain(fixture.jdbc(), chain, fixture.contracts(), seeded.wallets()))
 				.as("rows unlike the chain")

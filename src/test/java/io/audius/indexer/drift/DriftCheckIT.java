@@ -27,9 +27,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The drift check on rows the sweep wrote: one row made wrong in the database, one wallet changed on chain after its
- * row's block (stale), the rest right. Run through the real launcher: the figures in the step's execution context
- * and in the push, exit 1 above the threshold and 0 within it.
+ * The drift check on rows the sweep wrote: one row made wrong in the database, one wallet
+ * changed on chain after its row's block (stale), the rest right. Run through the real
+ * launcher: the figures in the step's execution context and in the push, exit 1 above the
+ * threshold and 0 within it.
  */
 @ExtendWith(SharedAnvil.class)
 class DriftCheckIT {
@@ -41,8 +42,10 @@ class DriftCheckIT {
 		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
 		SeededWallets seeded = SeededWallets.create(chain, contracts, "drift-it", 20);
 		seeded.insertRows(jdbc);
-		IndexerApp.start(db, chain.node().httpUrl(), contracts, "--indexer.launcher.enabled=true",
-				"--indexer.launcher.job=staleRefreshJob").close();
+		IndexerApp
+			.start(db, chain.node().httpUrl(), contracts, "--indexer.launcher.enabled=true",
+					"--indexer.launcher.job=staleRefreshJob")
+			.close();
 		int readable = jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
 				Integer.class);
 		assertThat(readable).as("every wallet but the reverting one").isEqualTo(19);
@@ -67,7 +70,8 @@ class DriftCheckIT {
 			ConfigurableApplicationContext failing = IndexerApp.start(db, chain.node().httpUrl(), contracts,
 					"--indexer.launcher.enabled=true", "--indexer.launcher.job=driftCheck", address);
 			StepExecution step = lastStep(failing);
-			assertThat(step.getJobExecution().getStatus().name()).as("1 wrong row above max-wrong=0").isEqualTo("FAILED");
+			assertThat(step.getJobExecution().getStatus().name()).as("1 wrong row above max-wrong=0")
+				.isEqualTo("FAILED");
 			assertThat(step.getExecutionContext().getInt("drift.sampled")).isEqualTo(19);
 			assertThat(step.getExecutionContext().getInt("drift.right")).isEqualTo(17);
 			assertThat(step.getExecutionContext().getInt("drift.stale")).isEqualTo(1);
@@ -78,17 +82,19 @@ class DriftCheckIT {
 
 			assertThat(pushes).hasSize(1);
 			assertThat(pushes.get(0)).startsWith("POST /metrics/job/eth-balance-drift\n")
-				.contains("indexer_drift_wrong_rows 1.0", "indexer_drift_stale_rows 1.0", "indexer_drift_right_rows 17.0",
-						"indexer_drift_sampled_rows 19.0", "indexer_drift_wrong_rows_threshold 0.0",
+				.contains("indexer_drift_wrong_rows 1.0", "indexer_drift_stale_rows 1.0",
+						"indexer_drift_right_rows 17.0", "indexer_drift_sampled_rows 19.0",
+						"indexer_drift_wrong_rows_threshold 0.0",
 						"indexer_drift_last_run_status{status=\"FAILED\"} 1.0")
 				.doesNotContain("indexer_drift_last_success_timestamp_seconds");
 
 			ConfigurableApplicationContext passing = IndexerApp.start(db, chain.node().httpUrl(), contracts,
-					"--indexer.launcher.enabled=true", "--indexer.launcher.job=driftCheck", "--indexer.drift.max-wrong=1",
-					address);
+					"--indexer.launcher.enabled=true", "--indexer.launcher.job=driftCheck",
+					"--indexer.drift.max-wrong=1", address);
 			assertThat(lastStep(passing).getJobExecution().getStatus().name()).isEqualTo("COMPLETED");
 			var report = passing.getBean(io.audius.indexer.ops.report.AuditReportReader.class).read("driftCheck", 2);
-			assertThat(report.jobs().get(0).executions()).extracting(e -> e.drift().get("wrong")).containsExactly(1L, 1L);
+			assertThat(report.jobs().get(0).executions()).extracting(e -> e.drift().get("wrong"))
+				.containsExactly(1L, 1L);
 			assertThat(report.jobs().get(0).executions().get(1).drift()).containsEntry("sampled", 19L)
 				.containsEntry("right", 17L)
 				.containsEntry("stale", 1L)
@@ -107,8 +113,8 @@ class DriftCheckIT {
 
 	private static StepExecution lastStep(ConfigurableApplicationContext app) {
 		JobRepository repository = app.getBean(JobRepository.class);
-		JobExecution execution = repository.getLastJobExecution(
-				repository.getLastJobInstance(DriftCheckJobConfiguration.JOB_NAME));
+		JobExecution execution = repository
+			.getLastJobExecution(repository.getLastJobInstance(DriftCheckJobConfiguration.JOB_NAME));
 		return execution.getStepExecutions().iterator().next();
 	}
 

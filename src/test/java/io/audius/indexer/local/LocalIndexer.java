@@ -24,22 +24,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The newcomer's local run ({@code ./mvnw spring-boot:test-run}): a local anvil chain with the token, staking,
- * delegate-manager and Multicall3 (at its canonical address) deployed, a few thousand seeded wallets in the local
- * PostgreSQL (schema {@code local_indexer}), the real application running {@code staleRefreshJob} once through
- * its launcher, then a summary. The node is reached through a counting HTTP proxy, so the eth_calls printed are
- * the ones the node received.
+ * The newcomer's local run ({@code ./mvnw spring-boot:test-run}): a local anvil chain
+ * with the token, staking, delegate-manager and Multicall3 (at its canonical address)
+ * deployed, a few thousand seeded wallets in the local PostgreSQL (schema
+ * {@code local_indexer}), the real application running {@code staleRefreshJob} once
+ * through its launcher, then a summary. The node is reached through a counting HTTP
+ * proxy, so the eth_calls printed are the ones the node received.
  * <p>
- * Options ({@code -Dspring-boot.run.arguments="--local.wallets=10000 ..."}): {@code --local.job} (staleRefreshJob;
- * {@code transferStreamJob} runs {@link LocalStream}), {@code --local.wallets} (3000),
- * {@code --local.verify} (true: check every row against direct reads), {@code --local.audius-trigger} (false: true
- * installs the Audius users, linked wallets and their {@code eth_user_balances} trigger, a user per two wallets,
- * as in an Audius database), {@code --local.database-url}
- * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres), {@code --local.chain-wallets} (unset: all; N: only
- * the first N wallets get on-chain state, the rest are rows only), {@code --local.sweep-jvm} (unset: the sweep runs in
- * this JVM; e.g. {@code -Xmx256m}: it runs as the packaged jar in a JVM of its own with these options, and its peak
- * RSS is printed); any other argument goes to the application, e.g.
- * {@code --indexer.sweep.wallets-per-call=500}.
+ * Options ({@code -Dspring-boot.run.arguments="--local.wallets=10000 ..."}):
+ * {@code --local.job} (staleRefreshJob; {@code transferStreamJob} runs
+ * {@link LocalStream}), {@code --local.wallets} (3000), {@code --local.verify} (true:
+ * check every row against direct reads), {@code --local.audius-trigger} (false: true
+ * installs the Audius users, linked wallets and their {@code eth_user_balances} trigger,
+ * a user per two wallets, as in an Audius database), {@code --local.database-url}
+ * (jdbc:postgresql://127.0.0.1:5432/postgres, user postgres),
+ * {@code --local.chain-wallets} (unset: all; N: only the first N wallets get on-chain
+ * state, the rest are rows only), {@code --local.sweep-jvm} (unset: the sweep runs in
+ * this JVM; e.g. {@code -Xmx256m}: it runs as the packaged jar in a JVM of its own with
+ * these options, and its peak RSS is printed); any other argument goes to the
+ * application, e.g. {@code --indexer.sweep.wallets-per-call=500}.
  */
 public final class LocalIndexer {
 
@@ -50,7 +53,8 @@ public final class LocalIndexer {
 
 	public static void main(String[] args) throws Exception {
 		Options options = Options.parse(args);
-		String url = options.databaseUrl() + (options.databaseUrl().contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+		String url = options.databaseUrl() + (options.databaseUrl().contains("?") ? "&" : "?") + "currentSchema="
+				+ SCHEMA;
 		try (Connection c = DriverManager.getConnection(options.databaseUrl(), options.databaseUser(), "");
 				Statement s = c.createStatement()) {
 			s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
@@ -69,8 +73,10 @@ public final class LocalIndexer {
 					: options.wallets();
 			SeededWallets seeded = SeededWallets.create(chain, contracts, seed, onChain);
 			if (onChain < options.wallets()) {
-				// anvil's seeding slows as its state grows (200,000 wallets: over 6 minutes), so the rest are rows
-				// only: wallets with nothing on chain, still read (three components each) and written like the others.
+				// anvil's seeding slows as its state grows (200,000 wallets: over 6
+				// minutes), so the rest are rows
+				// only: wallets with nothing on chain, still read (three components each)
+				// and written like the others.
 				List<String> all = new ArrayList<>(seeded.wallets());
 				all.addAll(WalletFactory.wallets(seed + "-rows", options.wallets() - onChain));
 				seeded = new SeededWallets(all, seeded.reverting());
@@ -78,10 +84,13 @@ public final class LocalIndexer {
 			System.out.printf("%nLocal chain %s: token %s, staking %s, delegate manager %s, Multicall3 %s%n",
 					anvil.httpUrl(), contracts.token(), contracts.staking(), contracts.delegateManager(),
 					contracts.multicall());
-			System.out.printf("Seeded %,d wallets on chain in %.1f s (stake on every 3rd, delegation on every 5th, "
-					+ "one staking read reverting)%s%n", onChain, (System.nanoTime() - seedStart) / 1e9,
-					onChain < options.wallets() ? String.format("; %,d more with nothing on chain (rows only)",
-							options.wallets() - onChain) : "");
+			System.out.printf(
+					"Seeded %,d wallets on chain in %.1f s (stake on every 3rd, delegation on every 5th, "
+							+ "one staking read reverting)%s%n",
+					onChain, (System.nanoTime() - seedStart) / 1e9,
+					onChain < options.wallets()
+							? String.format("; %,d more with nothing on chain (rows only)", options.wallets() - onChain)
+							: "");
 
 			List<String> appArgs = new ArrayList<>(List.of("--spring.datasource.url=" + url,
 					"--spring.datasource.username=" + options.databaseUser(), "--spring.datasource.password=",
@@ -89,15 +98,17 @@ public final class LocalIndexer {
 			appArgs.addAll(IndexerApp.componentArgs(contracts));
 			appArgs.addAll(options.applicationArgs());
 
-			// Run the application once first with the launcher off, only to migrate; then seed rows; then the real run.
+			// Run the application once first with the launcher off, only to migrate; then
+			// seed rows; then the real run.
 			List<String> migrateArgs = new ArrayList<>(appArgs);
 			migrateArgs.add("--indexer.launcher.enabled=false");
 			migrateArgs.add("--spring.main.web-application-type=none");
-			SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class,
-					migrateArgs.toArray(String[]::new)));
+			SpringApplication
+				.exit(SpringApplication.run(EthBalanceIndexerApplication.class, migrateArgs.toArray(String[]::new)));
 			JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(url, options.databaseUser(), ""));
 			jdbc.execute("TRUNCATE eth_wallet_balances");
-			AudiusDatabase.dropUserBalances(jdbc); // what an earlier run with --local.audius-trigger left
+			AudiusDatabase.dropUserBalances(jdbc); // what an earlier run with
+													// --local.audius-trigger left
 			if (options.audiusTrigger()) {
 				AudiusDatabase.replaceUserBalances(jdbc);
 				AudiusDatabase.insertUsers(jdbc, AudiusDatabase.pairs(seeded.wallets()));
@@ -109,7 +120,8 @@ public final class LocalIndexer {
 			long deadlocksBefore = AudiusDatabase.deadlocksDetected(jdbc);
 
 			proxy.resetCounts();
-			// emulates a hosted node's round trip: each eth_call waits this long at the proxy
+			// emulates a hosted node's round trip: each eth_call waits this long at the
+			// proxy
 			proxy.delay("eth_call", options.rpcDelay());
 			long start = System.nanoTime();
 			long peakRssKb = -1;
@@ -159,9 +171,11 @@ public final class LocalIndexer {
 
 	private static void verify(TestChain chain, AudioContracts contracts, SeededWallets seeded, JdbcTemplate jdbc) {
 		List<String> wrong = WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets());
-		System.out.printf("verified              %,d of %,d rows equal balanceOf + totalStakedFor + "
-				+ "getTotalDelegatorStake read one by one%s%n", seeded.wallets().size() - wrong.size(),
-				seeded.wallets().size(), wrong.isEmpty() ? "" : "; WRONG: " + wrong);
+		System.out.printf(
+				"verified              %,d of %,d rows equal balanceOf + totalStakedFor + "
+						+ "getTotalDelegatorStake read one by one%s%n",
+				seeded.wallets().size() - wrong.size(), seeded.wallets().size(),
+				wrong.isEmpty() ? "" : "; WRONG: " + wrong);
 		if (!wrong.isEmpty()) {
 			throw new IllegalStateException(wrong.size() + " rows differ from the chain");
 		}
@@ -170,8 +184,10 @@ public final class LocalIndexer {
 	private static void verifyUsers(JdbcTemplate jdbc, long deadlocksBefore) {
 		List<String> wrong = AudiusDatabase.usersWithWrongSums(jdbc);
 		List<String> swallowed = AudiusDatabase.swallowedErrors(jdbc);
-		System.out.printf("eth_user_balances      %,d users wrong, %,d errors swallowed by the trigger, %,d deadlocks "
-				+ "detected%n", wrong.size(), swallowed.size(), AudiusDatabase.deadlocksDetected(jdbc) - deadlocksBefore);
+		System.out.printf(
+				"eth_user_balances      %,d users wrong, %,d errors swallowed by the trigger, %,d deadlocks "
+						+ "detected%n",
+				wrong.size(), swallowed.size(), AudiusDatabase.deadlocksDetected(jdbc) - deadlocksBefore);
 		if (!wrong.isEmpty() || !swallowed.isEmpty()) {
 			throw new IllegalStateException("eth_user_balances is wrong for " + wrong.size() + " users");
 		}
@@ -228,8 +244,8 @@ public final class LocalIndexer {
 					rest.add(arg);
 				}
 			}
-			return new Options(job, wallets, chainWallets, verify, audiusTrigger, databaseUrl, user, duration, rpcDelay, sweepJvm,
-					rest);
+			return new Options(job, wallets, chainWallets, verify, audiusTrigger, databaseUrl, user, duration, rpcDelay,
+					sweepJvm, rest);
 		}
 
 	}

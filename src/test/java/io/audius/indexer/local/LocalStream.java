@@ -23,9 +23,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * {@code transferStreamJob} on a local anvil: 20 tracked wallets (rows in {@code eth_wallet_balances}) and 5
- * untracked ones, a transfer between two of them every two seconds, the real application following them through
- * its launcher with {@code /eth/health} on port 8080. Ctrl-C stops it the way SIGTERM stops a pod; with
+ * {@code transferStreamJob} on a local anvil: 20 tracked wallets (rows in
+ * {@code eth_wallet_balances}) and 5 untracked ones, a transfer between two of them every
+ * two seconds, the real application following them through its launcher with
+ * {@code /eth/health} on port 8080. Ctrl-C stops it the way SIGTERM stops a pod; with
  * {@code --local.duration=60s} it stops itself.
  */
 final class LocalStream {
@@ -48,7 +49,8 @@ final class LocalStream {
 					"--spring.datasource.username=" + databaseUser, "--spring.datasource.password=",
 					"--indexer.launcher.job=transferStreamJob", "--indexer.chain.rpc-url=" + anvil.httpUrl(),
 					"--indexer.stream.ws-url=" + anvil.wsUrl(), "--indexer.stream.token-address=" + contracts.token(),
-					// anvil mines only when a transaction comes: blocks 0 deep count as confirmed here
+					// anvil mines only when a transaction comes: blocks 0 deep count as
+					// confirmed here
 					"--indexer.stream.confirmations=0"));
 			args.addAll(IndexerApp.componentArgs(contracts));
 			args.addAll(extraArgs);
@@ -60,14 +62,16 @@ final class LocalStream {
 				context.set(app);
 				JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(databaseUrl, databaseUser, ""));
 				jdbc.execute("TRUNCATE eth_wallet_balances");
-				// a fresh anvil starts again at block 0: a checkpoint from an earlier local run would skip blocks
+				// a fresh anvil starts again at block 0: a checkpoint from an earlier
+				// local run would skip blocks
 				jdbc.execute("TRUNCATE eth_indexer_checkpoints, eth_indexer_checkpoint_blocks");
 				tracked.forEach(w -> jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, "
 						+ "created_at) VALUES (?, 0, NOW(), NOW())", w));
 				Thread.ofPlatform().daemon().name("local-transfers").start(() -> transfers(chain, contracts, all, app));
-				System.out.printf("%nFollowing Transfer logs of %s on %s. Try:%n  curl -s localhost:%s/eth/health%n"
-						+ "  psql -h 127.0.0.1 -U postgres -c 'SELECT wallet, balance, blocknumber, updated_at "
-						+ "FROM local_indexer.eth_wallet_balances ORDER BY updated_at DESC LIMIT 5'%n%n",
+				System.out.printf(
+						"%nFollowing Transfer logs of %s on %s. Try:%n  curl -s localhost:%s/eth/health%n"
+								+ "  psql -h 127.0.0.1 -U postgres -c 'SELECT wallet, balance, blocknumber, updated_at "
+								+ "FROM local_indexer.eth_wallet_balances ORDER BY updated_at DESC LIMIT 5'%n%n",
 						contracts.token(), anvil.httpUrl(), app.getEnvironment().getProperty("server.port", "8080"));
 			});
 			if (duration != null) {

@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The measured sweep as the packaged jar in a JVM of its own, so that its heap limit and peak RSS are the sweep's
- * alone (seeding a million wallets in the same JVM would dominate both). The peak is the kernel's high-water mark
- * ({@code VmHWM}), sampled until the process ends.
+ * The measured sweep as the packaged jar in a JVM of its own, so that its heap limit and
+ * peak RSS are the sweep's alone (seeding a million wallets in the same JVM would
+ * dominate both). The peak is the kernel's high-water mark ({@code VmHWM}), sampled until
+ * the process ends.
  */
 record SweepProcess(int exitCode, long peakRssKb) {
 
@@ -17,8 +18,8 @@ record SweepProcess(int exitCode, long peakRssKb) {
 
 	static SweepProcess run(List<String> jvmOptions, List<String> appArgs) throws IOException, InterruptedException {
 		if (!Files.exists(JAR)) {
-			throw new IllegalStateException(JAR + " is missing: --local.sweep-jvm runs the packaged jar (run "
-					+ "./mvnw package first)");
+			throw new IllegalStateException(
+					JAR + " is missing: --local.sweep-jvm runs the packaged jar (run " + "./mvnw package first)");
 		}
 		String java = ProcessHandle.current().info().command().orElse("java");
 		List<String> command = new ArrayList<>();

@@ -27,12 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The alerts of {@code k8s-cronjob/monitoring/alerts.rules.yml} checked and unit-tested by Prometheus's own
- * {@code promtool} ({@code check rules}, {@code test rules} with {@code alerts.test.yml}), inside {@code ./mvnw verify}.
- * Without promtool on the PATH (or at {@code $PROMTOOL}) the test fails when {@code CI=true} ({@code .ci/run} installs
- * Debian's {@code prometheus} package, which ships it) and is skipped with a message otherwise. Each alert must fire
- * in a test, stop firing when its own expression is neutralised (so no alert's tests pass by accident), and name a
- * runbook section of {@code docs/operations.md} that says what it means, what to check and what to do.
+ * The alerts of {@code k8s-cronjob/monitoring/alerts.rules.yml} checked and unit-tested
+ * by Prometheus's own {@code promtool} ({@code check rules}, {@code test rules} with
+ * {@code alerts.test.yml}), inside {@code ./mvnw verify}. Without promtool on the PATH
+ * (or at {@code $PROMTOOL}) the test fails when {@code CI=true} ({@code .ci/run} installs
+ * Debian's {@code prometheus} package, which ships it) and is skipped with a message
+ * otherwise. Each alert must fire in a test, stop firing when its own expression is
+ * neutralised (so no alert's tests pass by accident), and name a runbook section of
+ * {@code docs/operations.md} that says what it means, what to check and what to do.
  */
 class AlertRulesTest {
 
@@ -42,7 +44,10 @@ class AlertRulesTest {
 
 	static final Path TESTS = MONITORING.resolve("alerts.test.yml");
 
-	/** Where the alerts' runbook lives; each alert's {@code runbook} annotation is this path and its anchor. */
+	/**
+	 * Where the alerts' runbook lives; each alert's {@code runbook} annotation is this
+	 * path and its anchor.
+	 */
 	static final String RUNBOOK = "docs/operations.md";
 
 	/** The alerts issue 16 asks for, at least. */
@@ -83,13 +88,15 @@ class AlertRulesTest {
 				(list(map(ruleTest).get("exp_alerts")).isEmpty() ? silent : firing).add(name);
 			}
 		}
-		assertThat(firing).as("alerts expected to fire in alerts.test.yml").containsExactlyInAnyOrderElementsOf(alerts.keySet());
+		assertThat(firing).as("alerts expected to fire in alerts.test.yml")
+			.containsExactlyInAnyOrderElementsOf(alerts.keySet());
 		assertThat(silent).as("alerts also expected to stay silent somewhere").isNotEmpty();
 	}
 
 	/**
-	 * Mutation check: each alert's expression replaced by one that never fires must make {@code promtool test rules}
-	 * fail, naming that alert. A test of an alert that passes whatever the expression says would not.
+	 * Mutation check: each alert's expression replaced by one that never fires must make
+	 * {@code promtool test rules} fail, naming that alert. A test of an alert that passes
+	 * whatever the expression says would not.
 	 */
 	@Test
 	void everyAlertsTestsFailWhenItsExpressionNeverFires(@TempDir Path dir) throws Exception {
@@ -131,7 +138,10 @@ class AlertRulesTest {
 		}
 	}
 
-	/** Sections by GitHub anchor: a heading's text lower-cased, spaces to dashes, other punctuation dropped. */
+	/**
+	 * Sections by GitHub anchor: a heading's text lower-cased, spaces to dashes, other
+	 * punctuation dropped.
+	 */
 	private static Map<String, String> sections(String markdown) {
 		Map<String, String> sections = new LinkedHashMap<>();
 		Matcher heading = Pattern.compile("(?m)^#{2,5} (.+)$").matcher(markdown);
@@ -139,7 +149,8 @@ class AlertRulesTest {
 		List<String> anchors = new ArrayList<>();
 		while (heading.find()) {
 			bounds.add(new int[] { heading.start(), heading.end() });
-			anchors.add(heading.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+			anchors.add(
+					heading.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
 		}
 		for (int i = 0; i < bounds.size(); i++) {
 			int end = i + 1 < bounds.size() ? bounds.get(i + 1)[0] : markdown.length();

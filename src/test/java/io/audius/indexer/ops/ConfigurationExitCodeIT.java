@@ -19,8 +19,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged jar's exit code when the start-up fails, as a Kubernetes Job sees it: a configuration error exits 78
- * (the CronJob's podFailurePolicy fails the Job at once on it), a node that does not answer exits 1 (retried).
+ * The packaged jar's exit code when the start-up fails, as a Kubernetes Job sees it: a
+ * configuration error exits 78 (the CronJob's podFailurePolicy fails the Job at once on
+ * it), a node that does not answer exits 1 (retried).
  */
 @ExtendWith(SharedAnvil.class)
 class ConfigurationExitCodeIT {
@@ -42,7 +43,8 @@ class ConfigurationExitCodeIT {
 
 	@Test
 	void aContractWithoutCodeIsAConfigurationError() throws Exception {
-		assertThat(exitCode("no-code", chain.node().httpUrl(), "--indexer.chain.multicall-address=0x" + "12".repeat(20)))
+		assertThat(
+				exitCode("no-code", chain.node().httpUrl(), "--indexer.chain.multicall-address=0x" + "12".repeat(20)))
 			.as("InvalidConfigurationException at start-up")
 			.isEqualTo(StartFailure.CONFIGURATION_EXIT_CODE)
 			.isEqualTo(78);
@@ -68,10 +70,10 @@ class ConfigurationExitCodeIT {
 	private static int exitCode(String name, String rpcUrl, String... extra) throws Exception {
 		assertThat(JAR).as("the packaged jar (run the package phase first)").exists();
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(),
-				"--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
-				"--spring.datasource.password=" + db.password(), "--indexer.chain.rpc-url=" + rpcUrl,
-				"--indexer.launcher.job=staleRefreshJob"));
+		List<String> command = new ArrayList<>(
+				List.of(java, "-jar", JAR.toString(), "--spring.datasource.url=" + db.url(),
+						"--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+						"--indexer.chain.rpc-url=" + rpcUrl, "--indexer.launcher.job=staleRefreshJob"));
 		command.addAll(IndexerApp.componentArgs(contracts));
 		command.addAll(List.of(extra));
 		Path log = Files.createDirectories(Path.of("target", "process-logs")).resolve("exit-code-" + name + ".log");

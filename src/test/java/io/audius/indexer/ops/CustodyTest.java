@@ -36,8 +36,7 @@ class CustodyTest {
 	void neverActsOnceTheWatchGaveTheLockUp() {
 		for (Lock lock : Lock.values()) {
 			for (Lease lease : Lease.values()) {
-				assertThat(new Custody(true, lock, lease).verdict()).as("%s, %s", lock, lease)
-					.isEqualTo(Verdict.NEVER);
+				assertThat(new Custody(true, lock, lease).verdict()).as("%s, %s", lock, lease).isEqualTo(Verdict.NEVER);
 			}
 		}
 		assertThat(Custody.lost().verdict()).isEqualTo(Verdict.NEVER);

@@ -13,17 +13,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The database scenarios of the fault suite (issue 8), run by {@code ./mvnw -B -Pfaults verify} beside
- * {@link SweepFaultSuite}: the application reaches PostgreSQL through a TCP proxy that the suite cuts for
+ * The database scenarios of the fault suite (issue 8), run by
+ * {@code ./mvnw -B -Pfaults verify} beside {@link SweepFaultSuite}: the application
+ * reaches PostgreSQL through a TCP proxy that the suite cuts for
  * {@code faults.db.outage-seconds} (default 5) at a time, while
  * <ol>
- * <li>a sweep over {@code faults.db.wallets} (default 6,000) wallets runs: cut {@code faults.db.outages} times
- * (default 3), each time a further share of the rows is refreshed; it must exit 0 with its last execution
- * COMPLETED;</li>
- * <li>the stream runs, with Transfers between its tracked wallets mined during each outage: it must go on (no exit,
- * its run lock taken back) and catch up.</li>
+ * <li>a sweep over {@code faults.db.wallets} (default 6,000) wallets runs: cut
+ * {@code faults.db.outages} times (default 3), each time a further share of the rows is
+ * refreshed; it must exit 0 with its last execution COMPLETED;</li>
+ * <li>the stream runs, with Transfers between its tracked wallets mined during each
+ * outage: it must go on (no exit, its run lock taken back) and catch up.</li>
  * </ol>
- * The application runs in this JVM (the in-process launcher, as {@code java -jar} runs it). It prints its figures.
+ * The application runs in this JVM (the in-process launcher, as {@code java -jar} runs
+ * it). It prints its figures.
  */
 @ExtendWith(SharedAnvil.class)
 class DatabaseOutageFaultSuite {

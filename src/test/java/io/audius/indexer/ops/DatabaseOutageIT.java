@@ -11,10 +11,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8, finding 4: the database unreachable for 5 s (a {@code TcpProxy} in front of PostgreSQL, cut and
- * restored). The outage ends every session, the run lock's too: the holder takes the lock back instead of exiting 1,
- * the sweep's execution ends COMPLETED (after the launcher's in-process restart), the stream goes on and catches
- * up, and every row is right.
+ * Issue 8, finding 4: the database unreachable for 5 s (a {@code TcpProxy} in front of
+ * PostgreSQL, cut and restored). The outage ends every session, the run lock's too: the
+ * holder takes the lock back instead of exiting 1, the sweep's execution ends COMPLETED
+ * (after the launcher's in-process restart), the stream goes on and catches up, and every
+ * row is right.
  */
 @ExtendWith(SharedAnvil.class)
 class DatabaseOutageIT {

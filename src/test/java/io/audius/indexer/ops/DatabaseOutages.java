@@ -28,10 +28,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The database unreachable for a few seconds (issue 8's fault suite): the application reaches PostgreSQL only
- * through a {@link TcpProxy}, which the scenario cuts (every open connection dropped, every new one closed at once)
- * and restores. Each outage ends every session, the run lock's included. Used by {@link DatabaseOutageIT} (one
- * outage each) and {@link DatabaseOutageFaultSuite} (more, over more wallets).
+ * The database unreachable for a few seconds (issue 8's fault suite): the application
+ * reaches PostgreSQL only through a {@link TcpProxy}, which the scenario cuts (every open
+ * connection dropped, every new one closed at once) and restores. Each outage ends every
+ * session, the run lock's included. Used by {@link DatabaseOutageIT} (one outage each)
+ * and {@link DatabaseOutageFaultSuite} (more, over more wallets).
  */
 final class DatabaseOutages {
 
@@ -40,7 +41,10 @@ final class DatabaseOutages {
 			int executions) {
 	}
 
-	/** Lock settings of these scenarios: a lease that stays fresh across an outage, so the holder may retake. */
+	/**
+	 * Lock settings of these scenarios: a lease that stays fresh across an outage, so the
+	 * holder may retake.
+	 */
 	static final List<String> LOCK = List.of("--indexer.launcher.lock.check-interval=500ms",
 			"--indexer.launcher.lock.lease-timeout=15s", "--indexer.launcher.lock.retake-within=12s");
 
@@ -48,9 +52,10 @@ final class DatabaseOutages {
 	}
 
 	/**
-	 * A sweep over {@code wallets} seeded wallets, launched as the CronJob launches it; the database cut for
-	 * {@code outage} each time a further share of the rows is refreshed. It must exit 0 with an execution
-	 * COMPLETED (after at most the launcher's in-process restarts) and every row right.
+	 * A sweep over {@code wallets} seeded wallets, launched as the CronJob launches it;
+	 * the database cut for {@code outage} each time a further share of the rows is
+	 * refreshed. It must exit 0 with an execution COMPLETED (after at most the launcher's
+	 * in-process restarts) and every row right.
 	 */
 	static Figures sweep(IndexerFixture fixture, int wallets, int outages, Duration outage, Duration ethCallDelay)
 			throws Exception {
@@ -63,17 +68,18 @@ final class DatabaseOutages {
 		ExecutorService launcher = Executors.newSingleThreadExecutor();
 		try (TcpProxy database = TcpProxy.start(fixture.db().port())) {
 			TestDatabase proxied = fixture.db().through(database);
-			List<String> args = new ArrayList<>(List.of("--indexer.launcher.enabled=true",
-					"--indexer.launcher.job=staleRefreshJob", "--indexer.sweep.wallets-per-call=50",
-					"--indexer.sweep.calls-in-flight=2"));
+			List<String> args = new ArrayList<>(
+					List.of("--indexer.launcher.enabled=true", "--indexer.launcher.job=staleRefreshJob",
+							"--indexer.sweep.wallets-per-call=50", "--indexer.sweep.calls-in-flight=2"));
 			args.addAll(LOCK);
-			Future<ConfigurableApplicationContext> running = launcher.submit(() -> IndexerApp.start(
-					WebApplicationType.NONE, proxied, fixture.rpc().url(), fixture.contracts(),
-					args.toArray(String[]::new)));
+			Future<ConfigurableApplicationContext> running = launcher
+				.submit(() -> IndexerApp.start(WebApplicationType.NONE, proxied, fixture.rpc().url(),
+						fixture.contracts(), args.toArray(String[]::new)));
 			for (int i = 1; i <= outages; i++) {
 				long share = (long) wallets * i / (outages + 1);
 				Await.until("a share of the rows refreshed before outage " + i, Duration.ofSeconds(120),
-						() -> refreshed(jdbc) >= share, () -> assertThat(running).as("the sweep ended early").isNotDone());
+						() -> refreshed(jdbc) >= share,
+						() -> assertThat(running).as("the sweep ended early").isNotDone());
 				cut(database, outage);
 			}
 			fixture.rpc().delay("eth_call", Duration.ZERO);
@@ -85,8 +91,9 @@ final class DatabaseOutages {
 			assertThat(statuses).as("never a second run beside the first").doesNotContain("STARTED");
 			List<String> wrong = WalletRows.notMatchingChain(jdbc, fixture.chain(), fixture.contracts(),
 					seeded.wallets());
-			long partial = jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet = ? "
-					+ "AND balance_block IS NOT NULL", Long.class, seeded.reverting());
+			long partial = jdbc.queryForObject(
+					"SELECT count(*) FROM eth_wallet_balances WHERE wallet = ? " + "AND balance_block IS NOT NULL",
+					Long.class, seeded.reverting());
 			return new Figures("sweep", outages, wallets, wrong, partial, statuses.size());
 		}
 		finally {
@@ -95,9 +102,9 @@ final class DatabaseOutages {
 	}
 
 	/**
-	 * The stream running, launched as the Deployment launches it; while the database is cut, Transfers are mined
-	 * between tracked wallets. The stream must go on (no exit) and catch up: every tracked row right, with the
-	 * block of its newest Transfer.
+	 * The stream running, launched as the Deployment launches it; while the database is
+	 * cut, Transfers are mined between tracked wallets. The stream must go on (no exit)
+	 * and catch up: every tracked row right, with the block of its newest Transfer.
 	 */
 	static Figures stream(IndexerFixture fixture, int trackedCount, int outages, Duration outage) throws Exception {
 		TestChain chain = fixture.chain();
@@ -115,16 +122,17 @@ final class DatabaseOutages {
 					"--indexer.stream.token-address=" + fixture.contracts().token(),
 					"--indexer.stream.start-block=" + minted));
 			args.addAll(LOCK);
-			Future<ConfigurableApplicationContext> running = launcher.submit(() -> IndexerApp.start(
-					WebApplicationType.NONE, proxied, fixture.rpc().url(), fixture.contracts(),
-					args.toArray(String[]::new)));
+			Future<ConfigurableApplicationContext> running = launcher
+				.submit(() -> IndexerApp.start(WebApplicationType.NONE, proxied, fixture.rpc().url(),
+						fixture.contracts(), args.toArray(String[]::new)));
 			Await.until("the stream is past the mints", Duration.ofSeconds(60), () -> fixture.checkpoint() >= minted,
 					() -> assertThat(running).isNotDone());
 			long[] newest = new long[trackedCount];
 			for (int i = 1; i <= outages; i++) {
 				database.cut();
 				long cutAt = System.nanoTime();
-				// Transfers mined while the database is away: the stream must pick them up afterwards.
+				// Transfers mined while the database is away: the stream must pick them
+				// up afterwards.
 				for (int t = 0; t < trackedCount; t++) {
 					int from = t;
 					int to = (t + i) % trackedCount;
@@ -192,11 +200,12 @@ final class DatabaseOutages {
 	}
 
 	/**
-	 * {@code JobOperator.stop} as another process does it: the execution marked STOPPING (its version moved on),
-	 * which the running step sees at its next chunk boundary.
+	 * {@code JobOperator.stop} as another process does it: the execution marked STOPPING
+	 * (its version moved on), which the running step sees at its next chunk boundary.
 	 */
 	static void stopThroughTheDatabase(JdbcTemplate jdbc) {
-		jdbc.update("UPDATE batch_job_execution SET status = 'STOPPING', version = version + 1 WHERE status = 'STARTED'");
+		jdbc.update(
+				"UPDATE batch_job_execution SET status = 'STOPPING', version = version + 1 WHERE status = 'STARTED'");
 	}
 
 }

@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The freshness figures on a real table: rows refreshed now, placeholders never refreshed, a row refreshed two hours
- * ago. The query counts them on the database clock; the stream's gauges (Prometheus names the alerts use) follow the
- * table on their interval; the audit report prints the same figures.
+ * The freshness figures on a real table: rows refreshed now, placeholders never
+ * refreshed, a row refreshed two hours ago. The query counts them on the database clock;
+ * the stream's gauges (Prometheus names the alerts use) follow the table on their
+ * interval; the audit report prints the same figures.
  */
 @ExtendWith(SharedAnvil.class)
 class FreshnessIT {
@@ -43,7 +44,8 @@ class FreshnessIT {
 					+ "VALUES (?, 5, 10, 10, " + now + ")", wallet(i));
 		}
 		for (int i = 3; i < 5; i++) {
-			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at) VALUES (?, 0, 'epoch')", wallet(i));
+			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at) VALUES (?, 0, 'epoch')",
+					wallet(i));
 		}
 		jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, balance_block, updated_at) "
 				+ "VALUES (?, 7, 9, " + now + " - INTERVAL '2 hours')", wallet(5));
@@ -64,12 +66,14 @@ class FreshnessIT {
 					() -> meters.get("indexer.balances.rows").gauge().value() == 6);
 			assertThat(meters.get("indexer.balances.never.refreshed.rows").gauge().value()).isEqualTo(2);
 			assertThat(meters.get("indexer.balances.rows.older.than.slo").gauge().value()).isEqualTo(3);
-			// measured at most an interval ago: the oldest row is the epoch, so the age is the database clock then
+			// measured at most an interval ago: the oldest row is the epoch, so the age
+			// is the database clock then
 			double nowSinceEpoch = jdbc.queryForObject("SELECT EXTRACT(EPOCH FROM " + now + ")", Double.class);
 			assertThat(meters.get("indexer.balances.oldest.age").gauge().value()).isBetween(nowSinceEpoch - 2,
 					nowSinceEpoch);
 
-			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at) VALUES (?, 0, 'epoch')", wallet(6));
+			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at) VALUES (?, 0, 'epoch')",
+					wallet(6));
 			Await.until("the gauges follow the table", Duration.ofSeconds(10),
 					() -> meters.get("indexer.balances.rows.older.than.slo").gauge().value() == 4);
 			assertThat(meters.get("indexer.balances.never.refreshed.rows").gauge().value()).isEqualTo(3);
@@ -81,7 +85,8 @@ class FreshnessIT {
 						"indexer_balances_slo_seconds 3600.0");
 
 			AuditReport report = app.getBean(AuditReportReader.class).read(null, 1);
-			assertThat(report.freshness()).isEqualTo(new Freshness(7, 3, 4, report.freshness().oldestAgeSeconds(), 3600));
+			assertThat(report.freshness())
+				.isEqualTo(new Freshness(7, 3, 4, report.freshness().oldestAgeSeconds(), 3600));
 			assertThat(AuditReportFormat.TABLE.render(report)).contains("Freshness of eth_wallet_balances (SLO 1 h)")
 				.containsPattern("rows\\s+never refreshed\\s+older than SLO\\s+oldest refreshed")
 				.containsPattern("\\n\\s*7\\s+3\\s+4\\s+[\\d,]+ d \\d+ h ago");

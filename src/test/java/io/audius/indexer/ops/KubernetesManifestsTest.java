@@ -45,15 +45,19 @@ import org.springframework.core.type.filter.AnnotationTypeFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The manifests under {@code k8s-cronjob/} as a cluster would get them: each kustomization (the base, the seed
- * apart, the base with the monitoring component) rendered with {@code kubectl kustomize} when kubectl is on the PATH;
- * without it, by resolving {@code resources}, {@code components} and {@code configMapGenerator} here (the
- * kustomizations use no patches; images, labels and name hashes are then not applied, and the test says which way
- * it rendered; {@code KUSTOMIZE_RENDERER=builtin} forces that way). Checked: the CronJob's scheduling limits and {@code podFailurePolicy} (the configuration-error exit
- * code fails the Job, disruptions do not count), the sweep's grace period against its call timeout, each job's own
- * request budget, the seed Job apart from the base, resources, the stream's grace period and probes, the
- * ServiceMonitor and the PrometheusRule (the same groups as the plain rules file), secrets only by reference, and
- * every environment variable set there binding to a real property.
+ * The manifests under {@code k8s-cronjob/} as a cluster would get them: each
+ * kustomization (the base, the seed apart, the base with the monitoring component)
+ * rendered with {@code kubectl kustomize} when kubectl is on the PATH; without it, by
+ * resolving {@code resources}, {@code components} and {@code configMapGenerator} here
+ * (the kustomizations use no patches; images, labels and name hashes are then not
+ * applied, and the test says which way it rendered; {@code KUSTOMIZE_RENDERER=builtin}
+ * forces that way). Checked: the CronJob's scheduling limits and {@code podFailurePolicy}
+ * (the configuration-error exit code fails the Job, disruptions do not count), the
+ * sweep's grace period against its call timeout, each job's own request budget, the seed
+ * Job apart from the base, resources, the stream's grace period and probes, the
+ * ServiceMonitor and the PrometheusRule (the same groups as the plain rules file),
+ * secrets only by reference, and every environment variable set there binding to a real
+ * property.
  */
 class KubernetesManifestsTest {
 
@@ -72,7 +76,10 @@ class KubernetesManifestsTest {
 
 	private static final Pattern SECRET_LIKE = Pattern.compile(".*(URL|PASSWORD|USER|TOKEN|SECRET|KEY)$");
 
-	/** Every YAML or JSON document of every file under k8s-cronjob/, by path relative to it. */
+	/**
+	 * Every YAML or JSON document of every file under k8s-cronjob/, by path relative to
+	 * it.
+	 */
 	private static final Map<String, List<Map<String, Object>>> documents = new LinkedHashMap<>();
 
 	/** The objects each kustomization renders to, by its directory. */
@@ -92,7 +99,8 @@ class KubernetesManifestsTest {
 				documents.put(DIR.relativize(file).toString(), docs);
 			}
 		}
-		// KUSTOMIZE_RENDERER=builtin forces the resolution here even where kubectl is installed (to test it).
+		// KUSTOMIZE_RENDERER=builtin forces the resolution here even where kubectl is
+		// installed (to test it).
 		Optional<String> kubectl = "builtin".equals(System.getenv("KUSTOMIZE_RENDERER")) ? Optional.empty()
 				: onPath("kubectl");
 		renderer = kubectl.map(k -> "kubectl kustomize").orElse("resolved here (kubectl not on the PATH)");
@@ -115,22 +123,25 @@ class KubernetesManifestsTest {
 		assertThat(kinds(MONITORED)).as("the base with the monitoring component")
 			.containsExactlyInAnyOrder("ConfigMap", "ConfigMap", "ConfigMap", "Service", "Deployment", "CronJob",
 					"CronJob", "ServiceMonitor", "PrometheusRule");
-		assertThat(only("monitoring/kustomization.yaml").get("kind")).as("monitoring is a component").isEqualTo("Component");
+		assertThat(only("monitoring/kustomization.yaml").get("kind")).as("monitoring is a component")
+			.isEqualTo("Component");
 		for (var root : rendered.entrySet()) {
 			for (Map<String, Object> object : root.getValue()) {
-				assertThat(object.get("kind")).as(root.getKey() + ": secrets are never applied from here").isNotEqualTo("Secret");
+				assertThat(object.get("kind")).as(root.getKey() + ": secrets are never applied from here")
+					.isNotEqualTo("Secret");
 			}
 		}
 		if (renderer.startsWith("kubectl")) {
 			for (Map<String, Object> template : podTemplates().values()) {
-				assertThat(container(template).get("image")).as("images: applied").isEqualTo("eth-balance-indexer:0.1.0-SNAPSHOT");
+				assertThat(container(template).get("image")).as("images: applied")
+					.isEqualTo("eth-balance-indexer:0.1.0-SNAPSHOT");
 			}
 		}
 		assertThat(kind("secret.example.yaml", "Secret").get("stringData").toString()).contains("REPLACE_WITH");
 		Map<String, Object> dashboard = only("grafana-dashboard.json");
 		assertThat(list(dashboard.get("panels"))).isNotEmpty();
-		assertThat(dashboard.toString()).contains("indexer_sweep_wallets_refreshed_total", "indexer_stream_events_total",
-				"indexer_rpc_requests_total");
+		assertThat(dashboard.toString()).contains("indexer_sweep_wallets_refreshed_total",
+				"indexer_stream_events_total", "indexer_rpc_requests_total");
 	}
 
 	@Test
@@ -152,17 +163,20 @@ class KubernetesManifestsTest {
 				.doesNotContain("unit");
 			for (Object target : list(panel.get("targets"))) {
 				String expr = (String) map(target).get("expr");
-				assertThat(expr).as(title + ": filtered by the namespace variable").contains("namespace=~\"$namespace\"");
+				assertThat(expr).as(title + ": filtered by the namespace variable")
+					.contains("namespace=~\"$namespace\"");
 				Matcher names = Pattern.compile("indexer_[a-z_]+").matcher(expr);
 				while (names.find()) {
 					metrics.add(names.group());
 				}
 			}
 		}
-		assertThat(metrics).as("what was missing is charted").contains("indexer_stream_live_logs_dropped_total",
-				"indexer_stream_reorgs_total", "indexer_rpc_rate_limit_waits_total", "indexer_rpc_call_size_limit",
-				"indexer_rpc_call_splits_total", "indexer_balances_oldest_age_seconds",
-				"indexer_balances_rows_older_than_slo", "indexer_drift_wrong_rows", "indexer_sweep_last_run_status");
+		assertThat(metrics).as("what was missing is charted")
+			.contains("indexer_stream_live_logs_dropped_total", "indexer_stream_reorgs_total",
+					"indexer_rpc_rate_limit_waits_total", "indexer_rpc_call_size_limit",
+					"indexer_rpc_call_splits_total", "indexer_balances_oldest_age_seconds",
+					"indexer_balances_rows_older_than_slo", "indexer_drift_wrong_rows",
+					"indexer_sweep_last_run_status");
 		for (String metric : metrics) {
 			assertThat(metricsDocs.contains(metric)).as(metric + ": a metric docs/operations.md documents").isTrue();
 		}
@@ -192,7 +206,8 @@ class KubernetesManifestsTest {
 				map(map(map(cronJob("eth-balance-drift").get("spec")).get("jobTemplate")).get("spec")));
 		for (var job : jobs.entrySet()) {
 			Map<String, Object> template = map(job.getValue().get("template"));
-			assertThat(map(template.get("spec")).get("restartPolicy")).as("podFailurePolicy needs it").isEqualTo("Never");
+			assertThat(map(template.get("spec")).get("restartPolicy")).as("podFailurePolicy needs it")
+				.isEqualTo("Never");
 			List<Object> rules = list(map(job.getValue().get("podFailurePolicy")).get("rules"));
 			Map<String, Object> failJob = rules.stream()
 				.map(KubernetesManifestsTest::map)
@@ -251,7 +266,8 @@ class KubernetesManifestsTest {
 			budgets.put(workload, Double.parseDouble(
 					String.valueOf(configMap(sources.get(0)).get("INDEXER_CHAIN_BUDGET_REQUESTS_PER_SECOND"))));
 		}
-		assertThat(budgets.values()).as("each a positive share of the plan (0 is no limit at all)").allMatch(b -> b > 0);
+		assertThat(budgets.values()).as("each a positive share of the plan (0 is no limit at all)")
+			.allMatch(b -> b > 0);
 	}
 
 	@Test
@@ -288,7 +304,8 @@ class KubernetesManifestsTest {
 			.bindOrCreate("indexer.stream", StreamProperties.class)
 			.shutdownTimeout();
 		int grace = (Integer) map(template.get("spec")).get("terminationGracePeriodSeconds");
-		assertThat(Duration.ofSeconds(grace)).as("terminationGracePeriodSeconds against indexer.stream.shutdown-timeout")
+		assertThat(Duration.ofSeconds(grace))
+			.as("terminationGracePeriodSeconds against indexer.stream.shutdown-timeout")
 			.isGreaterThanOrEqualTo(shutdown);
 
 		Set<Object> ports = new TreeSet<>();
@@ -350,7 +367,8 @@ class KubernetesManifestsTest {
 						.contains((String) ref.get("key"));
 				}
 				else {
-					assertThat(name).as(workload.getKey() + ": a secret-like variable set inline").doesNotMatch(SECRET_LIKE);
+					assertThat(name).as(workload.getKey() + ": a secret-like variable set inline")
+						.doesNotMatch(SECRET_LIKE);
 					assertThat(String.valueOf(variable.get("value"))).as(workload.getKey() + " " + name)
 						.doesNotContain("://");
 				}
@@ -370,8 +388,9 @@ class KubernetesManifestsTest {
 				set.put((String) map(entry).get("name"), workload.getKey());
 			}
 		}
-		assertThat(set).containsKeys("INDEXER_DRIFT_MAX_WRONG", "INDEXER_SWEEP_WALLETS_PER_CALL", "ETH_RPC_URL", "DATABASE_PASSWORD",
-				"INDEXER_PUSHGATEWAY_ADDRESS", "POD_NAMESPACE", "INDEXER_CHAIN_BUDGET_REQUESTS_PER_SECOND");
+		assertThat(set).containsKeys("INDEXER_DRIFT_MAX_WRONG", "INDEXER_SWEEP_WALLETS_PER_CALL", "ETH_RPC_URL",
+				"DATABASE_PASSWORD", "INDEXER_PUSHGATEWAY_ADDRESS", "POD_NAMESPACE",
+				"INDEXER_CHAIN_BUDGET_REQUESTS_PER_SECOND");
 		List<String> unbound = set.keySet().stream().filter(name -> !known.contains(name)).toList();
 		assertThat(unbound).as("variables that no property, placeholder or the JVM reads").isEmpty();
 		// and the checker knows what it claims to know
@@ -380,9 +399,10 @@ class KubernetesManifestsTest {
 	}
 
 	/**
-	 * The variable names Spring reads: each property of the indexer's {@code @ConfigurationProperties} records and
-	 * of Spring Boot's metadata in both env forms ({@code a.b-c} → {@code A_B_C} and {@code A_BC}), each
-	 * {@code ${NAME}} placeholder of application.properties and jobs/*.properties, and the JVM's.
+	 * The variable names Spring reads: each property of the indexer's
+	 * {@code @ConfigurationProperties} records and of Spring Boot's metadata in both env
+	 * forms ({@code a.b-c} → {@code A_B_C} and {@code A_BC}), each {@code ${NAME}}
+	 * placeholder of application.properties and jobs/*.properties, and the JVM's.
 	 */
 	private static Set<String> knownVariables() throws IOException {
 		Set<String> properties = new TreeSet<>();
@@ -399,8 +419,8 @@ class KubernetesManifestsTest {
 				throw new IllegalStateException(ex);
 			}
 		}
-		assertThat(properties).as("the indexer's own properties").contains("indexer.sweep.wallets-per-call",
-				"indexer.seed.chunk-size", "indexer.launcher.job");
+		assertThat(properties).as("the indexer's own properties")
+			.contains("indexer.sweep.wallets-per-call", "indexer.seed.chunk-size", "indexer.launcher.job");
 		JsonMapper json = new JsonMapper();
 		for (URL url : Collections.list(KubernetesManifestsTest.class.getClassLoader()
 			.getResources("META-INF/spring-configuration-metadata.json"))) {
@@ -452,7 +472,10 @@ class KubernetesManifestsTest {
 		return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
 	}
 
-	/** A pod's environment as Spring sees it: its env over its ConfigMaps over a job's properties over application.properties. */
+	/**
+	 * A pod's environment as Spring sees it: its env over its ConfigMaps over a job's
+	 * properties over application.properties.
+	 */
 	private static Binder binder(Map<String, Object> podEnv, String jobProperties) {
 		try {
 			StandardEnvironment environment = new StandardEnvironment();
@@ -461,7 +484,8 @@ class KubernetesManifestsTest {
 			sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
 			sources.addLast(new SystemEnvironmentPropertySource("pod", podEnv));
 			sources.addLast(new ResourcePropertySource(new FileSystemResource(jobProperties)));
-			sources.addLast(new ResourcePropertySource(new FileSystemResource("src/main/resources/application.properties")));
+			sources.addLast(
+					new ResourcePropertySource(new FileSystemResource("src/main/resources/application.properties")));
 			return Binder.get(environment);
 		}
 		catch (IOException ex) {
@@ -469,7 +493,10 @@ class KubernetesManifestsTest {
 		}
 	}
 
-	/** The pod's environment: its ConfigMaps (envFrom, later ones winning) and its plain env values on top. */
+	/**
+	 * The pod's environment: its ConfigMaps (envFrom, later ones winning) and its plain
+	 * env values on top.
+	 */
 	private static Map<String, Object> podEnv(Map<String, Object> template) {
 		Map<String, Object> env = new LinkedHashMap<>();
 		Map<String, Object> container = container(template);
@@ -509,12 +536,14 @@ class KubernetesManifestsTest {
 	/** Pod templates of the workloads: sweep, stream, seed. */
 	private static Map<String, Map<String, Object>> podTemplates() {
 		Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
-		templates.put("sweep", map(map(map(map(cronJob("eth-balance-sweep").get("spec")).get("jobTemplate")).get("spec"))
-			.get("template")));
+		templates.put("sweep",
+				map(map(map(map(cronJob("eth-balance-sweep").get("spec")).get("jobTemplate")).get("spec"))
+					.get("template")));
 		templates.put("stream", map(map(rendered(BASE, "Deployment").get("spec")).get("template")));
 		templates.put("seed", map(map(rendered(SEED, "Job").get("spec")).get("template")));
-		templates.put("drift", map(map(map(map(cronJob("eth-balance-drift").get("spec")).get("jobTemplate")).get("spec"))
-			.get("template")));
+		templates.put("drift",
+				map(map(map(map(cronJob("eth-balance-drift").get("spec")).get("jobTemplate")).get("spec"))
+					.get("template")));
 		return templates;
 	}
 
@@ -569,8 +598,9 @@ class KubernetesManifestsTest {
 	}
 
 	/**
-	 * Without kubectl: a kustomization's objects by following its resources (files or directories) and components,
-	 * with a ConfigMap per configMapGenerator (its literals). Patches are not supported: the test fails on one.
+	 * Without kubectl: a kustomization's objects by following its resources (files or
+	 * directories) and components, with a ConfigMap per configMapGenerator (its
+	 * literals). Patches are not supported: the test fails on one.
 	 */
 	private static List<Map<String, Object>> resolve(Path root) throws IOException {
 		Map<String, Object> kustomization = parse(root.resolve("kustomization.yaml")).get(0);

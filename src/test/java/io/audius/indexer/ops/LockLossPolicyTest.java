@@ -32,8 +32,7 @@ class LockLossPolicyTest {
 	void waitsForTheDatabaseWithinTheRetakeWindow() {
 		assertThat(policy.decide(Attempt.UNREACHABLE, s(0), s(5))).isEqualTo(Outcome.TRY_AGAIN);
 		assertThat(policy.decide(Attempt.UNREACHABLE, s(10), s(10))).isEqualTo(Outcome.TRY_AGAIN);
-		assertThat(policy.decide(Attempt.UNREACHABLE, s(11), s(11)))
-			.as("the next check would come after retake-within")
+		assertThat(policy.decide(Attempt.UNREACHABLE, s(11), s(11))).as("the next check would come after retake-within")
 			.isEqualTo(Outcome.GIVE_UP);
 	}
 

@@ -34,9 +34,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged jar as Kubernetes runs it, with real signals: the sweep killed (SIGKILL) mid-run and launched
- * again; the stream terminated (SIGTERM) and started again. Needs {@code target/eth-balance-indexer.jar}, which
- * the package phase builds before failsafe runs.
+ * The packaged jar as Kubernetes runs it, with real signals: the sweep killed (SIGKILL)
+ * mid-run and launched again; the stream terminated (SIGTERM) and started again. Needs
+ * {@code target/eth-balance-indexer.jar}, which the package phase builds before failsafe
+ * runs.
  */
 @ExtendWith(SharedAnvil.class)
 class ProcessSignalsIT {
@@ -59,7 +60,8 @@ class ProcessSignalsIT {
 			first.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
 			assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
 		}
-		Map<String, Object> zombie = jdbc.queryForMap("SELECT job_execution_id, status, end_time FROM batch_job_execution");
+		Map<String, Object> zombie = jdbc
+			.queryForMap("SELECT job_execution_id, status, end_time FROM batch_job_execution");
 		assertThat(zombie.get("status")).as("what a killed process leaves").isEqualTo("STARTED");
 		assertThat(zombie.get("end_time")).isNull();
 		long committedReads = jdbc.queryForObject(
@@ -71,8 +73,9 @@ class ProcessSignalsIT {
 		assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
 		assertThat(second.exitValue()).as("exit code of the relaunch").isZero();
 
-		List<Map<String, Object>> executions = jdbc.queryForList("SELECT e.status, s.read_count FROM batch_job_execution e "
-				+ "JOIN batch_step_execution s USING (job_execution_id) ORDER BY e.job_execution_id");
+		List<Map<String, Object>> executions = jdbc
+			.queryForList("SELECT e.status, s.read_count FROM batch_job_execution e "
+					+ "JOIN batch_step_execution s USING (job_execution_id) ORDER BY e.job_execution_id");
 		assertThat(executions).extracting(e -> e.get("status")).containsExactly("FAILED", "COMPLETED");
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_instance", Integer.class)).isEqualTo(1);
 		assertThat(((Number) executions.get(1).get("read_count")).longValue())
@@ -86,7 +89,8 @@ class ProcessSignalsIT {
 	void aStreamTerminatedBySigtermStopsCleanlyAndResumesFromItsCheckpoint(TestChain chain) throws Exception {
 		AudioContracts contracts = chain.deployAudio();
 		List<String> wallets = WalletFactory.wallets("sigterm-" + System.nanoTime(), 3);
-		chain.mintBatch(contracts.token(), wallets, List.of(BigInteger.TEN.pow(20), BigInteger.TEN.pow(20), BigInteger.ONE));
+		chain.mintBatch(contracts.token(), wallets,
+				List.of(BigInteger.TEN.pow(20), BigInteger.TEN.pow(20), BigInteger.ONE));
 		TestDatabase db = TestDatabase.forClass(ProcessSignalsIT.class).migrated();
 		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
 		wallets.forEach(w -> jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
@@ -94,21 +98,24 @@ class ProcessSignalsIT {
 
 		int port = freePort();
 		String[] streamArgs = { "--indexer.launcher.job=transferStreamJob", "--server.port=" + port,
-				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token(),
-				"--indexer.stream.confirmations=0" };
+				"--indexer.stream.ws-url=" + chain.node().wsUrl(),
+				"--indexer.stream.token-address=" + contracts.token(), "--indexer.stream.confirmations=0" };
 		Process first = launch(db, chain.node().httpUrl(), contracts, "stream-1", streamArgs);
-		await("the stream is healthy", Duration.ofSeconds(60), () -> status(port, "/eth/health?max_event_lag_secs=0") == 200);
-		assertThat(status(port, "/actuator/health/readiness")).as("ready while its job runs, so Kubernetes routes to it")
+		await("the stream is healthy", Duration.ofSeconds(60),
+				() -> status(port, "/eth/health?max_event_lag_secs=0") == 200);
+		assertThat(status(port, "/actuator/health/readiness"))
+			.as("ready while its job runs, so Kubernetes routes to it")
 			.isEqualTo(200);
 		assertThat(status(port, "/actuator/health/liveness")).isEqualTo(200);
 		long block = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1), BigInteger.valueOf(5));
-		await("the transfer is indexed", Duration.ofSeconds(10), () -> WalletRows.matchesChain(jdbc, chain, contracts, wallets.get(1), block));
+		await("the transfer is indexed", Duration.ofSeconds(10),
+				() -> WalletRows.matchesChain(jdbc, chain, contracts, wallets.get(1), block));
 
 		first.destroy(); // SIGTERM, as Kubernetes sends it
 		assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		Map<String, Object> stopped = jdbc.queryForMap(
-				"SELECT e.status, e.end_time, s.status AS step_status FROM batch_job_execution e "
-						+ "JOIN batch_step_execution s USING (job_execution_id)");
+		Map<String, Object> stopped = jdbc
+			.queryForMap("SELECT e.status, e.end_time, s.status AS step_status FROM batch_job_execution e "
+					+ "JOIN batch_step_execution s USING (job_execution_id)");
 		assertThat(stopped.get("status")).isEqualTo("STOPPED");
 		assertThat(stopped.get("step_status")).isEqualTo("STOPPED");
 		assertThat(stopped.get("end_time")).isNotNull();
@@ -120,8 +127,10 @@ class ProcessSignalsIT {
 		try {
 			await("the gap is backfilled", Duration.ofSeconds(60),
 					() -> WalletRows.matchesChain(jdbc, chain, contracts, wallets.get(2), whileDown));
-			assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
-				.as("the stopped execution was restarted").containsExactly("STOPPED", "STARTED");
+			assertThat(
+					jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
+				.as("the stopped execution was restarted")
+				.containsExactly("STOPPED", "STARTED");
 		}
 		finally {
 			second.destroy();
@@ -130,16 +139,19 @@ class ProcessSignalsIT {
 	}
 
 	/**
-	 * Issue 16: a second stream pod (eviction, drain, a manual start) finds the lock held. It stands by (the stream's
-	 * jobs/transferStreamJob.properties sets indexer.launcher.wait-for-lock=true): alive, not ready, running nothing;
-	 * a third stops at once on SIGTERM while standing by; when the first stops (SIGTERM), the second takes the lock,
-	 * restarts the stopped execution and follows. Sampled every 20 ms: never two executions STARTED at once.
+	 * Issue 16: a second stream pod (eviction, drain, a manual start) finds the lock
+	 * held. It stands by (the stream's jobs/transferStreamJob.properties sets
+	 * indexer.launcher.wait-for-lock=true): alive, not ready, running nothing; a third
+	 * stops at once on SIGTERM while standing by; when the first stops (SIGTERM), the
+	 * second takes the lock, restarts the stopped execution and follows. Sampled every 20
+	 * ms: never two executions STARTED at once.
 	 */
 	@Test
 	void aSecondStreamStandsByNotReadyAndTakesOverWhenTheFirstStops(TestChain chain) throws Exception {
 		AudioContracts contracts = chain.deployAudio();
 		List<String> wallets = WalletFactory.wallets("standby-" + System.nanoTime(), 3);
-		chain.mintBatch(contracts.token(), wallets, List.of(BigInteger.TEN.pow(20), BigInteger.TEN.pow(20), BigInteger.ONE));
+		chain.mintBatch(contracts.token(), wallets,
+				List.of(BigInteger.TEN.pow(20), BigInteger.TEN.pow(20), BigInteger.ONE));
 		TestDatabase db = TestDatabase.forClass(ProcessSignalsIT.class).migrated();
 		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
 		wallets.forEach(w -> jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
@@ -147,14 +159,15 @@ class ProcessSignalsIT {
 		int[] ports = { freePort(), freePort(), freePort() };
 		java.util.function.IntFunction<String[]> streamArgs = port -> new String[] {
 				"--indexer.launcher.job=transferStreamJob", "--server.port=" + port,
-				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token(),
-				"--indexer.stream.confirmations=0" };
+				"--indexer.stream.ws-url=" + chain.node().wsUrl(),
+				"--indexer.stream.token-address=" + contracts.token(), "--indexer.stream.confirmations=0" };
 		int[] mostStarted = new int[1];
 		java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
 			.newSingleThreadScheduledExecutor();
 		sampler.scheduleWithFixedDelay(() -> {
-			int started = jdbc.queryForObject("SELECT count(*) FROM batch_job_execution "
-					+ "WHERE status IN ('STARTED', 'STARTING')", Integer.class);
+			int started = jdbc.queryForObject(
+					"SELECT count(*) FROM batch_job_execution " + "WHERE status IN ('STARTED', 'STARTING')",
+					Integer.class);
 			synchronized (mostStarted) {
 				mostStarted[0] = Math.max(mostStarted[0], started);
 			}
@@ -184,9 +197,11 @@ class ProcessSignalsIT {
 			assertThat(Files.readString(Path.of("target", "process-logs", "standby-2.log")))
 				.contains("standing by, not ready");
 
-			// A third, stopped (SIGTERM) while it stands by: it ends at once, having run nothing.
+			// A third, stopped (SIGTERM) while it stands by: it ends at once, having run
+			// nothing.
 			Process third = launch(db, chain.node().httpUrl(), contracts, "standby-3", streamArgs.apply(ports[2]));
-			await("the third is up", Duration.ofSeconds(60), () -> status(ports[2], "/actuator/health/liveness") == 200);
+			await("the third is up", Duration.ofSeconds(60),
+					() -> status(ports[2], "/actuator/health/liveness") == 200);
 			assertThat(status(ports[2], "/actuator/health/readiness")).isEqualTo(503);
 			third.destroy();
 			assertThat(third.waitFor(20, TimeUnit.SECONDS)).as("a standby stops on SIGTERM").isTrue();
@@ -201,8 +216,9 @@ class ProcessSignalsIT {
 					BigInteger.valueOf(7));
 			await("the second follows", Duration.ofSeconds(30),
 					() -> WalletRows.matchesChain(jdbc, chain, contracts, wallets.get(2), afterTakeover));
-			assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id",
-					String.class)).as("the first's stopped execution, restarted by the second")
+			assertThat(
+					jdbc.queryForList("SELECT status FROM batch_job_execution ORDER BY job_execution_id", String.class))
+				.as("the first's stopped execution, restarted by the second")
 				.containsExactly("STOPPED", "STARTED");
 		}
 		finally {

@@ -13,7 +13,10 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Restart the last execution, abandon it and start anew, or start anew: from the last instance's executions. */
+/**
+ * Restart the last execution, abandon it and start anew, or start anew: from the last
+ * instance's executions.
+ */
 class RestartPolicyTest {
 
 	private static final JobInstance INSTANCE = new JobInstance(7, "staleRefreshJob");

@@ -25,21 +25,28 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Finding 3 of issue 8: the run lock is a session advisory lock; when its session dies under a live run
- * ({@code pg_terminate_backend} here, as {@code idle_session_timeout} or a failover would), the holder notices. It
- * takes the lock back when nobody else took the lock or its lease meanwhile (finding 4: a database outage ends every
- * session); otherwise it stops, and a second launcher that takes the lock meanwhile never recovers the execution
- * whose owner is alive.
+ * Finding 3 of issue 8: the run lock is a session advisory lock; when its session dies
+ * under a live run ({@code pg_terminate_backend} here, as {@code idle_session_timeout} or
+ * a failover would), the holder notices. It takes the lock back when nobody else took the
+ * lock or its lease meanwhile (finding 4: a database outage ends every session);
+ * otherwise it stops, and a second launcher that takes the lock meanwhile never recovers
+ * the execution whose owner is alive.
  */
 @ExtendWith(SharedAnvil.class)
 class RunLockIT {
 
 	private static final String LOCK_KEY = "eth-balance-indexer:transferStreamJob";
 
-	/** Locks of this test database only: other databases on the server have their own runs. */
+	/**
+	 * Locks of this test database only: other databases on the server have their own
+	 * runs.
+	 */
 	static final String THIS_DATABASE = "database = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
-	/** Retaking off ({@code retake-within=0}): the holder stops at once, as before retaking existed. */
+	/**
+	 * Retaking off ({@code retake-within=0}): the holder stops at once, as before
+	 * retaking existed.
+	 */
 	@Test
 	void aHolderWhoseLockIsTerminatedStopsAndASecondLauncherNeverRecoversItsLiveExecution(TestChain chain)
 			throws Exception {
@@ -55,7 +62,8 @@ class RunLockIT {
 			Integer pid = lockPid(jdbc);
 			assertThat(jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, pid)).isTrue();
 
-			// A second launcher at once: it takes the free lock and finds the first one's execution STARTED.
+			// A second launcher at once: it takes the free lock and finds the first one's
+			// execution STARTED.
 			Future<ConfigurableApplicationContext> second = launchers
 				.submit(() -> launch(fixture, "--indexer.launcher.lock.retake-within=0"));
 
@@ -63,14 +71,17 @@ class RunLockIT {
 			assertThat(SpringApplication.exit(firstApp)).as("the holder that lost its lock exits 1").isEqualTo(1);
 			Await.until("the second launcher restarts the stopped execution", Duration.ofSeconds(60),
 					() -> jdbc.queryForObject("SELECT count(*) FROM batch_job_execution WHERE status = 'STARTED' "
-							+ "AND job_execution_id > ?", Integer.class, execution) == 1, () -> {
-							});
+							+ "AND job_execution_id > ?", Integer.class, execution) == 1,
+					() -> {
+					});
 			assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?",
 					String.class, execution))
 				.as("the first execution was stopped by its owner, not recovered as a zombie by the second launcher")
 				.isEqualTo("STOPPED");
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_execution WHERE status = 'STARTED'",
-					Integer.class)).as("never two runs at once").isEqualTo(1);
+					Integer.class))
+				.as("never two runs at once")
+				.isEqualTo(1);
 			jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, lockPid(jdbc));
 			ConfigurableApplicationContext secondApp = second.get(60, TimeUnit.SECONDS);
 			secondApp.close();
@@ -80,7 +91,10 @@ class RunLockIT {
 		}
 	}
 
-	/** Nobody else about: the holder takes its lock back and its run goes on (it exited 1 before). */
+	/**
+	 * Nobody else about: the holder takes its lock back and its run goes on (it exited 1
+	 * before).
+	 */
 	@Test
 	void aHolderWhoseLockIsTerminatedTakesItBackWhenNobodyElseTookIt(TestChain chain) throws Exception {
 		ExecutorService launchers = Executors.newSingleThreadExecutor();
@@ -109,8 +123,9 @@ class RunLockIT {
 	}
 
 	/**
-	 * Another session is waiting for the lock when the holder's session dies (as another launcher would): it gets
-	 * the lock first, and the holder must not take it back: it stops and exits 1, and only one run ever goes on.
+	 * Another session is waiting for the lock when the holder's session dies (as another
+	 * launcher would): it gets the lock first, and the holder must not take it back: it
+	 * stops and exits 1, and only one run ever goes on.
 	 */
 	@Test
 	void aHolderDoesNotTakeItsLockBackFromAnotherSession(TestChain chain) throws Exception {
@@ -121,7 +136,8 @@ class RunLockIT {
 			JdbcTemplate jdbc = fixture.jdbc();
 			Future<ConfigurableApplicationContext> first = threads.submit(() -> launch(fixture));
 			Integer pid = awaitRunning(jdbc);
-			// Queued behind the holder: PostgreSQL grants it the lock the moment the holder's session ends.
+			// Queued behind the holder: PostgreSQL grants it the lock the moment the
+			// holder's session ends.
 			Future<Boolean> waiting = threads.submit(() -> {
 				try (PreparedStatement ps = other.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
 					ps.setString(1, LOCK_KEY);
@@ -145,7 +161,10 @@ class RunLockIT {
 		}
 	}
 
-	/** The lease names another owner (a launcher ran meanwhile): the free lock is not taken back. */
+	/**
+	 * The lease names another owner (a launcher ran meanwhile): the free lock is not
+	 * taken back.
+	 */
 	@Test
 	void aHolderDoesNotTakeItsLockBackWhenItsLeaseWasTaken(TestChain chain) throws Exception {
 		ExecutorService launchers = Executors.newSingleThreadExecutor();

@@ -26,9 +26,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Finding 2 of issue 8 (invariant 5): the node's key in the URL path, in the query string and echoed alone in a
- * provider's error body, and the database password, appear nowhere: not in the output captured at DEBUG, not in
- * any {@code BATCH_*} row or execution context, not in {@code /eth/health} or the actuator's health.
+ * Finding 2 of issue 8 (invariant 5): the node's key in the URL path, in the query string
+ * and echoed alone in a provider's error body, and the database password, appear nowhere:
+ * not in the output captured at DEBUG, not in any {@code BATCH_*} row or execution
+ * context, not in {@code /eth/health} or the actuator's health.
  */
 @ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
 class SecretLeakIT {
@@ -47,7 +48,8 @@ class SecretLeakIT {
 	private static String[] secretArgs(IndexerFixture fixture) {
 		String password = fixture.db().password() == null || fixture.db().password().isEmpty() ? DB_PASSWORD
 				: fixture.db().password();
-		return new String[] { "--indexer.chain.rpc-url=" + fixture.rpc().url() + "/v2/" + PATH_KEY + "?apikey=" + QUERY_KEY,
+		return new String[] {
+				"--indexer.chain.rpc-url=" + fixture.rpc().url() + "/v2/" + PATH_KEY + "?apikey=" + QUERY_KEY,
 				"--spring.datasource.password=" + password, "--logging.level.io.audius=DEBUG",
 				"--logging.level.org.springframework.batch=DEBUG", "--logging.level.org.web3j=DEBUG",
 				"--logging.level.okhttp3=DEBUG", "--logging.level.com.zaxxer.hikari=DEBUG" };
@@ -95,9 +97,9 @@ class SecretLeakIT {
 			fixture.startNextInstance("transferStreamJob");
 			String port = fixture.app().getEnvironment().getProperty("local.server.port");
 			HttpClient http = HttpClient.newHttpClient();
-			assertNoSecret(secrets(fixture), "/eth/health",
-					awaitFailure(fixture, http, port, "/eth/health", 500));
-			// Details shown (the worst case an operator can configure): the node's failure is in them, its key not.
+			assertNoSecret(secrets(fixture), "/eth/health", awaitFailure(fixture, http, port, "/eth/health", 500));
+			// Details shown (the worst case an operator can configure): the node's
+			// failure is in them, its key not.
 			assertNoSecret(secrets(fixture), "/actuator/health",
 					awaitFailure(fixture, http, port, "/actuator/health", 503));
 			assertNoSecret(secrets(fixture), "/actuator/health/transferStream",
@@ -108,8 +110,9 @@ class SecretLeakIT {
 	}
 
 	/**
-	 * The body of {@code path} once it reports the node's failure ({@code eth_getLogs}) with {@code status}. A request
-	 * that fails fails the test: an empty body searched for secrets proves nothing.
+	 * The body of {@code path} once it reports the node's failure ({@code eth_getLogs})
+	 * with {@code status}. A request that fails fails the test: an empty body searched
+	 * for secrets proves nothing.
 	 */
 	private static String awaitFailure(IndexerFixture fixture, HttpClient http, String port, String path, int status) {
 		String[] body = new String[1];

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Bad configuration stops the application at start-up with a message that names the property, never a secret. */
+/**
+ * Bad configuration stops the application at start-up with a message that names the
+ * property, never a secret.
+ */
 @ExtendWith(SharedAnvil.class)
 class StartupValidationIT {
 
@@ -78,8 +81,8 @@ class StartupValidationIT {
 
 	@Test
 	void unknownJob() {
-		assertThat(failure(node(), "--indexer.launcher.enabled=true", "--indexer.launcher.job=nightlyJob"))
-			.contains("indexer.launcher.job=nightlyJob is not a job: choose one of [driftCheck, seedWalletsJob, staleRefreshJob, transferStreamJob]");
+		assertThat(failure(node(), "--indexer.launcher.enabled=true", "--indexer.launcher.job=nightlyJob")).contains(
+				"indexer.launcher.job=nightlyJob is not a job: choose one of [driftCheck, seedWalletsJob, staleRefreshJob, transferStreamJob]");
 	}
 
 	@Test
@@ -116,7 +119,10 @@ class StartupValidationIT {
 		return chain.node().httpUrl();
 	}
 
-	/** Starts the application expecting it to fail; returns every message of the failure's cause chain. */
+	/**
+	 * Starts the application expecting it to fail; returns every message of the failure's
+	 * cause chain.
+	 */
 	private static String failure(String rpcUrl, String... extra) {
 		Throwable thrown = catchThrowable(() -> IndexerApp.start(db, rpcUrl, contracts, extra).close());
 		assertThat(thrown).as("start-up must fail").isNotNull();

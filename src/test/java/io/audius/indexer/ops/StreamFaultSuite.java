@@ -23,19 +23,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stream's fault suite (issue 8), run by {@code ./mvnw -B -Pfaults verify} beside {@link SweepFaultSuite}: the
- * application against its own anvil (a reorg must not disturb other tests' chains) through the test proxies, with
- * the shipped confirmation depth (3). Transfers among the tracked wallets are mined all along; scenarios:
+ * The stream's fault suite (issue 8), run by {@code ./mvnw -B -Pfaults verify} beside
+ * {@link SweepFaultSuite}: the application against its own anvil (a reorg must not
+ * disturb other tests' chains) through the test proxies, with the shipped confirmation
+ * depth (3). Transfers among the tracked wallets are mined all along; scenarios:
  * <ol>
- * <li>the WebSocket dropped every 2 to 4 s ({@code faults.stream.seconds}, default 60 s of mining);</li>
- * <li>{@code eth_getLogs} answered by a backend lacking the newest 2 blocks ({@code []} for them), with the
- * subscription's log notifications dropped, so eth_getLogs is the only way in;</li>
- * <li>the subscription silenced (no notification, pings still answered) every 8 s: the head watchdog reconnects;</li>
- * <li>a reorg while the stream is stopped (the newest blocks rolled back, other Transfers mined), then a restart.</li>
+ * <li>the WebSocket dropped every 2 to 4 s ({@code faults.stream.seconds}, default 60 s
+ * of mining);</li>
+ * <li>{@code eth_getLogs} answered by a backend lacking the newest 2 blocks ({@code []}
+ * for them), with the subscription's log notifications dropped, so eth_getLogs is the
+ * only way in;</li>
+ * <li>the subscription silenced (no notification, pings still answered) every 8 s: the
+ * head watchdog reconnects;</li>
+ * <li>a reorg while the stream is stopped (the newest blocks rolled back, other Transfers
+ * mined), then a restart.</li>
  * </ol>
- * During each, the checkpoint is sampled: every Transfer of a block it covers must already be in its wallets' rows
- * ({@code blocknumber} at least that block). After each, every tracked wallet is checked against the chain. It prints
- * its figures like the sweep's suite.
+ * During each, the checkpoint is sampled: every Transfer of a block it covers must
+ * already be in its wallets' rows ({@code blocknumber} at least that block). After each,
+ * every tracked wallet is checked against the chain. It prints its figures like the
+ * sweep's suite.
  */
 class StreamFaultSuite {
 
@@ -95,8 +101,10 @@ class StreamFaultSuite {
 			while (System.nanoTime() < until) {
 				mineTransfer(fixture, wallets, random);
 			}
-			// Armed all along; the confirmation depth keeps every range out of the newest blocks, so none is cut.
-			faults.put("eth_getLogs: ranges reaching a backend lacking the newest 2 blocks", fixture.rpc().laggedGetLogs());
+			// Armed all along; the confirmation depth keeps every range out of the newest
+			// blocks, so none is cut.
+			faults.put("eth_getLogs: ranges reaching a backend lacking the newest 2 blocks",
+					fixture.rpc().laggedGetLogs());
 			faults.put("live log notifications dropped", fixture.tcp().droppedFrames());
 			wrong.addAll(settle(fixture, wallets));
 			fixture.rpc().lagGetLogs(0, 0);
@@ -133,15 +141,18 @@ class StreamFaultSuite {
 			transfers.removeIf(t -> t.block() > fork);
 			faults.put("reorg while stopped: blocks replaced", (int) (oldHead - fork));
 			for (int i = 0; i < 4; i++) {
-				mineTransfer(fixture, wallets, random, false); // the stream is stopped: nothing to sample
+				mineTransfer(fixture, wallets, random, false); // the stream is stopped:
+																// nothing to sample
 			}
 			while (chain.blockNumber() <= oldHead) {
 				chain.mine();
 			}
 			fixture.startApp(WebApplicationType.NONE, args);
 			fixture.startNextInstance("transferStreamJob");
-			// Until the walk-back, the checkpoint row stands on a block of the old branch: it was right when written.
-			fixture.await("the reorg found", Duration.ofSeconds(30), () -> fixture.counter("indexer.stream.reorgs") >= 1);
+			// Until the walk-back, the checkpoint row stands on a block of the old
+			// branch: it was right when written.
+			fixture.await("the reorg found", Duration.ofSeconds(30),
+					() -> fixture.counter("indexer.stream.reorgs") >= 1);
 			awaitWalkBack(fixture, fork);
 			wrong.addAll(settle(fixture, wallets));
 			assertThat(fixture.counter("indexer.stream.reorgs")).as("the reorg was found and walked back").isEqualTo(1);
@@ -151,8 +162,8 @@ class StreamFaultSuite {
 			System.out.printf("scenarios            %d%n", scenarios);
 			faults.forEach((kind, n) -> System.out.printf("fault injected       %-64s %d%n", kind, n));
 			System.out.printf("transfers mined      %d (%d s of mining)%n", mined, SECONDS * 5 / 3);
-			System.out.printf("reconnects           %.0f (%.0f after silenced subscriptions)%n",
-					reconnects, watchdogReconnects);
+			System.out.printf("reconnects           %.0f (%.0f after silenced subscriptions)%n", reconnects,
+					watchdogReconnects);
 			System.out.printf("checkpoint samples   %d; past an unprocessed block: %d%n", samples,
 					pastUnprocessed.size());
 			System.out.printf("wallets checked      %,d (x%d scenarios)%n", WALLETS, scenarios);
@@ -164,7 +175,10 @@ class StreamFaultSuite {
 
 	private int mined;
 
-	/** One Transfer between two tracked wallets (a block of its own), then a sample of the checkpoint. */
+	/**
+	 * One Transfer between two tracked wallets (a block of its own), then a sample of the
+	 * checkpoint.
+	 */
 	private void mineTransfer(IndexerFixture fixture, List<String> wallets, Random random) throws Exception {
 		mineTransfer(fixture, wallets, random, true);
 	}
@@ -173,8 +187,8 @@ class StreamFaultSuite {
 			throws Exception {
 		String from = wallets.get(random.nextInt(wallets.size()));
 		String to = wallets.get(random.nextInt(wallets.size()));
-		long block = fixture.chain().forceTransfer(fixture.contracts().token(), from, to,
-				BigInteger.valueOf(1 + random.nextInt(99)));
+		long block = fixture.chain()
+			.forceTransfer(fixture.contracts().token(), from, to, BigInteger.valueOf(1 + random.nextInt(99)));
 		transfers.add(new Transfer(block, from, to));
 		mined++;
 		if (sample) {
@@ -183,15 +197,17 @@ class StreamFaultSuite {
 		Thread.sleep(100);
 	}
 
-	/** The checkpoint never stands past a block whose Transfers are not in their wallets' rows. */
+	/**
+	 * The checkpoint never stands past a block whose Transfers are not in their wallets'
+	 * rows.
+	 */
 	private void sample(IndexerFixture fixture) {
 		JdbcTemplate jdbc = fixture.jdbc();
 		long checkpoint = fixture.checkpoint();
 		Map<String, Long> newest = new HashMap<>();
-		jdbc.query("SELECT wallet, blocknumber FROM eth_wallet_balances WHERE blocknumber IS NOT NULL",
-				row -> {
-					newest.put(row.getString(1), row.getLong(2));
-				});
+		jdbc.query("SELECT wallet, blocknumber FROM eth_wallet_balances WHERE blocknumber IS NOT NULL", row -> {
+			newest.put(row.getString(1), row.getLong(2));
+		});
 		samples++;
 		for (Transfer t : transfers) {
 			if (t.block() <= checkpoint && (newest.getOrDefault(t.from(), -1L) < t.block()
@@ -202,13 +218,17 @@ class StreamFaultSuite {
 		}
 	}
 
-	/** The walk-back committed: no recorded block hash after the fork is of the old branch any more. */
+	/**
+	 * The walk-back committed: no recorded block hash after the fork is of the old branch
+	 * any more.
+	 */
 	private void awaitWalkBack(IndexerFixture fixture, long fork) {
 		fixture.await("the walk-back committed", Duration.ofSeconds(30), () -> fixture.jdbc()
 			.queryForList("SELECT block_number, block_hash FROM eth_indexer_checkpoint_blocks WHERE block_number > ?",
 					fork)
 			.stream()
-			.allMatch(row -> fixture.chain().blockHash((Long) row.get("block_number"))
+			.allMatch(row -> fixture.chain()
+				.blockHash((Long) row.get("block_number"))
 				.equalsIgnoreCase((String) row.get("block_hash"))));
 	}
 
@@ -221,7 +241,10 @@ class StreamFaultSuite {
 		assertThat(fixture.checkpoint()).as("the checkpoint at block %d", block).isGreaterThanOrEqualTo(block);
 	}
 
-	/** Mines empty blocks until the checkpoint covers every Transfer; returns the wallets unlike the chain. */
+	/**
+	 * Mines empty blocks until the checkpoint covers every Transfer; returns the wallets
+	 * unlike the chain.
+	 */
 	private List<String> settle(IndexerFixture fixture, List<String> wallets) {
 		long last = fixture.chain().blockNumber();
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -34,17 +34,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 14, item 5 (invariant 9): two launchers of the sweep through a database outage. Launcher A reaches the
- * database through a {@link TcpProxy}; the outage ends its sessions, its lock's included. Launcher B (another pod,
- * another path to the database) takes the free lock during the outage, waits for A's fresh lease or A's execution
- * to end, and restarts the execution once A saves it FAILED after the outage. A, back from its database-fault
- * backoff, no longer holds the lock: it must mark nothing FAILED and restart nothing.
+ * Issue 14, item 5 (invariant 9): two launchers of the sweep through a database outage.
+ * Launcher A reaches the database through a {@link TcpProxy}; the outage ends its
+ * sessions, its lock's included. Launcher B (another pod, another path to the database)
+ * takes the free lock during the outage, waits for A's fresh lease or A's execution to
+ * end, and restarts the execution once A saves it FAILED after the outage. A, back from
+ * its database-fault backoff, no longer holds the lock: it must mark nothing FAILED and
+ * restart nothing.
  * <p>
- * Made deterministic with A's lock settings: A checks its lock every 10 s and the outage starts right after one of
- * its checks, so A wakes from its 1 s backoff long before its next check could tell it that B holds the lock.
- * Sampled throughout: the threads of this JVM inside a step (each launcher runs its job on its own thread; the
- * repository cannot tell, since a launcher that marks another's execution FAILED before restarting it never leaves
- * two rows STARTED), the rows STARTED or STARTING, and the lease.
+ * Made deterministic with A's lock settings: A checks its lock every 10 s and the outage
+ * starts right after one of its checks, so A wakes from its 1 s backoff long before its
+ * next check could tell it that B holds the lock. Sampled throughout: the threads of this
+ * JVM inside a step (each launcher runs its job on its own thread; the repository cannot
+ * tell, since a launcher that marks another's execution FAILED before restarting it never
+ * leaves two rows STARTED), the rows STARTED or STARTING, and the lease.
  */
 @ExtendWith(SharedAnvil.class)
 class TwoLaunchersOutageIT {
@@ -68,10 +71,12 @@ class TwoLaunchersOutageIT {
 			SeededWallets seeded = SeededWallets.create(fixture.chain(), fixture.contracts(),
 					"two-launchers-" + System.nanoTime(), WALLETS);
 			seeded.insertRows(jdbc);
-			// Slow enough that A is mid-run at the outage and B's restart is still running when A wakes.
+			// Slow enough that A is mid-run at the outage and B's restart is still
+			// running when A wakes.
 			fixture.rpc().delay("eth_call", Duration.ofMillis(300));
 
-			// B: the application up (launcher off), its launcher run by the test when the outage is on. Its lease
+			// B: the application up (launcher off), its launcher run by the test when the
+			// outage is on. Its lease
 			// timeout is A's (a shared contract); it checks often.
 			List<String> bArgs = new ArrayList<>(SWEEP);
 			bArgs.addAll(List.of("--indexer.launcher.lock.check-interval=200ms",
@@ -80,17 +85,17 @@ class TwoLaunchersOutageIT {
 					fixture.rpc().url(), fixture.contracts(), bArgs.toArray(String[]::new));
 			IndexerLauncher launcherB = new IndexerLauncher(b.getBean(LauncherProperties.class),
 					b.getBean(RunLockProperties.class), Map.of(JOB, b.getBean(JOB, Job.class)),
-					b.getBean(JobOperator.class), b.getBean(JobRepository.class),
-					b.getBean(javax.sql.DataSource.class), b);
+					b.getBean(JobOperator.class), b.getBean(JobRepository.class), b.getBean(javax.sql.DataSource.class),
+					b);
 
 			try (Sampler sampler = Sampler.start(jdbc)) {
 				List<String> aArgs = new ArrayList<>(List.of("--indexer.launcher.enabled=true"));
 				aArgs.addAll(SWEEP);
 				aArgs.addAll(List.of("--indexer.launcher.lock.check-interval=10s",
 						"--indexer.launcher.lock.lease-timeout=30s", "--indexer.launcher.lock.retake-within=25s"));
-				Future<ConfigurableApplicationContext> a = launchers.submit(() -> IndexerApp.start(
-						WebApplicationType.NONE, fixture.db().through(database), fixture.rpc().url(),
-						fixture.contracts(), aArgs.toArray(String[]::new)));
+				Future<ConfigurableApplicationContext> a = launchers
+					.submit(() -> IndexerApp.start(WebApplicationType.NONE, fixture.db().through(database),
+							fixture.rpc().url(), fixture.contracts(), aArgs.toArray(String[]::new)));
 				Await.until("A sweeps", Duration.ofSeconds(60), () -> refreshed(jdbc) >= 300,
 						() -> assertThat(a).as("A ended early").isNotDone());
 				Object heartbeat = heartbeat(jdbc);
@@ -138,7 +143,10 @@ class TwoLaunchersOutageIT {
 		}
 	}
 
-	/** "exit N", or how the launcher failed: a launcher that throws must not hide what the sampler saw. */
+	/**
+	 * "exit N", or how the launcher failed: a launcher that throws must not hide what the
+	 * sampler saw.
+	 */
 	private static String ending(Future<?> launcher) throws Exception {
 		try {
 			Object done = launcher.get(120, TimeUnit.SECONDS);
@@ -166,8 +174,9 @@ class TwoLaunchersOutageIT {
 	}
 
 	/**
-	 * Every 10 ms: the threads of this JVM inside a step ({@code AbstractStep.execute}: each execution of the sweep
-	 * runs its one step on its launcher's thread), the executions STARTED or STARTING, the lease's owner.
+	 * Every 10 ms: the threads of this JVM inside a step ({@code AbstractStep.execute}:
+	 * each execution of the sweep runs its one step on its launcher's thread), the
+	 * executions STARTED or STARTING, the lease's owner.
 	 */
 	static final class Sampler implements AutoCloseable {
 

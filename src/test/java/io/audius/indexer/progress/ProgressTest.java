@@ -36,7 +36,8 @@ class ProgressTest {
 		assertThat(idle.update(0, 10 * S)).contains("0 of 10 wallets (0.0%), 0 wallets/s, ETA unknown");
 
 		Progress more = new Progress("wallets", 10, 0, Duration.ofSeconds(10));
-		assertThat(more.update(12, 10 * S)).as("rows added meanwhile").contains("12 of 10 wallets (120.0%), 1 wallets/s, ETA 0 s");
+		assertThat(more.update(12, 10 * S)).as("rows added meanwhile")
+			.contains("12 of 10 wallets (120.0%), 1 wallets/s, ETA 0 s");
 	}
 
 	@Test

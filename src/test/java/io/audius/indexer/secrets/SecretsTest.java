@@ -19,16 +19,16 @@ class SecretsTest {
 	void aPasswordIsScrubbedAndShortTokensAreNotSecrets() {
 		Secrets.registerValue("dbPassword-3141");
 		Secrets.registerValue("pw");
-		assertThat(Secrets.scrub("FATAL: auth failed (dbPassword-3141) pw")).isEqualTo("FATAL: auth failed ("
-				+ Secrets.MASK + ") pw");
+		assertThat(Secrets.scrub("FATAL: auth failed (dbPassword-3141) pw"))
+			.isEqualTo("FATAL: auth failed (" + Secrets.MASK + ") pw");
 		assertThat(Secrets.scrub(null)).isNull();
 	}
 
 	@Test
 	void aUrlWithoutPathOrQueryStaysReadable() {
 		Secrets.registerUrl("http://127.0.0.1:8545");
-		assertThat(Secrets.scrub("eth_call to http://127.0.0.1:8545 failed")).isEqualTo(
-				"eth_call to http://127.0.0.1:8545 failed");
+		assertThat(Secrets.scrub("eth_call to http://127.0.0.1:8545 failed"))
+			.isEqualTo("eth_call to http://127.0.0.1:8545 failed");
 	}
 
 }

@@ -33,8 +33,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * seedWalletsJob end to end against Audius-shaped {@code users}/{@code associated_wallets} tables made here and a
- * file with bad lines; the counts are read back from the {@code BATCH_STEP_EXECUTION} rows.
+ * seedWalletsJob end to end against Audius-shaped
+ * {@code users}/{@code associated_wallets} tables made here and a file with bad lines;
+ * the counts are read back from the {@code BATCH_STEP_EXECUTION} rows.
  */
 @ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
 class SeedWalletsJobIT {
@@ -86,25 +87,31 @@ class SeedWalletsJobIT {
 				"0x123", // 5: too short
 				"hello\"\u0007world", // 6: not an address, with a control character
 				F1, // 7: twice in the file
-				A.toUpperCase().replace("0X", "0x") + ";also in users", // 8: also from the database
+				A.toUpperCase().replace("0X", "0x") + ";also in users", // 8: also from
+																		// the database
 				TRACKED), StandardCharsets.UTF_8);
 		db = TestDatabase.forClass(SeedWalletsJobIT.class);
 		app = IndexerApp.start(db, chain.node().httpUrl(), contracts, "--indexer.seed.file=" + file,
 				"--indexer.seed.chunk-size=2", "--indexer.sweep.wallets-per-call=50", "--indexer.sweep.max-wallets=4");
 		jdbc = app.getBean(JdbcTemplate.class);
-		jdbc.execute("""
-				CREATE TABLE users (blockhash varchar, blocknumber integer, user_id integer NOT NULL,
-				  is_current boolean NOT NULL, handle varchar, wallet varchar, created_at timestamp, updated_at timestamp)""");
-		jdbc.execute("""
-				CREATE TABLE associated_wallets (id serial PRIMARY KEY, user_id integer NOT NULL, wallet varchar NOT NULL,
-				  blockhash varchar, blocknumber integer, is_current boolean NOT NULL, is_delete boolean NOT NULL,
-				  chain varchar NOT NULL)""");
-		// users: a current mixed-case wallet (A) and its history row (B, not current), an empty and a NULL wallet,
+		jdbc.execute(
+				"""
+						CREATE TABLE users (blockhash varchar, blocknumber integer, user_id integer NOT NULL,
+						  is_current boolean NOT NULL, handle varchar, wallet varchar, created_at timestamp, updated_at timestamp)""");
+		jdbc.execute(
+				"""
+						CREATE TABLE associated_wallets (id serial PRIMARY KEY, user_id integer NOT NULL, wallet varchar NOT NULL,
+						  blockhash varchar, blocknumber integer, is_current boolean NOT NULL, is_delete boolean NOT NULL,
+						  chain varchar NOT NULL)""");
+		// users: a current mixed-case wallet (A) and its history row (B, not current), an
+		// empty and a NULL wallet,
 		// a current row that is not an address, and the already tracked wallet.
-		jdbc.update("INSERT INTO users (user_id, is_current, wallet) VALUES (1, true, ?), (1, false, ?), (2, true, ''), "
-				+ "(3, true, NULL), (4, true, 'not-a-wallet'), (5, true, ?)", A.toUpperCase().replace("0X", "0x"), B,
-				TRACKED);
-		// associated wallets: an eth one (C), a deleted one (D), a sol one, an empty one, and A again in lower case.
+		jdbc.update(
+				"INSERT INTO users (user_id, is_current, wallet) VALUES (1, true, ?), (1, false, ?), (2, true, ''), "
+						+ "(3, true, NULL), (4, true, 'not-a-wallet'), (5, true, ?)",
+				A.toUpperCase().replace("0X", "0x"), B, TRACKED);
+		// associated wallets: an eth one (C), a deleted one (D), a sol one, an empty one,
+		// and A again in lower case.
 		jdbc.update("INSERT INTO associated_wallets (user_id, wallet, is_current, is_delete, chain) VALUES "
 				+ "(1, ?, true, false, 'eth'), (1, ?, true, true, 'eth'), (2, 'So1anaWa11et', true, false, 'sol'), "
 				+ "(2, ?, true, false, 'sol'), (3, '', true, false, 'eth'), (5, ?, true, false, 'eth')", C, D, B, A);
@@ -137,14 +144,16 @@ class SeedWalletsJobIT {
 		}
 		assertTrackedRowUntouched();
 
-		// From the database: A (once, lower-cased), C, not-a-wallet (skipped), TRACKED (already there).
+		// From the database: A (once, lower-cased), C, not-a-wallet (skipped), TRACKED
+		// (already there).
 		Map<String, Object> fromDb = stepRow(execution, SeedWalletsJobConfiguration.DATABASE_STEP);
 		assertThat(fromDb).containsEntry("read_count", 4L)
 			.containsEntry("write_count", 3L)
 			.containsEntry("process_skip_count", 1L)
 			.containsEntry("filter_count", 0L);
 		assertThat(inserted(execution, SeedWalletsJobConfiguration.DATABASE_STEP)).isEqualTo(2);
-		// From the file: 8 lines read (the comment is not), the blank one filtered, lines 5 and 6 skipped.
+		// From the file: 8 lines read (the comment is not), the blank one filtered, lines
+		// 5 and 6 skipped.
 		Map<String, Object> fromFile = stepRow(execution, SeedWalletsJobConfiguration.FILE_STEP);
 		assertThat(fromFile).containsEntry("read_count", 8L)
 			.containsEntry("write_count", 5L)
@@ -152,13 +161,16 @@ class SeedWalletsJobIT {
 			.containsEntry("process_skip_count", 2L);
 		assertThat(inserted(execution, SeedWalletsJobConfiguration.FILE_STEP)).isEqualTo(2);
 
-		assertThat(output.getOut()).contains("Skipped source row of indexer.seed.source-query: source row is not an "
-				+ "address (0x + 40 hex digits): \"not-a-wallet\"")
+		assertThat(output.getOut())
+			.contains("Skipped source row of indexer.seed.source-query: source row is not an "
+					+ "address (0x + 40 hex digits): \"not-a-wallet\"")
 			.contains("Skipped seed file line: line 5 is not an address (0x + 40 hex digits): \"0x123\"")
-			.contains("Skipped seed file line: line 6 is not an address (0x + 40 hex digits): \"hello\\\"\\u0007world\"")
+			.contains(
+					"Skipped seed file line: line 6 is not an address (0x + 40 hex digits): \"hello\\\"\\u0007world\"")
 			.doesNotContain("hello\"\u0007world");
 		assertThat(output.getOut().lines().filter(l -> l.contains("line 5 is not an address")).count())
-			.as("logged once").isEqualTo(1);
+			.as("logged once")
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -176,7 +188,8 @@ class SeedWalletsJobIT {
 
 	@Test
 	void placeholdersAreTheFirstRowsTheNextSweepRefreshes() throws Exception {
-		// Older than the placeholders' insert but newer than the epoch: 50 stale rows the sweep could read.
+		// Older than the placeholders' insert but newer than the epoch: 50 stale rows the
+		// sweep could read.
 		List<String> stale = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
 			stale.add(String.format("0x%040x", 0x5000 + i));
@@ -187,15 +200,18 @@ class SeedWalletsJobIT {
 		}
 		assertThat(runSeed().getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
-		// A sweep of 4 wallets (indexer.sweep.max-wallets): it takes the oldest rows first.
+		// A sweep of 4 wallets (indexer.sweep.max-wallets): it takes the oldest rows
+		// first.
 		JobExecution sweep = app.getBean(JobOperator.class)
-			.start(app.getBean("staleRefreshJob", Job.class), new JobParametersBuilder()
-				.addLocalDateTime("cutoff", jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class))
-				.toJobParameters());
+			.start(app.getBean("staleRefreshJob", Job.class),
+					new JobParametersBuilder()
+						.addLocalDateTime("cutoff", jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class))
+						.toJobParameters());
 		assertThat(sweep.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		assertThat(jdbc.queryForList("SELECT wallet FROM eth_wallet_balances WHERE updated_at > TIMESTAMP '2020-01-01' "
-				+ "AND updated_at <> ? ORDER BY wallet", String.class, TRACKED_AT)).containsExactly(A, C, F1, F2);
+				+ "AND updated_at <> ? ORDER BY wallet", String.class, TRACKED_AT))
+			.containsExactly(A, C, F1, F2);
 	}
 
 	@Test
@@ -206,7 +222,8 @@ class SeedWalletsJobIT {
 			lines.add(String.format("0x%040x", 0x9000 + i));
 		}
 		Files.write(many, lines);
-		// Line 5 cannot be inserted on the first try: the file step fails in its third chunk (lines 5-6).
+		// Line 5 cannot be inserted on the first try: the file step fails in its third
+		// chunk (lines 5-6).
 		jdbc.execute("""
 				CREATE FUNCTION refuse_9005() RETURNS trigger LANGUAGE plpgsql AS $$
 				BEGIN
@@ -215,7 +232,8 @@ class SeedWalletsJobIT {
 				END $$""");
 		jdbc.execute("CREATE TRIGGER refuse_9005 BEFORE INSERT ON eth_wallet_balances FOR EACH ROW "
 				+ "EXECUTE FUNCTION refuse_9005()");
-		// Only the file step, on this file: the launcher's way, a new instance with the file as its parameter.
+		// Only the file step, on this file: the launcher's way, a new instance with the
+		// file as its parameter.
 		ConfigurableApplicationContext fileOnly = IndexerApp.start(db, chain.node().httpUrl(), contracts,
 				"--indexer.seed.file=" + many, "--indexer.seed.from-database=false", "--indexer.seed.chunk-size=2");
 		JobOperator operator = fileOnly.getBean(JobOperator.class);
@@ -230,8 +248,9 @@ class SeedWalletsJobIT {
 		}
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 		assertThat(stepRow(failed, SeedWalletsJobConfiguration.FILE_STEP)).containsEntry("write_count", 4L);
-		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet LIKE '0x00%'",
-				Long.class)).isEqualTo(4);
+		assertThat(
+				jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet LIKE '0x00%'", Long.class))
+			.isEqualTo(4);
 
 		JobExecution restarted;
 		try {
@@ -248,14 +267,16 @@ class SeedWalletsJobIT {
 			.containsEntry("write_count", 5L);
 		assertThat(restarted.getStepExecutions()).extracting(s -> s.getStepName())
 			.containsExactly(SeedWalletsJobConfiguration.FILE_STEP);
-		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet LIKE '0x00%'",
-				Long.class)).isEqualTo(9);
+		assertThat(
+				jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet LIKE '0x00%'", Long.class))
+			.isEqualTo(9);
 	}
 
 	@Test
 	void theLauncherRunsItWithItsJobProperties() {
 		long before = jdbc.queryForObject("SELECT count(*) FROM batch_job_execution", Long.class);
-		// As the Kubernetes Job runs it: --indexer.launcher.job=seedWalletsJob imports jobs/seedWalletsJob.properties.
+		// As the Kubernetes Job runs it: --indexer.launcher.job=seedWalletsJob imports
+		// jobs/seedWalletsJob.properties.
 		try (ConfigurableApplicationContext launched = IndexerApp.start(db, chain.node().httpUrl(), contracts,
 				"--indexer.launcher.enabled=true", "--indexer.launcher.job=seedWalletsJob",
 				"--indexer.seed.file=" + file)) {
@@ -265,7 +286,8 @@ class SeedWalletsJobIT {
 		}
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_execution", Long.class)).isEqualTo(before + 1);
 		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution ORDER BY job_execution_id DESC LIMIT 1",
-				String.class)).isEqualTo("COMPLETED");
+				String.class))
+			.isEqualTo("COMPLETED");
 		assertThat(wallets()).containsExactly(A, C, TRACKED, F1, F2);
 		assertTrackedRowUntouched();
 	}
@@ -292,8 +314,9 @@ class SeedWalletsJobIT {
 
 	/** The audit row of one step of an execution, as stored. */
 	private static Map<String, Object> stepRow(JobExecution execution, String step) {
-		return jdbc.queryForMap("SELECT read_count, write_count, filter_count, process_skip_count, read_skip_count, "
-				+ "write_skip_count FROM batch_step_execution WHERE job_execution_id = ? AND step_name = ?",
+		return jdbc.queryForMap(
+				"SELECT read_count, write_count, filter_count, process_skip_count, read_skip_count, "
+						+ "write_skip_count FROM batch_step_execution WHERE job_execution_id = ? AND step_name = ?",
 				execution.getId(), step);
 	}
 

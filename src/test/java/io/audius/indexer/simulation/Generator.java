@@ -19,8 +19,8 @@ import io.audius.indexer.simulation.Schedule.Wallets;
 import io.audius.indexer.testsupport.WalletFactory;
 
 /**
- * Draws a {@link Schedule} from a seed, and nothing else: the same seed and size always give the same schedule
- * (a pure function, unit-tested in {@code GeneratorTest}).
+ * Draws a {@link Schedule} from a seed, and nothing else: the same seed and size always
+ * give the same schedule (a pure function, unit-tested in {@code GeneratorTest}).
  */
 final class Generator {
 
@@ -32,7 +32,10 @@ final class Generator {
 
 	static final int MAX_REORG_DEPTH = 6;
 
-	/** Faults that cannot meet in one step: the stop goes through the database; one stream launcher at a time. */
+	/**
+	 * Faults that cannot meet in one step: the stop goes through the database; one stream
+	 * launcher at a time.
+	 */
 	private static final List<EnumSet<FaultKind>> APART = List.of(
 			EnumSet.of(FaultKind.STREAM_RESTART, FaultKind.DB_UNREACHABLE),
 			EnumSet.of(FaultKind.STREAM_RESTART, FaultKind.DB_BACKEND_TERMINATED),
@@ -46,7 +49,9 @@ final class Generator {
 	/** Per step, the chance (1 in N) that the second stream adds each of its kinds. */
 	static final int SECOND_STREAM_ONE_IN = 12;
 
-	/** The chance (1 in N) that a schedule ends with a reorg deeper than the max depth. */
+	/**
+	 * The chance (1 in N) that a schedule ends with a reorg deeper than the max depth.
+	 */
 	static final int DEEP_REORG_ONE_IN = 8;
 
 	private Generator() {
@@ -54,11 +59,14 @@ final class Generator {
 
 	static Schedule draw(long seed, int steps) {
 		SplittableRandom random = new SplittableRandom(seed);
-		// Fault kinds added later come from a second stream of the same seed, so that the first stream (chain work,
+		// Fault kinds added later come from a second stream of the same seed, so that the
+		// first stream (chain work,
 		// the older faults) still draws what it drew for the seeds recorded before them.
 		SplittableRandom second = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
-		// and a third adds the two narrow database faults (the lock's connection, a backend mid-chunk), which the
-		// first stream's six-way count drew too rarely (12 and 18 in 200 schedules), without moving the second's draws
+		// and a third adds the two narrow database faults (the lock's connection, a
+		// backend mid-chunk), which the
+		// first stream's six-way count drew too rarely (12 and 18 in 200 schedules),
+		// without moving the second's draws
 		SplittableRandom third = new SplittableRandom(seed ^ 0xC2B2AE3D27D4EB4FL);
 		String prefix = "sim-" + Long.toHexString(seed);
 		List<String> all = WalletFactory.wallets(prefix, TRACKED + FRESH + UNTRACKED);
@@ -85,7 +93,8 @@ final class Generator {
 			}
 		}
 		boolean backend = third.nextInt(SECOND_STREAM_ONE_IN) == 0;
-		int count = 1 + third.nextInt(3); // 1: the run lock's connection; 2-3: a backend mid-chunk (Simulation.label)
+		int count = 1 + third.nextInt(3); // 1: the run lock's connection; 2-3: a backend
+											// mid-chunk (Simulation.label)
 		if (backend && faults.stream().noneMatch(f -> clash(f.kind(), FaultKind.DB_BACKEND_TERMINATED))) {
 			faults.add(new Fault(FaultKind.DB_BACKEND_TERMINATED, count));
 		}
@@ -103,8 +112,9 @@ final class Generator {
 		FaultKind[] kinds = FaultKind.FIRST_STREAM;
 		while (faults.size() < faultCount) {
 			FaultKind kind = kinds[random.nextInt(kinds.length)];
-			boolean clash = faults.stream().anyMatch(f -> f.kind() == kind
-					|| APART.stream().anyMatch(set -> set.contains(f.kind()) && set.contains(kind)));
+			boolean clash = faults.stream()
+				.anyMatch(f -> f.kind() == kind
+						|| APART.stream().anyMatch(set -> set.contains(f.kind()) && set.contains(kind)));
 			if (!clash) {
 				faults.add(new Fault(kind, 1 + random.nextInt(6)));
 			}
@@ -141,7 +151,10 @@ final class Generator {
 		};
 	}
 
-	/** Senders are tracked or untracked wallets (minted at the start, never short); fresh wallets only receive. */
+	/**
+	 * Senders are tracked or untracked wallets (minted at the start, never short); fresh
+	 * wallets only receive.
+	 */
 	private static Transfer transfer(SplittableRandom random, Wallets wallets) {
 		int kind = pick(random, new int[] { 50, 15, 15, 20 });
 		long amount = 1 + random.nextInt(999);

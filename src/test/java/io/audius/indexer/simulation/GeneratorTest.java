@@ -33,8 +33,8 @@ class GeneratorTest {
 			assertThat(schedule.steps().getLast().check()).as("the last step is a quiet point").isTrue();
 			deepReorgs += schedule.endsWithDeepReorg() ? 1 : 0;
 		}
-		System.out.println("200 schedules: " + drawn + "; by label " + labels + "; reorgs " + reorgs
-				+ "; deep reorgs " + deepReorgs);
+		System.out.println("200 schedules: " + drawn + "; by label " + labels + "; reorgs " + reorgs + "; deep reorgs "
+				+ deepReorgs);
 		for (FaultKind kind : FaultKind.values()) {
 			assertThat(drawn.getOrDefault(kind, 0)).as(kind.name()).isGreaterThanOrEqualTo(20);
 		}
@@ -48,8 +48,9 @@ class GeneratorTest {
 	}
 
 	/**
-	 * Kinds added later come from a second stream: the first stream (chain work, the older faults, holds, quiet
-	 * points) draws what it drew for seeds recorded before them (fingerprints taken on the generator before).
+	 * Kinds added later come from a second stream: the first stream (chain work, the
+	 * older faults, holds, quiet points) draws what it drew for seeds recorded before
+	 * them (fingerprints taken on the generator before).
 	 */
 	@Test
 	void theFirstStreamStillDrawsWhatItDrewBefore() {
@@ -59,20 +60,29 @@ class GeneratorTest {
 	}
 
 	private static int firstStream(long seed) {
-		return Generator.draw(seed, 4).steps().stream()
-			.map(st -> st.work().toString() + st.holdMillis() + st.check() + st.faults().stream()
-				.filter(f -> java.util.Arrays.asList(FaultKind.FIRST_STREAM).contains(f.kind())).toList())
-			.toList().toString().hashCode();
+		return Generator.draw(seed, 4)
+			.steps()
+			.stream()
+			.map(st -> st.work().toString() + st.holdMillis() + st.check()
+					+ st.faults()
+						.stream()
+						.filter(f -> java.util.Arrays.asList(FaultKind.FIRST_STREAM).contains(f.kind()))
+						.toList())
+			.toList()
+			.toString()
+			.hashCode();
 	}
 
 	@Test
 	void faultsThatCannotMeetAreNeverDrawnTogether() {
 		for (long seed = 0; seed < 500; seed++) {
 			for (Schedule.Step step : Generator.draw(seed, 4).steps()) {
-				boolean restart = step.faults().stream()
+				boolean restart = step.faults()
+					.stream()
 					.anyMatch(f -> f.kind() == FaultKind.STREAM_RESTART || f.kind() == FaultKind.STREAM_KILLED);
-				boolean database = step.faults().stream().anyMatch(f -> f.kind().family.equals("database")
-						|| f.kind() == FaultKind.SECOND_LAUNCHER);
+				boolean database = step.faults()
+					.stream()
+					.anyMatch(f -> f.kind().family.equals("database") || f.kind() == FaultKind.SECOND_LAUNCHER);
 				assertThat(restart && database).as("seed %d step %s", seed, step.faults()).isFalse();
 			}
 		}

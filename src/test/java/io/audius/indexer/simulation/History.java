@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every operation, fault and check of one schedule with its time (seconds since the schedule began), so a failing
- * seed can be read and replayed. Written to {@code target/simulation/<seed>.log} when the schedule fails.
+ * Every operation, fault and check of one schedule with its time (seconds since the
+ * schedule began), so a failing seed can be read and replayed. Written to
+ * {@code target/simulation/<seed>.log} when the schedule fails.
  */
 final class History {
 

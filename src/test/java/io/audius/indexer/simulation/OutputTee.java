@@ -6,8 +6,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Copies everything written to System.out and System.err while it is open (logback's console appender writes
- * through them), so the schedule's log lines can be searched for a secret.
+ * Copies everything written to System.out and System.err while it is open (logback's
+ * console appender writes through them), so the schedule's log lines can be searched for
+ * a secret.
  */
 final class OutputTee implements AutoCloseable {
 

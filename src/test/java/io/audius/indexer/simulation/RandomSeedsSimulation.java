@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code ./mvnw -B -Psimulation verify -Dsimulation.runs=N}: N schedules from random seeds (each printed before it
- * runs), {@code simulation.steps} steps each (default 4), then the table. {@code -Dsimulation.seed=N} replays one
- * seed (or a comma-separated list): the same chain work and faults in the same order (process timing may differ).
- * {@code -Dsimulation.confirmations=N} overrides the drawn confirmation depth (the rest of the schedule unchanged).
+ * {@code ./mvnw -B -Psimulation verify -Dsimulation.runs=N}: N schedules from random
+ * seeds (each printed before it runs), {@code simulation.steps} steps each (default 4),
+ * then the table. {@code -Dsimulation.seed=N} replays one seed (or a comma-separated
+ * list): the same chain work and faults in the same order (process timing may differ).
+ * {@code -Dsimulation.confirmations=N} overrides the drawn confirmation depth (the rest
+ * of the schedule unchanged).
  */
 class RandomSeedsSimulation {
 

@@ -45,16 +45,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Runs one {@link Schedule} against real parts: an anvil of its own (reorgs must not disturb other tests' chains),
- * PostgreSQL, the stream and the sweep through the real launcher in this JVM (as {@code java -jar} runs them), the
- * node behind a {@link TcpProxy} (WebSocket and HTTP) and an {@link RpcProxy} whose URL holds a fake key, the
- * database behind a {@link TcpProxy}. At each quiet point the {@link Checker} waits (mining nothing: a quiet chain
- * must not need further blocks) for the rows to converge; whatever is still wrong after the bound is a violation.
- * A thread samples the job repository throughout for two STARTED executions of one job.
+ * Runs one {@link Schedule} against real parts: an anvil of its own (reorgs must not
+ * disturb other tests' chains), PostgreSQL, the stream and the sweep through the real
+ * launcher in this JVM (as {@code java -jar} runs them), the node behind a
+ * {@link TcpProxy} (WebSocket and HTTP) and an {@link RpcProxy} whose URL holds a fake
+ * key, the database behind a {@link TcpProxy}. At each quiet point the {@link Checker}
+ * waits (mining nothing: a quiet chain must not need further blocks) for the rows to
+ * converge; whatever is still wrong after the bound is a violation. A thread samples the
+ * job repository throughout for two STARTED executions of one job.
  */
 final class Simulation {
 
-	/** How long a quiet point waits for the rows to converge (the node and database waits are 1 s doubling). */
+	/**
+	 * How long a quiet point waits for the rows to converge (the node and database waits
+	 * are 1 s doubling).
+	 */
 	static final Duration QUIET_TIMEOUT = Duration.ofSeconds(Integer.getInteger("simulation.quiet-seconds", 30));
 
 	private static final String STREAM = "transferStreamJob";
@@ -222,16 +227,18 @@ final class Simulation {
 		startBlock = chain.mine();
 		// The rows an earlier sweep left: right at the start block, no Transfer seen yet.
 		for (String wallet : wallets.tracked()) {
-			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, balance_block, updated_at, created_at) "
-					+ "VALUES (?, ?, ?, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')", wallet,
-					new java.math.BigDecimal(chain.expectedSum(contracts, wallet).orElseThrow()), startBlock);
+			jdbc.update(
+					"INSERT INTO eth_wallet_balances (wallet, balance, balance_block, updated_at, created_at) "
+							+ "VALUES (?, ?, ?, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
+					wallet, new java.math.BigDecimal(chain.expectedSum(contracts, wallet).orElseThrow()), startBlock);
 		}
 		checker = new Checker(chain, contracts, jdbc, schedule, startBlock);
 		checker.auditWrites();
-		history.add("setup", "anvil :" + node.port() + ", schema " + db.schema() + ", start block " + startBlock
-				+ ", confirmations " + schedule.confirmations() + ", max-reorg-depth " + schedule.maxReorgDepth() + ", "
-				+ wallets.tracked().size() + " tracked, " + wallets.fresh().size() + " fresh, "
-				+ wallets.untracked().size() + " untracked wallets, " + schedule.steps().size() + " steps");
+		history.add("setup",
+				"anvil :" + node.port() + ", schema " + db.schema() + ", start block " + startBlock + ", confirmations "
+						+ schedule.confirmations() + ", max-reorg-depth " + schedule.maxReorgDepth() + ", "
+						+ wallets.tracked().size() + " tracked, " + wallets.fresh().size() + " fresh, "
+						+ wallets.untracked().size() + " untracked wallets, " + schedule.steps().size() + " steps");
 		startStream();
 	}
 
@@ -242,8 +249,10 @@ final class Simulation {
 			ensureStream();
 			history.add("step", (i + 1) + "/" + steps.size() + " faults " + step.faults() + ", " + step.work().size()
 					+ " ops, hold " + step.holdMillis() + " ms" + (step.check() ? ", then check" : ""));
-			// Healed in reverse order, the node's and the database's faults before the processes' (a killed JVM's heal
-			// starts the stream and waits for it: with the node still down it could not start; seed 6678160011469512854)
+			// Healed in reverse order, the node's and the database's faults before the
+			// processes' (a killed JVM's heal
+			// starts the stream and waits for it: with the node still down it could not
+			// start; seed 6678160011469512854)
 			List<Runnable> heals = new ArrayList<>();
 			List<Runnable> processHeals = new ArrayList<>();
 			for (Fault fault : step.faults()) {
@@ -273,12 +282,14 @@ final class Simulation {
 	}
 
 	/**
-	 * The stream stopped; blocks replaced from below the newest recorded block hash more than {@code max-reorg-depth}
-	 * under its checkpoint; started again: it must end with exit 1 naming {@code indexer.stream.max-reorg-depth}, the
-	 * checkpoint row never moved.
+	 * The stream stopped; blocks replaced from below the newest recorded block hash more
+	 * than {@code max-reorg-depth} under its checkpoint; started again: it must end with
+	 * exit 1 naming {@code indexer.stream.max-reorg-depth}, the checkpoint row never
+	 * moved.
 	 */
 	private void deepReorg() throws Exception {
-		// The checkpoint must stand more than max-reorg-depth above a block after the start: empty blocks if needed.
+		// The checkpoint must stand more than max-reorg-depth above a block after the
+		// start: empty blocks if needed.
 		long needed = startBlock + 2L * schedule.maxReorgDepth() + 4;
 		while (chain.blockNumber() - schedule.confirmations() < needed) {
 			chain.mine();
@@ -290,11 +301,14 @@ final class Simulation {
 		}
 		stopStream("before a reorg deeper than max-reorg-depth");
 		long checkpoint = checker.checkpoint();
-		// The stream decides by the newest recorded block more than max-reorg-depth below its checkpoint: replaced
-		// too, it must stop (still canonical, walking back past the depth is safe, and it goes on).
-		List<Long> beyond = jdbc.queryForList("SELECT block_number FROM eth_indexer_checkpoint_blocks "
-				+ "WHERE block_number < ? ORDER BY block_number DESC LIMIT 1", Long.class,
-				checkpoint - schedule.maxReorgDepth());
+		// The stream decides by the newest recorded block more than max-reorg-depth below
+		// its checkpoint: replaced
+		// too, it must stop (still canonical, walking back past the depth is safe, and it
+		// goes on).
+		List<Long> beyond = jdbc.queryForList(
+				"SELECT block_number FROM eth_indexer_checkpoint_blocks "
+						+ "WHERE block_number < ? ORDER BY block_number DESC LIMIT 1",
+				Long.class, checkpoint - schedule.maxReorgDepth());
 		long fork = beyond.isEmpty() ? -1 : beyond.get(0) - 1;
 		long head = chain.blockNumber();
 		if (fork <= startBlock) {
@@ -309,9 +323,10 @@ final class Simulation {
 			chain.forceTransfer(contracts.token(), schedule.wallets().tracked().get(0),
 					schedule.wallets().untracked().get(0), BigInteger.ONE);
 		}
-		history.add("deep reorg", "stream stopped at checkpoint " + checkpoint + "; blocks after " + fork
-				+ " replaced, the recorded block " + beyond.get(0) + " among them (head " + head + " -> "
-				+ chain.blockNumber() + "); stream started");
+		history.add("deep reorg",
+				"stream stopped at checkpoint " + checkpoint + "; blocks after " + fork
+						+ " replaced, the recorded block " + beyond.get(0) + " among them (head " + head + " -> "
+						+ chain.blockNumber() + "); stream started");
 		int outputBefore = tee.captured().length();
 		stream = launch(STREAM, "sim-stream");
 		String exit;
@@ -328,8 +343,9 @@ final class Simulation {
 				+ tee.captured().substring(outputBefore).contains("indexer.stream.max-reorg-depth"));
 		String output = tee.captured().substring(outputBefore);
 		if (!exit.equals("exit 1") || !output.contains("indexer.stream.max-reorg-depth")) {
-			violations.add(new Violation("deep reorg", "the stream " + exit + (output.contains(
-					"indexer.stream.max-reorg-depth") ? "" : " without naming indexer.stream.max-reorg-depth")));
+			violations.add(new Violation("deep reorg",
+					"the stream " + exit + (output.contains("indexer.stream.max-reorg-depth") ? ""
+							: " without naming indexer.stream.max-reorg-depth")));
 		}
 		if (checker.checkpoint() != checkpoint) {
 			violations.add(new Violation("checkpoint", "moved from " + checkpoint + " to " + checker.checkpoint()
@@ -362,7 +378,8 @@ final class Simulation {
 							List.of(BigInteger.valueOf(s.amount())));
 				}
 				else {
-					chain.setStakeBatch(contracts.staking(), List.of(s.wallet()), List.of(BigInteger.valueOf(s.amount())));
+					chain.setStakeBatch(contracts.staking(), List.of(s.wallet()),
+							List.of(BigInteger.valueOf(s.amount())));
 				}
 				stakeChanged.add(s.wallet());
 				history.add("stake", (s.delegated() ? "delegated " : "staked ") + s.wallet() + " = " + s.amount()
@@ -385,9 +402,10 @@ final class Simulation {
 				chain.rollback(depth);
 				reorgPending = true;
 				reorgs++;
-				history.add("reorg", "rolled back " + depth + " blocks (head " + head + " -> " + chain.blockNumber()
-						+ ", stream " + (streamRunning() ? "running" : "stopped") + "); new branch of "
-						+ r.branch().size() + " ops");
+				history.add("reorg",
+						"rolled back " + depth + " blocks (head " + head + " -> " + chain.blockNumber() + ", stream "
+								+ (streamRunning() ? "running" : "stopped") + "); new branch of " + r.branch().size()
+								+ " ops");
 				for (Op branchOp : r.branch()) {
 					apply(branchOp);
 				}
@@ -401,7 +419,8 @@ final class Simulation {
 
 	private void sample() {
 		if (reorgPending) {
-			return; // until the walk-back is checked at the next quiet point, the checkpoint may stand on the old branch
+			return; // until the walk-back is checked at the next quiet point, the
+					// checkpoint may stand on the old branch
 		}
 		List<Violation> found = checker.checkpointNotPastUnreflected();
 		found.forEach(v -> history.add("sample", v.toString()));
@@ -446,8 +465,10 @@ final class Simulation {
 			case NULL_ANSWER -> scripted(200, Map.of("Content-Type", "application/json"),
 					"{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":null}", n);
 			case GETLOGS_LAGGING -> {
-				// The depth is what protects against a lagging backend (docs/stream.md: Confirmations): a lag of L blocks is
-				// safe only with confirmations >= L, so the lag stays within the depth (1 with confirmations 0, the
+				// The depth is what protects against a lagging backend (docs/stream.md:
+				// Confirmations): a lag of L blocks is
+				// safe only with confirmations >= L, so the lag stays within the depth (1
+				// with confirmations 0, the
 				// documented unsafe setting).
 				int lag = Math.max(1, Math.min(2, schedule.confirmations()));
 				rpc.lagGetLogs(lag, -1);
@@ -519,7 +540,10 @@ final class Simulation {
 		};
 	}
 
-	/** The table's name of a fault: STREAM_RESTART's variants 5 and 6 are the packaged jar killed, etc. */
+	/**
+	 * The table's name of a fault: STREAM_RESTART's variants 5 and 6 are the packaged jar
+	 * killed, etc.
+	 */
 	static String label(Fault fault) {
 		if (fault.kind() == Schedule.FaultKind.STREAM_RESTART && fault.count() >= 5) {
 			return "process: stream JVM " + (fault.count() == 5 ? "SIGKILL" : "SIGTERM");
@@ -538,11 +562,13 @@ final class Simulation {
 	}
 
 	/**
-	 * The stream (or the sweep) as the packaged jar in a JVM of its own, as the Deployment (the CronJob) runs it,
-	 * killed ({@code sigkill}) or sent SIGTERM part-way through the step's work (the sweep part-way through its run:
-	 * it reads through a proxy of its own that holds each eth_call 300 ms, one wallet per call, so a run lasts
-	 * seconds); healed by the in-process stream, which must recover the execution a SIGKILL left STARTED once its
-	 * lease is stale, or by a sweep in-process that must complete.
+	 * The stream (or the sweep) as the packaged jar in a JVM of its own, as the
+	 * Deployment (the CronJob) runs it, killed ({@code sigkill}) or sent SIGTERM part-way
+	 * through the step's work (the sweep part-way through its run: it reads through a
+	 * proxy of its own that holds each eth_call 300 ms, one wallet per call, so a run
+	 * lasts seconds); healed by the in-process stream, which must recover the execution a
+	 * SIGKILL left STARTED once its lease is stale, or by a sweep in-process that must
+	 * complete.
 	 */
 	private Runnable killedJvm(String job, boolean sigkill, int holdMillis) throws Exception {
 		String java = ProcessHandle.current().info().command().orElse("java");
@@ -560,7 +586,9 @@ final class Simulation {
 				"--indexer.chain.rpc-url=" + rpcUrl + "/v2/" + rpcKey, "--indexer.chain.retry-backoff=20ms"));
 		command.addAll(IndexerApp.componentArgs(contracts));
 		if (job.equals(SWEEP)) {
-			appArgs(job).stream().filter(arg -> !arg.startsWith("--indexer.sweep.wallets-per-call=")).forEach(command::add);
+			appArgs(job).stream()
+				.filter(arg -> !arg.startsWith("--indexer.sweep.wallets-per-call="))
+				.forEach(command::add);
 			command.addAll(List.of("--indexer.sweep.wallets-per-call=1", "--indexer.sweep.max-wallets-per-call=1",
 					"--indexer.sweep.calls-in-flight=1"));
 		}
@@ -577,15 +605,18 @@ final class Simulation {
 			sleepQuietly(50);
 		}
 		String what = job.equals(SWEEP) ? "sweep" : "stream";
-		history.add("fault", "the " + what + "'s JVM (pid " + jvm.pid() + ") runs "
-				+ (startedExecutions(job) > startedBefore ? "an execution"
+		history.add("fault",
+				"the " + what + "'s JVM (pid " + jvm.pid() + ") runs " + (startedExecutions(job) > startedBefore
+						? "an execution"
 						: "no execution (" + (jvm.isAlive() ? "timed out" : "exited " + jvm.exitValue()) + ")"));
 		if (!jvm.isAlive() && jvm.exitValue() == io.audius.indexer.StartFailure.CONFIGURATION_EXIT_CODE) {
-			// The harness configured it wrongly (its output is in the JVM's log). Exit 1 before running is the job's
-			// answer to a fault at start-up (a garbage eth_chainId answer): a pod restarted, as the in-process one is.
-			violations.add(new Violation("harness", "the " + what + "'s JVM exited "
-					+ io.audius.indexer.StartFailure.CONFIGURATION_EXIT_CODE + " (configuration) before running (" + log
-					+ ")"));
+			// The harness configured it wrongly (its output is in the JVM's log). Exit 1
+			// before running is the job's
+			// answer to a fault at start-up (a garbage eth_chainId answer): a pod
+			// restarted, as the in-process one is.
+			violations.add(new Violation("harness",
+					"the " + what + "'s JVM exited " + io.audius.indexer.StartFailure.CONFIGURATION_EXIT_CODE
+							+ " (configuration) before running (" + log + ")"));
 		}
 		Future<?> killer = apps.submit(() -> {
 			sleepQuietly(holdMillis / 2);
@@ -632,22 +663,25 @@ final class Simulation {
 	}
 
 	/**
-	 * Variant 1: the run lock's connection (the session holding an advisory lock); 2 and 3, mid-chunk: the
-	 * application's backend that has a transaction open, as soon as one does (within the hold); more: every backend
-	 * of the application at once, the run lock's included.
+	 * Variant 1: the run lock's connection (the session holding an advisory lock); 2 and
+	 * 3, mid-chunk: the application's backend that has a transaction open, as soon as one
+	 * does (within the hold); more: every backend of the application at once, the run
+	 * lock's included.
 	 */
 	private void terminateBackends(int variant, int holdMillis) {
 		String filter = "application_name LIKE 'sim-%' AND datname = current_database() AND pid <> pg_backend_pid()";
 		if (variant == 1) {
 			int n = jdbc.queryForList("SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_locks l "
 					+ "ON l.pid = a.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE 'sim-%' "
-					+ "AND a.datname = current_database()", Boolean.class).size();
+					+ "AND a.datname = current_database()", Boolean.class)
+				.size();
 			history.add("fault", "terminated the run lock's connection (" + n + " session(s) holding a lock)");
 			return;
 		}
 		if (variant > 3) {
-			int n = jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + filter,
-					Boolean.class).size();
+			int n = jdbc
+				.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + filter, Boolean.class)
+				.size();
 			history.add("fault", "terminated all " + n + " backends of the application");
 			return;
 		}
@@ -665,9 +699,10 @@ final class Simulation {
 	}
 
 	/**
-	 * A second stream launcher finds the lock held and stands by, not ready, running nothing (the stream's
-	 * {@code wait-for-lock=true}); the sampler proves it never runs beside the first. Healed as an eviction ends: the
-	 * first is stopped and the second must take over (restart the stopped execution) within 60 s.
+	 * A second stream launcher finds the lock held and stands by, not ready, running
+	 * nothing (the stream's {@code wait-for-lock=true}); the sampler proves it never runs
+	 * beside the first. Healed as an eviction ends: the first is stopped and the second
+	 * must take over (restart the stopped execution) within 60 s.
 	 */
 	private void secondLauncherEnded(Future<ConfigurableApplicationContext> second, int outputBefore) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -697,12 +732,13 @@ final class Simulation {
 				+ "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? AND e.status = 'STARTED' "
 				+ "AND e.job_execution_id > ?", Integer.class, STREAM, before) == 0) {
 			if (second.isDone()) {
-				history.add("stream", "the second launcher ended instead of taking over: " + exitOf(second,
-						Duration.ZERO));
+				history.add("stream",
+						"the second launcher ended instead of taking over: " + exitOf(second, Duration.ZERO));
 				return; // started again at the next step, as Kubernetes restarts the pod
 			}
 			if (System.nanoTime() > takeover) {
-				throw new StreamStuck("a second launcher standing by did not take over within 60 s of the first's stop");
+				throw new StreamStuck(
+						"a second launcher standing by did not take over within 60 s of the first's stop");
 			}
 			sleepQuietly(50);
 		}
@@ -711,7 +747,10 @@ final class Simulation {
 
 	// ---- processes
 
-	/** The launcher's and the job's settings, as a process gets them; the database and the node come apart. */
+	/**
+	 * The launcher's and the job's settings, as a process gets them; the database and the
+	 * node come apart.
+	 */
 	private List<String> appArgs(String job) {
 		List<String> args = new ArrayList<>(List.of("--indexer.launcher.enabled=true", "--indexer.launcher.job=" + job,
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN", "--logging.level.io.audius.indexer=WARN",
@@ -746,7 +785,8 @@ final class Simulation {
 	}
 
 	private void startStream() {
-		// A SIGKILL leaves its execution STARTED: running means a newer execution STARTED.
+		// A SIGKILL leaves its execution STARTED: running means a newer execution
+		// STARTED.
 		long before = jdbc.queryForObject("SELECT coalesce(max(job_execution_id), 0) FROM batch_job_execution",
 				Long.class);
 		stream = launch(STREAM, "sim-stream");
@@ -771,9 +811,10 @@ final class Simulation {
 	}
 
 	/**
-	 * Stops the stream as JobOperator.stop from another process does: the running step sees STOPPING. Asked again
-	 * each second: between a database fault and the launcher's in-process restart no execution is STARTED, and the
-	 * restarted one must be stopped too.
+	 * Stops the stream as JobOperator.stop from another process does: the running step
+	 * sees STOPPING. Asked again each second: between a database fault and the launcher's
+	 * in-process restart no execution is STARTED, and the restarted one must be stopped
+	 * too.
 	 */
 	private void stopStream(String why) {
 		if (!streamRunning()) {
@@ -801,7 +842,9 @@ final class Simulation {
 		return stream != null && !stream.isDone();
 	}
 
-	/** A stream that exited is started again, as Kubernetes restarts a Deployment's pod. */
+	/**
+	 * A stream that exited is started again, as Kubernetes restarts a Deployment's pod.
+	 */
 	private void ensureStream() {
 		if (stream != null && stream.isDone()) {
 			noteStreamExit();
@@ -816,7 +859,8 @@ final class Simulation {
 
 	private String exitOf(Future<ConfigurableApplicationContext> app, Duration wait) {
 		try {
-			ConfigurableApplicationContext ctx = wait.isZero() ? app.get() : app.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+			ConfigurableApplicationContext ctx = wait.isZero() ? app.get()
+					: app.get(wait.toMillis(), TimeUnit.MILLISECONDS);
 			return "exit " + SpringApplication.exit(ctx);
 		}
 		catch (TimeoutException ex) {
@@ -832,8 +876,10 @@ final class Simulation {
 		sweeps++;
 		history.add("sweep", "launched (stake changed for " + stakeChanged.size() + " wallets)");
 		history.add("sweep", exitOf(launch(SWEEP, "sim-sweep"), Duration.ofSeconds(90)));
-		// A launch after a failed run restarts it: the same instance, its old cutoff, so rows refreshed by the stream
-		// since (and then changed by a stake, which no Transfer shows) are not stale to it. The next CronJob run is a
+		// A launch after a failed run restarts it: the same instance, its old cutoff, so
+		// rows refreshed by the stream
+		// since (and then changed by a stake, which no Transfer shows) are not stale to
+		// it. The next CronJob run is a
 		// new instance that covers them: launch once more, as that run would.
 		if (newestSweepWasARestart()) {
 			history.add("sweep", "that launch restarted a failed run (its old cutoff); launching the next run");
@@ -850,9 +896,10 @@ final class Simulation {
 	}
 
 	private int startedExecutions(String job) {
-		return jdbc.queryForObject("SELECT count(*) FROM batch_job_execution e JOIN batch_job_instance i "
-				+ "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? AND e.status = 'STARTED'", Integer.class,
-				job);
+		return jdbc.queryForObject(
+				"SELECT count(*) FROM batch_job_execution e JOIN batch_job_instance i "
+						+ "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? AND e.status = 'STARTED'",
+				Integer.class, job);
 	}
 
 	// ---- checks
@@ -862,9 +909,10 @@ final class Simulation {
 		long began = System.nanoTime();
 		List<Violation> found = converge(stakeChanged, QUIET_TIMEOUT);
 		checks++;
-		history.add("check", (found.isEmpty() ? "right" : found.size() + " wrong") + " after "
-				+ String.format("%.1f", (System.nanoTime() - began) / 1e9) + " s (head " + chain.blockNumber()
-				+ ", checkpoint " + checker.checkpoint() + ")");
+		history.add("check",
+				(found.isEmpty() ? "right" : found.size() + " wrong") + " after "
+						+ String.format("%.1f", (System.nanoTime() - began) / 1e9) + " s (head " + chain.blockNumber()
+						+ ", checkpoint " + checker.checkpoint() + ")");
 		found = new ArrayList<>(found);
 		found.addAll(checker.staleWrites());
 		if (!found.isEmpty()) {
@@ -882,7 +930,10 @@ final class Simulation {
 		reorgPending = false;
 	}
 
-	/** Polls the checker, mining nothing, until it finds nothing wrong or the time is up; returns the last finding. */
+	/**
+	 * Polls the checker, mining nothing, until it finds nothing wrong or the time is up;
+	 * returns the last finding.
+	 */
 	private List<Violation> converge(Collection<String> balanceUnknown, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
@@ -897,8 +948,8 @@ final class Simulation {
 
 	/** Two STARTED executions of one job at any moment is a double run. */
 	private void sampleJobRepository() {
-		JdbcTemplate own = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
-				db.url(), db.user(), db.password(), true));
+		JdbcTemplate own = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(db.url(),
+				db.user(), db.password(), true));
 		String seen = null;
 		while (sampling) {
 			try {
@@ -915,7 +966,8 @@ final class Simulation {
 				}
 			}
 			catch (RuntimeException ex) {
-				// the sampler's own connection is never cut; a failure here is the harness's, not the indexer's
+				// the sampler's own connection is never cut; a failure here is the
+				// harness's, not the indexer's
 			}
 			sleepQuietly(100);
 		}
@@ -925,7 +977,8 @@ final class Simulation {
 		long lines = output.lines().count();
 		history.add("secrets", "searching " + lines + " lines of output and the BATCH_* rows for the two keys");
 		if (jdbc != null && !output.contains(STREAM + " execution")) {
-			// The launcher logs every stream execution's end: without it the capture is broken and this search vacuous.
+			// The launcher logs every stream execution's end: without it the capture is
+			// broken and this search vacuous.
 			// (A quiet schedule logs only a few lines: a count of lines is no test.)
 			violations.add(new Violation("harness", "no launcher line in the captured output (" + lines + " lines)"));
 		}
@@ -936,13 +989,17 @@ final class Simulation {
 			if (jdbc == null) {
 				continue;
 			}
-			// Every BATCH_* row as JSON and every execution context decoded: contexts are stored Base64-encoded, so
-			// searched as stored a key in them is never found (the checker-bites run showed it)
+			// Every BATCH_* row as JSON and every execution context decoded: contexts are
+			// stored Base64-encoded, so
+			// searched as stored a key in them is never found (the checker-bites run
+			// showed it)
 			try {
 				String batchRows = io.audius.indexer.testsupport.BatchRows.text(jdbc);
-				batchRows.lines().filter(line -> line.contains(key)).limit(3).forEach(line -> violations
-					.add(new Violation("secrets", "BATCH_* row: "
-						+ line.replace(key, "<the key>").replaceAll("[^\\x20-\\x7e]", "."))));
+				batchRows.lines()
+					.filter(line -> line.contains(key))
+					.limit(3)
+					.forEach(line -> violations.add(new Violation("secrets",
+							"BATCH_* row: " + line.replace(key, "<the key>").replaceAll("[^\\x20-\\x7e]", "."))));
 			}
 			catch (RuntimeException ex) {
 				history.add("harness", "cannot search the BATCH_* rows: " + ex.getMessage());
@@ -996,7 +1053,8 @@ final class Simulation {
 				}
 			}
 			catch (Exception ex) {
-				// it failed to start or ended with an exception: already in the history where it mattered
+				// it failed to start or ended with an exception: already in the history
+				// where it mattered
 			}
 		}
 		apps.shutdownNow();
@@ -1013,7 +1071,8 @@ final class Simulation {
 				history.add("harness", "closing: " + ex);
 			}
 		}
-		// A failing schedule's schema is kept for a look only when asked: 200 schedules would leave 200 schemas.
+		// A failing schedule's schema is kept for a look only when asked: 200 schedules
+		// would leave 200 schemas.
 		if (jdbc != null && (violations.isEmpty() || !Boolean.getBoolean("simulation.keep-schema"))) {
 			jdbc.execute("DROP SCHEMA " + db.schema() + " CASCADE");
 		}
@@ -1045,7 +1104,10 @@ final class Simulation {
 		return first.length() > 300 ? first.substring(0, 300) + "…" : first;
 	}
 
-	/** The stream cannot run any more: every launch fails (a liveness failure of the indexer, not the harness's). */
+	/**
+	 * The stream cannot run any more: every launch fails (a liveness failure of the
+	 * indexer, not the harness's).
+	 */
 	private static final class StreamStuck extends RuntimeException {
 
 		StreamStuck(String message) {

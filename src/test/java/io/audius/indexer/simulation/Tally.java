@@ -38,14 +38,15 @@ final class Tally {
 		row(out, "reorgs", outcomes.stream().mapToInt(Simulation.Outcome::reorgs).sum());
 		row(out, "sweeps", outcomes.stream().mapToInt(Simulation.Outcome::sweeps).sum());
 		row(out, "checks made", outcomes.stream().mapToInt(Simulation.Outcome::checks).sum());
-		for (String category : List.of("rows wrong", "stale writes", "checkpoint past unreflected Transfer", "checkpoint", "block hash",
-				"double runs", "secrets", "deep reorg", "stream stuck", "harness")) {
+		for (String category : List.of("rows wrong", "stale writes", "checkpoint past unreflected Transfer",
+				"checkpoint", "block hash", "double runs", "secrets", "deep reorg", "stream stuck", "harness")) {
 			row(out, category, outcomes.stream().mapToLong(o -> o.count(category)).sum());
 		}
 		double seconds = outcomes.stream().mapToDouble(Simulation.Outcome::seconds).sum();
 		out.append(String.format("seconds per schedule %.1f (%.0f s in all)%n",
 				outcomes.isEmpty() ? 0 : seconds / outcomes.size(), seconds));
-		out.append("seeds that failed     ").append(failed().stream().map(o -> Long.toString(o.seed())).toList())
+		out.append("seeds that failed     ")
+			.append(failed().stream().map(o -> Long.toString(o.seed())).toList())
 			.append('\n');
 		for (Simulation.Outcome o : failed()) {
 			out.append(String.format("  %d: %s (%s)%n", o.seed(), o.violations().get(0), o.history()));

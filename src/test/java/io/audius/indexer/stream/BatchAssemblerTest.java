@@ -34,7 +34,10 @@ class BatchAssemblerTest {
 		assertThat(third.checkpoint()).isEqualTo(19);
 	}
 
-	/** The wallets a reorg left wrong commit before (or with) the checkpoint's move back, never after it. */
+	/**
+	 * The wallets a reorg left wrong commit before (or with) the checkpoint's move back,
+	 * never after it.
+	 */
 	@Test
 	void aRewindOpensABatchOfItsOwnAfterWhatCameBeforeIt() throws Exception {
 		queue.add(new FollowerEvent.Checkpoint(20, "0xold20"));
@@ -113,7 +116,10 @@ class BatchAssemblerTest {
 		assertThat(batch.checkpoint()).isEqualTo(9);
 	}
 
-	/** {@code count} logs spread over blocks {@code firstBlock}, {@code firstBlock}+1, ... (100 per block). */
+	/**
+	 * {@code count} logs spread over blocks {@code firstBlock}, {@code firstBlock}+1, ...
+	 * (100 per block).
+	 */
 	private static List<TransferEvent> logs(int count, long firstBlock) {
 		List<TransferEvent> out = new ArrayList<>();
 		WalletAddress a = WalletAddress.parse("0x" + "aa".repeat(20));

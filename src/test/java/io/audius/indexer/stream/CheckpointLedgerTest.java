@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The rule that the checkpoint never skips a block, whatever the subscription delivers and when. */
+/**
+ * The rule that the checkpoint never skips a block, whatever the subscription delivers
+ * and when.
+ */
 class CheckpointLedgerTest {
 
 	private static final WalletAddress A = WalletAddress.parse("0x" + "aa".repeat(20));
@@ -109,7 +112,8 @@ class CheckpointLedgerTest {
 
 	@Test
 	void logsReadAheadOfTheConfirmedRangeAreHandedOverOnceLikeLiveOnes() {
-		// At connect the blocks above the confirmed range are read through the head and handed over as live.
+		// At connect the blocks above the confirmed range are read through the head and
+		// handed over as live.
 		assertThat(ledger.acceptLive(log(13, 0))).isTrue();
 		assertThat(ledger.acceptLive(log(13, 0))).as("delivered live as well").isFalse();
 
@@ -140,13 +144,15 @@ class CheckpointLedgerTest {
 		assertThat(ledger.acceptLive(log(11, 0))).isTrue();
 		assertThat(ledger.acceptLive(log(12, 0))).isTrue();
 
-		// A reorg replaced block 11 above the checkpoint; on a quiet chain no range covers it.
+		// A reorg replaced block 11 above the checkpoint; on a quiet chain no range
+		// covers it.
 		assertThat(ledger.readAhead(10, 12, List.of(log(12, 0), log(12, 1))))
 			.as("the new log goes, the one still there does not go twice, the one gone goes as removed")
 			.containsExactly(log(12, 1), removed(log(11, 0)));
 		assertThat(ledger.nextBlock()).as("a read ahead never moves the checkpoint").isEqualTo(10);
 		assertThat(ledger.backfilled(10, 12, List.of(log(12, 0), log(12, 1))).handOver())
-			.as("the range later has nothing to add, and nothing left to mark removed").isEmpty();
+			.as("the range later has nothing to add, and nothing left to mark removed")
+			.isEmpty();
 	}
 
 	@Test
@@ -158,17 +164,17 @@ class CheckpointLedgerTest {
 	}
 
 	/**
-	 * A shorter new branch: blocks 12 and 13 replaced by one block 12, nothing after it. Read through the head, the
-	 * log of block 13 (above the head now) is gone too, handed over at the head so a re-read there can land.
+	 * A shorter new branch: blocks 12 and 13 replaced by one block 12, nothing after it.
+	 * Read through the head, the log of block 13 (above the head now) is gone too, handed
+	 * over at the head so a re-read there can land.
 	 */
 	@Test
 	void aReadAheadThroughTheHeadHandsOverLogsAboveTheHeadAsRemovedAtTheHead() {
 		assertThat(ledger.acceptLive(log(12, 0))).isTrue();
 		assertThat(ledger.acceptLive(log(13, 0))).isTrue();
 
-		assertThat(ledger.readAhead(10, 12, List.of(log(12, 1)), true))
-			.containsExactlyInAnyOrder(log(12, 1), removed(log(12, 0)),
-					new TransferEvent(A, B, 12, 0, log(13, 0).transactionHash(), true));
+		assertThat(ledger.readAhead(10, 12, List.of(log(12, 1)), true)).containsExactlyInAnyOrder(log(12, 1),
+				removed(log(12, 0)), new TransferEvent(A, B, 12, 0, log(13, 0).transactionHash(), true));
 	}
 
 	@Test

@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Finding 5 of issue 8 (the checkpoint row part): a checkpoint row that is negative or far beyond the head made the
- * stream resume from it, skipping blocks silently; start-up now fails, naming the row.
+ * Finding 5 of issue 8 (the checkpoint row part): a checkpoint row that is negative or
+ * far beyond the head made the stream resume from it, skipping blocks silently; start-up
+ * now fails, naming the row.
  */
 @ExtendWith(SharedAnvil.class)
 class CheckpointRowValidationIT {
@@ -28,8 +29,8 @@ class CheckpointRowValidationIT {
 			fixture.jdbc()
 				.update("INSERT INTO eth_indexer_checkpoints (name, last_block) VALUES ('audio_transfers', ?)",
 						lastBlock);
-			Throwable thrown = catchThrowable(() -> fixture.startApp(WebApplicationType.NONE,
-					"--indexer.launcher.job=transferStreamJob"));
+			Throwable thrown = catchThrowable(
+					() -> fixture.startApp(WebApplicationType.NONE, "--indexer.launcher.job=transferStreamJob"));
 			assertThat(thrown).as("start-up must fail").isNotNull();
 			List<String> messages = new ArrayList<>();
 			for (Throwable t = thrown; t != null; t = t.getCause()) {

@@ -31,7 +31,8 @@ class LiveEventsTest {
 		assertThat(live.queuedLogs()).isEqualTo(1);
 		live.onLog(log(5)); // room again
 		assertThat(live.poll(0)).isEqualTo(new LiveEvents.Log(log(2)));
-		assertThat(live.poll(0)).isInstanceOfSatisfying(LiveEvents.Head.class, head -> assertThat(head.number()).isEqualTo(3));
+		assertThat(live.poll(0)).isInstanceOfSatisfying(LiveEvents.Head.class,
+				head -> assertThat(head.number()).isEqualTo(3));
 		assertThat(live.poll(0)).isEqualTo(new LiveEvents.Closed("gone"));
 		assertThat(live.poll(0)).isEqualTo(new LiveEvents.Log(log(5)));
 		assertThat(live.poll(0)).isNull();
@@ -43,11 +44,15 @@ class LiveEventsTest {
 		LiveEvents live = new LiveEvents(0, dropped::incrementAndGet);
 		live.onLog(log(1));
 		live.onHead(1);
-		assertThat(live.poll(0)).isInstanceOfSatisfying(LiveEvents.Head.class, head -> assertThat(head.number()).isEqualTo(1));
+		assertThat(live.poll(0)).isInstanceOfSatisfying(LiveEvents.Head.class,
+				head -> assertThat(head.number()).isEqualTo(1));
 		assertThat(dropped).hasValue(1);
 	}
 
-	/** A dropped live log is not lost: it was never marked delivered, so the range covering its block hands it over. */
+	/**
+	 * A dropped live log is not lost: it was never marked delivered, so the range
+	 * covering its block hands it over.
+	 */
 	@Test
 	void aDroppedLiveLogComesWithTheRangeThatCoversItsBlock() {
 		CheckpointLedger ledger = new CheckpointLedger(1);

@@ -77,7 +77,8 @@ class ReorgWalkTest {
 
 	@Test
 	void theNewestRecordAtOrBelowTheCheckpointIsCompared() {
-		// The checkpoint moved to 112 without a hash (a first start, an older version): 110 is what can be checked.
+		// The checkpoint moved to 112 without a hash (a first start, an older version):
+		// 110 is what can be checked.
 		replaceFrom(110, 110);
 		assertThat(ReorgWalk.walk(112, recorded, node(), 128)).isEqualTo(new ReorgWalk.RewindTo(109, 110, true));
 	}
@@ -100,8 +101,8 @@ class ReorgWalkTest {
 	void withNoOlderRecordTheForkIsTakenToBeTheMaxDepthDown() {
 		replaceFrom(100, 110);
 		assertThat(ReorgWalk.walk(110, recorded, node(), 20)).isEqualTo(new ReorgWalk.RewindTo(90, 110, false));
-		assertThat(ReorgWalk.walk(10, new TreeMap<>(Map.of(10L, "0xa10")), b -> "0xb", 20))
-			.as("never below block 0").isEqualTo(new ReorgWalk.RewindTo(-1, 10, false));
+		assertThat(ReorgWalk.walk(10, new TreeMap<>(Map.of(10L, "0xa10")), b -> "0xb", 20)).as("never below block 0")
+			.isEqualTo(new ReorgWalk.RewindTo(-1, 10, false));
 	}
 
 	@Test

@@ -21,9 +21,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A first start with a configured start block backfills history with eth_getLogs, from a provider that refuses
- * ranges over 4 blocks (emulated by the proxy in front of the real node): the range halves until accepted, and
- * no block is skipped.
+ * A first start with a configured start block backfills history with eth_getLogs, from a
+ * provider that refuses ranges over 4 blocks (emulated by the proxy in front of the real
+ * node): the range halves until accepted, and no block is skipped.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamBackfillIT {
@@ -36,7 +36,8 @@ class StreamBackfillIT {
 			AudioContracts contracts = fixture.contracts();
 			List<String> tracked = WalletFactory.wallets("backfill-tracked", 5);
 			String untracked = WalletFactory.wallet("backfill-untracked", 0);
-			chain.mintBatch(contracts.token(), tracked, Collections.nCopies(tracked.size(), BigInteger.valueOf(10_000)));
+			chain.mintBatch(contracts.token(), tracked,
+					Collections.nCopies(tracked.size(), BigInteger.valueOf(10_000)));
 			long startBlock = chain.blockNumber();
 			Map<String, Long> newest = new HashMap<>();
 			tracked.forEach(w -> newest.put(w, startBlock));
@@ -60,11 +61,13 @@ class StreamBackfillIT {
 			fixture.await("the backfill, through block " + lastTransfer, Duration.ofSeconds(30),
 					() -> allRight(fixture, newest) && fixture.checkpoint() >= lastTransfer);
 			fixture.app().close();
-			assertThat(rpc.refusedGetLogsSpans()).as("the first ranges were too large").isNotEmpty()
+			assertThat(rpc.refusedGetLogsSpans()).as("the first ranges were too large")
+				.isNotEmpty()
 				.allMatch(span -> span > PROVIDER_LIMIT);
 			assertThat(rpc.servedGetLogsSpans()).isNotEmpty().allMatch(span -> span <= PROVIDER_LIMIT);
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet = ?", Integer.class,
-					untracked)).isZero();
+					untracked))
+				.isZero();
 		}
 	}
 

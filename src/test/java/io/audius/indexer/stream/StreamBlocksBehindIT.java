@@ -14,13 +14,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code indexer_stream_blocks_behind} keeps moving while the WebSocket delivers nothing: the head is also read over
- * HTTP on an interval ({@code indexer.stream.head-poll.interval}), so a stalled stream shows as a growing lag instead
- * of a frozen 0.
+ * {@code indexer_stream_blocks_behind} keeps moving while the WebSocket delivers nothing:
+ * the head is also read over HTTP on an interval
+ * ({@code indexer.stream.head-poll.interval}), so a stalled stream shows as a growing lag
+ * instead of a frozen 0.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamBlocksBehindIT {
@@ -37,7 +37,8 @@ class StreamBlocksBehindIT {
 			fixture.await("caught up", Duration.ofSeconds(10),
 					() -> meters.get("indexer.stream.blocks.behind").gauge().value() == 0);
 
-			// The WebSocket stays open but passes nothing from the node: no new heads, no logs.
+			// The WebSocket stays open but passes nothing from the node: no new heads, no
+			// logs.
 			fixture.tcp().dropWebSocketText(text -> true);
 			long checkpoint = fixture.checkpoint();
 			for (int i = 0; i < 10; i++) {

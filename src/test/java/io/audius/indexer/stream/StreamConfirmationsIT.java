@@ -13,16 +13,17 @@ import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Behind a provider's load balancer, {@code eth_getLogs} can reach a backend that lacks the newest blocks and
- * answers {@code []} for them while {@code eth_blockNumber} reaches an up-to-date one (emulated by the proxy: every
- * eth_getLogs reaching into the newest 2 blocks is cut short). The subscription delivers no log (the proxy drops
- * the log notifications, heads still come), so eth_getLogs is the only way a Transfer arrives. The checkpoint covers
- * only blocks {@code indexer.stream.confirmations} (3) deep: it never stands past the Transfer's block before the
- * Transfer is written, and the wallets end right.
+ * Behind a provider's load balancer, {@code eth_getLogs} can reach a backend that lacks
+ * the newest blocks and answers {@code []} for them while {@code eth_blockNumber} reaches
+ * an up-to-date one (emulated by the proxy: every eth_getLogs reaching into the newest 2
+ * blocks is cut short). The subscription delivers no log (the proxy drops the log
+ * notifications, heads still come), so eth_getLogs is the only way a Transfer arrives.
+ * The checkpoint covers only blocks {@code indexer.stream.confirmations} (3) deep: it
+ * never stands past the Transfer's block before the Transfer is written, and the wallets
+ * end right.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamConfirmationsIT {
@@ -35,8 +36,7 @@ class StreamConfirmationsIT {
 			long minted = chain.blockNumber();
 			fixture.tcp().dropWebSocketText(text -> text.contains("\"logIndex\""));
 			fixture.startStream(minted, "--indexer.stream.confirmations=3");
-			fixture.await("the stream connects", Duration.ofSeconds(20),
-					() -> fixture.streamConnected());
+			fixture.await("the stream connects", Duration.ofSeconds(20), () -> fixture.streamConnected());
 			for (int i = 0; i < 4; i++) {
 				chain.mine();
 			}

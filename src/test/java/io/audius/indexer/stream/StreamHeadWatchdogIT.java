@@ -14,13 +14,13 @@ import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A subscription the node dropped silently: the WebSocket stays open and answers pings, but no notification comes
- * any more (the proxy drops every text frame of the connection open at that moment). With no new head for
- * {@code indexer.stream.head-timeout} the follower reconnects, and Transfers mined meanwhile are indexed.
+ * A subscription the node dropped silently: the WebSocket stays open and answers pings,
+ * but no notification comes any more (the proxy drops every text frame of the connection
+ * open at that moment). With no new head for {@code indexer.stream.head-timeout} the
+ * follower reconnects, and Transfers mined meanwhile are indexed.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamHeadWatchdogIT {
@@ -40,10 +40,11 @@ class StreamHeadWatchdogIT {
 			long transfer = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1),
 					BigInteger.valueOf(300));
 			long started = System.nanoTime();
-			// New blocks keep coming (every 500 ms), on the chain but not through the silenced subscription.
+			// New blocks keep coming (every 500 ms), on the chain but not through the
+			// silenced subscription.
 			long deadline = started + Duration.ofSeconds(20).toNanos();
-			while (System.nanoTime() < deadline
-					&& !(wallets.stream().allMatch(w -> fixture.rowIsRight(w, transfer)) && fixture.checkpoint() >= transfer)) {
+			while (System.nanoTime() < deadline && !(wallets.stream().allMatch(w -> fixture.rowIsRight(w, transfer))
+					&& fixture.checkpoint() >= transfer)) {
 				chain.mine();
 				Thread.sleep(500);
 			}
@@ -51,16 +52,18 @@ class StreamHeadWatchdogIT {
 				.allMatch(w -> fixture.rowIsRight(w, transfer));
 			assertThat(fixture.counter("indexer.stream.reconnects")).as("the silent subscription was replaced")
 				.isGreaterThan(reconnects);
-			assertThat(fixture.tcp().droppedFrames()).as("notifications the silenced connection swallowed").isPositive();
+			assertThat(fixture.tcp().droppedFrames()).as("notifications the silenced connection swallowed")
+				.isPositive();
 			System.out.printf("silenced subscription replaced and the Transfer written %.1f s after it was mined%n",
 					(System.nanoTime() - started) / 1e9);
 		}
 	}
 
 	/**
-	 * A writer slower than the Transfers (every {@code eth_call} held 3 s at the proxy) keeps the follower blocked
-	 * handing live logs to the full 1,024-event queue for longer than {@code head-timeout} (2 s) while new heads
-	 * keep arriving behind them: time blocked on our own writer is not a silent node, so no reconnect.
+	 * A writer slower than the Transfers (every {@code eth_call} held 3 s at the proxy)
+	 * keeps the follower blocked handing live logs to the full 1,024-event queue for
+	 * longer than {@code head-timeout} (2 s) while new heads keep arriving behind them:
+	 * time blocked on our own writer is not a silent node, so no reconnect.
 	 */
 	@Test
 	void aFollowerBlockedOnTheWriterWhileHeadsArriveDoesNotReconnect(TestChain chain) throws Exception {
@@ -82,7 +85,8 @@ class StreamHeadWatchdogIT {
 			}
 			long burst = chain.forceTransferBatch(contracts.token(), from, to,
 					Collections.nCopies(from.size(), BigInteger.ONE));
-			// An even burst leaves the balances as they were: one Transfer more that moves them.
+			// An even burst leaves the balances as they were: one Transfer more that
+			// moves them.
 			long last = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1), BigInteger.valueOf(7));
 			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 			while (System.nanoTime() < deadline
@@ -93,7 +97,8 @@ class StreamHeadWatchdogIT {
 			assertThat(burst).isLessThan(last);
 			assertThat(wallets).as("both wallets right at block %d", last).allMatch(w -> fixture.rowIsRight(w, last));
 			assertThat(fixture.counter("indexer.stream.reconnects"))
-				.as("reconnects while heads were queued behind our own writer").isEqualTo(reconnects);
+				.as("reconnects while heads were queued behind our own writer")
+				.isEqualTo(reconnects);
 		}
 	}
 

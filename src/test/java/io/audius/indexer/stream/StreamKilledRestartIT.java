@@ -26,9 +26,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link StreamRestartIT} with the packaged jar killed (SIGKILL: no shutdown hook, its execution left STARTED)
- * instead of stopped: Transfers mined while it is down, the newest 3 blocks' among them, and no block after the
- * relaunch. Every touched wallet is right once the relaunch has recovered the execution and connected.
+ * {@link StreamRestartIT} with the packaged jar killed (SIGKILL: no shutdown hook, its
+ * execution left STARTED) instead of stopped: Transfers mined while it is down, the
+ * newest 3 blocks' among them, and no block after the relaunch. Every touched wallet is
+ * right once the relaunch has recovered the execution and connected.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamKilledRestartIT {
@@ -49,13 +50,15 @@ class StreamKilledRestartIT {
 		w.forEach(wallet -> jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
 				+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')", wallet));
 		String[] args = { "--indexer.launcher.job=transferStreamJob", "--server.port=0",
-				"--indexer.stream.ws-url=" + chain.node().wsUrl(), "--indexer.stream.token-address=" + contracts.token(),
-				"--indexer.stream.confirmations=3", "--indexer.stream.start-block=" + minted };
+				"--indexer.stream.ws-url=" + chain.node().wsUrl(),
+				"--indexer.stream.token-address=" + contracts.token(), "--indexer.stream.confirmations=3",
+				"--indexer.stream.start-block=" + minted };
 
 		Process first = launch(db, chain, contracts, "stream-killed-1", args);
 		try {
 			await("the mints written and covered", Duration.ofSeconds(60),
-					() -> WalletRows.notMatchingChain(jdbc, chain, contracts, w).isEmpty() && checkpoint(jdbc) >= minted);
+					() -> WalletRows.notMatchingChain(jdbc, chain, contracts, w).isEmpty()
+							&& checkpoint(jdbc) >= minted);
 		}
 		finally {
 			first.destroyForcibly(); // SIGKILL
@@ -80,7 +83,8 @@ class StreamKilledRestartIT {
 			for (int i = 0; i < 10; i++) {
 				long block = last - 4 + i / 2;
 				assertThat(WalletRows.matchesChain(jdbc, chain, contracts, w.get(i), block))
-					.as("%s at its Transfer's block %d", w.get(i), block).isTrue();
+					.as("%s at its Transfer's block %d", w.get(i), block)
+					.isTrue();
 			}
 			assertThat(checkpoint(jdbc)).as("the checkpoint stays 3 blocks deep").isEqualTo(head - 3);
 		}
@@ -91,8 +95,8 @@ class StreamKilledRestartIT {
 	}
 
 	private static long checkpoint(JdbcTemplate jdbc) {
-		List<Long> rows = jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = 'audio_transfers'",
-				Long.class);
+		List<Long> rows = jdbc
+			.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = 'audio_transfers'", Long.class);
 		return rows.isEmpty() ? -1 : rows.get(0);
 	}
 

@@ -19,9 +19,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The HTTP node two blocks behind the WebSocket one (a lagging provider backend, emulated by the proxy in front
- * of the real node): a Transfer seen live is not written with a balance read before it, and the checkpoint never
- * passes blocks the HTTP node has not read with eth_getLogs.
+ * The HTTP node two blocks behind the WebSocket one (a lagging provider backend, emulated
+ * by the proxy in front of the real node): a Transfer seen live is not written with a
+ * balance read before it, and the checkpoint never passes blocks the HTTP node has not
+ * read with eth_getLogs.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamLaggingNodeIT {
@@ -33,25 +34,28 @@ class StreamLaggingNodeIT {
 			List<String> wallets = WalletFactory.wallets("lagging-" + System.nanoTime(), 2);
 			chain.mintBatch(contracts.token(), wallets, Collections.nCopies(2, BigInteger.valueOf(1_000)));
 			for (int i = 0; i < 3; i++) {
-				chain.mine(); // the lagging view must already see the contracts and the mints
+				chain.mine(); // the lagging view must already see the contracts and the
+								// mints
 			}
 			JdbcTemplate jdbc = fixture.jdbc();
 			fixture.insertStaleRows(wallets);
 
-			// Mined before the subscription, and beyond the lagging HTTP node's head when the stream starts: neither
-			// the subscription nor the first backfill delivers it; only reading later blocks with eth_getLogs does.
+			// Mined before the subscription, and beyond the lagging HTTP node's head when
+			// the stream starts: neither
+			// the subscription nor the first backfill delivers it; only reading later
+			// blocks with eth_getLogs does.
 			long beforeSubscribing = chain.forceTransfer(contracts.token(), wallets.get(1), wallets.get(0),
 					BigInteger.valueOf(100));
 
 			fixture.rpc().lag(2);
 			fixture.startStream(beforeSubscribing);
-			fixture.await("the stream connects", Duration.ofSeconds(20),
-					() -> fixture.streamConnected());
+			fixture.await("the stream connects", Duration.ofSeconds(20), () -> fixture.streamConnected());
 			for (int i = 0; i < 3; i++) {
 				chain.mine();
 			}
 			fixture.await("the transfer mined before subscribing, at block " + beforeSubscribing,
-					Duration.ofSeconds(20), () -> wallets.stream().allMatch(w -> fixture.rowIsRight(w, beforeSubscribing)));
+					Duration.ofSeconds(20),
+					() -> wallets.stream().allMatch(w -> fixture.rowIsRight(w, beforeSubscribing)));
 
 			long transfer = chain.forceTransfer(contracts.token(), wallets.get(0), wallets.get(1),
 					BigInteger.valueOf(300));

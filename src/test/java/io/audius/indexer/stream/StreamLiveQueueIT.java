@@ -12,12 +12,12 @@ import io.audius.indexer.testsupport.TestChain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The live queue bounded at its smallest ({@code indexer.stream.max-queued-logs=0}: every live log is dropped): a
- * burst of Transfers still reaches every wallet, through {@code eth_getLogs}, and the dropped logs are counted.
+ * The live queue bounded at its smallest ({@code indexer.stream.max-queued-logs=0}: every
+ * live log is dropped): a burst of Transfers still reaches every wallet, through
+ * {@code eth_getLogs}, and the dropped logs are counted.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamLiveQueueIT {

@@ -24,9 +24,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8, finding 4: a stream chunk waited for a failing node for as long as it failed, inside the chunk's
- * transaction (idle in transaction, for {@code idle_in_transaction_session_timeout} to kill), and a stop could not
- * end the wait. The node's {@code eth_call}s answer 503 here while a chunk is pending.
+ * Issue 8, finding 4: a stream chunk waited for a failing node for as long as it failed,
+ * inside the chunk's transaction (idle in transaction, for
+ * {@code idle_in_transaction_session_timeout} to kill), and a stop could not end the
+ * wait. The node's {@code eth_call}s answer 503 here while a chunk is pending.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamNodeWaitIT {
@@ -57,7 +58,9 @@ class StreamNodeWaitIT {
 			assertThat(idleInTransaction).as("samples of a session idle in transaction during the wait").isZero();
 			assertThat(fixture.checkpoint()).as("the checkpoint did not pass the unwritten chunk").isLessThan(block);
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE blocknumber >= ?",
-					Integer.class, block)).as("rows written by the failed chunk").isZero();
+					Integer.class, block))
+				.as("rows written by the failed chunk")
+				.isZero();
 
 			fixture.rpc().clearScript();
 			fixture.restart(failed);
@@ -69,9 +72,10 @@ class StreamNodeWaitIT {
 	}
 
 	/**
-	 * Issue 14, defect 2: an {@code eth_call} that never answers was taken for a call too heavy, split down to single
-	 * wallets, and the chunk "succeeded" with every wallet unresolved, its checkpoint moved on. Now it is a node
-	 * failure: waited out within the bound, then the chunk fails unwritten.
+	 * Issue 14, defect 2: an {@code eth_call} that never answers was taken for a call too
+	 * heavy, split down to single wallets, and the chunk "succeeded" with every wallet
+	 * unresolved, its checkpoint moved on. Now it is a node failure: waited out within
+	 * the bound, then the chunk fails unwritten.
 	 */
 	@Test
 	void aSilentNodeIsWaitedOutThenTheChunkFailsUnwrittenAndARestartCatchesUp(TestChain chain) throws Exception {
@@ -84,8 +88,10 @@ class StreamNodeWaitIT {
 			fixture.rpc().silent("eth_call");
 			long block = chain.forceTransfer(fixture.contracts().token(), tracked.get(0), tracked.get(1),
 					BigInteger.valueOf(333));
-			// Ends when the chunk gives up, or (the defect) when it "succeeds" with the wallets unresolved: the
-			// unresolved path then records the Transfer in blocknumber, or the checkpoint passes it.
+			// Ends when the chunk gives up, or (the defect) when it "succeeds" with the
+			// wallets unresolved: the
+			// unresolved path then records the Transfer in blocknumber, or the checkpoint
+			// passes it.
 			Await.until("the chunk gives up", Duration.ofSeconds(60), () -> fixture.running().isDone()
 					|| fixture.checkpoint() >= block || !before.equals(row(jdbc, tracked.get(0))));
 			assertThat(row(jdbc, tracked.get(0))).as("the row, untouched").isEqualTo(before);
@@ -117,7 +123,8 @@ class StreamNodeWaitIT {
 			Thread.sleep(1_000);
 			assertThat(fixture.running()).isNotDone();
 
-			// A copy read from the job repository, as another process or the launcher's lock watch stops it.
+			// A copy read from the job repository, as another process or the launcher's
+			// lock watch stops it.
 			JobExecution copy = fixture.app()
 				.getBean(JobRepository.class)
 				.findRunningJobExecutions("transferStreamJob")
@@ -146,7 +153,8 @@ class StreamNodeWaitIT {
 		chain.mintBatch(fixture.contracts().token(), tracked, Collections.nCopies(2, BigInteger.valueOf(1_000_000)));
 		long minted = chain.blockNumber();
 		String[] args = java.util.stream.Stream
-			.concat(java.util.stream.Stream.of("--indexer.stream.start-block=" + minted), java.util.stream.Stream.of(extra))
+			.concat(java.util.stream.Stream.of("--indexer.stream.start-block=" + minted),
+					java.util.stream.Stream.of(extra))
 			.toArray(String[]::new);
 		fixture.startApp(WebApplicationType.NONE, args);
 		fixture.startNextInstance("transferStreamJob");

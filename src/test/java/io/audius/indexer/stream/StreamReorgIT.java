@@ -20,10 +20,12 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A reorg while the stream is stopped ({@code anvil_rollback} on a node of its own, then other Transfers mined on
- * the new branch): on restart the stream finds that the block its checkpoint stands on has another hash, walks back
- * to a block that still matches, re-reads the Transfers of the replaced blocks and refreshes the wallets the old
- * and the new branch touched. Every wallet ends equal to the chain, those whose Transfers vanished included.
+ * A reorg while the stream is stopped ({@code anvil_rollback} on a node of its own, then
+ * other Transfers mined on the new branch): on restart the stream finds that the block
+ * its checkpoint stands on has another hash, walks back to a block that still matches,
+ * re-reads the Transfers of the replaced blocks and refreshes the wallets the old and the
+ * new branch touched. Every wallet ends equal to the chain, those whose Transfers
+ * vanished included.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StreamReorgIT {
@@ -39,7 +41,8 @@ class StreamReorgIT {
 			fixture.await("the stream at the fork, block " + fork, Duration.ofSeconds(20),
 					() -> fixture.checkpoint() >= fork && fixture.streamConnected());
 
-			// The old branch: w0 -> w1, w2 -> w3, each indexed (and its block's hash recorded) before the next.
+			// The old branch: w0 -> w1, w2 -> w3, each indexed (and its block's hash
+			// recorded) before the next.
 			long first = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));
 			chain.mine();
 			fixture.await("block " + first, Duration.ofSeconds(20), () -> fixture.checkpoint() >= first);
@@ -50,7 +53,8 @@ class StreamReorgIT {
 			fixture.app().close();
 			String oldHash = chain.blockHash(checkpoint);
 
-			// The new branch from the fork: w0 -> w2, w4 -> w0; and one block more than the old one had.
+			// The new branch from the fork: w0 -> w2, w4 -> w0; and one block more than
+			// the old one had.
 			chain.rollback(oldHead - fork);
 			assertThat(chain.blockNumber()).isEqualTo(fork);
 			chain.forceTransfer(contracts.token(), w.get(0), w.get(2), BigInteger.valueOf(300));
@@ -106,11 +110,13 @@ class StreamReorgIT {
 			AudioContracts contracts = fixture.contracts();
 			List<String> w = fixture.mintTracked("first-start-", 2, 1_000);
 			long start = chain.blockNumber();
-			// What a stream on another chain left (its checkpoint row deleted since, as an operator resets one):
+			// What a stream on another chain left (its checkpoint row deleted since, as
+			// an operator resets one):
 			// hashes of blocks this chain has too, none of them this chain's.
 			for (long block = 1; block <= start; block++) {
-				fixture.jdbc().update("INSERT INTO eth_indexer_checkpoint_blocks (name, block_number, block_hash) "
-						+ "VALUES ('audio_transfers', ?, ?)", block, String.format("0x%064x", block));
+				fixture.jdbc()
+					.update("INSERT INTO eth_indexer_checkpoint_blocks (name, block_number, block_hash) "
+							+ "VALUES ('audio_transfers', ?, ?)", block, String.format("0x%064x", block));
 			}
 			fixture.startStream(start);
 			long block = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.TEN);

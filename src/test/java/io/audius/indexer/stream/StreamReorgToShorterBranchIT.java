@@ -16,11 +16,13 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Found by the simulation (seeds -6302507426335524340, -6148328145091707556, 1295912671277871778): a reorg to a
- * SHORTER branch on a quiet chain. Two blocks with Transfers written at once (live, above the checkpoint), then both
- * rolled back and a one-block branch mined with a different Transfer, and nothing after it: the head is below the
- * blocks the rows were read at, so a re-read at the new head must still land (the rows' blocks belong to the lost
- * branch), or the rows keep the lost branch's balances forever. Once while the stream runs, once across a restart.
+ * Found by the simulation (seeds -6302507426335524340, -6148328145091707556,
+ * 1295912671277871778): a reorg to a SHORTER branch on a quiet chain. Two blocks with
+ * Transfers written at once (live, above the checkpoint), then both rolled back and a
+ * one-block branch mined with a different Transfer, and nothing after it: the head is
+ * below the blocks the rows were read at, so a re-read at the new head must still land
+ * (the rows' blocks belong to the lost branch), or the rows keep the lost branch's
+ * balances forever. Once while the stream runs, once across a restart.
  */
 class StreamReorgToShorterBranchIT {
 
@@ -50,17 +52,18 @@ class StreamReorgToShorterBranchIT {
 			fixture.await("the mints written", Duration.ofSeconds(20),
 					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
 
-			// The old branch: two blocks, each with a Transfer, written at once (above the checkpoint).
+			// The old branch: two blocks, each with a Transfer, written at once (above
+			// the checkpoint).
 			long first = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));
 			long second = chain.forceTransfer(contracts.token(), w.get(1), w.get(2), BigInteger.valueOf(30));
-			fixture.await("the old branch written", Duration.ofSeconds(20),
-					() -> fixture.rowIsRight(w.get(1), second) && fixture.rowIsRight(w.get(2), second)
-							&& fixture.rowIsRight(w.get(0), first));
+			fixture.await("the old branch written", Duration.ofSeconds(20), () -> fixture.rowIsRight(w.get(1), second)
+					&& fixture.rowIsRight(w.get(2), second) && fixture.rowIsRight(w.get(0), first));
 			if (stopped) {
 				fixture.app().close();
 			}
 
-			// Both blocks replaced by ONE block with another Transfer; nothing mined after it: a quiet chain.
+			// Both blocks replaced by ONE block with another Transfer; nothing mined
+			// after it: a quiet chain.
 			chain.rollback(2);
 			long replaced = chain.forceTransfer(contracts.token(), w.get(3), w.get(1), BigInteger.valueOf(7));
 			assertThat(replaced).isEqualTo(first);
@@ -75,8 +78,10 @@ class StreamReorgToShorterBranchIT {
 			}
 			catch (AssertionError ex) {
 				throw new AssertionError(ex.getMessage() + "; wrong: " + fixture.wrongRows(w) + "; rows: "
-						+ fixture.jdbc().queryForList("SELECT wallet, balance, balance_block, blocknumber FROM "
-								+ "eth_wallet_balances ORDER BY wallet"), ex);
+						+ fixture.jdbc()
+							.queryForList("SELECT wallet, balance, balance_block, blocknumber FROM "
+									+ "eth_wallet_balances ORDER BY wallet"),
+						ex);
 			}
 			assertThat(chain.blockNumber()).as("no block mined meanwhile").isEqualTo(head);
 		}

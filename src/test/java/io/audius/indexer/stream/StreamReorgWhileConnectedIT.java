@@ -10,17 +10,20 @@ import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.TestChain;
 import org.junit.jupiter.api.Test;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reorgs while the stream runs ({@code anvil_rollback} on a node of its own, then another branch mined), with the
- * subscription's {@code removed} notifications dropped at the proxy (a node that sends none, or a notification
- * dropped at the live queue's bound): the stream itself must find what the reorg took away.
+ * Reorgs while the stream runs ({@code anvil_rollback} on a node of its own, then another
+ * branch mined), with the subscription's {@code removed} notifications dropped at the
+ * proxy (a node that sends none, or a notification dropped at the live queue's bound):
+ * the stream itself must find what the reorg took away.
  */
 class StreamReorgWhileConnectedIT {
 
-	/** A reorg below the checkpoint is walked back within one new head, not at the next reconnect. */
+	/**
+	 * A reorg below the checkpoint is walked back within one new head, not at the next
+	 * reconnect.
+	 */
 	@Test
 	void aReorgBelowTheCheckpointWhileConnectedIsWalkedBackOnTheNextHead() throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
@@ -33,8 +36,10 @@ class StreamReorgWhileConnectedIT {
 			fixture.await("the stream at the fork, block " + fork, Duration.ofSeconds(20),
 					() -> fixture.checkpoint() >= fork && fixture.streamConnected());
 
-			// The old branch: w0 -> w1, written at its block (a balance read on the new branch at a lower height
-			// would not land), then covered by the checkpoint (and its block's hash recorded).
+			// The old branch: w0 -> w1, written at its block (a balance read on the new
+			// branch at a lower height
+			// would not land), then covered by the checkpoint (and its block's hash
+			// recorded).
 			long old = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));
 			fixture.await("the old branch's Transfer written", Duration.ofSeconds(20),
 					() -> fixture.wrongRows(w).isEmpty());
@@ -42,7 +47,8 @@ class StreamReorgWhileConnectedIT {
 			fixture.await("the old branch covered through block " + old, Duration.ofSeconds(20),
 					() -> fixture.checkpoint() >= old);
 
-			// The new branch from the fork, while connected: w2 -> w3, and one block more than the old one had.
+			// The new branch from the fork, while connected: w2 -> w3, and one block more
+			// than the old one had.
 			chain.rollback(oldHead - fork);
 			long replaced = chain.forceTransfer(contracts.token(), w.get(2), w.get(3), BigInteger.valueOf(300));
 			while (chain.blockNumber() <= oldHead) {
@@ -60,8 +66,9 @@ class StreamReorgWhileConnectedIT {
 	}
 
 	/**
-	 * A live log written at once, its block not yet {@code confirmations} deep, then reorged away with its
-	 * {@code removed} notification lost: when the range covering its block lacks it, its wallets are read again.
+	 * A live log written at once, its block not yet {@code confirmations} deep, then
+	 * reorged away with its {@code removed} notification lost: when the range covering
+	 * its block lacks it, its wallets are read again.
 	 */
 	@Test
 	void aLiveLogReorgedAwayWithItsRemovedNotificationLostIsReadAgain() throws Exception {
@@ -71,7 +78,8 @@ class StreamReorgWhileConnectedIT {
 			long gone = liveLogWrittenAtOnce(fixture, w);
 			assertThat(fixture.checkpoint()).as("its block not covered yet").isLessThan(gone);
 
-			// The Transfer's block replaced by an empty one; the chain goes on past the confirmation depth.
+			// The Transfer's block replaced by an empty one; the chain goes on past the
+			// confirmation depth.
 			chain.rollback(1);
 			for (int i = 0; i < 6; i++) {
 				chain.mine();
@@ -85,9 +93,10 @@ class StreamReorgWhileConnectedIT {
 	}
 
 	/**
-	 * Found by the simulation (seed -6302507426335524340): a live log written at once, reorged away with its
-	 * {@code removed} notification lost, and the new branch no longer than the old one: on a quiet chain no range
-	 * ever covers its block, so its wallets must be read again on the reorg's own head, not {@code confirmations}
+	 * Found by the simulation (seed -6302507426335524340): a live log written at once,
+	 * reorged away with its {@code removed} notification lost, and the new branch no
+	 * longer than the old one: on a quiet chain no range ever covers its block, so its
+	 * wallets must be read again on the reorg's own head, not {@code confirmations}
 	 * blocks later.
 	 */
 	@Test
@@ -97,7 +106,8 @@ class StreamReorgWhileConnectedIT {
 			List<String> w = fixture.mintTracked("quiet-reorg-", 2, 1_000);
 			long gone = liveLogWrittenAtOnce(fixture, w);
 
-			// The Transfer's block replaced by an empty one, and nothing after it: a quiet chain.
+			// The Transfer's block replaced by an empty one, and nothing after it: a
+			// quiet chain.
 			chain.rollback(1);
 			chain.mine();
 			assertThat(chain.blockNumber()).isEqualTo(gone);
@@ -107,10 +117,12 @@ class StreamReorgWhileConnectedIT {
 	}
 
 	/**
-	 * A reorg while a range's block hash is being read (every {@code eth_getBlockByNumber} held 2 s at the proxy, the
-	 * reorg made while the first one after the Transfer's block is held): the range is read against a hash fixed
-	 * before its logs, so one branch's hash is never recorded over the other branch's logs. Live logs are dropped at
-	 * the proxy: {@code eth_getLogs} is the only way a Transfer arrives.
+	 * A reorg while a range's block hash is being read (every
+	 * {@code eth_getBlockByNumber} held 2 s at the proxy, the reorg made while the first
+	 * one after the Transfer's block is held): the range is read against a hash fixed
+	 * before its logs, so one branch's hash is never recorded over the other branch's
+	 * logs. Live logs are dropped at the proxy: {@code eth_getLogs} is the only way a
+	 * Transfer arrives.
 	 */
 	@Test
 	void aReorgWhileARangesBlockHashIsReadNeverRecordsOneBranchsHashOverTheOthersLogs() throws Exception {
@@ -121,20 +133,21 @@ class StreamReorgWhileConnectedIT {
 			long fork = chain.blockNumber();
 			fixture.tcp().dropWebSocketText(text -> text.contains("\"logIndex\""));
 			fixture.startStream(fork);
-			fixture.await("the stream connected", Duration.ofSeconds(20),
-					() -> fixture.streamConnected());
+			fixture.await("the stream connected", Duration.ofSeconds(20), () -> fixture.streamConnected());
 			chain.mine();
 			fixture.awaitIndexed("the mints written through block " + fork, Duration.ofSeconds(20), fork, w);
 
 			fixture.rpc().delay("eth_getBlockByNumber", Duration.ofSeconds(2));
 			long old = chain.forceTransfer(contracts.token(), w.get(0), w.get(1), BigInteger.valueOf(100));
-			Thread.sleep(5_000); // what the head of the Transfer's block asked for has been answered
+			Thread.sleep(5_000); // what the head of the Transfer's block asked for has
+									// been answered
 			int before = fixture.rpc().count("eth_getBlockByNumber");
 			chain.mine(); // the head that reads the Transfer's block
 			fixture.await("a block hash asked for after that head", Duration.ofSeconds(10),
 					() -> fixture.rpc().count("eth_getBlockByNumber") > before);
 			Thread.sleep(300);
-			// Within the held request: the Transfer's block replaced, w2 -> w3 on the new branch instead.
+			// Within the held request: the Transfer's block replaced, w2 -> w3 on the new
+			// branch instead.
 			chain.rollback(2);
 			long replaced = chain.forceTransfer(contracts.token(), w.get(2), w.get(3), BigInteger.valueOf(300));
 			assertThat(replaced).isEqualTo(old);
@@ -150,8 +163,9 @@ class StreamReorgWhileConnectedIT {
 	}
 
 	/**
-	 * The mints of {@code w} 3 blocks deep, the stream at {@code confirmations=3} with {@code removed} notifications
-	 * dropped at the proxy, then a live Transfer w0 -> w1 written at once: its block.
+	 * The mints of {@code w} 3 blocks deep, the stream at {@code confirmations=3} with
+	 * {@code removed} notifications dropped at the proxy, then a live Transfer w0 -> w1
+	 * written at once: its block.
 	 */
 	private static long liveLogWrittenAtOnce(IndexerFixture fixture, List<String> w) {
 		TestChain chain = fixture.chain();
@@ -172,9 +186,11 @@ class StreamReorgWhileConnectedIT {
 
 	private static List<Long> recordedHashesNotOnTheChain(IndexerFixture fixture) {
 		List<Map<String, Object>> rows = fixture.jdbc()
-			.queryForList("SELECT block_number, block_hash FROM eth_indexer_checkpoint_blocks WHERE name = 'audio_transfers'");
+			.queryForList(
+					"SELECT block_number, block_hash FROM eth_indexer_checkpoint_blocks WHERE name = 'audio_transfers'");
 		return rows.stream()
-			.filter(row -> !fixture.chain().blockHash(((Number) row.get("block_number")).longValue())
+			.filter(row -> !fixture.chain()
+				.blockHash(((Number) row.get("block_number")).longValue())
 				.equalsIgnoreCase((String) row.get("block_hash")))
 			.map(row -> ((Number) row.get("block_number")).longValue())
 			.toList();

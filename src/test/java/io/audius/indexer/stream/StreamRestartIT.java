@@ -16,9 +16,10 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A restart on an idle chain with {@code indexer.stream.confirmations=3}: Transfers mined while the stream was down,
- * the newest of them in the last 3 blocks, and no block mined after the restart. The connect-time backfill reads
- * through the head, so every touched wallet is right within seconds, while the checkpoint stays 3 blocks deep.
+ * A restart on an idle chain with {@code indexer.stream.confirmations=3}: Transfers mined
+ * while the stream was down, the newest of them in the last 3 blocks, and no block mined
+ * after the restart. The connect-time backfill reads through the head, so every touched
+ * wallet is right within seconds, while the checkpoint stays 3 blocks deep.
  */
 @ExtendWith(SharedAnvil.class)
 class StreamRestartIT {
@@ -30,16 +31,18 @@ class StreamRestartIT {
 			List<String> w = fixture.mintTracked("restart-", 15, 1_000);
 			long minted = chain.blockNumber();
 			for (int i = 0; i < 3; i++) {
-				chain.mine(); // the mints 3 deep: covered at connect before and after the fix
+				chain.mine(); // the mints 3 deep: covered at connect before and after the
+								// fix
 			}
 			fixture.startStream(minted, "--indexer.stream.confirmations=3");
-			fixture.await("the stream connects", Duration.ofSeconds(20),
-					() -> fixture.streamConnected());
+			fixture.await("the stream connects", Duration.ofSeconds(20), () -> fixture.streamConnected());
 			fixture.await("the mints written", Duration.ofSeconds(20), () -> fixture.wrongRows(w).isEmpty());
 			fixture.app().close();
 
-			// Five Transfers, one block each, while the stream is down: 10 of the 15 wallets touched, the
-			// last 3 blocks' 6 wallets within the confirmation depth of the head. No block is mined after them.
+			// Five Transfers, one block each, while the stream is down: 10 of the 15
+			// wallets touched, the
+			// last 3 blocks' 6 wallets within the confirmation depth of the head. No
+			// block is mined after them.
 			long last = -1;
 			for (int i = 0; i < 5; i++) {
 				last = chain.forceTransfer(contracts.token(), w.get(2 * i), w.get(2 * i + 1),

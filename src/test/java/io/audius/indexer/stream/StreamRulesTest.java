@@ -41,7 +41,8 @@ class StreamRulesTest {
 	void timeBlockedOnOurOwnWriterWithEventsStillQueuedIsNoVerdict() {
 		long second = 1_000_000_000L;
 		HeadWatchdog watchdog = new HeadWatchdog(Duration.ofSeconds(2), 0);
-		// The follower was blocked for 10 s handing logs over; heads came meanwhile and wait behind them.
+		// The follower was blocked for 10 s handing logs over; heads came meanwhile and
+		// wait behind them.
 		assertThat(watchdog.expired(10 * second, false)).as("events still queued").isFalse();
 		watchdog.headSeen(9 * second); // delivered at 9 s, taken at 10 s
 		assertThat(watchdog.expired(10 * second, true)).isFalse();

@@ -33,7 +33,8 @@ class StreamStatusMetersTest {
 
 		status.checkpointCommitted(95);
 		status.headSeen(120);
-		assertThat(value(meters, "indexer_stream_blocks_behind")).as("a head seen over HTTP moves the lag").isEqualTo(25);
+		assertThat(value(meters, "indexer_stream_blocks_behind")).as("a head seen over HTTP moves the lag")
+			.isEqualTo(25);
 		status.disconnected("gone");
 		assertThat(value(meters, "indexer_stream_connected")).isZero();
 	}

@@ -46,9 +46,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * transferStreamJob against a real anvil over WebSocket and HTTP, both through a TCP proxy that can cut the node
- * away, with eth_calls counted and recorded by an HTTP proxy. Each test has its own contracts, schema, application
- * and running job (an {@link IndexerFixture}): one that takes the node away or stops the job cannot break another.
+ * transferStreamJob against a real anvil over WebSocket and HTTP, both through a TCP
+ * proxy that can cut the node away, with eth_calls counted and recorded by an HTTP proxy.
+ * Each test has its own contracts, schema, application and running job (an
+ * {@link IndexerFixture}): one that takes the node away or stops the job cannot break
+ * another.
  */
 @ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
 class TransferStreamIT {
@@ -72,8 +74,8 @@ class TransferStreamIT {
 	private AudioContracts contracts;
 
 	/**
-	 * Tracked rows for six wallets, a seventh wallet tracked only as an Audius user's, three untracked; all ten
-	 * funded; the job running, connected, and past the mints.
+	 * Tracked rows for six wallets, a seventh wallet tracked only as an Audius user's,
+	 * three untracked; all ten funded; the job running, connected, and past the mints.
 	 */
 	@BeforeEach
 	void startStream(TestChain testChain) throws Exception {
@@ -91,12 +93,16 @@ class TransferStreamIT {
 		long minted = chain.blockNumber();
 		fixture.startNextInstance("transferStreamJob");
 		fixture.await("the stream connects", Duration.ofSeconds(20), () -> status().isConnected());
-		// The mints are the stream's first logs: a test starts once they are written, not while they are.
+		// The mints are the stream's first logs: a test starts once they are written, not
+		// while they are.
 		fixture.await("the mints, through block " + minted, Duration.ofSeconds(20),
 				() -> fixture.checkpoint() >= minted);
 	}
 
-	/** The Audius tables the default tracked-wallets query reads: a wallet tracked only as a user's. */
+	/**
+	 * The Audius tables the default tracked-wallets query reads: a wallet tracked only as
+	 * a user's.
+	 */
 	private static void audiusTables(TestDatabase db, String userWallet) throws Exception {
 		try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
 				Statement s = c.createStatement()) {
@@ -116,7 +122,8 @@ class TransferStreamIT {
 		assertThat(fixture.checkpoint()).as("a first start records where it begins").isGreaterThanOrEqualTo(0);
 		List<Long> latencies = new ArrayList<>();
 		String[][] transfers = { { tracked.get(0), tracked.get(1) }, { untracked.get(0), tracked.get(2) },
-				{ tracked.get(3), untracked.get(1) }, { untracked.get(2), userOnly }, { tracked.get(1), tracked.get(0) } };
+				{ tracked.get(3), untracked.get(1) }, { untracked.get(2), userOnly },
+				{ tracked.get(1), tracked.get(0) } };
 		for (String[] transfer : transfers) {
 			long block = chain.forceTransfer(contracts.token(), transfer[0], transfer[1], BigInteger.valueOf(1_234));
 			Instant mined = Instant.now();
@@ -131,10 +138,13 @@ class TransferStreamIT {
 			latencies.add(Duration.between(mined, Instant.now()).toMillis());
 		}
 		assertThat(latencies).as("ms from mined to right, per transfer").allMatch(ms -> ms <= FRESH.toMillis());
-		Thread.sleep(1_500); // a full chunk wait: anything that was going to write an untracked row has
+		Thread.sleep(1_500); // a full chunk wait: anything that was going to write an
+								// untracked row has
 		assertThat(fixture.jdbc()
-			.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet = ANY(?::text[])",
-				Integer.class, (Object) untracked.toArray(String[]::new))).as("untracked wallets").isZero();
+			.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet = ANY(?::text[])", Integer.class,
+					(Object) untracked.toArray(String[]::new)))
+			.as("untracked wallets")
+			.isZero();
 	}
 
 	@Test
@@ -162,7 +172,8 @@ class TransferStreamIT {
 			assertThat(wallets).as("each wallet read once per chunk").doesNotHaveDuplicates();
 			read.addAll(wallets);
 		}
-		assertThat(read).containsExactlyInAnyOrderElementsOf(tracked.subList(0, 4)).doesNotContainAnyElementsOf(untracked);
+		assertThat(read).containsExactlyInAnyOrderElementsOf(tracked.subList(0, 4))
+			.doesNotContainAnyElementsOf(untracked);
 	}
 
 	@Test
@@ -196,14 +207,16 @@ class TransferStreamIT {
 		assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
 		assertThat(scrape.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
 		String body = scrape.body();
-		assertThat(body).contains("# TYPE indexer_rpc_requests_total counter",
-				"indexer_rpc_requests_total{method=\"eth_call\",outcome=\"ok\"}",
-				"indexer_rpc_requests_total{method=\"eth_getLogs\",outcome=\"ok\"}",
-				"# TYPE indexer_stream_events_total counter", "indexer_stream_wallets_refreshed_total",
-				"indexer_stream_reconnects_total", "indexer_stream_blocks_behind",
-				// Spring Batch's own: the running job and its step, chunk writes, item reads
-				"spring_batch_job_active_seconds_count{spring_batch_job_name=\"transferStreamJob\"} 1",
-				"spring_batch_chunk_write_seconds_count", "spring_batch_item_read_seconds_count")
+		assertThat(body)
+			.contains("# TYPE indexer_rpc_requests_total counter",
+					"indexer_rpc_requests_total{method=\"eth_call\",outcome=\"ok\"}",
+					"indexer_rpc_requests_total{method=\"eth_getLogs\",outcome=\"ok\"}",
+					"# TYPE indexer_stream_events_total counter", "indexer_stream_wallets_refreshed_total",
+					"indexer_stream_reconnects_total", "indexer_stream_blocks_behind",
+					// Spring Batch's own: the running job and its step, chunk writes,
+					// item reads
+					"spring_batch_job_active_seconds_count{spring_batch_job_name=\"transferStreamJob\"} 1",
+					"spring_batch_chunk_write_seconds_count", "spring_batch_item_read_seconds_count")
 			.doesNotContain(WS_KEY);
 		assertThat(prometheusValue(body, "indexer_stream_events_total")).as("Transfer logs seen")
 			.isGreaterThanOrEqualTo(3);
@@ -224,8 +237,7 @@ class TransferStreamIT {
 		fixture.await("the stream notices the outage", Duration.ofSeconds(10), () -> !status().isConnected());
 		HttpResponse<String> down = health("");
 		assertThat(down.statusCode()).isEqualTo(500);
-		assertThat(down.body()).contains("\"connected\":false", "not connected to the node")
-			.doesNotContain(WS_KEY);
+		assertThat(down.body()).contains("\"connected\":false", "not connected to the node").doesNotContain(WS_KEY);
 		assertThat(get("/actuator/health/transferStream").statusCode()).as("the actuator indicator is DOWN too")
 			.isEqualTo(503);
 
@@ -250,7 +262,8 @@ class TransferStreamIT {
 		assertThat(output.getAll()).as("reconnect logs name the node without its key")
 			.contains("ws://127.0.0.1:" + fixture.tcp().port() + "/…")
 			.doesNotContain(WS_KEY);
-		// The JDK client retries a failed handshake once at once: attempts within 100 ms are one reconnect.
+		// The JDK client retries a failed handshake once at once: attempts within 100 ms
+		// are one reconnect.
 		List<Instant> reconnects = new ArrayList<>();
 		for (TcpProxy.Attempt attempt : attempts) {
 			if (reconnects.isEmpty()
@@ -263,7 +276,8 @@ class TransferStreamIT {
 		for (int i = 1; i < reconnects.size(); i++) {
 			gaps.add(Duration.between(reconnects.get(i - 1), reconnects.get(i)).toMillis());
 		}
-		// Sleeps never end early, so each gap is at least its backoff: 250, 500, 1000, 2000 (the cap), 2000...
+		// Sleeps never end early, so each gap is at least its backoff: 250, 500, 1000,
+		// 2000 (the cap), 2000...
 		for (int i = 0; i < gaps.size(); i++) {
 			long backoff = Math.min(250L << (i + 1), 2_000);
 			assertThat(gaps.get(i)).as("gap %d of %s", i, gaps).isGreaterThanOrEqualTo(backoff - 50);
@@ -274,8 +288,7 @@ class TransferStreamIT {
 	void aStoppedJobBackfillsTheGapFromItsCheckpointWhenStartedAgain() throws Exception {
 		JobExecution execution = runningExecution();
 		operator().stop(execution);
-		JobExecution stopped = fixture.running().get(TimeUnit.SECONDS.toMillis(15),
-				TimeUnit.MILLISECONDS);
+		JobExecution stopped = fixture.running().get(TimeUnit.SECONDS.toMillis(15), TimeUnit.MILLISECONDS);
 		assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
 		long checkpointAtStop = fixture.checkpoint();
 
@@ -291,8 +304,10 @@ class TransferStreamIT {
 		fixture.await("backfilled from checkpoint " + checkpointAtStop, Duration.ofSeconds(15),
 				() -> fixture.rowIsRight(tracked.get(4), lastTransfer) && fixture.rowIsRight(tracked.get(0), -1)
 						&& fixture.checkpoint() >= lastTransfer);
-		assertThat(fixture.jdbc().queryForList("SELECT status FROM batch_job_execution WHERE job_instance_id = ? "
-				+ "ORDER BY job_execution_id", String.class, stopped.getJobInstance().getInstanceId()))
+		assertThat(fixture.jdbc()
+			.queryForList(
+					"SELECT status FROM batch_job_execution WHERE job_instance_id = ? " + "ORDER BY job_execution_id",
+					String.class, stopped.getJobInstance().getInstanceId()))
 			.containsExactly("STOPPED", "STARTED");
 	}
 
@@ -300,16 +315,18 @@ class TransferStreamIT {
 	void shuttingDownEndsTheExecutionStoppedWithItsCheckpointSaved() throws Exception {
 		long executionId = runningExecution().getId();
 		long checkpointBefore = fixture.checkpoint();
-		fixture.app().close(); // what SIGTERM does: the context's shutdown stops the job before the pool closes
+		fixture.app().close(); // what SIGTERM does: the context's shutdown stops the job
+								// before the pool closes
 
 		assertThat(fixture.running().get(20, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.STOPPED);
 		JdbcTemplate after = fixture.jdbc();
-		Map<String, Object> row = after.queryForMap(
-				"SELECT status, end_time FROM batch_job_execution WHERE job_execution_id = ?", executionId);
+		Map<String, Object> row = after
+			.queryForMap("SELECT status, end_time FROM batch_job_execution WHERE job_execution_id = ?", executionId);
 		assertThat(row.get("status")).isEqualTo("STOPPED");
 		assertThat(row.get("end_time")).isNotNull();
 		assertThat(after.queryForObject("SELECT last_block FROM eth_indexer_checkpoints WHERE name = 'audio_transfers'",
-				Long.class)).isGreaterThanOrEqualTo(checkpointBefore);
+				Long.class))
+			.isGreaterThanOrEqualTo(checkpointBefore);
 	}
 
 	private JobExecution runningExecution() {
@@ -345,7 +362,10 @@ class TransferStreamIT {
 		return Double.parseDouble(response.body().replaceAll("(?s).*\"value\"\\s*:\\s*([0-9.E+-]+).*", "$1"));
 	}
 
-	/** The wallets an aggregate3 eth_call reads: the address argument of every balanceOf sub-call. */
+	/**
+	 * The wallets an aggregate3 eth_call reads: the address argument of every balanceOf
+	 * sub-call.
+	 */
 	private List<String> walletsRead(String requestBody) {
 		String data = requestBody.replaceAll("(?s).*\"data\"\\s*:\\s*\"(0x[0-9a-fA-F]+)\".*", "$1");
 		List<String> wallets = new ArrayList<>();
@@ -357,7 +377,10 @@ class TransferStreamIT {
 		return wallets;
 	}
 
-	/** Transfers 0 -> 1, 1 -> 2, 2 -> 3 among the tracked wallets in one block, and the four rows written at it. */
+	/**
+	 * Transfers 0 -> 1, 1 -> 2, 2 -> 3 among the tracked wallets in one block, and the
+	 * four rows written at it.
+	 */
 	private void transfersAmongTheFirstFourWritten() {
 		long block = chain.forceTransferBatch(contracts.token(), tracked.subList(0, 3), tracked.subList(1, 4),
 				Collections.nCopies(3, BigInteger.ONE));

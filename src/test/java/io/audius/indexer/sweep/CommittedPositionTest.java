@@ -13,8 +13,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The reader's saved position as Spring Batch 6 handles it: {@code update} in the chunk's transaction before the
- * commit, and the context saved again as the step ends whatever the commit did (DatabaseOutageIT's lost chunk).
+ * The reader's saved position as Spring Batch 6 handles it: {@code update} in the chunk's
+ * transaction before the commit, and the context saved again as the step ends whatever
+ * the commit did (DatabaseOutageIT's lost chunk).
  */
 class CommittedPositionTest {
 
@@ -64,7 +65,10 @@ class CommittedPositionTest {
 		assertThat(context.getLong(ReadAheadWalletReader.READ_COUNT)).isZero();
 	}
 
-	/** Runs {@code inTransaction} as in a chunk's transaction, then completes it with {@code status}. */
+	/**
+	 * Runs {@code inTransaction} as in a chunk's transaction, then completes it with
+	 * {@code status}.
+	 */
 	private static void complete(Runnable inTransaction, int status) {
 		TransactionSynchronizationManager.initSynchronization();
 		try {

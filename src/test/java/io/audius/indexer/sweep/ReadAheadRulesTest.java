@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The read-ahead's pure rules: page sizes under the cap, the saved key, the page query, one read per wallet. */
+/**
+ * The read-ahead's pure rules: page sizes under the cap, the saved key, the page query,
+ * one read per wallet.
+ */
 class ReadAheadRulesTest {
 
 	private static final LocalDateTime T = LocalDateTime.of(2021, 1, 1, 0, 0, 0, 123_456_000);
@@ -57,7 +60,8 @@ class ReadAheadRulesTest {
 		assertThat(saved.get("updated_at")).isEqualTo(Timestamp.valueOf(T));
 		assertThat(PageKey.fromContext(saved)).contains(key);
 
-		// What JdbcPagingItemReader left in a failed execution's context: a Timestamp and the stored wallet.
+		// What JdbcPagingItemReader left in a failed execution's context: a Timestamp and
+		// the stored wallet.
 		Map<String, Object> old = new LinkedHashMap<>();
 		old.put("updated_at", Timestamp.valueOf(T));
 		old.put("wallet", "  0xABC ");
@@ -78,7 +82,8 @@ class ReadAheadRulesTest {
 		assertThat(plain.arguments(new PageKey(T, "0xab"), 500)).containsExactly(T, T, "0xab", 500);
 
 		StaleQuery partition = new StaleQuery(T, 2, 4);
-		assertThat(partition.sql(true)).contains("AND (hashtext(wallet) & 2147483647) % ? = ? AND (updated_at, wallet) > (?, ?)");
+		assertThat(partition.sql(true))
+			.contains("AND (hashtext(wallet) & 2147483647) % ? = ? AND (updated_at, wallet) > (?, ?)");
 		assertThat(partition.arguments(new PageKey(T, "0xab"), 50)).containsExactly(T, 4, 2, T, "0xab", 50);
 	}
 
@@ -86,8 +91,9 @@ class ReadAheadRulesTest {
 	void aWalletReadTwiceInAChunkIsWrittenOnceWithItsNewestRead() {
 		WalletAddress a = new WalletAddress("0x" + "a".repeat(40));
 		WalletAddress b = new WalletAddress("0x" + "b".repeat(40));
-		List<BalanceRead> reads = List.of(new BalanceRead(b, BigInteger.ONE, 10), new BalanceRead(a, BigInteger.TWO, 12),
-				new BalanceRead(b, BigInteger.TEN, 11), new BalanceRead(a, BigInteger.ZERO, 9));
+		List<BalanceRead> reads = List.of(new BalanceRead(b, BigInteger.ONE, 10),
+				new BalanceRead(a, BigInteger.TWO, 12), new BalanceRead(b, BigInteger.TEN, 11),
+				new BalanceRead(a, BigInteger.ZERO, 9));
 		assertThat(BalanceRefreshWriter.newestPerWallet(reads)).containsExactly(new BalanceRead(a, BigInteger.TWO, 12),
 				new BalanceRead(b, BigInteger.TEN, 11));
 	}

@@ -16,9 +16,10 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Finding 8 of issue 8: {@code updated_at} (a timestamp without time zone) is written in UTC whatever the session's
- * time zone; {@code NOW()} and {@code LOCALTIMESTAMP} followed the session, so a writer whose session was not in
- * UTC put rows hours into the future or past of every other writer's (and of the sweep's cutoff).
+ * Finding 8 of issue 8: {@code updated_at} (a timestamp without time zone) is written in
+ * UTC whatever the session's time zone; {@code NOW()} and {@code LOCALTIMESTAMP} followed
+ * the session, so a writer whose session was not in UTC put rows hours into the future or
+ * past of every other writer's (and of the sweep's cutoff).
  */
 @ExtendWith(SharedAnvil.class)
 class SessionTimeZoneIT {

@@ -30,7 +30,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** staleRefreshJob end to end: real anvil behind a counting HTTP proxy, real PostgreSQL, the real application. */
+/**
+ * staleRefreshJob end to end: real anvil behind a counting HTTP proxy, real PostgreSQL,
+ * the real application.
+ */
 @ExtendWith(SharedAnvil.class)
 class StaleRefreshJobIT {
 
@@ -48,12 +51,16 @@ class StaleRefreshJobIT {
 
 	private static JdbcTemplate jdbc;
 
-	/** One application for the class: every test starts from an empty table ({@link #emptyTable}). */
+	/**
+	 * One application for the class: every test starts from an empty table
+	 * ({@link #emptyTable}).
+	 */
 	@BeforeAll
 	static void start(TestChain testChain) throws Exception {
 		fixture = IndexerFixture.deploy(testChain, StaleRefreshJobIT.class)
 			.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=" + WALLETS_PER_CALL,
-					// the size stays put: this class counts one eth_call per chunk; SweepCallSizeIT tests growth
+					// the size stays put: this class counts one eth_call per chunk;
+					// SweepCallSizeIT tests growth
 					"--indexer.sweep.max-wallets-per-call=" + WALLETS_PER_CALL);
 		chain = fixture.chain();
 		contracts = fixture.contracts();
@@ -90,7 +97,9 @@ class StaleRefreshJobIT {
 		assertThat(step.getWriteSkipCount()).as("wallets with a failed read").isEqualTo(1);
 		assertThat(step.getExecutionContext().getLong(BalanceRefreshWriter.MULTICALLS)).isEqualTo(expectedCalls);
 		assertThat(jdbc.queryForObject("SELECT write_skip_count FROM batch_step_execution WHERE step_execution_id = ?",
-				Long.class, step.getId())).as("the audit row shows it").isEqualTo(1);
+				Long.class, step.getId()))
+			.as("the audit row shows it")
+			.isEqualTo(1);
 
 		long head = chain.blockNumber();
 		int zeros = 0;
@@ -108,7 +117,8 @@ class StaleRefreshJobIT {
 			BigInteger balance = ((BigDecimal) row.get("balance")).toBigIntegerExact();
 			assertThat(balance).as("balance of %s", wallet).isEqualTo(expected.get());
 			assertThat((Long) row.get("balance_block")).isPositive().isLessThanOrEqualTo(head);
-			assertThat(row.get("blocknumber")).as("the sweep keeps blocknumber").isEqualTo(SeededWallets.seededBlocknumber(i));
+			assertThat(row.get("blocknumber")).as("the sweep keeps blocknumber")
+				.isEqualTo(SeededWallets.seededBlocknumber(i));
 			if (balance.signum() == 0) {
 				zeros++;
 			}
@@ -141,7 +151,9 @@ class StaleRefreshJobIT {
 		}
 		assertThat(jdbc.queryForObject(
 				"SELECT count(*) FROM eth_wallet_balances WHERE balance_block IS NULL AND wallet = ANY(?::text[])",
-				Integer.class, (Object) bad.toArray(String[]::new))).as("bad rows are left as they were").isEqualTo(3);
+				Integer.class, (Object) bad.toArray(String[]::new)))
+			.as("bad rows are left as they were")
+			.isEqualTo(3);
 	}
 
 	@Test

@@ -37,9 +37,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With calls in flight (each chunk two pages read by two eth_calls at once, four pages read ahead of the writes),
- * the node goes away in the middle of a chunk's calls: the execution fails with the chunks before committed whole, and restarting the same JobInstance
- * finishes the work without reading committed pages again (counted at the proxy). Also the zombie a killed process leaves, recovered by the launcher.
+ * With calls in flight (each chunk two pages read by two eth_calls at once, four pages
+ * read ahead of the writes), the node goes away in the middle of a chunk's calls: the
+ * execution fails with the chunks before committed whole, and restarting the same
+ * JobInstance finishes the work without reading committed pages again (counted at the
+ * proxy). Also the zombie a killed process leaves, recovered by the launcher.
  */
 @ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
 class StaleRefreshRestartIT {
@@ -48,14 +50,20 @@ class StaleRefreshRestartIT {
 
 	private static final int PER_CALL = 100;
 
-	/** Calls in flight: a chunk is IN_FLIGHT pages of PER_CALL wallets, read at once, committed together. */
+	/**
+	 * Calls in flight: a chunk is IN_FLIGHT pages of PER_CALL wallets, read at once,
+	 * committed together.
+	 */
 	private static final int IN_FLIGHT = 2;
 
 	private static final int CHUNK = PER_CALL * IN_FLIGHT;
 
 	private static final int CHUNKS_BEFORE_OUTAGE = 3;
 
-	/** The node URL carries a key in its path, as providers' URLs do; it must appear nowhere. */
+	/**
+	 * The node URL carries a key in its path, as providers' URLs do; it must appear
+	 * nowhere.
+	 */
 	private static final String API_KEY = "it-secret-api-key-5f2b";
 
 	private static IndexerFixture fixture;
@@ -78,11 +86,12 @@ class StaleRefreshRestartIT {
 		chain = fixture.chain();
 		contracts = fixture.contracts();
 		proxy = fixture.rpc();
-		app = fixture.startApp(WebApplicationType.NONE, "--indexer.chain.rpc-url=" + proxy.url() + "/v3/" + API_KEY,
-				"--indexer.sweep.wallets-per-call=" + PER_CALL,
-				// a fixed call size: the pages and calls these runs count
-				"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=" + IN_FLIGHT,
-				"--indexer.chain.retries=1")
+		app = fixture
+			.startApp(WebApplicationType.NONE, "--indexer.chain.rpc-url=" + proxy.url() + "/v3/" + API_KEY,
+					"--indexer.sweep.wallets-per-call=" + PER_CALL,
+					// a fixed call size: the pages and calls these runs count
+					"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=" + IN_FLIGHT,
+					"--indexer.chain.retries=1")
 			.app();
 		jdbc = fixture.jdbc();
 	}
@@ -106,20 +115,26 @@ class StaleRefreshRestartIT {
 
 	@Test
 	void failedExecutionRestartsTheSameInstanceAfterItsLastCommittedChunk(CapturedOutput output) throws Exception {
-		// The node goes away in the middle of the calls in flight of chunk CHUNKS_BEFORE_OUTAGE + 1.
+		// The node goes away in the middle of the calls in flight of chunk
+		// CHUNKS_BEFORE_OUTAGE + 1.
 		proxy.cutAfter("eth_call", CHUNKS_BEFORE_OUTAGE * IN_FLIGHT + 1);
 		JobExecution failed = operator().startNextInstance(job());
 
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
-		// minus one: the wallet whose staking read reverts is in the first chunk and is never written
+		// minus one: the wallet whose staking read reverts is in the first chunk and is
+		// never written
 		assertThat(refreshedRows()).as("committed before the outage").isEqualTo(CHUNKS_BEFORE_OUTAGE * CHUNK - 1);
 		assertThat(failed.getExitStatus().getExitDescription()).as("the audit trail says why")
 			.contains("eth_call to " + proxy.url() + "/… failed")
 			.doesNotContain(API_KEY);
 		Map<String, Timestamp> committed = updatedAtOfRefreshedRows();
-		// Pages were read ahead of the failing chunk (4 pages queued, 2 calls in flight), but what the execution saved
+		// Pages were read ahead of the failing chunk (4 pages queued, 2 calls in flight),
+		// but what the execution saved
 		// is the position of its last commit.
-		assertThat(((Number) failed.getStepExecutions().iterator().next().getExecutionContext()
+		assertThat(((Number) failed.getStepExecutions()
+			.iterator()
+			.next()
+			.getExecutionContext()
 			.get("staleWalletReader.read.count")).longValue()).as("the saved position: the last committed row")
 			.isEqualTo(CHUNKS_BEFORE_OUTAGE * CHUNK);
 
@@ -139,8 +154,10 @@ class StaleRefreshRestartIT {
 		assertAllRowsRight();
 
 		long instance = failed.getJobInstance().getInstanceId();
-		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution WHERE job_instance_id = ? "
-				+ "ORDER BY job_execution_id", String.class, instance)).containsExactly("FAILED", "COMPLETED");
+		assertThat(jdbc.queryForList(
+				"SELECT status FROM batch_job_execution WHERE job_instance_id = ? " + "ORDER BY job_execution_id",
+				String.class, instance))
+			.containsExactly("FAILED", "COMPLETED");
 		Map<String, Object> sums = jdbc.queryForMap("SELECT sum(s.write_count) AS written, "
 				+ "sum(s.write_skip_count) AS unresolved FROM batch_step_execution s "
 				+ "JOIN batch_job_execution e ON e.job_execution_id = s.job_execution_id WHERE e.job_instance_id = ?",
@@ -148,9 +165,12 @@ class StaleRefreshRestartIT {
 		assertThat(((Number) sums.get("written")).longValue() + ((Number) sums.get("unresolved")).longValue())
 			.as("counts add up to the wallets")
 			.isEqualTo(WALLETS);
-		assertThat(jdbc.queryForObject("SELECT count(DISTINCT parameter_value) FROM batch_job_execution_params p "
-				+ "JOIN batch_job_execution e ON e.job_execution_id = p.job_execution_id "
-				+ "WHERE e.job_instance_id = ? AND p.parameter_name = 'cutoff'", Integer.class, instance))
+		assertThat(
+				jdbc.queryForObject(
+						"SELECT count(DISTINCT parameter_value) FROM batch_job_execution_params p "
+								+ "JOIN batch_job_execution e ON e.job_execution_id = p.job_execution_id "
+								+ "WHERE e.job_instance_id = ? AND p.parameter_name = 'cutoff'",
+						Integer.class, instance))
 			.as("the restart kept the cutoff")
 			.isEqualTo(1);
 		assertNoSecretIn(output);
@@ -161,7 +181,8 @@ class StaleRefreshRestartIT {
 		proxy.cutAfter("eth_call", 2);
 		JobExecution first = operator().startNextInstance(job());
 		proxy.restore();
-		// What a SIGKILL leaves behind: the execution and its step still STARTED, no end time.
+		// What a SIGKILL leaves behind: the execution and its step still STARTED, no end
+		// time.
 		jdbc.update("UPDATE batch_job_execution SET status = 'STARTED', exit_code = 'UNKNOWN', end_time = NULL "
 				+ "WHERE job_execution_id = ?", first.getId());
 		jdbc.update("UPDATE batch_step_execution SET status = 'STARTED', exit_code = 'EXECUTING', end_time = NULL "
@@ -196,11 +217,14 @@ class StaleRefreshRestartIT {
 
 		assertThat(launcher.getExitCode()).isZero();
 		long poisoned = failed.getJobInstance().getInstanceId();
-		assertThat(jdbc.queryForList("SELECT status FROM batch_job_execution WHERE job_instance_id = ? "
-				+ "ORDER BY job_execution_id", String.class, poisoned)).containsExactly("FAILED", "FAILED", "ABANDONED");
+		assertThat(jdbc.queryForList(
+				"SELECT status FROM batch_job_execution WHERE job_instance_id = ? " + "ORDER BY job_execution_id",
+				String.class, poisoned))
+			.containsExactly("FAILED", "FAILED", "ABANDONED");
 		assertThat(jdbc.queryForObject("SELECT e.status FROM batch_job_execution e WHERE e.job_instance_id > ? "
 				+ "ORDER BY e.job_execution_id DESC LIMIT 1", String.class, poisoned))
-			.as("a new instance ran instead").isEqualTo("COMPLETED");
+			.as("a new instance ran instead")
+			.isEqualTo("COMPLETED");
 		assertAllRowsRight();
 	}
 
@@ -219,7 +243,8 @@ class StaleRefreshRestartIT {
 			operator().stop(execution);
 			JobExecution stopped = running.get(20, java.util.concurrent.TimeUnit.SECONDS);
 
-			assertThat(stopped.getStatus()).as("stopped at a chunk boundary, not failed").isEqualTo(BatchStatus.STOPPED);
+			assertThat(stopped.getStatus()).as("stopped at a chunk boundary, not failed")
+				.isEqualTo(BatchStatus.STOPPED);
 			assertThat(refreshedRows()).isLessThan(WALLETS - 1);
 			proxy.delay("eth_call", java.time.Duration.ZERO);
 			JobExecution restarted = operator().restart(stopped);
@@ -242,7 +267,8 @@ class StaleRefreshRestartIT {
 
 	private void assertNoSecretIn(CapturedOutput output) {
 		assertThat(output.getAll()).as("logs").doesNotContain(API_KEY);
-		// What is searched must be what is stored: the rows (the failed execution's among them), and the contexts
+		// What is searched must be what is stored: the rows (the failed execution's among
+		// them), and the contexts
 		// decoded (stored Base64: searched as stored, a key in them is never found).
 		String stored = BatchRows.text(jdbc);
 		assertThat(stored).as("BATCH_* rows").contains("\"exit_code\":\"FAILED\"");
@@ -263,19 +289,17 @@ class StaleRefreshRestartIT {
 
 	private Map<String, Timestamp> updatedAtOfRefreshedRows() {
 		Map<String, Timestamp> out = new java.util.HashMap<>();
-		jdbc.query("SELECT wallet, updated_at FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
-				rs -> {
-					out.put(rs.getString(1), rs.getTimestamp(2));
-				});
+		jdbc.query("SELECT wallet, updated_at FROM eth_wallet_balances WHERE balance_block IS NOT NULL", rs -> {
+			out.put(rs.getString(1), rs.getTimestamp(2));
+		});
 		return out;
 	}
 
 	private Map<String, Timestamp> updatedAtOf(java.util.Set<String> wallets) {
 		Map<String, Timestamp> out = new java.util.HashMap<>();
-		jdbc.query("SELECT wallet, updated_at FROM eth_wallet_balances WHERE wallet = ANY(?::text[])",
-				rs -> {
-					out.put(rs.getString(1), rs.getTimestamp(2));
-				}, (Object) wallets.toArray(String[]::new));
+		jdbc.query("SELECT wallet, updated_at FROM eth_wallet_balances WHERE wallet = ANY(?::text[])", rs -> {
+			out.put(rs.getString(1), rs.getTimestamp(2));
+		}, (Object) wallets.toArray(String[]::new));
 		return out;
 	}
 

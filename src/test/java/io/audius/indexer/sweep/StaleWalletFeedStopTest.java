@@ -16,14 +16,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Whatever ends the read-ahead's thread reaches the step: an {@code Error} thrown in it (an OutOfMemoryError under a
- * small heap) fails the step's next read promptly instead of leaving it waiting forever for a page.
+ * Whatever ends the read-ahead's thread reaches the step: an {@code Error} thrown in it
+ * (an OutOfMemoryError under a small heap) fails the step's next read promptly instead of
+ * leaving it waiting forever for a page.
  */
 class StaleWalletFeedStopTest {
 
 	private static final StaleQuery QUERY = new StaleQuery(LocalDateTime.of(2026, 1, 1, 0, 0), 0, 1);
 
-	/** The page query answers {@code pages} pages of bad rows (nothing to read on chain), then throws {@code error}. */
+	/**
+	 * The page query answers {@code pages} pages of bad rows (nothing to read on chain),
+	 * then throws {@code error}.
+	 */
 	private static JdbcTemplate pagesThen(int pages, Error error) {
 		AtomicInteger queries = new AtomicInteger();
 		return new JdbcTemplate() {
@@ -34,15 +38,16 @@ class StaleWalletFeedStopTest {
 				if (n > pages) {
 					throw error;
 				}
-				return (List<T>) List.of(new StaleWalletFeed.StaleRow("bad-row-" + n, LocalDateTime.of(2025, 1, 1, 0, n)));
+				return (List<T>) List
+					.of(new StaleWalletFeed.StaleRow("bad-row-" + n, LocalDateTime.of(2025, 1, 1, 0, n)));
 			}
 		};
 	}
 
 	@Test
 	void anErrorInTheReadAheadFailsTheStepsNextRead() {
-		ReadAheadWalletReader reader = new ReadAheadWalletReader(pagesThen(0, new OutOfMemoryError("test: heap")),
-				null, QUERY, 1, 1, 2, 0);
+		ReadAheadWalletReader reader = new ReadAheadWalletReader(pagesThen(0, new OutOfMemoryError("test: heap")), null,
+				QUERY, 1, 1, 2, 0);
 		reader.open(new ExecutionContext());
 		try {
 			assertTimeoutPreemptively(Duration.ofSeconds(10),
@@ -56,7 +61,8 @@ class StaleWalletFeedStopTest {
 
 	@Test
 	void anErrorWhileTheQueueIsFullReachesTheStepAfterTheQueuedPage() {
-		// depth 1: the first page fills the queue, so the thread dies with no room left for its failure
+		// depth 1: the first page fills the queue, so the thread dies with no room left
+		// for its failure
 		ReadAheadWalletReader reader = new ReadAheadWalletReader(pagesThen(1, new StackOverflowError("test: stack")),
 				null, QUERY, 1, 1, 1, 0);
 		reader.open(new ExecutionContext());

@@ -17,18 +17,21 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sweep's call size grows after successes, shrinks on a refusal, is kept in the step execution context, and a
- * new run (a new job instance, as a CronJob's) starts at it; a silent node leaves it as it was.
+ * The sweep's call size grows after successes, shrinks on a refusal, is kept in the step
+ * execution context, and a new run (a new job instance, as a CronJob's) starts at it; a
+ * silent node leaves it as it was.
  */
 @ExtendWith(SharedAnvil.class)
 class SweepCallSizeIT {
 
 	@Test
 	void theSizeGrowsAndTheNextRunStartsAtIt(TestChain chain) throws Exception {
-		// 50, then probes of 100, 200 and 300 (one at a time: nothing kept), then 250: the size reaches the most
+		// 50, then probes of 100, 200 and 300 (one at a time: nothing kept), then 250:
+		// the size reaches the most
 		int wallets = 900;
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCallSizeIT.class)) {
-			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "grow-" + System.nanoTime(), wallets);
+			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "grow-" + System.nanoTime(),
+					wallets);
 			seeded.insertRows(fixture.jdbc());
 			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=50",
 					"--indexer.sweep.max-wallets-per-call=300", "--indexer.sweep.calls-in-flight=1");
@@ -67,7 +70,8 @@ class SweepCallSizeIT {
 					wallets);
 			seeded.insertRows(fixture.jdbc());
 			RpcProxy rpc = fixture.rpc();
-			// ~40 wallets of call data (each wallet is 3 sub-calls of ~290 hex characters)
+			// ~40 wallets of call data (each wallet is 3 sub-calls of ~290 hex
+			// characters)
 			rpc.maxBodyBytes(40_000);
 			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=100",
 					"--indexer.sweep.max-wallets-per-call=400", "--indexer.sweep.calls-in-flight=1",
@@ -114,7 +118,8 @@ class SweepCallSizeIT {
 
 			rpc.silent(true);
 			JobExecution failed = fixture.startNextInstance("staleRefreshJob").get();
-			assertThat(failed.getStatus()).as("a node that does not answer fails the run").isEqualTo(BatchStatus.FAILED);
+			assertThat(failed.getStatus()).as("a node that does not answer fails the run")
+				.isEqualTo(BatchStatus.FAILED);
 
 			rpc.silent(false);
 			rpc.resetCounts();

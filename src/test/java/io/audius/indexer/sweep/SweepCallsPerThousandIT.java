@@ -18,9 +18,10 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 18's goal at the defaults (500 wallets to start, growing to 4,000, 4 calls in flight) against anvil's own
- * limits (its 2 MiB request body, ~1,560 wallets, refused with -32600; its default gas cap): at most one eth_call
- * per 1,000 wallets, counted at the proxy, once a run has found the size (and the runs after it start there).
+ * Issue 18's goal at the defaults (500 wallets to start, growing to 4,000, 4 calls in
+ * flight) against anvil's own limits (its 2 MiB request body, ~1,560 wallets, refused
+ * with -32600; its default gas cap): at most one eth_call per 1,000 wallets, counted at
+ * the proxy, once a run has found the size (and the runs after it start there).
  */
 @ExtendWith(SharedAnvil.class)
 class SweepCallsPerThousandIT {
@@ -30,7 +31,8 @@ class SweepCallsPerThousandIT {
 	@Test
 	void atMostOneEthCallPerThousandWalletsAtTheDefaults(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCallsPerThousandIT.class)) {
-			// Wallets with no balance on chain: the call's size, not its result, is what counts here.
+			// Wallets with no balance on chain: the call's size, not its result, is what
+			// counts here.
 			fixture.insertStaleRowsInBatch(WalletFactory.wallets("per-thousand", WALLETS));
 			fixture.startApp(WebApplicationType.NONE);
 			RpcProxy rpc = fixture.rpc();

@@ -20,8 +20,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code indexer.sweep.max-wallets} caps a run at the N oldest rows; the next run takes the next oldest (rows a run
- * could not refresh went to the end of the order).
+ * {@code indexer.sweep.max-wallets} caps a run at the N oldest rows; the next run takes
+ * the next oldest (rows a run could not refresh went to the end of the order).
  */
 @ExtendWith(SharedAnvil.class)
 class SweepCapIT {
@@ -31,8 +31,10 @@ class SweepCapIT {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCapIT.class)) {
 			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "cap-" + System.nanoTime(), 500);
 			ConfigurableApplicationContext app = fixture
-				.startApp(WebApplicationType.NONE, "--indexer.sweep.max-wallets=120", "--indexer.sweep.wallets-per-call=50",
-						// the call size pinned: this is about the cap, not about sizes growing
+				.startApp(WebApplicationType.NONE, "--indexer.sweep.max-wallets=120",
+						"--indexer.sweep.wallets-per-call=50",
+						// the call size pinned: this is about the cap, not about sizes
+						// growing
 						"--indexer.sweep.max-wallets-per-call=50")
 				.app();
 			RpcProxy rpc = fixture.rpc();
@@ -44,18 +46,22 @@ class SweepCapIT {
 
 			assertThat(first.getStepExecutions().iterator().next().getReadCount()).isEqualTo(120);
 			assertThat(rpc.count("eth_call")).as("50 + 50 + 20").isEqualTo(3);
-			// rows were seeded oldest first in list order; the reverting wallet (index 1) stays stale
-			List<String> refreshed = jdbc.queryForList(
-					"SELECT wallet FROM eth_wallet_balances WHERE balance_block IS NOT NULL", String.class);
+			// rows were seeded oldest first in list order; the reverting wallet (index 1)
+			// stays stale
+			List<String> refreshed = jdbc
+				.queryForList("SELECT wallet FROM eth_wallet_balances WHERE balance_block IS NOT NULL", String.class);
 			List<String> oldest = seeded.wallets().subList(0, 120);
 			assertThat(refreshed).hasSize(119).allMatch(oldest::contains);
 
 			JobExecution second = app.getBean(JobOperator.class).startNextInstance(job);
 
-			// the unresolved reverting row was moved past the cutoff: the next 120 are all new
+			// the unresolved reverting row was moved past the cutoff: the next 120 are
+			// all new
 			assertThat(second.getStepExecutions().iterator().next().getReadCount()).isEqualTo(120);
 			assertThat(jdbc.queryForList("SELECT wallet FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
-					String.class)).hasSize(239).containsAll(seeded.wallets().subList(120, 240));
+					String.class))
+				.hasSize(239)
+				.containsAll(seeded.wallets().subList(120, 240));
 		}
 	}
 

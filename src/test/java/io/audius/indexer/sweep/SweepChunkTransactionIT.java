@@ -20,10 +20,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8, finding 4: a sweep chunk's transaction was open across its eth_calls (the page was read inside it, then
- * the writer waited for the node), so a slow node left the chunk's backend {@code idle in transaction} for as long
- * as the call took. With the read-ahead the chunk's transaction only writes: while the node holds every eth_call
- * for 2 s, no backend of the application is idle in a transaction for more than a moment.
+ * Issue 8, finding 4: a sweep chunk's transaction was open across its eth_calls (the page
+ * was read inside it, then the writer waited for the node), so a slow node left the
+ * chunk's backend {@code idle in transaction} for as long as the call took. With the
+ * read-ahead the chunk's transaction only writes: while the node holds every eth_call for
+ * 2 s, no backend of the application is idle in a transaction for more than a moment.
  */
 @ExtendWith(SharedAnvil.class)
 class SweepChunkTransactionIT {
@@ -48,12 +49,15 @@ class SweepChunkTransactionIT {
 			int longestIdleInTransaction = 0;
 			while (!run.isDone()) {
 				boolean callPending = fixture.rpc().count("eth_call") > 0;
-				// Idle in a transaction for more than half a second: not the moment between two statements of a
+				// Idle in a transaction for more than half a second: not the moment
+				// between two statements of a
 				// commit, but a transaction held open across a call.
-				Integer idle = jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity "
-						+ "WHERE datname = current_database() AND application_name = ? "
-						+ "AND state LIKE 'idle in transaction%' "
-						+ "AND clock_timestamp() - state_change > interval '500 milliseconds'", Integer.class, APP);
+				Integer idle = jdbc.queryForObject(
+						"SELECT count(*) FROM pg_stat_activity "
+								+ "WHERE datname = current_database() AND application_name = ? "
+								+ "AND state LIKE 'idle in transaction%' "
+								+ "AND clock_timestamp() - state_change > interval '500 milliseconds'",
+						Integer.class, APP);
 				if (callPending) {
 					samplesDuringCalls++;
 					longestIdleInTransaction = Math.max(longestIdleInTransaction, idle == null ? 0 : idle);

@@ -25,8 +25,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code indexer.sweep.partitions=4} with 2 calls in flight each: four workers sweep disjoint hash partitions at once; the manager step's counts
- * are theirs summed; after an outage, the restart runs only what was not committed.
+ * {@code indexer.sweep.partitions=4} with 2 calls in flight each: four workers sweep
+ * disjoint hash partitions at once; the manager step's counts are theirs summed; after an
+ * outage, the restart runs only what was not committed.
  */
 @ExtendWith(SharedAnvil.class)
 class SweepPartitionsIT {
@@ -40,11 +41,12 @@ class SweepPartitionsIT {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepPartitionsIT.class)) {
 			AudioContracts contracts = fixture.contracts();
 			SeededWallets seeded = SeededWallets.create(chain, contracts, "partitions-" + System.nanoTime(), WALLETS);
-			ConfigurableApplicationContext app = fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=4",
-					"--indexer.sweep.wallets-per-call=" + PER_CALL,
-					// a fixed call size: the pages and calls these runs count
-					"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=2",
-					"--indexer.chain.retries=0")
+			ConfigurableApplicationContext app = fixture
+				.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=4",
+						"--indexer.sweep.wallets-per-call=" + PER_CALL,
+						// a fixed call size: the pages and calls these runs count
+						"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=2",
+						"--indexer.chain.retries=0")
 				.app();
 			RpcProxy rpc = fixture.rpc();
 			JdbcTemplate jdbc = fixture.jdbc();
@@ -67,7 +69,8 @@ class SweepPartitionsIT {
 			long reread = workers.stream().mapToLong(StepExecution::getReadCount).sum();
 			assertThat(reread).as("the restart reads only what was not committed").isEqualTo(WALLETS - committed);
 			long expectedCalls = workers.stream().mapToLong(s -> (s.getReadCount() + PER_CALL - 1) / PER_CALL).sum();
-			assertThat(rpc.count("eth_call")).as("one eth_call per page of each partition (two pages per chunk)").isEqualTo(expectedCalls);
+			assertThat(rpc.count("eth_call")).as("one eth_call per page of each partition (two pages per chunk)")
+				.isEqualTo(expectedCalls);
 			StepExecution manager = restarted.getStepExecutions()
 				.stream()
 				.filter(s -> s.getStepName().equals(StaleRefreshJobConfiguration.STEP_NAME))
@@ -75,7 +78,8 @@ class SweepPartitionsIT {
 				.orElseThrow();
 			assertThat(manager.getReadCount()).as("the manager's counts are its partitions' summed").isEqualTo(reread);
 
-			assertThat(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets())).as("rows unlike the chain")
+			assertThat(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets()))
+				.as("rows unlike the chain")
 				.isEmpty();
 			Map<String, Object> partitions = jdbc.queryForMap("SELECT count(DISTINCT step_name) AS workers "
 					+ "FROM batch_step_execution WHERE step_name LIKE 'staleRefreshWorker:%'");

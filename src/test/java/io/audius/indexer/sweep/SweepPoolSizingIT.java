@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Finding 7 of issue 8: partitions each hold a connection for their chunk at once; with more partitions than the
- * pool has connections, they waited for connections until Hikari's timeout failed them.
+ * Finding 7 of issue 8: partitions each hold a connection for their chunk at once; with
+ * more partitions than the pool has connections, they waited for connections until
+ * Hikari's timeout failed them.
  */
 @ExtendWith(SharedAnvil.class)
 class SweepPoolSizingIT {
@@ -37,7 +38,8 @@ class SweepPoolSizingIT {
 			assertThat(fixture.app().getBean(HikariDataSource.class).getMaximumPoolSize())
 				.as("one connection per partition, the lock, its lease, the job repository")
 				.isGreaterThanOrEqualTo(19);
-			// Every partition's chunk transaction is open across a slow eth_call at the same time.
+			// Every partition's chunk transaction is open across a slow eth_call at the
+			// same time.
 			fixture.rpc().delay("eth_call", Duration.ofMillis(300));
 			JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
 			assertThat(execution.getStatus()).as(execution.getExitStatus().getExitDescription())

@@ -26,11 +26,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sweep, which has no HTTP server, pushes its meters to a Prometheus Pushgateway once per run, when the process
- * closes after it: here a tiny HTTP server in the test receives the pushes. The run goes through the real launcher
- * with the job's properties. POST (the gateway replaces only the metrics of the same names in the group), to the
- * group job + namespace; the run's status always, the last success's time only after a success, so a failed run
- * leaves the last success in place; nothing while the run goes on (a run killed mid-way leaves the last figures).
+ * The sweep, which has no HTTP server, pushes its meters to a Prometheus Pushgateway once
+ * per run, when the process closes after it: here a tiny HTTP server in the test receives
+ * the pushes. The run goes through the real launcher with the job's properties. POST (the
+ * gateway replaces only the metrics of the same names in the group), to the group job +
+ * namespace; the run's status always, the last success's time only after a success, so a
+ * failed run leaves the last success in place; nothing while the run goes on (a run
+ * killed mid-way leaves the last figures).
  */
 @ExtendWith(SharedAnvil.class)
 class SweepPushgatewayIT {
@@ -68,8 +70,8 @@ class SweepPushgatewayIT {
 		SeededWallets seeded = SeededWallets.create(chain, contracts, "push-it", 30);
 		seeded.insertRows(jdbc);
 		long before = System.currentTimeMillis() / 1000;
-		ConfigurableApplicationContext app = IndexerApp.start(db, chain.node().httpUrl(), contracts, sweep(
-				"--indexer.sweep.wallets-per-call=10", "--indexer.sweep.max-wallets-per-call=10"));
+		ConfigurableApplicationContext app = IndexerApp.start(db, chain.node().httpUrl(), contracts,
+				sweep("--indexer.sweep.wallets-per-call=10", "--indexer.sweep.max-wallets-per-call=10"));
 		// The launcher ran the sweep while the application started.
 		assertThat(pushes).as("nothing pushed while the run went on").isEmpty();
 
@@ -79,15 +81,15 @@ class SweepPushgatewayIT {
 		Push last = pushes.get(0);
 		assertThat(last.method()).as("POST: only the metrics of the same names are replaced").isEqualTo("POST");
 		assertThat(last.path()).isEqualTo("/metrics/job/eth-balance-sweep/namespace/it-ns");
-		// The same figures as the run's audit row (one of the seeded wallets cannot be read: unresolved).
+		// The same figures as the run's audit row (one of the seeded wallets cannot be
+		// read: unresolved).
 		var step = jdbc.queryForMap("SELECT status, write_count, write_skip_count FROM batch_step_execution");
 		assertThat(step.get("status")).isEqualTo("COMPLETED");
 		assertThat(last.body()).contains("indexer_sweep_wallets_refreshed_total " + step.get("write_count") + ".0",
 				"indexer_sweep_wallets_unresolved_total " + step.get("write_skip_count") + ".0",
 				"indexer_sweep_bad_rows_total 0.0", "indexer_sweep_eth_calls_total 3.0",
 				"indexer_rpc_requests_total{method=\"eth_call\",outcome=\"ok\"} 3.0",
-				"indexer_sweep_last_run_status{status=\"COMPLETED\"} 1.0",
-				"spring_batch_item_read_seconds_count");
+				"indexer_sweep_last_run_status{status=\"COMPLETED\"} 1.0", "spring_batch_item_read_seconds_count");
 		assertThat(sample(last.body(), "indexer_sweep_last_success_timestamp_seconds")).as("the success's time")
 			.isBetween((double) before, System.currentTimeMillis() / 1000.0 + 1);
 		assertThat(sample(last.body(), "indexer_sweep_last_run_end_timestamp_seconds"))
@@ -101,7 +103,8 @@ class SweepPushgatewayIT {
 		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
 		SeededWallets.create(chain, contracts, "push-fail", 20).insertRows(jdbc);
 		try (RpcProxy node = RpcProxy.start(chain.node().httpUrl())) {
-			// Every eth_call answers 503: the chunk fails past its retries, the execution ends FAILED.
+			// Every eth_call answers 503: the chunk fails past its retries, the execution
+			// ends FAILED.
 			node.respond("eth_call", 503, Map.of(), "unavailable", 1_000);
 			ConfigurableApplicationContext app = IndexerApp.start(db, node.url(), contracts,
 					sweep("--indexer.chain.retries=0"));
@@ -111,17 +114,18 @@ class SweepPushgatewayIT {
 		assertThat(pushes).hasSize(1);
 		Push push = pushes.get(0);
 		assertThat(push.method()).isEqualTo("POST");
-		assertThat(push.body()).contains("indexer_sweep_last_run_status{status=\"FAILED\"} 1.0",
-				"indexer_sweep_last_run_end_timestamp_seconds")
+		assertThat(push.body())
+			.contains("indexer_sweep_last_run_status{status=\"FAILED\"} 1.0",
+					"indexer_sweep_last_run_end_timestamp_seconds")
 			.as("POSTed without it, the gateway keeps the last success's time")
 			.doesNotContain("indexer_sweep_last_success_timestamp_seconds");
 	}
 
 	private String[] sweep(String... extra) {
-		List<String> args = new java.util.ArrayList<>(List.of("--indexer.launcher.enabled=true",
-				"--indexer.launcher.job=staleRefreshJob",
-				"--indexer.pushgateway.address=127.0.0.1:" + gateway.getAddress().getPort(),
-				"--indexer.pushgateway.namespace=it-ns"));
+		List<String> args = new java.util.ArrayList<>(
+				List.of("--indexer.launcher.enabled=true", "--indexer.launcher.job=staleRefreshJob",
+						"--indexer.pushgateway.address=127.0.0.1:" + gateway.getAddress().getPort(),
+						"--indexer.pushgateway.namespace=it-ns"));
 		args.addAll(List.of(extra));
 		return args.toArray(String[]::new);
 	}

@@ -26,8 +26,9 @@ import org.springframework.jdbc.core.RowMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 14, defect 6, through the real job: the read-ahead's thread killed by an {@code Error} (as an
- * OutOfMemoryError under a small heap would) fails the run promptly instead of hanging the step in take().
+ * Issue 14, defect 6, through the real job: the read-ahead's thread killed by an
+ * {@code Error} (as an OutOfMemoryError under a small heap would) fails the run promptly
+ * instead of hanging the step in take().
  */
 @ExtendWith(SharedAnvil.class)
 class SweepReadAheadErrorIT {
@@ -36,7 +37,8 @@ class SweepReadAheadErrorIT {
 	void anErrorKillingTheReadAheadFailsTheRunPromptly(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepReadAheadErrorIT.class)) {
 			fixture.insertStaleRows(WalletFactory.wallets("read-ahead-error-" + System.nanoTime(), 8));
-			// The application as it runs, but its sweep reader's page query throws an Error from the read-ahead.
+			// The application as it runs, but its sweep reader's page query throws an
+			// Error from the read-ahead.
 			fixture.startApp(WebApplicationType.NONE, "--spring.main.sources=" + ErrorInPageQuery.class.getName(),
 					"--spring.main.allow-bean-definition-overriding=true", "--indexer.sweep.wallets-per-call=4");
 
@@ -50,9 +52,10 @@ class SweepReadAheadErrorIT {
 	}
 
 	/**
-	 * Replaces the step-scoped {@code staleWalletReader} bean with the real reader over a page query that throws an
-	 * {@code Error} once the first page is handed out. Not a {@code @Configuration}: component scanning must not
-	 * find it for other tests' applications; it comes in through {@code spring.main.sources}.
+	 * Replaces the step-scoped {@code staleWalletReader} bean with the real reader over a
+	 * page query that throws an {@code Error} once the first page is handed out. Not a
+	 * {@code @Configuration}: component scanning must not find it for other tests'
+	 * applications; it comes in through {@code spring.main.sources}.
 	 */
 	static class ErrorInPageQuery {
 

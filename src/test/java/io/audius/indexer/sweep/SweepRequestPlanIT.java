@@ -18,10 +18,12 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 18: a sweep under a 25 requests/s plan, the proxy refusing (HTTP 429) any request beyond 25 in a second and
- * adding 50 ms to every eth_call (a hosted node's round trip), with the budget the README documents for it
- * ({@code indexer.chain.budget.requests-per-second} = the plan's rate): no request refused, at the defaults
- * otherwise (calls that grow, 4 in flight). The first run starts afresh, the second at the size the first kept.
+ * Issue 18: a sweep under a 25 requests/s plan, the proxy refusing (HTTP 429) any request
+ * beyond 25 in a second and adding 50 ms to every eth_call (a hosted node's round trip),
+ * with the budget the README documents for it
+ * ({@code indexer.chain.budget.requests-per-second} = the plan's rate): no request
+ * refused, at the defaults otherwise (calls that grow, 4 in flight). The first run starts
+ * afresh, the second at the size the first kept.
  */
 @ExtendWith(SharedAnvil.class)
 class SweepRequestPlanIT {
@@ -43,10 +45,11 @@ class SweepRequestPlanIT {
 				JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
 				StepExecution step = execution.getStepExecutions().iterator().next();
 				double seconds = Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
-				System.out.printf("%s under a %d requests/s plan, 50 ms per eth_call: %d eth_calls, %d refused by "
-						+ "the plan, at most %d requests in a second, %,.0f wallets/s (%.2f s)%n", run, PLAN,
-						rpc.count("eth_call"), rpc.planRefusals(), rpc.maxRequestsPerSecond(), WALLETS / seconds,
-						seconds);
+				System.out.printf(
+						"%s under a %d requests/s plan, 50 ms per eth_call: %d eth_calls, %d refused by "
+								+ "the plan, at most %d requests in a second, %,.0f wallets/s (%.2f s)%n",
+						run, PLAN, rpc.count("eth_call"), rpc.planRefusals(), rpc.maxRequestsPerSecond(),
+						WALLETS / seconds, seconds);
 				assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 				assertThat(step.getReadCount()).isEqualTo(WALLETS);
 				assertThat(rpc.planRefusals()).as("requests refused by the plan, %s", run).isZero();
@@ -56,8 +59,10 @@ class SweepRequestPlanIT {
 	}
 
 	/**
-	 * Small calls (100 wallets, 60 of them, 8 in flight, 20 ms each) would go faster than the plan: the budget spaces them, and
-	 * none is refused. {@link #withoutTheBudgetThePlanRefusesSmallCalls} is the same run without the budget.
+	 * Small calls (100 wallets, 60 of them, 8 in flight, 20 ms each) would go faster than
+	 * the plan: the budget spaces them, and none is refused.
+	 * {@link #withoutTheBudgetThePlanRefusesSmallCalls} is the same run without the
+	 * budget.
 	 */
 	@Test
 	void smallCallsStayWithinThePlanThroughTheBudget(TestChain chain) throws Exception {
@@ -86,9 +91,10 @@ class SweepRequestPlanIT {
 			rpc.resetCounts();
 			JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
 			assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			System.out.printf("100 wallets per call, 8 in flight, budget %d requests/s, %d requests/s plan: %d eth_calls, %d refused "
-					+ "by the plan, at most %d requests in a second%n", budget, PLAN, rpc.count("eth_call"),
-					rpc.planRefusals(), rpc.maxRequestsPerSecond());
+			System.out.printf(
+					"100 wallets per call, 8 in flight, budget %d requests/s, %d requests/s plan: %d eth_calls, %d refused "
+							+ "by the plan, at most %d requests in a second%n",
+					budget, PLAN, rpc.count("eth_call"), rpc.planRefusals(), rpc.maxRequestsPerSecond());
 			return rpc;
 		}
 	}

@@ -20,9 +20,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A node that accepts connections and never answers (issue 14, defect 2): a node failure, not a verdict on the call's
- * size or on the wallets. The sweep fails promptly, non-zero, with no row touched and no split cascade; once the node
- * answers again, the restart completes with every row right.
+ * A node that accepts connections and never answers (issue 14, defect 2): a node failure,
+ * not a verdict on the call's size or on the wallets. The sweep fails promptly, non-zero,
+ * with no row touched and no split cascade; once the node answers again, the restart
+ * completes with every row right.
  */
 @ExtendWith(SharedAnvil.class)
 class SweepSilentNodeIT {
@@ -32,8 +33,8 @@ class SweepSilentNodeIT {
 	@Test
 	void aSilentNodeFailsTheSweepWithNoRowTouchedAndTheRestartCompletes(TestChain testChain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(testChain, SweepSilentNodeIT.class)) {
-			SeededWallets seeded = SeededWallets.create(fixture.chain(), fixture.contracts(), "silent-" + System.nanoTime(),
-					WALLETS);
+			SeededWallets seeded = SeededWallets.create(fixture.chain(), fixture.contracts(),
+					"silent-" + System.nanoTime(), WALLETS);
 			JdbcTemplate jdbc = fixture.jdbc();
 			seeded.insertRows(jdbc);
 			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=16",
@@ -47,9 +48,11 @@ class SweepSilentNodeIT {
 			JobExecution failed = fixture.startNextInstance("staleRefreshJob").get();
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-			assertThat(failed.getStatus()).as("a node that does not answer fails the run").isEqualTo(BatchStatus.FAILED);
+			assertThat(failed.getStatus()).as("a node that does not answer fails the run")
+				.isEqualTo(BatchStatus.FAILED);
 			assertThat(updatedAts(jdbc)).as("no row touched (updated_at of every row)").isEqualTo(before);
-			// Per page at most: 3 attempts (retries=2) and the probe, for the 4 pages in flight; no splitting.
+			// Per page at most: 3 attempts (retries=2) and the probe, for the 4 pages in
+			// flight; no splitting.
 			assertThat(rpc.count("eth_call")).as("eth_calls: no split cascade").isLessThanOrEqualTo(4 * 4);
 			assertThat(took).as("failed promptly").isLessThan(Duration.ofSeconds(30));
 

@@ -28,8 +28,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8, finding 6: rows the sweep can never refresh itself (non-canonical wallets, garbage, wallets whose reads
- * always fail) neither hide their canonical twin's balance nor starve a capped run.
+ * Issue 8, finding 6: rows the sweep can never refresh itself (non-canonical wallets,
+ * garbage, wallets whose reads always fail) neither hide their canonical twin's balance
+ * nor starve a capped run.
  */
 @ExtendWith(SharedAnvil.class)
 class SweepUnrefreshableRowsIT {
@@ -69,9 +70,12 @@ class SweepUnrefreshableRowsIT {
 		String padded = "  " + wallets.get(1) + "\n";
 		insert(checksummed, "2021-01-01");
 		insert(padded, "2021-01-02");
-		// the stream inserted the lower-case twin of the first with a placeholder, after this run's cutoff
-		jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
-				+ "VALUES (?, 0, NOW() AT TIME ZONE 'utc' + interval '1 hour', NOW() AT TIME ZONE 'utc')", wallets.get(0));
+		// the stream inserted the lower-case twin of the first with a placeholder, after
+		// this run's cutoff
+		jdbc.update(
+				"INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+						+ "VALUES (?, 0, NOW() AT TIME ZONE 'utc' + interval '1 hour', NOW() AT TIME ZONE 'utc')",
+				wallets.get(0));
 
 		JobExecution execution = runSweep();
 
@@ -83,7 +87,8 @@ class SweepUnrefreshableRowsIT {
 		assertThat(balance(wallets.get(1))).as("the missing lower-case twin is created").isEqualTo(2);
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE wallet IN (?, ?) "
 				+ "AND balance_block IS NULL AND balance = 0", Integer.class, checksummed, padded))
-			.as("non-canonical rows are not ours to write a balance to").isEqualTo(2);
+			.as("non-canonical rows are not ours to write a balance to")
+			.isEqualTo(2);
 	}
 
 	@Test
@@ -101,8 +106,8 @@ class SweepUnrefreshableRowsIT {
 		for (String wallet : good) {
 			insert(wallet, "2021-01-01");
 		}
-		Map<String, Object> revertingBefore = jdbc
-			.queryForMap("SELECT balance, balance_block, blocknumber FROM eth_wallet_balances WHERE wallet = ?", reverting);
+		Map<String, Object> revertingBefore = jdbc.queryForMap(
+				"SELECT balance, balance_block, blocknumber FROM eth_wallet_balances WHERE wallet = ?", reverting);
 
 		JobExecution first = runSweep();
 		JobExecution second = runSweep();
@@ -113,8 +118,10 @@ class SweepUnrefreshableRowsIT {
 		for (String wallet : good) {
 			assertThat(balance(wallet)).as("refreshed by the second run: %s", wallet).isEqualTo(1);
 		}
-		assertThat(jdbc.queryForMap("SELECT balance, balance_block, blocknumber FROM eth_wallet_balances WHERE wallet = ?",
-				reverting)).as("only updated_at moves for an unresolved row").isEqualTo(revertingBefore);
+		assertThat(jdbc.queryForMap(
+				"SELECT balance, balance_block, blocknumber FROM eth_wallet_balances WHERE wallet = ?", reverting))
+			.as("only updated_at moves for an unresolved row")
+			.isEqualTo(revertingBefore);
 	}
 
 	private JobExecution runSweep() {

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds the anvil executable: {@code ANVIL_BIN} env var, else the {@code anvil.bin} system property,
- * else the platform binary that the Maven build installs from npm under target/chain-tools.
+ * Finds the anvil executable: {@code ANVIL_BIN} env var, else the {@code anvil.bin}
+ * system property, else the platform binary that the Maven build installs from npm under
+ * target/chain-tools.
  */
 final class AnvilBinary {
 
@@ -26,14 +27,15 @@ final class AnvilBinary {
 		if (configured.isPresent()) {
 			Path path = configured.get();
 			if (!Files.isExecutable(path)) {
-				throw new IllegalStateException("anvil binary " + path + " (from " + ENV_VAR + " or -D" + SYSTEM_PROPERTY
-						+ ") does not exist or is not executable");
+				throw new IllegalStateException("anvil binary " + path + " (from " + ENV_VAR + " or -D"
+						+ SYSTEM_PROPERTY + ") does not exist or is not executable");
 			}
 			return path;
 		}
-		return fromNpmInstall().orElseThrow(() -> new IllegalStateException("No anvil binary found. " + searchDescription()
-				+ ". Run the Maven build (it installs the pinned @foundry-rs/anvil npm package there) or set "
-				+ ENV_VAR + " to a Foundry anvil binary."));
+		return fromNpmInstall()
+			.orElseThrow(() -> new IllegalStateException("No anvil binary found. " + searchDescription()
+					+ ". Run the Maven build (it installs the pinned @foundry-rs/anvil npm package there) or set "
+					+ ENV_VAR + " to a Foundry anvil binary."));
 	}
 
 	static String searchDescription() {
@@ -43,9 +45,9 @@ final class AnvilBinary {
 
 	private static Optional<Path> configured() {
 		return Stream.of(System.getenv(ENV_VAR), System.getProperty(SYSTEM_PROPERTY))
-				.filter(value -> value != null && !value.isBlank())
-				.map(Path::of)
-				.findFirst();
+			.filter(value -> value != null && !value.isBlank())
+			.map(Path::of)
+			.findFirst();
 	}
 
 	private static Optional<Path> fromNpmInstall() {
@@ -53,12 +55,11 @@ final class AnvilBinary {
 			return Optional.empty();
 		}
 		try (Stream<Path> packages = Files.list(NPM_SCOPE_DIR)) {
-			return packages
-					.filter(dir -> dir.getFileName().toString().startsWith("anvil-"))
-					.sorted(Comparator.naturalOrder())
-					.flatMap(dir -> Stream.of(dir.resolve("bin/anvil"), dir.resolve("bin/anvil.exe")))
-					.filter(Files::isExecutable)
-					.findFirst();
+			return packages.filter(dir -> dir.getFileName().toString().startsWith("anvil-"))
+				.sorted(Comparator.naturalOrder())
+				.flatMap(dir -> Stream.of(dir.resolve("bin/anvil"), dir.resolve("bin/anvil.exe")))
+				.filter(Files::isExecutable)
+				.findFirst();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

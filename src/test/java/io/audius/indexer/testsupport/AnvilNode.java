@@ -18,7 +18,8 @@ import org.web3j.protocol.Web3jService;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * A real anvil process on a free localhost port. Mines a block per transaction unless started with a block time.
+ * A real anvil process on a free localhost port. Mines a block per transaction unless
+ * started with a block time.
  */
 public final class AnvilNode implements AutoCloseable {
 
@@ -28,14 +29,21 @@ public final class AnvilNode implements AutoCloseable {
 	static final long BLOCK_GAS_LIMIT = 100_000_000L;
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
 	private static final int START_ATTEMPTS = 3;
 
 	private final Process process;
+
 	private final int port;
+
 	private final Path logFile;
+
 	private final OkHttpClient httpClient;
+
 	private final HttpService service;
+
 	private final Web3j web3j;
+
 	private final Thread shutdownHook;
 
 	private AnvilNode(Process process, int port, Path logFile) {
@@ -44,19 +52,26 @@ public final class AnvilNode implements AutoCloseable {
 		this.logFile = logFile;
 		this.httpClient = HttpService.getOkHttpClientBuilder().build();
 		this.service = new HttpService(httpUrl(), httpClient);
-		// Own executor: Web3j.build(service) would share web3j's global one, which shutdown() would kill.
+		// Own executor: Web3j.build(service) would share web3j's global one, which
+		// shutdown() would kill.
 		this.web3j = Web3j.build(service, 250,
 				Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory()));
 		this.shutdownHook = new Thread(this::destroyProcess, "anvil-" + port + "-shutdown");
 		Runtime.getRuntime().addShutdownHook(shutdownHook);
 	}
 
-	/** Starts anvil with automine: every transaction is mined into its own block immediately. */
+	/**
+	 * Starts anvil with automine: every transaction is mined into its own block
+	 * immediately.
+	 */
 	public static AnvilNode start() {
 		return start(List.of());
 	}
 
-	/** Starts anvil with interval mining only: a block every {@code blockTime}, transactions wait for it. */
+	/**
+	 * Starts anvil with interval mining only: a block every {@code blockTime},
+	 * transactions wait for it.
+	 */
 	public static AnvilNode start(Duration blockTime) {
 		return start(List.of("--block-time", String.valueOf(blockTime.toMillis() / 1000.0)));
 	}
@@ -78,7 +93,8 @@ public final class AnvilNode implements AutoCloseable {
 				return node;
 			}
 			catch (AnvilExitedException ex) {
-				// Most likely the free port was taken between probing and binding; try another.
+				// Most likely the free port was taken between probing and binding; try
+				// another.
 				node.close();
 				lastFailure = ex;
 			}
@@ -162,26 +178,22 @@ public final class AnvilNode implements AutoCloseable {
 			}
 			sleep(Duration.ofMillis(50));
 		}
-		throw new IllegalStateException("anvil (" + binary + ") did not answer eth_blockNumber on " + httpUrl() + " within "
-				+ STARTUP_TIMEOUT.toSeconds() + "s (last error: " + lastError + "). " + AnvilBinary.searchDescription()
-				+ ". Log " + logFile + ":\n" + logTail());
+		throw new IllegalStateException("anvil (" + binary + ") did not answer eth_blockNumber on " + httpUrl()
+				+ " within " + STARTUP_TIMEOUT.toSeconds() + "s (last error: " + lastError + "). "
+				+ AnvilBinary.searchDescription() + ". Log " + logFile + ":\n" + logTail());
 	}
 
 	private static Process launch(Path binary, int port, Path log, List<String> extraArgs) {
-		List<String> command = new ArrayList<>(List.of(binary.toString(),
-				"--host", "127.0.0.1",
-				"--port", String.valueOf(port),
-				"--chain-id", String.valueOf(CHAIN_ID),
-				"--gas-limit", String.valueOf(BLOCK_GAS_LIMIT)));
+		List<String> command = new ArrayList<>(
+				List.of(binary.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port), "--chain-id",
+						String.valueOf(CHAIN_ID), "--gas-limit", String.valueOf(BLOCK_GAS_LIMIT)));
 		command.addAll(extraArgs);
 		try {
-			return new ProcessBuilder(command)
-					.redirectErrorStream(true)
-					.redirectOutput(log.toFile())
-					.start();
+			return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot start anvil " + binary + ". " + AnvilBinary.searchDescription(), ex);
+			throw new IllegalStateException("Cannot start anvil " + binary + ". " + AnvilBinary.searchDescription(),
+					ex);
 		}
 	}
 
@@ -197,8 +209,7 @@ public final class AnvilNode implements AutoCloseable {
 	private static Path logFile(int port) {
 		try {
 			Path target = Path.of("target");
-			return Files.isDirectory(target)
-					? target.resolve("anvil-" + port + ".log")
+			return Files.isDirectory(target) ? target.resolve("anvil-" + port + ".log")
 					: Files.createTempFile("anvil-" + port + "-", ".log");
 		}
 		catch (IOException ex) {
@@ -227,9 +238,11 @@ public final class AnvilNode implements AutoCloseable {
 	}
 
 	private static final class AnvilExitedException extends IllegalStateException {
+
 		AnvilExitedException(String message) {
 			super(message);
 		}
+
 	}
 
 }

@@ -14,30 +14,42 @@ import java.util.Locale;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The Audius side of a shared database, as test fixtures of our own (src/test/resources/audius): the eth tables as
- * the Audius migrations create them, and the users, linked wallets and {@code eth_user_balances} kept by a row
- * trigger on {@code eth_wallet_balances} that swallows its errors, as the Audius one does.
+ * The Audius side of a shared database, as test fixtures of our own
+ * (src/test/resources/audius): the eth tables as the Audius migrations create them, and
+ * the users, linked wallets and {@code eth_user_balances} kept by a row trigger on
+ * {@code eth_wallet_balances} that swallows its errors, as the Audius one does.
  */
 public final class AudiusDatabase {
 
-	/** A user: the primary wallet as {@code users.wallet} stores it (any case) and linked eth wallets. */
+	/**
+	 * A user: the primary wallet as {@code users.wallet} stores it (any case) and linked
+	 * eth wallets.
+	 */
 	public record User(int id, String primaryWallet, List<String> linkedWallets) {
 	}
 
 	private AudiusDatabase() {
 	}
 
-	/** eth_wallet_balances and eth_indexer_checkpoints as Audius migration 0203 makes them. */
+	/**
+	 * eth_wallet_balances and eth_indexer_checkpoints as Audius migration 0203 makes
+	 * them.
+	 */
 	public static void createEthTables(TestDatabase db) {
 		run(db, "audius/eth_tables.sql");
 	}
 
-	/** users, associated_wallets, eth_user_balances and the trigger; eth_wallet_balances must exist. */
+	/**
+	 * users, associated_wallets, eth_user_balances and the trigger; eth_wallet_balances
+	 * must exist.
+	 */
 	public static void createUserBalances(TestDatabase db) {
 		run(db, "audius/user_balances.sql");
 	}
 
-	/** The same in the schema of {@code jdbc}, replacing what an earlier run left there. */
+	/**
+	 * The same in the schema of {@code jdbc}, replacing what an earlier run left there.
+	 */
 	public static void replaceUserBalances(JdbcTemplate jdbc) {
 		dropUserBalances(jdbc);
 		jdbc.execute(script("audius/user_balances.sql"));
@@ -73,12 +85,17 @@ public final class AudiusDatabase {
 		jdbc.batchUpdate("INSERT INTO associated_wallets (user_id, wallet, chain) VALUES (?, ?, 'eth')", linked);
 	}
 
-	/** A wallet as a checksummed-looking mixed-case string, as users.wallet may hold it. */
+	/**
+	 * A wallet as a checksummed-looking mixed-case string, as users.wallet may hold it.
+	 */
 	public static String mixedCase(String wallet) {
 		return "0x" + wallet.substring(2, 22).toUpperCase(Locale.ROOT) + wallet.substring(22);
 	}
 
-	/** The Audius backfill's own insert (migration 0204): placeholder rows with no created_at. */
+	/**
+	 * The Audius backfill's own insert (migration 0204): placeholder rows with no
+	 * created_at.
+	 */
 	public static int backfillPlaceholders(JdbcTemplate jdbc) {
 		return jdbc.update("""
 				INSERT INTO eth_wallet_balances (wallet, balance, updated_at)
@@ -92,8 +109,8 @@ public final class AudiusDatabase {
 	}
 
 	/**
-	 * Users whose {@code eth_user_balances} row is not the sum of their wallets' rows (a missing row counts as 0):
-	 * "user_id: stored / expected".
+	 * Users whose {@code eth_user_balances} row is not the sum of their wallets' rows (a
+	 * missing row counts as 0): "user_id: stored / expected".
 	 */
 	public static List<String> usersWithWrongSums(JdbcTemplate jdbc) {
 		return jdbc.query("""
@@ -103,9 +120,8 @@ public final class AudiusDatabase {
 				  LEFT JOIN LATERAL (SELECT SUM(b.balance) AS expected FROM eth_wallet_balances b
 				                      WHERE b.wallet IN (SELECT eth_wallets_of_user(u.user_id))) w ON true
 				 WHERE COALESCE(e.balance, 0) <> COALESCE(w.expected, 0)
-				 ORDER BY u.user_id""",
-				(rs, row) -> rs.getInt("user_id") + ": " + rs.getBigDecimal("stored") + " / "
-						+ rs.getBigDecimal("expected"));
+				 ORDER BY u.user_id""", (rs, row) -> rs.getInt("user_id") + ": " + rs.getBigDecimal("stored") + " / "
+				+ rs.getBigDecimal("expected"));
 	}
 
 	/** The errors the trigger swallowed, "SQLSTATE message". */
@@ -114,7 +130,10 @@ public final class AudiusDatabase {
 				String.class);
 	}
 
-	/** PostgreSQL's count of deadlocks detected in this database, all sessions ({@code pg_stat_database}). */
+	/**
+	 * PostgreSQL's count of deadlocks detected in this database, all sessions
+	 * ({@code pg_stat_database}).
+	 */
 	public static long deadlocksDetected(JdbcTemplate jdbc) {
 		jdbc.execute("SELECT pg_stat_clear_snapshot()");
 		return jdbc.queryForObject("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()",

@@ -3,7 +3,9 @@ package io.audius.indexer.testsupport;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until it holds or the time is up; the failure says what was awaited. */
+/**
+ * Polls a condition until it holds or the time is up; the failure says what was awaited.
+ */
 public final class Await {
 
 	private Await() {
@@ -15,7 +17,8 @@ public final class Await {
 	}
 
 	/**
-	 * @param check run before each poll; throws to fail at once (e.g. the job under test ended)
+	 * @param check run before each poll; throws to fail at once (e.g. the job under test
+	 * ended)
 	 */
 	public static void until(String what, Duration timeout, BooleanSupplier condition, Runnable check) {
 		long deadline = System.nanoTime() + timeout.toNanos();

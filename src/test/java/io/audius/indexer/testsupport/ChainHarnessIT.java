@@ -41,22 +41,35 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 class ChainHarnessIT {
 
 	private static final String BALANCE_OF = "0x70a08231";
+
 	private static final String TOTAL_STAKED_FOR = "0x4b341aed";
+
 	private static final String GET_TOTAL_DELEGATOR_STAKE = "0xb0303b75";
+
 	private static final String AGGREGATE3 = "0x82ad56cb";
+
 	private static final String GET_BLOCK_NUMBER = "0x42cbb15c";
 
 	private static final int WALLET_COUNT = 300;
+
 	private static final BigInteger AUDIO = BigInteger.TEN.pow(18);
 
 	private AnvilNode node;
+
 	private TestChain chain;
+
 	private AudioContracts contracts;
+
 	private List<String> wallets;
+
 	private List<BigInteger> balances;
+
 	private List<BigInteger> stakes;
+
 	private List<BigInteger> delegations;
+
 	private String revertingWallet;
+
 	private long seedingBlocks;
 
 	@BeforeAll
@@ -84,7 +97,7 @@ class ChainHarnessIT {
 		assertThat(wallets).doesNotHaveDuplicates().allMatch(w -> w.matches("0x[0-9a-f]{40}"));
 		assertThat(contracts.multicall()).isEqualTo(TestChain.MULTICALL3_ADDRESS);
 		assertThat(List.of(contracts.token(), contracts.staking(), contracts.delegateManager()))
-				.allMatch(a -> a.matches("0x[0-9a-f]{40}"));
+			.allMatch(a -> a.matches("0x[0-9a-f]{40}"));
 	}
 
 	@Test
@@ -100,32 +113,36 @@ class ChainHarnessIT {
 			else {
 				assertThat(chain.totalStakedFor(contracts.staking(), wallet)).contains(stakes.get(i));
 				assertThat(chain.expectedSum(contracts, wallet))
-						.contains(balances.get(i).add(stakes.get(i)).add(delegations.get(i)));
+					.contains(balances.get(i).add(stakes.get(i)).add(delegations.get(i)));
 			}
 		}
 	}
 
 	@Test
 	void mintBatchEmitsOneTransferFromZeroPerWallet() throws Exception {
-		Event transfer = new Event("Transfer", List.of(new TypeReference<Address>(true) { },
-				new TypeReference<Address>(true) { }, new TypeReference<Uint256>() { }));
+		Event transfer = new Event("Transfer", List.of(new TypeReference<Address>(true) {
+		}, new TypeReference<Address>(true) {
+		}, new TypeReference<Uint256>() {
+		}));
 		EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-				contracts.token()).addSingleTopic(EventEncoder.encode(transfer));
+				contracts.token())
+			.addSingleTopic(EventEncoder.encode(transfer));
 		EthLog logs = node.web3j().ethGetLogs(filter).send();
 
-		List<Log> mints = logs.getLogs().stream().map(result -> (Log) result.get())
-				.filter(log -> new BigInteger(Numeric.cleanHexPrefix(log.getTopics().get(1)), 16).signum() == 0)
-				.toList();
+		List<Log> mints = logs.getLogs()
+			.stream()
+			.map(result -> (Log) result.get())
+			.filter(log -> new BigInteger(Numeric.cleanHexPrefix(log.getTopics().get(1)), 16).signum() == 0)
+			.toList();
 		assertThat(mints).hasSize(WALLET_COUNT);
 		assertThat(mints.stream().map(log -> FunctionReturnDecoder.decodeAddress(log.getTopics().get(2))))
-				.containsExactlyElementsOf(wallets);
+			.containsExactlyElementsOf(wallets);
 	}
 
 	@Test
 	void aggregate3ReadsThroughMulticall3WithTheExpectedSelectors() throws Exception {
 		String healthy = wallets.get(0);
-		List<Call3> calls = List.of(
-				new Call3(contracts.multicall(), false, GET_BLOCK_NUMBER),
+		List<Call3> calls = List.of(new Call3(contracts.multicall(), false, GET_BLOCK_NUMBER),
 				new Call3(contracts.token(), false, BALANCE_OF + encode(healthy)),
 				new Call3(contracts.staking(), false, TOTAL_STAKED_FOR + encode(healthy)),
 				new Call3(contracts.delegateManager(), false, GET_TOTAL_DELEGATOR_STAKE + encode(healthy)),
@@ -157,7 +174,8 @@ class ChainHarnessIT {
 	void aggregate3RevertsWhenAFailureIsNotAllowed() throws Exception {
 		Call3 call = new Call3(contracts.staking(), false, TOTAL_STAKED_FOR + encode(revertingWallet));
 
-		EthCall result = ethCall(contracts.multicall(), aggregate3Function(List.of(call)), DefaultBlockParameterName.LATEST);
+		EthCall result = ethCall(contracts.multicall(), aggregate3Function(List.of(call)),
+				DefaultBlockParameterName.LATEST);
 
 		assertThat(result.isReverted()).isTrue();
 		assertThat(result.getRevertReason()).contains("Multicall3: call failed");
@@ -165,8 +183,10 @@ class ChainHarnessIT {
 
 	@Test
 	void multicall3IsInstalledAtTheCanonicalAddress() throws Exception {
-		String code = node.web3j().ethGetCode(TestChain.MULTICALL3_ADDRESS, DefaultBlockParameterName.LATEST).send()
-				.getCode();
+		String code = node.web3j()
+			.ethGetCode(TestChain.MULTICALL3_ADDRESS, DefaultBlockParameterName.LATEST)
+			.send()
+			.getCode();
 
 		assertThat(code).isEqualTo(ContractArtifact.load("Multicall3").deployedBytecode());
 	}
@@ -195,9 +215,9 @@ class ChainHarnessIT {
 		List<String> pair = WalletFactory.wallets("failedTransactions", 2);
 
 		assertThatIllegalStateException()
-				.isThrownBy(() -> chain.forceTransfer(fresh.token(), pair.get(0), pair.get(1), BigInteger.ONE))
-				.withMessageContaining("status 0x0")
-				.withMessageContaining("TestToken: insufficient balance");
+			.isThrownBy(() -> chain.forceTransfer(fresh.token(), pair.get(0), pair.get(1), BigInteger.ONE))
+			.withMessageContaining("status 0x0")
+			.withMessageContaining("TestToken: insufficient balance");
 	}
 
 	@Test
@@ -216,7 +236,8 @@ class ChainHarnessIT {
 
 	private List<Result> aggregate3(List<Call3> calls, long block) throws Exception {
 		Function function = aggregate3Function(calls);
-		EthCall result = ethCall(contracts.multicall(), function, DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
+		EthCall result = ethCall(contracts.multicall(), function,
+				DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
 		assertThat(result.hasError()).as("aggregate3 error %s", result.getError()).isFalse();
 		List<Type> decoded = FunctionReturnDecoder.decode(result.getValue(), function.getOutputParameters());
 		@SuppressWarnings("unchecked")
@@ -226,13 +247,15 @@ class ChainHarnessIT {
 
 	private static Function aggregate3Function(List<Call3> calls) {
 		Function function = new Function("aggregate3", List.of(new DynamicArray<>(Call3.class, calls)),
-				List.of(new TypeReference<DynamicArray<Result>>() { }));
+				List.of(new TypeReference<DynamicArray<Result>>() {
+				}));
 		assertThat(FunctionEncoder.encode(function)).startsWith(AGGREGATE3);
 		return function;
 	}
 
 	private EthCall ethCall(String to, Function function, DefaultBlockParameter block) throws Exception {
-		Transaction tx = Transaction.createEthCallTransaction(TestChain.DEV_ACCOUNT, to, FunctionEncoder.encode(function));
+		Transaction tx = Transaction.createEthCallTransaction(TestChain.DEV_ACCOUNT, to,
+				FunctionEncoder.encode(function));
 		return node.web3j().ethCall(tx, block).send();
 	}
 
@@ -248,7 +271,10 @@ class ChainHarnessIT {
 		return IntStream.range(0, WALLET_COUNT).mapToObj(i -> AUDIO.multiply(BigInteger.valueOf(base + i))).toList();
 	}
 
-	/** Multicall3.Call3; public with a web3j-typed constructor because web3j encodes structs reflectively. */
+	/**
+	 * Multicall3.Call3; public with a web3j-typed constructor because web3j encodes
+	 * structs reflectively.
+	 */
 	public static final class Call3 extends DynamicStruct {
 
 		public Call3(Address target, Bool allowFailure, DynamicBytes callData) {
@@ -258,12 +284,14 @@ class ChainHarnessIT {
 		Call3(String target, boolean allowFailure, String callData) {
 			this(new Address(target), new Bool(allowFailure), new DynamicBytes(Numeric.hexStringToByteArray(callData)));
 		}
+
 	}
 
 	/** Multicall3.Result; web3j decodes it through this constructor. */
 	public static final class Result extends DynamicStruct {
 
 		private final boolean success;
+
 		private final byte[] returnData;
 
 		public Result(Bool success, DynamicBytes returnData) {
@@ -285,9 +313,11 @@ class ChainHarnessIT {
 			String hex = Numeric.toHexString(returnData);
 			assertThat(hex).startsWith("0x08c379a0");
 			List<Type> reason = FunctionReturnDecoder.decode("0x" + hex.substring(10),
-					Utils.convert(List.<TypeReference<?>>of(new TypeReference<Utf8String>() { })));
+					Utils.convert(List.<TypeReference<?>>of(new TypeReference<Utf8String>() {
+					})));
 			return (String) reason.getFirst().getValue();
 		}
+
 	}
 
 }

@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import org.web3j.protocol.ObjectMapperFactory;
 import tools.jackson.databind.JsonNode;
 
-/** Creation and runtime bytecode of a test contract compiled by the build into {@code /contracts/<name>.json}. */
+/**
+ * Creation and runtime bytecode of a test contract compiled by the build into
+ * {@code /contracts/<name>.json}.
+ */
 record ContractArtifact(String name, String bytecode, String deployedBytecode) {
 
 	static ContractArtifact load(String name) {
@@ -18,7 +21,8 @@ record ContractArtifact(String name, String bytecode, String deployedBytecode) {
 						+ "src/test/solidity/*.sol there (generate-test-resources, unless -DskipChainTools)");
 			}
 			JsonNode json = ObjectMapperFactory.getObjectMapper().readTree(in);
-			return new ContractArtifact(name, json.path("bytecode").asString(), json.path("deployedBytecode").asString());
+			return new ContractArtifact(name, json.path("bytecode").asString(),
+					json.path("deployedBytecode").asString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

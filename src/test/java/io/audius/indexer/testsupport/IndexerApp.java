@@ -10,9 +10,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The real application, started in-process against a test database and a node, with the launcher off so the
- * test drives the jobs through {@code JobOperator}. Properties are passed as command-line arguments: they win over
- * application.properties exactly as they do in production.
+ * The real application, started in-process against a test database and a node, with the
+ * launcher off so the test drives the jobs through {@code JobOperator}. Properties are
+ * passed as command-line arguments: they win over application.properties exactly as they
+ * do in production.
  */
 public final class IndexerApp {
 
@@ -26,19 +27,23 @@ public final class IndexerApp {
 
 	public static ConfigurableApplicationContext start(WebApplicationType web, TestDatabase db, String rpcUrl,
 			AudioContracts contracts, String... extra) {
-		List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + db.url(),
-				"--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-				"--indexer.launcher.enabled=false", "--indexer.chain.rpc-url=" + rpcUrl,
-				"--indexer.chain.retry-backoff=20ms",
-				// anvil mines only when told: the stream confirms blocks 0 deep unless a test sets its own depth
-				"--indexer.stream.confirmations=0"));
+		List<String> args = new ArrayList<>(
+				List.of("--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
+						"--spring.datasource.password=" + db.password(), "--indexer.launcher.enabled=false",
+						"--indexer.chain.rpc-url=" + rpcUrl, "--indexer.chain.retry-backoff=20ms",
+						// anvil mines only when told: the stream confirms blocks 0 deep
+						// unless a test sets its own depth
+						"--indexer.stream.confirmations=0"));
 		args.addAll(componentArgs(contracts));
 		args.addAll(List.of(extra));
 		return new SpringApplicationBuilder(EthBalanceIndexerApplication.class).web(web)
 			.run(lastWins(args).toArray(String[]::new));
 	}
 
-	/** Spring joins a repeated command-line property into "a,b": keep only the last of each, so extras override. */
+	/**
+	 * Spring joins a repeated command-line property into "a,b": keep only the last of
+	 * each, so extras override.
+	 */
 	static List<String> lastWins(List<String> args) {
 		java.util.Map<String, String> byKey = new java.util.LinkedHashMap<>();
 		for (String arg : args) {

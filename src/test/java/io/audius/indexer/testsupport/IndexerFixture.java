@@ -23,15 +23,17 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * What the sweep and stream ITs each set up: their own AUDIO contracts on the shared anvil; the node behind a
- * {@link TcpProxy} (which can cut HTTP and WebSocket away) and, for HTTP, an {@link RpcProxy} (which counts,
- * records, lags and fails calls); a fresh migrated schema; then the real application against them, with the
- * stream pointed at the proxied WebSocket and the test token. A test that changes what it shares (takes the node
- * away, stops the job) takes a fixture of its own, so it cannot break another.
+ * What the sweep and stream ITs each set up: their own AUDIO contracts on the shared
+ * anvil; the node behind a {@link TcpProxy} (which can cut HTTP and WebSocket away) and,
+ * for HTTP, an {@link RpcProxy} (which counts, records, lags and fails calls); a fresh
+ * migrated schema; then the real application against them, with the stream pointed at the
+ * proxied WebSocket and the test token. A test that changes what it shares (takes the
+ * node away, stops the job) takes a fixture of its own, so it cannot break another.
  * <p>
- * {@link #deploy} leaves the application unstarted, so a test can put the chain and the tables in the state it
- * needs first; {@link #close} stops whatever was started. The stream ITs' common steps: {@link #mintTracked},
- * {@link #startStream}, {@link #awaitIndexed}; a test that rolls the chain back deploys on a node of its own
+ * {@link #deploy} leaves the application unstarted, so a test can put the chain and the
+ * tables in the state it needs first; {@link #close} stops whatever was started. The
+ * stream ITs' common steps: {@link #mintTracked}, {@link #startStream},
+ * {@link #awaitIndexed}; a test that rolls the chain back deploys on a node of its own
  * ({@link #deployOnOwnNode}).
  */
 public final class IndexerFixture implements AutoCloseable {
@@ -54,7 +56,9 @@ public final class IndexerFixture implements AutoCloseable {
 
 	private Future<JobExecution> running;
 
-	/** The node this fixture started for itself, closed with it; null on the shared one. */
+	/**
+	 * The node this fixture started for itself, closed with it; null on the shared one.
+	 */
 	private AnvilNode ownNode;
 
 	private IndexerFixture(TestChain chain, AudioContracts contracts, TcpProxy tcp, RpcProxy rpc, TestDatabase db) {
@@ -66,7 +70,10 @@ public final class IndexerFixture implements AutoCloseable {
 		this.jdbc = new JdbcTemplate(db.dataSource());
 	}
 
-	/** Deploys the contracts, starts the proxies, creates and migrates a schema named after the test class. */
+	/**
+	 * Deploys the contracts, starts the proxies, creates and migrates a schema named
+	 * after the test class.
+	 */
 	public static IndexerFixture deploy(TestChain chain, Class<?> testClass) throws IOException {
 		AudioContracts contracts = chain.deployAudio();
 		TcpProxy tcp = TcpProxy.start(chain.node().port());
@@ -82,8 +89,9 @@ public final class IndexerFixture implements AutoCloseable {
 	}
 
 	/**
-	 * {@link #deploy} on an anvil of its own, stopped by {@link #close}: for a test that rolls the chain back
-	 * ({@code anvil_rollback}) or otherwise changes what the shared node's other tests stand on.
+	 * {@link #deploy} on an anvil of its own, stopped by {@link #close}: for a test that
+	 * rolls the chain back ({@code anvil_rollback}) or otherwise changes what the shared
+	 * node's other tests stand on.
 	 */
 	public static IndexerFixture deployOnOwnNode(Class<?> testClass) throws IOException {
 		AnvilNode node = AnvilNode.start();
@@ -99,8 +107,9 @@ public final class IndexerFixture implements AutoCloseable {
 	}
 
 	/**
-	 * Mints {@code amount} to each of {@code count} new wallets (named from {@code prefix} and the clock) in one
-	 * block, and inserts their rows stale, so the stream tracks them: the wallets a stream test follows.
+	 * Mints {@code amount} to each of {@code count} new wallets (named from
+	 * {@code prefix} and the clock) in one block, and inserts their rows stale, so the
+	 * stream tracks them: the wallets a stream test follows.
 	 */
 	public List<String> mintTracked(String prefix, int count, long amount) {
 		List<String> wallets = WalletFactory.wallets(prefix + System.nanoTime(), count);
@@ -110,8 +119,8 @@ public final class IndexerFixture implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the application without a web server and a new instance of {@code transferStreamJob} from
-	 * {@code startBlock}.
+	 * Starts the application without a web server and a new instance of
+	 * {@code transferStreamJob} from {@code startBlock}.
 	 * @param extra further {@code --property=value} arguments, as for {@link #startApp}
 	 */
 	public Future<JobExecution> startStream(long startBlock, String... extra) {
@@ -122,17 +131,19 @@ public final class IndexerFixture implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the stream's checkpoint covers {@code block} and every row of {@code wallets} holds the chain's
-	 * sum, failing at once if the job ended ({@link #await}).
+	 * Waits until the stream's checkpoint covers {@code block} and every row of
+	 * {@code wallets} holds the chain's sum, failing at once if the job ended
+	 * ({@link #await}).
 	 */
 	public void awaitIndexed(String what, Duration timeout, long block, Collection<String> wallets) {
 		await(what, timeout, () -> checkpoint() >= block && wrongRows(wallets).isEmpty());
 	}
 
 	/**
-	 * Starts the application (launcher off: the test drives the jobs); the stream confirms blocks 0 deep
-	 * ({@link IndexerApp}) unless a test sets its own depth.
-	 * @param extra further {@code --property=value} arguments; they win over the fixture's own
+	 * Starts the application (launcher off: the test drives the jobs); the stream
+	 * confirms blocks 0 deep ({@link IndexerApp}) unless a test sets its own depth.
+	 * @param extra further {@code --property=value} arguments; they win over the
+	 * fixture's own
 	 */
 	public IndexerFixture startApp(WebApplicationType web, String... extra) {
 		List<String> args = new ArrayList<>(List.of("--indexer.stream.ws-url=" + tcp.wsUrl(),
@@ -145,7 +156,10 @@ public final class IndexerFixture implements AutoCloseable {
 		return this;
 	}
 
-	/** Starts a new instance of the job on the fixture's runner thread; the stream's never returns on its own. */
+	/**
+	 * Starts a new instance of the job on the fixture's runner thread; the stream's never
+	 * returns on its own.
+	 */
 	public Future<JobExecution> startNextInstance(String jobName) {
 		Job job = app.getBean(jobName, Job.class);
 		running = runner.submit(() -> operator().startNextInstance(job));
@@ -163,7 +177,10 @@ public final class IndexerFixture implements AutoCloseable {
 		return running;
 	}
 
-	/** Waits for {@code condition}, failing at once if the job started on the runner thread has ended. */
+	/**
+	 * Waits for {@code condition}, failing at once if the job started on the runner
+	 * thread has ended.
+	 */
 	public void await(String what, Duration timeout, BooleanSupplier condition) {
 		Await.until(what, timeout, condition, this::failIfTheJobEnded);
 	}
@@ -184,7 +201,10 @@ public final class IndexerFixture implements AutoCloseable {
 		return app.getBean(StreamStatus.class).isConnected();
 	}
 
-	/** Whether the row of {@code wallet} holds the chain's sum (and, unless -1, {@code blocknumber}). */
+	/**
+	 * Whether the row of {@code wallet} holds the chain's sum (and, unless -1,
+	 * {@code blocknumber}).
+	 */
 	public boolean rowIsRight(String wallet, long block) {
 		return WalletRows.matchesChain(jdbc, chain, contracts, wallet, block);
 	}
@@ -199,7 +219,10 @@ public final class IndexerFixture implements AutoCloseable {
 		return app.getBean(io.micrometer.core.instrument.MeterRegistry.class).counter(name).count();
 	}
 
-	/** Inserts rows for {@code wallets} last refreshed long ago, so they are tracked and stale. */
+	/**
+	 * Inserts rows for {@code wallets} last refreshed long ago, so they are tracked and
+	 * stale.
+	 */
 	public void insertStaleRows(List<String> wallets) {
 		for (String wallet : wallets) {
 			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
@@ -209,15 +232,16 @@ public final class IndexerFixture implements AutoCloseable {
 
 	/** {@link #insertStaleRows} in one batch: for tens of thousands of rows. */
 	public void insertStaleRowsInBatch(List<String> wallets) {
-		jdbc.batchUpdate("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
-				+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
+		jdbc.batchUpdate(
+				"INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+						+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
 				wallets.stream().map(wallet -> new Object[] { wallet }).toList());
 	}
 
 	/** The stream's checkpoint; -1 when there is none. */
 	public long checkpoint() {
-		List<Long> rows = jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = ?",
-				Long.class, "audio_transfers");
+		List<Long> rows = jdbc.queryForList("SELECT last_block FROM eth_indexer_checkpoints WHERE name = ?", Long.class,
+				"audio_transfers");
 		return rows.isEmpty() ? -1 : rows.get(0);
 	}
 

@@ -20,10 +20,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A real HTTP reverse proxy in front of a node: it forwards every JSON-RPC request unchanged, counts them by
- * method, and can become unreachable (its port closed) after a given number of requests of one method, or answer
- * requests itself from a script ({@link #respond}: any status, headers and body, a given number of times). It is
- * how tests count the {@code eth_call}s the application sent, cut the node away mid-run and play a bad provider.
+ * A real HTTP reverse proxy in front of a node: it forwards every JSON-RPC request
+ * unchanged, counts them by method, and can become unreachable (its port closed) after a
+ * given number of requests of one method, or answer requests itself from a script
+ * ({@link #respond}: any status, headers and body, a given number of times). It is how
+ * tests count the {@code eth_call}s the application sent, cut the node away mid-run and
+ * play a bad provider.
  */
 public final class RpcProxy implements AutoCloseable {
 
@@ -39,7 +41,10 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile boolean recordBodies;
 
-	/** Each eth_call forwarded: wallets in it (balanceOf sub-calls) and whether the node answered with an error. */
+	/**
+	 * Each eth_call forwarded: wallets in it (balanceOf sub-calls) and whether the node
+	 * answered with an error.
+	 */
 	public record CallSize(int wallets, boolean refused) {
 	}
 
@@ -116,7 +121,10 @@ public final class RpcProxy implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> scriptedServed = new ConcurrentHashMap<>();
 
-	/** One scripted answer: served to the next {@code times} requests of {@code method} (null: any method). */
+	/**
+	 * One scripted answer: served to the next {@code times} requests of {@code method}
+	 * (null: any method).
+	 */
 	private static final class Scripted {
 
 		final String method;
@@ -159,15 +167,19 @@ public final class RpcProxy implements AutoCloseable {
 		return "http://127.0.0.1:" + port;
 	}
 
-	/** How many requests of {@code method} went through (including the one that found the node gone). */
+	/**
+	 * How many requests of {@code method} went through (including the one that found the
+	 * node gone).
+	 */
 	public int count(String method) {
 		AtomicInteger n = counts.get(method);
 		return n == null ? 0 : n.get();
 	}
 
 	/**
-	 * Answers {@code eth_getLogs} over more than {@code blocks} blocks the way providers on limited plans do (a
-	 * JSON-RPC error naming the limit) instead of forwarding it; every other request still reaches the real node.
+	 * Answers {@code eth_getLogs} over more than {@code blocks} blocks the way providers
+	 * on limited plans do (a JSON-RPC error naming the limit) instead of forwarding it;
+	 * every other request still reaches the real node.
 	 */
 	public void limitGetLogsRange(long blocks) {
 		this.getLogsLimit = blocks;
@@ -184,18 +196,21 @@ public final class RpcProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Makes the node look {@code blocks} behind its real head, as a lagging provider backend does:
-	 * {@code eth_blockNumber} answers head - blocks and "latest" in any request means that block.
+	 * Makes the node look {@code blocks} behind its real head, as a lagging provider
+	 * backend does: {@code eth_blockNumber} answers head - blocks and "latest" in any
+	 * request means that block.
 	 */
 	public void lag(int blocks) {
 		this.lagBlocks = blocks;
 	}
 
 	/**
-	 * Routes the next {@code times} {@code eth_getLogs} requests that reach into the newest {@code blocks} blocks
-	 * to a backend that lacks those blocks, as behind a provider's load balancer: their range is cut at the real head
-	 * minus {@code blocks}, so the newest blocks' logs are missing from the answer ({@code []} when the whole range
-	 * is that new). {@code eth_blockNumber} still reaches the up-to-date backend. A negative {@code times}: always.
+	 * Routes the next {@code times} {@code eth_getLogs} requests that reach into the
+	 * newest {@code blocks} blocks to a backend that lacks those blocks, as behind a
+	 * provider's load balancer: their range is cut at the real head minus {@code blocks},
+	 * so the newest blocks' logs are missing from the answer ({@code []} when the whole
+	 * range is that new). {@code eth_blockNumber} still reaches the up-to-date backend. A
+	 * negative {@code times}: always.
 	 */
 	public void lagGetLogs(int blocks, int times) {
 		this.getLogsLagBlocks = blocks;
@@ -207,23 +222,30 @@ public final class RpcProxy implements AutoCloseable {
 		return getLogsLagged.get();
 	}
 
-	/** Holds every request of {@code method} for {@code delay} before forwarding it (a slow node); zero: none. */
+	/**
+	 * Holds every request of {@code method} for {@code delay} before forwarding it (a
+	 * slow node); zero: none.
+	 */
 	public void delay(String method, java.time.Duration delay) {
 		this.delayedMethod = method;
 		this.delayMillis = delay.toMillis();
 	}
 
 	/**
-	 * Plays a provider's rate limit: every {@code every}-th request is answered HTTP 429 with {@code Retry-After: 1}
-	 * and every {@code jsonEvery}-th with a JSON-RPC {@code -32005} "limit exceeded" error (HTTP 200); 0: never.
-	 * Arrival times and the gap between a refused request and its retry (same body) are recorded.
+	 * Plays a provider's rate limit: every {@code every}-th request is answered HTTP 429
+	 * with {@code Retry-After: 1} and every {@code jsonEvery}-th with a JSON-RPC
+	 * {@code -32005} "limit exceeded" error (HTTP 200); 0: never. Arrival times and the
+	 * gap between a refused request and its retry (same body) are recorded.
 	 */
 	public void rateLimit(int every, int jsonEvery) {
 		this.rateLimitEvery = every;
 		this.jsonRateLimitEvery = jsonEvery;
 	}
 
-	/** Answers HTTP 413 to request bodies larger than {@code bytes} (a provider's request size cap). */
+	/**
+	 * Answers HTTP 413 to request bodies larger than {@code bytes} (a provider's request
+	 * size cap).
+	 */
 	public void maxBodyBytes(int bytes) {
 		this.maxBodyBytes = bytes;
 	}
@@ -240,7 +262,10 @@ public final class RpcProxy implements AutoCloseable {
 		return json32005.get();
 	}
 
-	/** Nanos between each rate-limited request and its retry (the same body), as seen here. */
+	/**
+	 * Nanos between each rate-limited request and its retry (the same body), as seen
+	 * here.
+	 */
 	public java.util.List<Long> retryGapsNanos() {
 		return java.util.List.copyOf(retryGaps);
 	}
@@ -251,9 +276,10 @@ public final class RpcProxy implements AutoCloseable {
 	}
 
 	/**
-	 * A provider plan of {@code perSecond} requests per second: a request that would make more than that arrive within
-	 * one second (a sliding window over the requests let through) is answered HTTP 429 with {@code Retry-After: 1}.
-	 * Arrivals are recorded for {@link #maxRequestsPerSecond()}; 0 lifts the plan.
+	 * A provider plan of {@code perSecond} requests per second: a request that would make
+	 * more than that arrive within one second (a sliding window over the requests let
+	 * through) is answered HTTP 429 with {@code Retry-After: 1}. Arrivals are recorded
+	 * for {@link #maxRequestsPerSecond()}; 0 lifts the plan.
 	 */
 	public void plan(int perSecond) {
 		this.planPerSecond = perSecond;
@@ -282,7 +308,10 @@ public final class RpcProxy implements AutoCloseable {
 		}
 	}
 
-	/** The most requests that arrived within any one-second window since the rate limit was set. */
+	/**
+	 * The most requests that arrived within any one-second window since the rate limit
+	 * was set.
+	 */
 	public int maxRequestsPerSecond() {
 		java.util.List<Long> times = new java.util.ArrayList<>(arrivals);
 		java.util.Collections.sort(times);
@@ -297,7 +326,10 @@ public final class RpcProxy implements AutoCloseable {
 		return max;
 	}
 
-	/** Keep request bodies from now on (off by default: a long sweep sends hundreds of megabytes). */
+	/**
+	 * Keep request bodies from now on (off by default: a long sweep sends hundreds of
+	 * megabytes).
+	 */
 	public void recordBodies(boolean record) {
 		this.recordBodies = record;
 	}
@@ -308,15 +340,19 @@ public final class RpcProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Answers the next {@code times} requests (any method) itself with {@code status}, {@code headers} and
-	 * {@code body} instead of forwarding them; {@code {id}} in the body becomes the request's id. Scripts queue up:
-	 * the first is served until used up, then the next, then requests are forwarded again.
+	 * Answers the next {@code times} requests (any method) itself with {@code status},
+	 * {@code headers} and {@code body} instead of forwarding them; {@code {id}} in the
+	 * body becomes the request's id. Scripts queue up: the first is served until used up,
+	 * then the next, then requests are forwarded again.
 	 */
 	public void respond(int status, Map<String, String> headers, String body, int times) {
 		respond(null, status, headers, body, times);
 	}
 
-	/** {@link #respond(int, Map, String, int)} for requests of one {@code method} only; others are forwarded. */
+	/**
+	 * {@link #respond(int, Map, String, int)} for requests of one {@code method} only;
+	 * others are forwarded.
+	 */
 	public void respond(String method, int status, Map<String, String> headers, String body, int times) {
 		script.add(new Scripted(method, status, headers, body, times));
 	}
@@ -339,8 +375,9 @@ public final class RpcProxy implements AutoCloseable {
 	}
 
 	/**
-	 * The next {@code times} answers of the node (any method) cut in half, mid-JSON, with a Content-Length that
-	 * matches the cut body, as a proxy or load balancer that drops the rest of a stream can send; 0 stops it.
+	 * The next {@code times} answers of the node (any method) cut in half, mid-JSON, with
+	 * a Content-Length that matches the cut body, as a proxy or load balancer that drops
+	 * the rest of a stream can send; 0 stops it.
 	 */
 	public void truncateAnswers(int times) {
 		truncateLeft.set(times);
@@ -351,12 +388,18 @@ public final class RpcProxy implements AutoCloseable {
 		return truncated.get();
 	}
 
-	/** The eth_calls forwarded to the node since the last {@link #resetCounts()}, in the order they were answered. */
+	/**
+	 * The eth_calls forwarded to the node since the last {@link #resetCounts()}, in the
+	 * order they were answered.
+	 */
 	public java.util.List<CallSize> callSizes() {
 		return java.util.List.copyOf(callSizes);
 	}
 
-	/** {@link #callSizes()} as "wallets x count" (and refusals), largest first: where a run's calls went. */
+	/**
+	 * {@link #callSizes()} as "wallets x count" (and refusals), largest first: where a
+	 * run's calls went.
+	 */
 	public String callSizeHistogram() {
 		java.util.TreeMap<Integer, int[]> bySize = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
 		for (CallSize c : callSizes) {
@@ -386,8 +429,8 @@ public final class RpcProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Lets {@code allowed} more requests of {@code method} through, then closes the port: the next one and every
-	 * request after it find no node, until {@link #restore()}.
+	 * Lets {@code allowed} more requests of {@code method} through, then closes the port:
+	 * the next one and every request after it find no node, until {@link #restore()}.
 	 */
 	public void cutAfter(String method, int allowed) {
 		this.cutMethod = method;
@@ -404,14 +447,18 @@ public final class RpcProxy implements AutoCloseable {
 	}
 
 	/**
-	 * A node that accepts every request and never answers (true), until {@code false}: the requests held meanwhile
-	 * then end with no answer, and later ones are forwarded again.
+	 * A node that accepts every request and never answers (true), until {@code false}:
+	 * the requests held meanwhile then end with no answer, and later ones are forwarded
+	 * again.
 	 */
 	public void silent(boolean silent) {
 		this.silentMethod = silent ? "*" : null;
 	}
 
-	/** Like {@link #silent(boolean)} for {@code method} alone (an {@code eth_call} backend that hangs). */
+	/**
+	 * Like {@link #silent(boolean)} for {@code method} alone (an {@code eth_call} backend
+	 * that hangs).
+	 */
 	public void silent(String method) {
 		this.silentMethod = method;
 	}
@@ -456,7 +503,8 @@ public final class RpcProxy implements AutoCloseable {
 						return;
 					}
 				}
-				return; // no answer: the client sees the connection end, if it still waits
+				return; // no answer: the client sees the connection end, if it still
+						// waits
 			}
 			if (serveScripted(exchange, method, text)) {
 				return;
@@ -482,7 +530,8 @@ public final class RpcProxy implements AutoCloseable {
 				if (rateLimitEvery > 0 && k % rateLimitEvery == 0) {
 					refusedAt.put(text, now);
 					http429.incrementAndGet();
-					byte[] refusal = "{\"error\":\"Too Many Requests\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+					byte[] refusal = "{\"error\":\"Too Many Requests\"}"
+						.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 					exchange.getResponseHeaders().add("Retry-After", "1");
 					exchange.sendResponseHeaders(429, refusal.length);
 					try (OutputStream out = exchange.getResponseBody()) {
@@ -524,7 +573,8 @@ public final class RpcProxy implements AutoCloseable {
 						Matcher id = ID.matcher(text);
 						byte[] refusal = ("{\"jsonrpc\":\"2.0\",\"id\":" + (id.find() ? id.group(1) : "null")
 								+ ",\"error\":{\"code\":-32005,\"message\":\"query exceeds max block range "
-								+ getLogsLimit + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+								+ getLogsLimit + "\"}}")
+							.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 						exchange.getResponseHeaders().add("Content-Type", "application/json");
 						exchange.sendResponseHeaders(200, refusal.length);
 						try (OutputStream out = exchange.getResponseBody()) {
@@ -541,7 +591,8 @@ public final class RpcProxy implements AutoCloseable {
 							if (fromBlock > lagging) {
 								Matcher id = ID.matcher(text);
 								byte[] empty = ("{\"jsonrpc\":\"2.0\",\"id\":" + (id.find() ? id.group(1) : "null")
-										+ ",\"result\":[]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+										+ ",\"result\":[]}")
+									.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 								exchange.getResponseHeaders().add("Content-Type", "application/json");
 								exchange.sendResponseHeaders(200, empty.length);
 								try (OutputStream out = exchange.getResponseBody()) {
@@ -579,9 +630,11 @@ public final class RpcProxy implements AutoCloseable {
 				return;
 			}
 			if (method.equals("eth_call")) {
-				callSizes.add(new CallSize(walletsIn(text), response.statusCode() != 200
-						|| new String(response.body(), 0, Math.min(response.body().length, 200),
-								java.nio.charset.StandardCharsets.UTF_8).contains("\"error\"")));
+				callSizes.add(new CallSize(walletsIn(text),
+						response.statusCode() != 200
+								|| new String(response.body(), 0, Math.min(response.body().length, 200),
+										java.nio.charset.StandardCharsets.UTF_8)
+									.contains("\"error\"")));
 			}
 			byte[] answer = response.body();
 			if (response.statusCode() == 200 && answer.length > 1 && truncateLeft.get() > 0
@@ -707,9 +760,12 @@ public final class RpcProxy implements AutoCloseable {
 		HttpServer running = server;
 		server = null;
 		if (running != null) {
-			// stop() closes the port at once, then waits for exchanges in flight, this one included: do it off the
-			// handler thread. Requests that reached the node before the cut get their answers (stop(0) cut them
-			// off too, so with calls in flight a call before the cut failed now and then).
+			// stop() closes the port at once, then waits for exchanges in flight, this
+			// one included: do it off the
+			// handler thread. Requests that reached the node before the cut get their
+			// answers (stop(0) cut them
+			// off too, so with calls in flight a call before the cut failed now and
+			// then).
 			Thread.ofVirtual().start(() -> running.stop(5));
 		}
 	}

@@ -8,10 +8,11 @@ import java.util.Random;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A population of wallets with varied on-chain state, and their rows in {@code eth_wallet_balances}:
- * token balances (some zero, wallet 0 above 2^128), stake on every third, delegation on every fifth, and the
- * staking read of wallet 1 reverting. Rows start at balance 0 with old, distinct {@code updated_at} values; every
- * fourth row carries a {@code blocknumber} that the sweep must keep.
+ * A population of wallets with varied on-chain state, and their rows in
+ * {@code eth_wallet_balances}: token balances (some zero, wallet 0 above 2^128), stake on
+ * every third, delegation on every fifth, and the staking read of wallet 1 reverting.
+ * Rows start at balance 0 with old, distinct {@code updated_at} values; every fourth row
+ * carries a {@code blocknumber} that the sweep must keep.
  */
 public record SeededWallets(List<String> wallets, String reverting) {
 
@@ -50,13 +51,16 @@ public record SeededWallets(List<String> wallets, String reverting) {
 		for (int i = 0; i < wallets.size(); i++) {
 			rows.add(new Object[] { wallets.get(i), seededBlocknumber(i), i });
 		}
-		jdbc.batchUpdate("INSERT INTO eth_wallet_balances (wallet, balance, blocknumber, updated_at, created_at) "
-				+ "VALUES (?, 0, ?, TIMESTAMP '2020-01-01' + make_interval(secs => ?), TIMESTAMP '2020-01-01')", rows);
+		jdbc.batchUpdate(
+				"INSERT INTO eth_wallet_balances (wallet, balance, blocknumber, updated_at, created_at) "
+						+ "VALUES (?, 0, ?, TIMESTAMP '2020-01-01' + make_interval(secs => ?), TIMESTAMP '2020-01-01')",
+				rows);
 	}
 
 	/**
-	 * The blocknumber this population's row {@code i} was seeded with: a block the chain has passed once the
-	 * contracts are deployed, as a real Transfer's would be (a read before it would never land: invariant 10).
+	 * The blocknumber this population's row {@code i} was seeded with: a block the chain
+	 * has passed once the contracts are deployed, as a real Transfer's would be (a read
+	 * before it would never land: invariant 10).
 	 */
 	public static Long seededBlocknumber(int i) {
 		return i % 4 == 0 ? 1L + i % 3 : null;

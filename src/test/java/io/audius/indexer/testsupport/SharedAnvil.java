@@ -5,12 +5,15 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Starts one {@link AnvilNode} per test JVM, on first use, and stops it when the test run ends.
+ * Starts one {@link AnvilNode} per test JVM, on first use, and stops it when the test run
+ * ends.
  * <p>
- * The node lives in the root extension context store, which closes {@link AutoCloseable} values when the
- * engine finishes. Test classes use {@code @ExtendWith(SharedAnvil.class)} and declare an {@link AnvilNode}
- * or {@link TestChain} parameter on constructors, lifecycle or test methods, or call {@link #node(ExtensionContext)}.
- * Tests share the chain, so each should deploy its own contracts ({@link TestChain#deployAudio()}).
+ * The node lives in the root extension context store, which closes {@link AutoCloseable}
+ * values when the engine finishes. Test classes use
+ * {@code @ExtendWith(SharedAnvil.class)} and declare an {@link AnvilNode} or
+ * {@link TestChain} parameter on constructors, lifecycle or test methods, or call
+ * {@link #node(ExtensionContext)}. Tests share the chain, so each should deploy its own
+ * contracts ({@link TestChain#deployAudio()}).
  */
 public final class SharedAnvil implements ParameterResolver {
 
@@ -18,8 +21,8 @@ public final class SharedAnvil implements ParameterResolver {
 
 	public static AnvilNode node(ExtensionContext context) {
 		return context.getRoot()
-				.getStore(NAMESPACE)
-				.computeIfAbsent(AnvilNode.class, key -> AnvilNode.start(), AnvilNode.class);
+			.getStore(NAMESPACE)
+			.computeIfAbsent(AnvilNode.class, key -> AnvilNode.start(), AnvilNode.class);
 	}
 
 	@Override

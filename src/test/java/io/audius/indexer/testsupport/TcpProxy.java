@@ -23,13 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A byte-level TCP proxy in front of a node (HTTP and WebSocket alike). {@link #cut()} drops every open
- * connection and from then on answers each new one by closing it, recording when it was tried and whether it was a
- * WebSocket upgrade, until {@link #restore()}. That is how tests take the node away and see the reconnect backoff.
+ * A byte-level TCP proxy in front of a node (HTTP and WebSocket alike). {@link #cut()}
+ * drops every open connection and from then on answers each new one by closing it,
+ * recording when it was tried and whether it was a WebSocket upgrade, until
+ * {@link #restore()}. That is how tests take the node away and see the reconnect backoff.
  * <p>
- * On WebSocket connections it reads the node's frames and can drop text frames while passing everything else
- * (pings and pongs included): {@link #dropWebSocketText} for every connection, {@link #silenceOpenWebSockets} for
- * the connections open now only (a subscription the node dropped silently while the link still answers pings);
+ * On WebSocket connections it reads the node's frames and can drop text frames while
+ * passing everything else (pings and pongs included): {@link #dropWebSocketText} for
+ * every connection, {@link #silenceOpenWebSockets} for the connections open now only (a
+ * subscription the node dropped silently while the link still answers pings);
  * {@link #dropWebSockets} closes the WebSocket connections only, leaving HTTP alone.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -48,7 +50,9 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile boolean cut;
 
-	/** Text frames from the node matching this are dropped on every WebSocket connection. */
+	/**
+	 * Text frames from the node matching this are dropped on every WebSocket connection.
+	 */
 	private volatile Predicate<String> dropText = text -> false;
 
 	/** The WebSocket connections open now, by their client socket. */
@@ -107,17 +111,26 @@ public final class TcpProxy implements AutoCloseable {
 		cut = false;
 	}
 
-	/** Drops the node's text frames that match {@code drop} on every WebSocket connection, now and later. */
+	/**
+	 * Drops the node's text frames that match {@code drop} on every WebSocket connection,
+	 * now and later.
+	 */
 	public void dropWebSocketText(Predicate<String> drop) {
 		this.dropText = drop;
 	}
 
-	/** The WebSocket connections open now pass no text frame any more (pings and pongs still pass). */
+	/**
+	 * The WebSocket connections open now pass no text frame any more (pings and pongs
+	 * still pass).
+	 */
 	public void silenceOpenWebSockets() {
 		webSockets.forEach(ws -> ws.silenced = true);
 	}
 
-	/** Closes the WebSocket connections open now; HTTP connections and new connections are not affected. */
+	/**
+	 * Closes the WebSocket connections open now; HTTP connections and new connections are
+	 * not affected.
+	 */
 	public int dropWebSockets() {
 		int n = 0;
 		for (WsConnection ws : webSockets) {
@@ -184,7 +197,8 @@ public final class TcpProxy implements AutoCloseable {
 		Socket upstream = new Socket();
 		try {
 			upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
-			// A proxy must not add Nagle's delay to small writes (a JSON-RPC reply split in two waits 40 ms for an ACK).
+			// A proxy must not add Nagle's delay to small writes (a JSON-RPC reply split
+			// in two waits 40 ms for an ACK).
 			client.setTcpNoDelay(true);
 			upstream.setTcpNoDelay(true);
 		}
@@ -237,10 +251,15 @@ public final class TcpProxy implements AutoCloseable {
 		}
 	}
 
-	/** The node's side of a WebSocket: the 101 response as is, then frame by frame, dropping text as told. */
+	/**
+	 * The node's side of a WebSocket: the 101 response as is, then frame by frame,
+	 * dropping text as told.
+	 */
 	private void pumpFrames(Socket from, Socket to, WsConnection ws) {
-		// Frames are written through a buffer and flushed once nothing more from the node is waiting, so frames the
-		// node sent together reach the client together, as the byte pump passes them (a write and a flush per frame
+		// Frames are written through a buffer and flushed once nothing more from the node
+		// is waiting, so frames the
+		// node sent together reach the client together, as the byte pump passes them (a
+		// write and a flush per frame
 		// field spread an 80-log burst over many reads and split the stream's chunks).
 		try (DataInputStream in = new DataInputStream(new BufferedInputStream(from.getInputStream()));
 				OutputStream out = new BufferedOutputStream(to.getOutputStream(), 64 * 1024)) {

@@ -30,23 +30,29 @@ import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
- * Deploys and drives the test contracts on an {@link AnvilNode}. Transactions come from anvil's unlocked dev
- * account 0 via {@code eth_sendTransaction}; every method waits for the receipt and throws unless it succeeded.
- * The read helpers query one wallet per {@code eth_call}, deliberately not through Multicall3, so they can serve
- * as an independent oracle for code that batches reads.
+ * Deploys and drives the test contracts on an {@link AnvilNode}. Transactions come from
+ * anvil's unlocked dev account 0 via {@code eth_sendTransaction}; every method waits for
+ * the receipt and throws unless it succeeded. The read helpers query one wallet per
+ * {@code eth_call}, deliberately not through Multicall3, so they can serve as an
+ * independent oracle for code that batches reads.
  */
 public final class TestChain {
 
 	public static final String DEV_ACCOUNT = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
 	public static final String MULTICALL3_ADDRESS = "0xca11bde05977b3631167028862be2a173976ca11";
+
 	/** Entries per batch transaction: 250 first-time mints use about 6.4M gas. */
 	public static final int BATCH_SIZE = 250;
+
 	public static final BigInteger TX_GAS_LIMIT = BigInteger.valueOf(30_000_000L);
 
 	private static final Duration RECEIPT_TIMEOUT = Duration.ofSeconds(60);
+
 	private static final Duration RECEIPT_POLL_INTERVAL = Duration.ofMillis(20);
 
 	private final AnvilNode node;
+
 	private final Web3j web3j;
 
 	public TestChain(AnvilNode node) {
@@ -58,13 +64,19 @@ public final class TestChain {
 		return node;
 	}
 
-	/** Deploys fresh TestToken, TestStaking and TestDelegateManager, and makes sure Multicall3 is installed. */
+	/**
+	 * Deploys fresh TestToken, TestStaking and TestDelegateManager, and makes sure
+	 * Multicall3 is installed.
+	 */
 	public AudioContracts deployAudio() {
 		return new AudioContracts(deploy("TestToken"), deploy("TestStaking"), deploy("TestDelegateManager"),
 				installMulticall3());
 	}
 
-	/** Deploys the compiled contract {@code /contracts/<contractName>.json} (no constructor arguments). */
+	/**
+	 * Deploys the compiled contract {@code /contracts/<contractName>.json} (no
+	 * constructor arguments).
+	 */
 	public String deploy(String contractName) {
 		ContractArtifact artifact = ContractArtifact.load(contractName);
 		Transaction tx = Transaction.createContractTransaction(DEV_ACCOUNT, null, null, TX_GAS_LIMIT, BigInteger.ZERO,
@@ -72,13 +84,18 @@ public final class TestChain {
 		return transact(tx, "deploy " + contractName).getContractAddress().toLowerCase(Locale.ROOT);
 	}
 
-	/** anvil does not predeploy Multicall3, so its runtime code is written to the canonical address. */
+	/**
+	 * anvil does not predeploy Multicall3, so its runtime code is written to the
+	 * canonical address.
+	 */
 	public String installMulticall3() {
 		rpc("anvil_setCode", MULTICALL3_ADDRESS, ContractArtifact.load("Multicall3").deployedBytecode());
 		return MULTICALL3_ADDRESS;
 	}
 
-	/** Mints to each wallet, emitting a {@code Transfer} from the zero address per wallet. */
+	/**
+	 * Mints to each wallet, emitting a {@code Transfer} from the zero address per wallet.
+	 */
 	public void mintBatch(String token, List<String> wallets, List<BigInteger> amounts) {
 		sendAddressAmountBatches(token, "mintBatch", wallets, amounts);
 	}
@@ -96,15 +113,17 @@ public final class TestChain {
 		send(staking, "setReverting", new Address(wallet), new Bool(reverting));
 	}
 
-	/** Moves tokens without the sender's key; returns the block the transfer was mined in. */
+	/**
+	 * Moves tokens without the sender's key; returns the block the transfer was mined in.
+	 */
 	public long forceTransfer(String token, String from, String to, BigInteger amount) {
-		return send(token, "forceTransfer", new Address(from), new Address(to), new Uint256(amount))
-				.getBlockNumber().longValueExact();
+		return send(token, "forceTransfer", new Address(from), new Address(to), new Uint256(amount)).getBlockNumber()
+			.longValueExact();
 	}
 
 	/**
-	 * Applies the transfers in order, {@link #BATCH_SIZE} per transaction; returns the block of the last one
-	 * (with automine each transaction gets its own block).
+	 * Applies the transfers in order, {@link #BATCH_SIZE} per transaction; returns the
+	 * block of the last one (with automine each transaction gets its own block).
 	 */
 	public long forceTransferBatch(String token, List<String> from, List<String> to, List<BigInteger> amounts) {
 		if (from.isEmpty() || from.size() != to.size() || to.size() != amounts.size()) {
@@ -116,7 +135,8 @@ public final class TestChain {
 			int end = Math.min(from.size(), start + BATCH_SIZE);
 			block = send(token, "forceTransferBatch", addresses(from.subList(start, end)),
 					addresses(to.subList(start, end)), uints(amounts.subList(start, end)))
-					.getBlockNumber().longValueExact();
+				.getBlockNumber()
+				.longValueExact();
 		}
 		return block;
 	}
@@ -127,7 +147,10 @@ public final class TestChain {
 		return blockNumber();
 	}
 
-	/** Removes the newest {@code depth} blocks ({@code anvil_rollback}): what follows is mined on a new branch. */
+	/**
+	 * Removes the newest {@code depth} blocks ({@code anvil_rollback}): what follows is
+	 * mined on a new branch.
+	 */
 	public void rollback(long depth) {
 		rpc("anvil_rollback", depth);
 	}
@@ -153,10 +176,13 @@ public final class TestChain {
 
 	public BigInteger delegated(String delegateManager, String wallet) {
 		return readUint(delegateManager, "getTotalDelegatorStake", wallet)
-				.orElseThrow(() -> reverted("getTotalDelegatorStake", delegateManager, wallet));
+			.orElseThrow(() -> reverted("getTotalDelegatorStake", delegateManager, wallet));
 	}
 
-	/** balanceOf + totalStakedFor + getTotalDelegatorStake, or empty if any of the three reads reverts. */
+	/**
+	 * balanceOf + totalStakedFor + getTotalDelegatorStake, or empty if any of the three
+	 * reads reverts.
+	 */
 	public Optional<BigInteger> expectedSum(AudioContracts contracts, String wallet) {
 		Optional<BigInteger> balance = readUint(contracts.token(), "balanceOf", wallet);
 		Optional<BigInteger> staked = readUint(contracts.staking(), "totalStakedFor", wallet);
@@ -167,10 +193,11 @@ public final class TestChain {
 	private void sendAddressAmountBatches(String contract, String function, List<String> wallets,
 			List<BigInteger> amounts) {
 		if (wallets.size() != amounts.size()) {
-			throw new IllegalArgumentException(function + ": " + wallets.size() + " wallets but " + amounts.size()
-					+ " amounts");
+			throw new IllegalArgumentException(
+					function + ": " + wallets.size() + " wallets but " + amounts.size() + " amounts");
 		}
-		// Sent back to back, receipts awaited afterwards: waiting for each receipt before the next send made seeding
+		// Sent back to back, receipts awaited afterwards: waiting for each receipt before
+		// the next send made seeding
 		// 200,000 wallets take minutes.
 		List<Sent> sent = new ArrayList<>();
 		for (int start = 0; start < wallets.size(); start += BATCH_SIZE) {
@@ -191,7 +218,8 @@ public final class TestChain {
 
 	private TransactionReceipt send(String contract, String function, Type<?>... args) {
 		String data = FunctionEncoder.encode(new Function(function, Arrays.asList(args), List.of()));
-		Transaction tx = Transaction.createFunctionCallTransaction(DEV_ACCOUNT, null, null, TX_GAS_LIMIT, contract, data);
+		Transaction tx = Transaction.createFunctionCallTransaction(DEV_ACCOUNT, null, null, TX_GAS_LIMIT, contract,
+				data);
 		return transact(tx, function + " on " + contract);
 	}
 
@@ -218,8 +246,8 @@ public final class TestChain {
 	private TransactionReceipt awaitReceipt(String txHash, String description) {
 		long deadline = System.nanoTime() + RECEIPT_TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
-			Optional<TransactionReceipt> receipt =
-					io(() -> web3j.ethGetTransactionReceipt(txHash).send()).getTransactionReceipt();
+			Optional<TransactionReceipt> receipt = io(() -> web3j.ethGetTransactionReceipt(txHash).send())
+				.getTransactionReceipt();
 			if (receipt.isPresent()) {
 				return receipt.get();
 			}
@@ -231,11 +259,14 @@ public final class TestChain {
 				throw new IllegalStateException("Interrupted waiting for the receipt of " + description, ex);
 			}
 		}
-		throw new IllegalStateException("No receipt for " + description + " (tx " + txHash + ") within "
-				+ RECEIPT_TIMEOUT.toSeconds() + "s");
+		throw new IllegalStateException(
+				"No receipt for " + description + " (tx " + txHash + ") within " + RECEIPT_TIMEOUT.toSeconds() + "s");
 	}
 
-	/** Replays the failed transaction as a call on the parent block to recover the revert reason. */
+	/**
+	 * Replays the failed transaction as a call on the parent block to recover the revert
+	 * reason.
+	 */
 	private String revertReason(Transaction tx, TransactionReceipt receipt) {
 		DefaultBlockParameter parent = DefaultBlockParameter.valueOf(receipt.getBlockNumber().subtract(BigInteger.ONE));
 		EthCall replay = io(() -> web3j.ethCall(tx, parent).send());
@@ -243,20 +274,21 @@ public final class TestChain {
 	}
 
 	private Optional<BigInteger> readUint(String contract, String function, String wallet) {
-		Function call = new Function(function, List.of(new Address(wallet)), List.of(new TypeReference<Uint256>() { }));
+		Function call = new Function(function, List.of(new Address(wallet)), List.of(new TypeReference<Uint256>() {
+		}));
 		Transaction tx = Transaction.createEthCallTransaction(DEV_ACCOUNT, contract, FunctionEncoder.encode(call));
 		EthCall result = io(() -> web3j.ethCall(tx, DefaultBlockParameterName.LATEST).send());
 		if (result.isReverted()) {
 			return Optional.empty();
 		}
 		if (result.hasError()) {
-			throw new IllegalStateException(function + "(" + wallet + ") on " + contract + " failed: "
-					+ result.getError().getMessage());
+			throw new IllegalStateException(
+					function + "(" + wallet + ") on " + contract + " failed: " + result.getError().getMessage());
 		}
 		List<Type> decoded = FunctionReturnDecoder.decode(result.getValue(), call.getOutputParameters());
 		if (decoded.isEmpty()) {
-			throw new IllegalStateException(function + "(" + wallet + ") on " + contract
-					+ " returned no data; is a contract deployed there?");
+			throw new IllegalStateException(
+					function + "(" + wallet + ") on " + contract + " returned no data; is a contract deployed there?");
 		}
 		return Optional.of((BigInteger) decoded.getFirst().getValue());
 	}
@@ -266,8 +298,8 @@ public final class TestChain {
 	}
 
 	private void rpc(String method, Object... params) {
-		RawResponse response = io(() -> new Request<>(method, Arrays.asList(params), node.service(), RawResponse.class)
-				.send());
+		RawResponse response = io(
+				() -> new Request<>(method, Arrays.asList(params), node.service(), RawResponse.class).send());
 		if (response.hasError()) {
 			throw new IllegalStateException(method + " failed: " + response.getError().getMessage());
 		}
@@ -292,11 +324,16 @@ public final class TestChain {
 
 	@FunctionalInterface
 	private interface IoCall<T> {
+
 		T call() throws IOException;
+
 	}
 
-	/** Response of JSON-RPC methods whose result the harness does not need to interpret. */
+	/**
+	 * Response of JSON-RPC methods whose result the harness does not need to interpret.
+	 */
 	static final class RawResponse extends Response<Object> {
+
 	}
 
 }

@@ -16,10 +16,11 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * A real PostgreSQL schema of its own for one test class, so classes never see each other's rows.
- * The server: {@code TEST_DATABASE_URL} (with {@code TEST_DATABASE_USER}/{@code TEST_DATABASE_PASSWORD}) when set;
- * else a Testcontainers PostgreSQL where a Docker engine answers; else {@code 127.0.0.1:5432/test} as
- * {@code postgres}, the server CI runs.
+ * A real PostgreSQL schema of its own for one test class, so classes never see each
+ * other's rows. The server: {@code TEST_DATABASE_URL} (with
+ * {@code TEST_DATABASE_USER}/{@code TEST_DATABASE_PASSWORD}) when set; else a
+ * Testcontainers PostgreSQL where a Docker engine answers; else
+ * {@code 127.0.0.1:5432/test} as {@code postgres}, the server CI runs.
  */
 public final class TestDatabase {
 
@@ -46,7 +47,10 @@ public final class TestDatabase {
 	private static final java.util.regex.Pattern HOST_PORT = java.util.regex.Pattern
 		.compile("^(jdbc:postgresql://[^/:?]+)(?::(\\d+))?(/.*)$");
 
-	/** The server's port (5432 when the URL names none): the target of a {@link TcpProxy} in front of it. */
+	/**
+	 * The server's port (5432 when the URL names none): the target of a {@link TcpProxy}
+	 * in front of it.
+	 */
 	public int port() {
 		java.util.regex.Matcher m = HOST_PORT.matcher(url);
 		if (!m.matches()) {
@@ -56,8 +60,9 @@ public final class TestDatabase {
 	}
 
 	/**
-	 * The same schema reached through {@code proxy} (a {@link TcpProxy} started on {@link #port()}): the test can
-	 * then cut the application's database away and restore it. The server must be on the loopback address.
+	 * The same schema reached through {@code proxy} (a {@link TcpProxy} started on
+	 * {@link #port()}): the test can then cut the application's database away and restore
+	 * it. The server must be on the loopback address.
 	 */
 	public TestDatabase through(TcpProxy proxy) {
 		java.util.regex.Matcher m = HOST_PORT.matcher(url);
@@ -84,13 +89,19 @@ public final class TestDatabase {
 		return new TestDatabase(server, schema);
 	}
 
-	/** Applies the application's Flyway migrations, with the same settings as application.properties. */
+	/**
+	 * Applies the application's Flyway migrations, with the same settings as
+	 * application.properties.
+	 */
 	public TestDatabase migrated() {
 		flyway("classpath:db/migration").migrate();
 		return this;
 	}
 
-	/** Flyway on this schema with the application's settings, reading migrations from {@code location}. */
+	/**
+	 * Flyway on this schema with the application's settings, reading migrations from
+	 * {@code location}.
+	 */
 	public Flyway flyway(String location) {
 		return Flyway.configure()
 			.dataSource(url, user, password)
@@ -140,8 +151,10 @@ public final class TestDatabase {
 		}
 
 		private static boolean dockerAnswers() {
-			// Ask Testcontainers only where an engine may exist: without one it logs a page of errors.
-			if (System.getenv("DOCKER_HOST") == null && !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))) {
+			// Ask Testcontainers only where an engine may exist: without one it logs a
+			// page of errors.
+			if (System.getenv("DOCKER_HOST") == null
+					&& !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))) {
 				return false;
 			}
 			try {

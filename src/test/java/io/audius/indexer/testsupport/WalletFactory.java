@@ -8,13 +8,19 @@ import java.util.stream.IntStream;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
-/** Deterministic wallet addresses for tests: the last 20 bytes of keccak256(seed + "/" + index). */
+/**
+ * Deterministic wallet addresses for tests: the last 20 bytes of keccak256(seed + "/" +
+ * index).
+ */
 public final class WalletFactory {
 
 	private WalletFactory() {
 	}
 
-	/** {@code count} distinct lowercase 0x-addresses; the same seed always yields the same list. */
+	/**
+	 * {@code count} distinct lowercase 0x-addresses; the same seed always yields the same
+	 * list.
+	 */
 	public static List<String> wallets(String seed, int count) {
 		return IntStream.range(0, count).mapToObj(index -> wallet(seed, index)).toList();
 	}

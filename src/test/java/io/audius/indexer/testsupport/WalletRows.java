@@ -10,15 +10,19 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Rows of {@code eth_wallet_balances} checked against the chain, read one contract at a time. */
+/**
+ * Rows of {@code eth_wallet_balances} checked against the chain, read one contract at a
+ * time.
+ */
 public final class WalletRows {
 
 	private WalletRows() {
 	}
 
 	/**
-	 * The wallets whose row does not hold what the chain says: a wallet whose reads succeed needs a refreshed row
-	 * ({@code balance_block} set) with the on-chain sum; one whose reads revert must have no refreshed row.
+	 * The wallets whose row does not hold what the chain says: a wallet whose reads
+	 * succeed needs a refreshed row ({@code balance_block} set) with the on-chain sum;
+	 * one whose reads revert must have no refreshed row.
 	 */
 	public static List<String> notMatchingChain(JdbcTemplate jdbc, TestChain chain, AudioContracts contracts,
 			Collection<String> wallets) {
@@ -38,13 +42,13 @@ public final class WalletRows {
 	}
 
 	/**
-	 * The wallet has a row holding the on-chain sum and, when {@code eventBlock} is 0 or more, that block as
-	 * {@code blocknumber}.
+	 * The wallet has a row holding the on-chain sum and, when {@code eventBlock} is 0 or
+	 * more, that block as {@code blocknumber}.
 	 */
 	public static boolean matchesChain(JdbcTemplate jdbc, TestChain chain, AudioContracts contracts, String wallet,
 			long eventBlock) {
-		List<Map<String, Object>> rows = jdbc.queryForList(
-				"SELECT balance, blocknumber FROM eth_wallet_balances WHERE wallet = ?", wallet);
+		List<Map<String, Object>> rows = jdbc
+			.queryForList("SELECT balance, blocknumber FROM eth_wallet_balances WHERE wallet = ?", wallet);
 		if (rows.isEmpty()) {
 			return false;
 		}

@@ -20,9 +20,10 @@ import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
 
 /**
- * Multicall3 aggregate3 through web3j's generic ABI codec: the oracle the hand-written codec is tested against,
- * the baseline the benchmark compares it with, and how tests read back what the application sent. Hex in and out,
- * as web3j works; the few target {@link Address} values are made once.
+ * Multicall3 aggregate3 through web3j's generic ABI codec: the oracle the hand-written
+ * codec is tested against, the baseline the benchmark compares it with, and how tests
+ * read back what the application sent. Hex in and out, as web3j works; the few target
+ * {@link Address} values are made once.
  */
 public final class Web3jAggregate3 {
 
@@ -61,7 +62,10 @@ public final class Web3jAggregate3 {
 		return results;
 	}
 
-	/** What the node returns for aggregate3: the ABI encoding of its {@code (bool, bytes)[]} return value. */
+	/**
+	 * What the node returns for aggregate3: the ABI encoding of its
+	 * {@code (bool, bytes)[]} return value.
+	 */
 	public static String encodeReturnData(List<Call3Result> results) {
 		List<ResultStruct> structs = new ArrayList<>(results.size());
 		for (Call3Result result : results) {
@@ -70,7 +74,10 @@ public final class Web3jAggregate3 {
 		return FunctionEncoder.encodeConstructor(List.of(new DynamicArray<>(ResultStruct.class, structs)));
 	}
 
-	/** The sub-calls in the call data of an aggregate3 {@code eth_call} (selector included). */
+	/**
+	 * The sub-calls in the call data of an aggregate3 {@code eth_call} (selector
+	 * included).
+	 */
 	public static List<Call3> decodeCalls(String callData) {
 		@SuppressWarnings({ "rawtypes", "unchecked" })
 		List<Type> decoded = FunctionReturnDecoder.decode("0x" + callData.substring(10),

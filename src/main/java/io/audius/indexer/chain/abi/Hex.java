@@ -1,6 +1,9 @@
 package io.audius.indexer.chain.abi;
 
-/** Hex conversions on the hot path of the multicall codec (no intermediate BigInteger or String pieces). */
+/**
+ * Hex conversions on the hot path of the multicall codec (no intermediate BigInteger or
+ * String pieces).
+ */
 public final class Hex {
 
 	private static final char[] DIGITS = "0123456789abcdef".toCharArray();

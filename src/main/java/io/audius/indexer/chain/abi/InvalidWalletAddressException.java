@@ -24,7 +24,10 @@ public class InvalidWalletAddressException extends IllegalArgumentException {
 				: "'" + escaped(value.substring(0, SHOWN_CHARS)) + "…'";
 	}
 
-	/** A stored value as it may be logged: control characters (line breaks, terminal escapes) as {@code \\uXXXX}. */
+	/**
+	 * A stored value as it may be logged: control characters (line breaks, terminal
+	 * escapes) as {@code \\uXXXX}.
+	 */
 	static String escaped(String value) {
 		StringBuilder out = new StringBuilder(value.length());
 		for (int i = 0; i < value.length(); i++) {

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ABI of Multicall3 {@code aggregate3((address,bool,bytes)[])} and {@code getBlockNumber()}, written for this
- * one shape: offsets and 32-byte words. web3j's generic codec is correct but spends ~12.6 ms per 200-wallet call
- * (benchmark: encode 1.2 ms, decode 11.5 ms), which alone caps a core near 16,000 wallets/s; this one takes
- * ~0.07 ms. The tests check it byte-for-byte against web3j's encoder and decoder.
+ * The ABI of Multicall3 {@code aggregate3((address,bool,bytes)[])} and
+ * {@code getBlockNumber()}, written for this one shape: offsets and 32-byte words.
+ * web3j's generic codec is correct but spends ~12.6 ms per 200-wallet call (benchmark:
+ * encode 1.2 ms, decode 11.5 ms), which alone caps a core near 16,000 wallets/s; this one
+ * takes ~0.07 ms. The tests check it byte-for-byte against web3j's encoder and decoder.
  */
 public final class Multicall3 {
 
@@ -17,7 +18,10 @@ public final class Multicall3 {
 
 	static final byte[] AGGREGATE3_SELECTOR = { (byte) 0x82, (byte) 0xad, 0x56, (byte) 0xcb };
 
-	/** {@code getBlockNumber()}: as a sub-call it reports the block every other sub-call of the same call saw. */
+	/**
+	 * {@code getBlockNumber()}: as a sub-call it reports the block every other sub-call
+	 * of the same call saw.
+	 */
 	public static final byte[] GET_BLOCK_NUMBER = { 0x42, (byte) 0xcb, (byte) 0xb1, 0x5c };
 
 	private static final int WORD = 32;
@@ -58,7 +62,10 @@ public final class Multicall3 {
 		return out;
 	}
 
-	/** Decodes the return value of {@code aggregate3}: {@code (bool success, bytes returnData)[]}. */
+	/**
+	 * Decodes the return value of {@code aggregate3}:
+	 * {@code (bool success, bytes returnData)[]}.
+	 */
 	public static List<Call3Result> decodeAggregate3(byte[] data) {
 		int arrayStart = readOffset(data, 0, 0);
 		int n = readLength(data, arrayStart);
@@ -79,7 +86,9 @@ public final class Multicall3 {
 		return results;
 	}
 
-	/** A {@code uint256} return value, or an error if the data is not exactly one word. */
+	/**
+	 * A {@code uint256} return value, or an error if the data is not exactly one word.
+	 */
 	public static BigInteger decodeUint256(byte[] returnData) {
 		if (returnData.length != WORD) {
 			throw new MalformedAbiDataException("expected one 32-byte word, got " + returnData.length + " bytes");
@@ -87,7 +96,10 @@ public final class Multicall3 {
 		return new BigInteger(1, returnData);
 	}
 
-	/** Call data for a view function taking one {@code address}: selector, then the address left-padded. */
+	/**
+	 * Call data for a view function taking one {@code address}: selector, then the
+	 * address left-padded.
+	 */
 	public static byte[] addressCall(byte[] selector, byte[] address20) {
 		byte[] out = new byte[4 + WORD];
 		System.arraycopy(selector, 0, out, 0, 4);

@@ -3,10 +3,11 @@ package io.audius.indexer.chain.abi;
 import java.util.regex.Pattern;
 
 /**
- * A tracked wallet as stored in {@code eth_wallet_balances.wallet}: {@code 0x} and 40 lowercase hex digits.
- * Rows in any other form are not silently normalised: a mixed-case twin of a lowercase row would be a second
- * row for the same account, so they are rejected and the sweep skips and counts them, refreshing their
- * {@link #canonicalTwin canonical twin} instead when they are a checksummed or padded address.
+ * A tracked wallet as stored in {@code eth_wallet_balances.wallet}: {@code 0x} and 40
+ * lowercase hex digits. Rows in any other form are not silently normalised: a mixed-case
+ * twin of a lowercase row would be a second row for the same account, so they are
+ * rejected and the sweep skips and counts them, refreshing their {@link #canonicalTwin
+ * canonical twin} instead when they are a checksummed or padded address.
  */
 public record WalletAddress(String value) implements Comparable<WalletAddress> {
 
@@ -24,8 +25,9 @@ public record WalletAddress(String value) implements Comparable<WalletAddress> {
 	}
 
 	/**
-	 * The canonical wallet a non-canonical stored row stands for: the row trimmed of white space and lower-cased,
-	 * when that is {@code 0x} and 40 hex digits (a checksummed or padded address); empty for anything else.
+	 * The canonical wallet a non-canonical stored row stands for: the row trimmed of
+	 * white space and lower-cased, when that is {@code 0x} and 40 hex digits (a
+	 * checksummed or padded address); empty for anything else.
 	 */
 	public static java.util.Optional<WalletAddress> canonicalTwin(String row) {
 		if (row == null) {

@@ -1,10 +1,12 @@
 package io.audius.indexer.chain.logs;
 
 /**
- * The size of the next {@code eth_getLogs} range. Providers limit ranges differently (10 blocks on some free plans,
- * 2,000 or 10,000 on others, or 10,000 results), so the range adapts: it halves when the provider refuses and
- * doubles back after successes, but not past a size that was refused, until {@value #PROBE_AFTER} successes in a
- * row suggest trying larger ranges again (a "too many results" refusal depends on how busy those blocks were).
+ * The size of the next {@code eth_getLogs} range. Providers limit ranges differently (10
+ * blocks on some free plans, 2,000 or 10,000 on others, or 10,000 results), so the range
+ * adapts: it halves when the provider refuses and doubles back after successes, but not
+ * past a size that was refused, until {@value #PROBE_AFTER} successes in a row suggest
+ * trying larger ranges again (a "too many results" refusal depends on how busy those
+ * blocks were).
  */
 public final class BlockRangePlanner {
 
@@ -27,7 +29,9 @@ public final class BlockRangePlanner {
 		this.ceiling = max;
 	}
 
-	/** The last block of the next range starting at {@code from}, never past {@code head}. */
+	/**
+	 * The last block of the next range starting at {@code from}, never past {@code head}.
+	 */
 	public long rangeEnd(long from, long head) {
 		return Math.min(head, from + current - 1);
 	}

@@ -18,7 +18,10 @@ import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 
-/** {@code eth_getLogs} for the token's Transfer logs over a block span, in ranges the provider accepts. */
+/**
+ * {@code eth_getLogs} for the token's Transfer logs over a block span, in ranges the
+ * provider accepts.
+ */
 public class LogRangeFetcher {
 
 	private static final Logger log = LoggerFactory.getLogger(LogRangeFetcher.class);
@@ -40,16 +43,17 @@ public class LogRangeFetcher {
 	}
 
 	/**
-	 * Where the next range from {@code from} would end at most (the current size, capped at {@code head}): a caller
-	 * that must fix the end block's hash before its logs reads it, then calls {@link #next} with this end.
+	 * Where the next range from {@code from} would end at most (the current size, capped
+	 * at {@code head}): a caller that must fix the end block's hash before its logs reads
+	 * it, then calls {@link #next} with this end.
 	 */
 	public long plannedEnd(long from, long head) {
 		return planner.rangeEnd(from, head);
 	}
 
 	/**
-	 * Fetches the next range starting at {@code from}, at most up to {@code head}; shrinks and retries while the
-	 * provider refuses the range.
+	 * Fetches the next range starting at {@code from}, at most up to {@code head};
+	 * shrinks and retries while the provider refuses the range.
 	 */
 	public Range next(long from, long head) {
 		while (true) {
@@ -64,10 +68,12 @@ public class LogRangeFetcher {
 					throw ex;
 				}
 				if (ex.kind() == RpcFailureKind.TRANSPORT && !client.answersBlockNumber()) {
-					// A timeout, and eth_blockNumber goes unanswered too: the node is silent, the range not too large.
-					throw new RpcException(RpcFailureKind.TRANSPORT, "the node does not answer: eth_getLogs " + from
-							+ ".." + to + " timed out after its retries and eth_blockNumber got no answer within "
-							+ "indexer.chain.call-timeout (" + ex.getMessage() + ")");
+					// A timeout, and eth_blockNumber goes unanswered too: the node is
+					// silent, the range not too large.
+					throw new RpcException(RpcFailureKind.TRANSPORT,
+							"the node does not answer: eth_getLogs " + from + ".." + to
+									+ " timed out after its retries and eth_blockNumber got no answer within "
+									+ "indexer.chain.call-timeout (" + ex.getMessage() + ")");
 				}
 				if (!planner.refused(to - from + 1)) {
 					throw ex;
@@ -93,13 +99,15 @@ public class LogRangeFetcher {
 	}
 
 	/**
-	 * A refusal of the range's size: the provider said so (range, result count, response size, HTTP 413) or the
-	 * request timed out. Rate limits, 5xx, "header not found" and internal errors are not: they were retried by the
-	 * client and no range size fixes them.
+	 * A refusal of the range's size: the provider said so (range, result count, response
+	 * size, HTTP 413) or the request timed out. Rate limits, 5xx, "header not found" and
+	 * internal errors are not: they were retried by the client and no range size fixes
+	 * them.
 	 */
 	public static boolean isRangeRefusal(RpcException ex) {
 		if (ex instanceof RateLimitedException) {
-			return false; // a rate limit waited out too long: a smaller range would not help
+			return false; // a rate limit waited out too long: a smaller range would not
+							// help
 		}
 		return ex instanceof CallRefusedException || RpcFailure.smallerRequestMayHelp(ex);
 	}

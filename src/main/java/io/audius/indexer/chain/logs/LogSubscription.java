@@ -21,12 +21,15 @@ import io.audius.indexer.chain.rpc.RpcException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A live {@code eth_subscribe} to the token's Transfer logs and to new heads over one WebSocket.
+ * A live {@code eth_subscribe} to the token's Transfer logs and to new heads over one
+ * WebSocket.
  * <p>
- * The JDK client rather than web3j's WebSocketService: web3j's subscription log type drops the {@code removed}
- * flag that reorg handling needs, and its service logs connection errors (which can carry the URL) on its own.
- * Pings every {@code pingInterval}; a connection that answers nothing for two intervals is closed, so a
- * silently dead link is noticed. The requests and the messages read back: {@link SubscriptionFrames}.
+ * The JDK client rather than web3j's WebSocketService: web3j's subscription log type
+ * drops the {@code removed} flag that reorg handling needs, and its service logs
+ * connection errors (which can carry the URL) on its own. Pings every
+ * {@code pingInterval}; a connection that answers nothing for two intervals is closed, so
+ * a silently dead link is noticed. The requests and the messages read back:
+ * {@link SubscriptionFrames}.
  */
 public final class LogSubscription implements AutoCloseable {
 
@@ -37,7 +40,10 @@ public final class LogSubscription implements AutoCloseable {
 
 		void onHead(long blockNumber);
 
-		/** Called once, when the connection is gone for whatever reason; the reason is scrubbed of the URL. */
+		/**
+		 * Called once, when the connection is gone for whatever reason; the reason is
+		 * scrubbed of the URL.
+		 */
 		void onClosed(String reason);
 
 	}
@@ -56,8 +62,8 @@ public final class LogSubscription implements AutoCloseable {
 	private volatile @Nullable WebSocket socket;
 
 	/**
-	 * The HTTP client of this connection only: closed with it, so reconnects do not leave selector threads. Null until
-	 * {@code connect}.
+	 * The HTTP client of this connection only: closed with it, so reconnects do not leave
+	 * selector threads. Null until {@code connect}.
 	 */
 	private volatile @Nullable HttpClient http;
 
@@ -69,10 +75,11 @@ public final class LogSubscription implements AutoCloseable {
 	}
 
 	/**
-	 * Connects and subscribes; throws {@link RpcException} if either fails within {@code timeout}.
+	 * Connects and subscribes; throws {@link RpcException} if either fails within
+	 * {@code timeout}.
 	 */
-	public static LogSubscription open(RpcEndpoint endpoint, ContractAddress token, Listener listener,
-			Duration timeout, Duration pingInterval) {
+	public static LogSubscription open(RpcEndpoint endpoint, ContractAddress token, Listener listener, Duration timeout,
+			Duration pingInterval) {
 		LogSubscription subscription = new LogSubscription(endpoint, listener);
 		try {
 			subscription.connect(token, timeout, pingInterval);

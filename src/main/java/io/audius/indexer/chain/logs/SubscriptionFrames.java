@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON of one {@link LogSubscription}: the two {@code eth_subscribe} requests, and the messages read back, the
- * replies (which name each subscription's id) and the notifications (a log or a new head), handed to the listener.
+ * The JSON of one {@link LogSubscription}: the two {@code eth_subscribe} requests, and
+ * the messages read back, the replies (which name each subscription's id) and the
+ * notifications (a log or a new head), handed to the listener.
  */
 final class SubscriptionFrames {
 
@@ -41,7 +42,10 @@ final class SubscriptionFrames {
 		this.subscribed = subscribed;
 	}
 
-	/** The {@code eth_subscribe} request: to the token's Transfer logs, or (no token) to new heads. */
+	/**
+	 * The {@code eth_subscribe} request: to the token's Transfer logs, or (no token) to
+	 * new heads.
+	 */
 	static String subscribeFrame(int id, @Nullable ContractAddress token) {
 		List<Object> params = token == null ? List.of("newHeads")
 				: List.of("logs", Map.of("address", token.value(), "topics", List.of(TransferEvent.TOPIC)));

@@ -3,12 +3,13 @@ package io.audius.indexer.chain.logs;
 import io.audius.indexer.chain.abi.WalletAddress;
 import org.jspecify.annotations.Nullable;
 
-
 /**
- * An ERC-20 {@code Transfer(address indexed from, address indexed to, uint256 value)} log of the tracked token.
+ * An ERC-20 {@code Transfer(address indexed from, address indexed to, uint256 value)} log
+ * of the tracked token.
  *
  * @param transactionHash null when the node's log omits it
- * @param removed true when a reorg took the log out of the canonical chain: its wallets must be read again
+ * @param removed true when a reorg took the log out of the canonical chain: its wallets
+ * must be read again
  */
 public record TransferEvent(WalletAddress from, WalletAddress to, long blockNumber, long logIndex,
 		@Nullable String transactionHash, boolean removed) {

@@ -10,9 +10,9 @@ import org.web3j.protocol.core.methods.response.Log;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Decodes Transfer logs from either transport: web3j's {@link Log} (eth_getLogs over HTTP) or the JSON of an
- * {@code eth_subscription} notification. Logs of another shape (ERC-721 Transfers have a fourth topic) are not
- * ours: empty.
+ * Decodes Transfer logs from either transport: web3j's {@link Log} (eth_getLogs over
+ * HTTP) or the JSON of an {@code eth_subscription} notification. Logs of another shape
+ * (ERC-721 Transfers have a fourth topic) are not ours: empty.
  */
 public final class TransferLogDecoder {
 
@@ -38,9 +38,9 @@ public final class TransferLogDecoder {
 				|| block == null) {
 			return Optional.empty();
 		}
-		return Optional.of(new TransferEvent(WalletAddress.fromTopic(topics.get(1)),
-				WalletAddress.fromTopic(topics.get(2)), quantity(block), logIndex == null ? 0 : quantity(logIndex),
-				txHash, removed));
+		return Optional
+			.of(new TransferEvent(WalletAddress.fromTopic(topics.get(1)), WalletAddress.fromTopic(topics.get(2)),
+					quantity(block), logIndex == null ? 0 : quantity(logIndex), txHash, removed));
 	}
 
 	private static @Nullable String text(JsonNode node, String field) {

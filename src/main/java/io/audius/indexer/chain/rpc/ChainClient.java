@@ -21,11 +21,12 @@ import org.web3j.protocol.exceptions.ClientConnectionException;
 import tools.jackson.core.JacksonException;
 
 /**
- * JSON-RPC over HTTP through web3j: every failure classified ({@link RpcFailure}), transient kinds retried with
- * backoff within a bound, and messages that never carry the node URL or its key. JSON-RPC errors that are answers
- * (a revert, a bad request) and refused credentials are not retried. Every request goes through the process's
- * {@link RequestBudget}; rate limits are waited out, and a call refused for its size or cost is a
- * {@link CallRefusedException}, so that the caller can split it.
+ * JSON-RPC over HTTP through web3j: every failure classified ({@link RpcFailure}),
+ * transient kinds retried with backoff within a bound, and messages that never carry the
+ * node URL or its key. JSON-RPC errors that are answers (a revert, a bad request) and
+ * refused credentials are not retried. Every request goes through the process's
+ * {@link RequestBudget}; rate limits are waited out, and a call refused for its size or
+ * cost is a {@link CallRefusedException}, so that the caller can split it.
  */
 public class ChainClient implements AutoCloseable {
 
@@ -54,10 +55,11 @@ public class ChainClient implements AutoCloseable {
 
 	/**
 	 * @param budget the request budget shared by every request of the process
-	 * @param rateLimitMaxWait the most time one request waits out rate limits before it fails
+	 * @param rateLimitMaxWait the most time one request waits out rate limits before it
+	 * fails
 	 */
-	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff,
-			MeterRegistry meters, RequestBudget budget, Duration rateLimitMaxWait) {
+	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff, MeterRegistry meters,
+			RequestBudget budget, Duration rateLimitMaxWait) {
 		this.endpoint = endpoint;
 		this.retries = retries;
 		this.retryBackoff = retryBackoff;
@@ -79,17 +81,22 @@ public class ChainClient implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the node answers an {@code eth_call} at all: sent once, without retry or rate-limit wait, so it takes
-	 * at most the call timeout. Any answer counts (an error answer or a rate limit included); silence, a dropped
-	 * connection, an HTTP 5xx and a body that is not JSON-RPC do not. Asked before a call that timed out is taken
-	 * for one too heavy for the node: a node that does not answer a small call is down, whatever the call's size.
+	 * Whether the node answers an {@code eth_call} at all: sent once, without retry or
+	 * rate-limit wait, so it takes at most the call timeout. Any answer counts (an error
+	 * answer or a rate limit included); silence, a dropped connection, an HTTP 5xx and a
+	 * body that is not JSON-RPC do not. Asked before a call that timed out is taken for
+	 * one too heavy for the node: a node that does not answer a small call is down,
+	 * whatever the call's size.
 	 */
 	public boolean answersCall(ContractAddress to, byte[] data) {
-		return answers("eth_call", web3j.ethCall(
-				Transaction.createEthCallTransaction(null, to.value(), Hex.encode(data)), DefaultBlockParameterName.LATEST));
+		return answers("eth_call",
+				web3j.ethCall(Transaction.createEthCallTransaction(null, to.value(), Hex.encode(data)),
+						DefaultBlockParameterName.LATEST));
 	}
 
-	/** Whether the node answers {@code eth_blockNumber} at all; see {@link #answersCall}. */
+	/**
+	 * Whether the node answers {@code eth_blockNumber} at all; see {@link #answersCall}.
+	 */
 	public boolean answersBlockNumber() {
 		return answers("eth_blockNumber", web3j.ethBlockNumber());
 	}
@@ -109,16 +116,21 @@ public class ChainClient implements AutoCloseable {
 	}
 
 	public long blockNumber() {
-		return send("eth_blockNumber", web3j.ethBlockNumber(),
-				response -> response.getBlockNumber().longValueExact());
+		return send("eth_blockNumber", web3j.ethBlockNumber(), response -> response.getBlockNumber().longValueExact());
 	}
 
-	/** The hash of block {@code number}; a node without that block answers a null result (a failure). */
+	/**
+	 * The hash of block {@code number}; a node without that block answers a null result
+	 * (a failure).
+	 */
 	public String blockHash(long number) {
 		return blockHeader(number).hash();
 	}
 
-	/** Block {@code number}'s hash and parent hash; a node without that block answers a null result (a failure). */
+	/**
+	 * Block {@code number}'s hash and parent hash; a node without that block answers a
+	 * null result (a failure).
+	 */
 	public BlockHeader blockHeader(long number) {
 		return send("eth_getBlockByNumber",
 				web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false),
@@ -136,7 +148,10 @@ public class ChainClient implements AutoCloseable {
 				response -> Hex.decode(response.getCode()));
 	}
 
-	/** The web3j client, for callers that need other methods; it carries the secret URL, so never log it. */
+	/**
+	 * The web3j client, for callers that need other methods; it carries the secret URL,
+	 * so never log it.
+	 */
 	public Web3j web3j() {
 		return web3j;
 	}
@@ -145,22 +160,27 @@ public class ChainClient implements AutoCloseable {
 		return budget;
 	}
 
-	/** Sends a request with the retry, classification and scrubbing rules of this client. */
+	/**
+	 * Sends a request with the retry, classification and scrubbing rules of this client.
+	 */
 	public <T extends Response<?>> T send(String method, Request<?, T> request) {
 		return send(method, request, response -> response);
 	}
 
 	/**
-	 * Sends a request and extracts its value, with the rules of this client: each failure is classified
-	 * ({@link RpcFailure}); transient kinds are retried with doubling backoff up to {@code retries} times, the others
-	 * (401/403, a revert, a refused size) are thrown at once; what an answer means is {@link RpcAnswers}'s.
+	 * Sends a request and extracts its value, with the rules of this client: each failure
+	 * is classified ({@link RpcFailure}); transient kinds are retried with doubling
+	 * backoff up to {@code retries} times, the others (401/403, a revert, a refused size)
+	 * are thrown at once; what an answer means is {@link RpcAnswers}'s.
 	 * <p>
-	 * Rate limits (HTTP 429, JSON-RPC -32005 or "rate limit") are waited out ({@code Retry-After}, else 1 s doubling
-	 * to 30 s) and slow the budget; they do not use up the retries, and fail the request only after
-	 * {@code rateLimitMaxWait} in all ({@link RateLimitedException}). An {@code eth_call} refused for its size or
-	 * cost (gas, HTTP 413) throws {@link CallRefusedException}; so does one that timed out after the retries, marked
-	 * transient: it may be too heavy, or the node may be silent, which the caller tells apart ({@link #answersCall})
-	 * before it splits anything.
+	 * Rate limits (HTTP 429, JSON-RPC -32005 or "rate limit") are waited out
+	 * ({@code Retry-After}, else 1 s doubling to 30 s) and slow the budget; they do not
+	 * use up the retries, and fail the request only after {@code rateLimitMaxWait} in all
+	 * ({@link RateLimitedException}). An {@code eth_call} refused for its size or cost
+	 * (gas, HTTP 413) throws {@link CallRefusedException}; so does one that timed out
+	 * after the retries, marked transient: it may be too heavy, or the node may be
+	 * silent, which the caller tells apart ({@link #answersCall}) before it splits
+	 * anything.
 	 */
 	public <T extends Response<?>, R> R send(String method, Request<?, T> request, Function<T, R> extract) {
 		int attempt = 0;
@@ -199,8 +219,11 @@ public class ChainClient implements AutoCloseable {
 		return answers.read(method, response, extract);
 	}
 
-	/** @return the nanos waited */
-	private long waitOutRateLimit(String method, @Nullable Duration retryAfter, int times, long waitedSoFar, String why) {
+	/**
+	 * @return the nanos waited
+	 */
+	private long waitOutRateLimit(String method, @Nullable Duration retryAfter, int times, long waitedSoFar,
+			String why) {
 		Duration wait = retryAfter != null ? retryAfter
 				: Duration.ofMillis(Math.min(30_000L, 1_000L << Math.min(times - 1, 5)));
 		if (waitedSoFar + wait.toNanos() > rateLimitMaxWait.toNanos()) {
@@ -209,7 +232,8 @@ public class ChainClient implements AutoCloseable {
 					+ rateLimitMaxWait);
 		}
 		log.debug("{} to {} rate limited ({}), waiting {} ms (time {})", method, endpoint, why, wait.toMillis(), times);
-		budget.rateLimited(wait); // the loop's next acquire() waits out the pause, with every other request
+		budget.rateLimited(wait); // the loop's next acquire() waits out the pause, with
+									// every other request
 		long waited = wait.toNanos();
 		budget.waited(waited);
 		meters.counter("indexer.rpc.rate-limit.waits", "method", method).increment();

@@ -12,8 +12,9 @@ import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
- * HTTP answers a JSON-RPC client must tell apart, surfaced by an OkHttp interceptor (web3j's transport keeps only
- * the status code in its message and drops the headers): 429 with its {@code Retry-After}, and 413.
+ * HTTP answers a JSON-RPC client must tell apart, surfaced by an OkHttp interceptor
+ * (web3j's transport keeps only the status code in its message and drops the headers):
+ * 429 with its {@code Retry-After}, and 413.
  */
 final class HttpRefusal extends IOException {
 
@@ -54,7 +55,10 @@ final class HttpRefusal extends IOException {
 		};
 	}
 
-	/** {@code Retry-After} as delay-seconds or an HTTP date; null when absent or unreadable. */
+	/**
+	 * {@code Retry-After} as delay-seconds or an HTTP date; null when absent or
+	 * unreadable.
+	 */
 	static @Nullable Duration parseRetryAfter(@Nullable String value, ZonedDateTime now) {
 		if (value == null || value.isBlank()) {
 			return null;

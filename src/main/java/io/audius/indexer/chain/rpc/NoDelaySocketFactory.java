@@ -7,9 +7,10 @@ import java.net.Socket;
 import javax.net.SocketFactory;
 
 /**
- * Sockets with {@code TCP_NODELAY}. OkHttp writes a request's headers and body separately; with Nagle's algorithm
- * and the server's delayed ACK that stalled about a third of the eth_calls by 40 ms (measured by the benchmark
- * against anvil), which was most of the sweep's time.
+ * Sockets with {@code TCP_NODELAY}. OkHttp writes a request's headers and body
+ * separately; with Nagle's algorithm and the server's delayed ACK that stalled about a
+ * third of the eth_calls by 40 ms (measured by the benchmark against anvil), which was
+ * most of the sweep's time.
  */
 final class NoDelaySocketFactory extends SocketFactory {
 

@@ -7,24 +7,32 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The client-side request budget every JSON-RPC request of the process passes through (all calls in flight, all
- * partitions, the stream): requests per second and, optionally, compute units per second with per-method weights.
- * Requests are spaced evenly (no bursts), so no one-second window holds more than the budget.
+ * The client-side request budget every JSON-RPC request of the process passes through
+ * (all calls in flight, all partitions, the stream): requests per second and, optionally,
+ * compute units per second with per-method weights. Requests are spaced evenly (no
+ * bursts), so no one-second window holds more than the budget.
  * <p>
- * When the provider says "rate limited" ({@link #rateLimited}), every request waits until its {@code Retry-After}
- * has passed (a pause shared by the whole process), and the budget slows to half of what was being sent; it
- * recovers by a tenth each second without a new refusal, back to the configured budget (or to none, when none is
- * configured). Thread-safe.
+ * When the provider says "rate limited" ({@link #rateLimited}), every request waits until
+ * its {@code Retry-After} has passed (a pause shared by the whole process), and the
+ * budget slows to half of what was being sent; it recovers by a tenth each second without
+ * a new refusal, back to the configured budget (or to none, when none is configured).
+ * Thread-safe.
  */
 public final class RequestBudget {
 
-	/** Weights like a large provider's compute units (Alchemy); a method not listed weighs {@value #DEFAULT_WEIGHT}. */
+	/**
+	 * Weights like a large provider's compute units (Alchemy); a method not listed weighs
+	 * {@value #DEFAULT_WEIGHT}.
+	 */
 	public static final Map<String, Integer> DEFAULT_WEIGHTS = Map.of("eth_call", 26, "eth_getLogs", 75,
 			"eth_blockNumber", 10, "eth_chainId", 0, "eth_getCode", 26);
 
 	static final int DEFAULT_WEIGHT = 26;
 
-	/** Requests are spaced 2% wider than the budget, so network jitter cannot put one too many in a second. */
+	/**
+	 * Requests are spaced 2% wider than the budget, so network jitter cannot put one too
+	 * many in a second.
+	 */
 	private static final double SPACING_MARGIN = 1.02;
 
 	private final double requestsPerSecond;
@@ -35,7 +43,10 @@ public final class RequestBudget {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	/** Nanos when the next request may go; requests reserve their slot under the lock and sleep outside it. */
+	/**
+	 * Nanos when the next request may go; requests reserve their slot under the lock and
+	 * sleep outside it.
+	 */
 	private long nextRequestAt = System.nanoTime();
 
 	private long nextUnitsAt = System.nanoTime();
@@ -69,12 +80,18 @@ public final class RequestBudget {
 		return new RequestBudget(0, 0, DEFAULT_WEIGHTS);
 	}
 
-	/** Blocks until {@code method} may be sent within the budget and after any pause a rate limit asked for. */
+	/**
+	 * Blocks until {@code method} may be sent within the budget and after any pause a
+	 * rate limit asked for.
+	 */
 	public void acquire(String method) throws InterruptedException {
 		acquireAt(method);
 	}
 
-	/** {@link #acquire}, returning the {@link System#nanoTime()} the request was granted at (for tests). */
+	/**
+	 * {@link #acquire}, returning the {@link System#nanoTime()} the request was granted
+	 * at (for tests).
+	 */
 	long acquireAt(String method) throws InterruptedException {
 		while (true) {
 			long sendAt;
@@ -121,7 +138,8 @@ public final class RequestBudget {
 	}
 
 	/**
-	 * The provider refused a request as over its limit: pause every request for {@code wait} and slow down.
+	 * The provider refused a request as over its limit: pause every request for
+	 * {@code wait} and slow down.
 	 * @param wait the provider's {@code Retry-After}, or the caller's backoff
 	 */
 	public void rateLimited(Duration wait) {
@@ -130,7 +148,8 @@ public final class RequestBudget {
 			long now = System.nanoTime();
 			rateLimits++;
 			pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
-			// Half of what was really being sent (over the last two seconds), or of the slowed budget.
+			// Half of what was really being sent (over the last two seconds), or of the
+			// slowed budget.
 			double sent = recent.size() / 2.0;
 			double current = Math.min(slowedRate, requestsPerSecond > 0 ? requestsPerSecond : Double.POSITIVE_INFINITY);
 			slowedRate = Math.max(1, Math.min(current, Math.max(sent, 1)) / 2);
@@ -154,7 +173,10 @@ public final class RequestBudget {
 		}
 	}
 
-	/** Recovers a tenth of the slowed rate per second without a rate limit; none (or the budget) when recovered. */
+	/**
+	 * Recovers a tenth of the slowed rate per second without a rate limit; none (or the
+	 * budget) when recovered.
+	 */
 	private void recover(long now) {
 		if (!Double.isFinite(slowedRate)) {
 			return;

@@ -11,21 +11,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The request budget of the process ({@code indexer.chain.budget.*}), shared by every JSON-RPC request over HTTP
- * (all calls in flight, all partitions, the stream).
+ * The request budget of the process ({@code indexer.chain.budget.*}), shared by every
+ * JSON-RPC request over HTTP (all calls in flight, all partitions, the stream).
  *
- * @param requestsPerSecond the most requests per second, every request spaced to stay within it; set it to the
- * provider plan's rate (e.g. 25 on a free plan). 0 (the default) for no client-side limit (the provider's 429s
- * still slow it down)
- * @param computeUnitsPerSecond a budget in compute units instead (or as well), each method weighing
- * {@code computeUnits}; 0 for no limit
+ * @param requestsPerSecond the most requests per second, every request spaced to stay
+ * within it; set it to the provider plan's rate (e.g. 25 on a free plan). 0 (the default)
+ * for no client-side limit (the provider's 429s still slow it down)
+ * @param computeUnitsPerSecond a budget in compute units instead (or as well), each
+ * method weighing {@code computeUnits}; 0 for no limit
  * @param computeUnits weight of each method, {@code compute-units.<method>}, merged over
- * {@link RequestBudget#DEFAULT_WEIGHTS} (Alchemy's: {@code eth_call} 26, {@code eth_getLogs} 75,
- * {@code eth_blockNumber} 10, {@code eth_getCode} 26, {@code eth_chainId} 0, others 26)
- * @param rateLimitMaxWait the most one request waits out rate limits before it fails. HTTP 429 (its
- * {@code Retry-After}, seconds or an HTTP date) and JSON-RPC -32005 / "rate limit" answers are waited out (without
- * {@code Retry-After}: 1 s doubling to 30 s), pause every request of the process and halve the budget (recovering a
- * tenth per second); a request fails only after waiting this long in all
+ * {@link RequestBudget#DEFAULT_WEIGHTS} (Alchemy's: {@code eth_call} 26,
+ * {@code eth_getLogs} 75, {@code eth_blockNumber} 10, {@code eth_getCode} 26,
+ * {@code eth_chainId} 0, others 26)
+ * @param rateLimitMaxWait the most one request waits out rate limits before it fails.
+ * HTTP 429 (its {@code Retry-After}, seconds or an HTTP date) and JSON-RPC -32005 / "rate
+ * limit" answers are waited out (without {@code Retry-After}: 1 s doubling to 30 s),
+ * pause every request of the process and halve the budget (recovering a tenth per
+ * second); a request fails only after waiting this long in all
  */
 @ConfigurationProperties("indexer.chain.budget")
 @Validated

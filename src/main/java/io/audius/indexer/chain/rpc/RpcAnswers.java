@@ -15,19 +15,24 @@ import org.web3j.protocol.exceptions.ClientConnectionException;
 import tools.jackson.core.JacksonException;
 
 /**
- * What one answer of a node means for {@link ChainClient}: the value, or the exception to throw (kind by
- * {@link RpcFailure}, message scrubbed of the node URL and key), counted in {@code indexer.rpc.requests}.
+ * What one answer of a node means for {@link ChainClient}: the value, or the exception to
+ * throw (kind by {@link RpcFailure}, message scrubbed of the node URL and key), counted
+ * in {@code indexer.rpc.requests}.
  */
 final class RpcAnswers {
 
-	/** How nodes word a call too large or too costly for them (geth, erigon, anvil, providers). */
+	/**
+	 * How nodes word a call too large or too costly for them (geth, erigon, anvil,
+	 * providers).
+	 */
 	private static final Pattern CALL_REFUSED = Pattern.compile("out of gas|gas required exceeds|gas limit|gas cap"
 			+ "|outofgas|too large|request entity|response size|size limit|exceeds .*size|timeout|timed out"
 			+ "|execution aborted");
 
 	/**
-	 * JSON-RPC "Invalid request": web3j's requests are well formed, so for an {@code eth_call} it means the node
-	 * would not take the body, as anvil answers one above its 2 MiB request limit (HTTP 200, id null).
+	 * JSON-RPC "Invalid request": web3j's requests are well formed, so for an
+	 * {@code eth_call} it means the node would not take the body, as anvil answers one
+	 * above its 2 MiB request limit (HTTP 200, id null).
 	 */
 	private static final int INVALID_REQUEST = -32600;
 
@@ -51,14 +56,16 @@ final class RpcAnswers {
 			return new CallRefusedException(method + " to " + endpoint + " refused: " + refusal.getMessage(), false);
 		}
 		if (sent instanceof InterruptedIOException ex) {
-			// OkHttp's call timeout; or the call was cancelled because another call of its chunk failed, which
+			// OkHttp's call timeout; or the call was cancelled because another call of
+			// its chunk failed, which
 			// says nothing about its size
 			String what = Thread.currentThread().isInterrupted() ? "cancelled" : "timeout";
 			return failure(method, RpcFailureKind.TRANSPORT,
 					ex.getClass().getSimpleName() + " (" + what + "): " + endpoint.scrub(ex.getMessage()));
 		}
 		if (sent instanceof ClientConnectionException ex) {
-			// web3j's message: "Invalid response received: <status>; <body>" (the body may echo the key).
+			// web3j's message: "Invalid response received: <status>; <body>" (the body
+			// may echo the key).
 			RpcFailureKind kind = ex.getCode() == null ? RpcFailureKind.TRANSPORT
 					: RpcFailure.ofHttpStatus(ex.getCode());
 			return failure(method, kind, httpMessage(ex.getCode(), kind, endpoint.scrub(ex.getMessage())));
@@ -76,8 +83,9 @@ final class RpcAnswers {
 	}
 
 	/**
-	 * The value of an answer, or a thrown failure: a body that is not a JSON-RPC answer, a null result, or a result
-	 * the extractor cannot read is a {@link RpcFailureKind#BAD_ANSWER}, never a library exception.
+	 * The value of an answer, or a thrown failure: a body that is not a JSON-RPC answer,
+	 * a null result, or a result the extractor cannot read is a
+	 * {@link RpcFailureKind#BAD_ANSWER}, never a library exception.
 	 */
 	<T extends Response<?>, R> R read(String method, @Nullable T response, Function<T, R> extract) {
 		if (response == null) {
@@ -125,7 +133,10 @@ final class RpcAnswers {
 		return failure;
 	}
 
-	/** Whether a failure still means the node answered (an error answer, a rate limit), for a liveness probe. */
+	/**
+	 * Whether a failure still means the node answered (an error answer, a rate limit),
+	 * for a liveness probe.
+	 */
 	static boolean isAnswer(RpcException failure) {
 		return switch (failure.kind()) {
 			case TRANSPORT, SERVER_ERROR, BAD_ANSWER -> false;
@@ -150,7 +161,10 @@ final class RpcAnswers {
 		meters.counter("indexer.rpc.requests", "method", method, "outcome", outcome).increment();
 	}
 
-	/** A rate-limit answer, to be waited out by {@link ChainClient#send}; never leaves the package. */
+	/**
+	 * A rate-limit answer, to be waited out by {@link ChainClient#send}; never leaves the
+	 * package.
+	 */
 	static final class RateLimitAnswer extends RuntimeException {
 
 		private final transient @Nullable Duration retryAfter;

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.lang.Contract;
 
 /**
- * A node URL. Providers put API keys in the path, the query or the user info, so the full URL never leaves
- * this type except to open a connection: {@link #toString()} and {@link #redacted()} show scheme, host and port.
+ * A node URL. Providers put API keys in the path, the query or the user info, so the full
+ * URL never leaves this type except to open a connection: {@link #toString()} and
+ * {@link #redacted()} show scheme, host and port.
  */
 public final class RpcEndpoint {
 
@@ -41,13 +42,14 @@ public final class RpcEndpoint {
 			uri = new URI(value.trim());
 		}
 		catch (URISyntaxException ex) {
-			throw new InvalidConfigurationException(property + " is not a valid URL (value not shown: it may hold a key)");
+			throw new InvalidConfigurationException(
+					property + " is not a valid URL (value not shown: it may hold a key)");
 		}
 		String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
 		if (!schemes.contains(scheme) || uri.getHost() == null) {
-			throw new InvalidConfigurationException(property + " must be an absolute "
-					+ String.join(" or ", schemes.stream().sorted().toList())
-					+ " URL with a host (value not shown: it may hold a key)");
+			throw new InvalidConfigurationException(
+					property + " must be an absolute " + String.join(" or ", schemes.stream().sorted().toList())
+							+ " URL with a host (value not shown: it may hold a key)");
 		}
 		Secrets.registerUrl(value);
 		return new RpcEndpoint(uri, property);
@@ -62,7 +64,10 @@ public final class RpcEndpoint {
 		return property;
 	}
 
-	/** {@code scheme://host:port}, plus {@code /…} when the URL has a path or query that may hold a key. */
+	/**
+	 * {@code scheme://host:port}, plus {@code /…} when the URL has a path or query that
+	 * may hold a key.
+	 */
 	public String redacted() {
 		String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
 		boolean hidden = (uri.getRawPath() != null && uri.getRawPath().length() > 1) || uri.getRawQuery() != null
@@ -71,8 +76,9 @@ public final class RpcEndpoint {
 	}
 
 	/**
-	 * Removes every form of the URL and of its secret parts from a message that came from a library, and every
-	 * secret token alone: each path segment and query value, wherever it appears ({@link Secrets}).
+	 * Removes every form of the URL and of its secret parts from a message that came from
+	 * a library, and every secret token alone: each path segment and query value,
+	 * wherever it appears ({@link Secrets}).
 	 */
 	@Contract("!null -> !null")
 	public @Nullable String scrub(@Nullable String message) {
@@ -80,13 +86,14 @@ public final class RpcEndpoint {
 			return null;
 		}
 		String out = message.replace(uri.toString(), redacted());
-		for (String secret : new String[] { uri.getRawPath(), uri.getRawQuery(), uri.getRawUserInfo(),
-				uri.getPath(), uri.getQuery(), uri.getUserInfo() }) {
+		for (String secret : new String[] { uri.getRawPath(), uri.getRawQuery(), uri.getRawUserInfo(), uri.getPath(),
+				uri.getQuery(), uri.getUserInfo() }) {
 			if (secret != null && secret.length() > 1) {
 				out = out.replace(secret, "…");
 			}
 		}
-		// A key echoed alone (a provider's error body), or any other secret this process knows.
+		// A key echoed alone (a provider's error body), or any other secret this process
+		// knows.
 		return Secrets.scrub(out);
 	}
 

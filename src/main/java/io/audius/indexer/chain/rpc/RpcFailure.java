@@ -4,24 +4,31 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Classifies a failed JSON-RPC request into a {@link RpcFailureKind} from what the provider answered: the HTTP
- * status, or the JSON-RPC error code and message. Pure: no I/O, unit-tested case by case.
+ * Classifies a failed JSON-RPC request into a {@link RpcFailureKind} from what the
+ * provider answered: the HTTP status, or the JSON-RPC error code and message. Pure: no
+ * I/O, unit-tested case by case.
  */
 public final class RpcFailure {
 
-	/** Rate limits as providers word them (Alchemy, Infura, QuickNode, Ankr...). Checked before range refusals. */
+	/**
+	 * Rate limits as providers word them (Alchemy, Infura, QuickNode, Ankr...). Checked
+	 * before range refusals.
+	 */
 	private static final Pattern RATE_LIMIT = Pattern.compile(
 			"rate limit|rate-limit|ratelimit|too many requests|requests per second|request rate|request limit|compute units"
 					+ "|capacity|throughput|daily request count|credits|quota");
 
-	/** How providers word "range too large" / "too many results" (Alchemy, Infura, QuickNode, geth, erigon...). */
-	private static final Pattern TOO_LARGE = Pattern.compile(
-			"range|too many|too large|more than|results|response size|timeout|timed out");
+	/**
+	 * How providers word "range too large" / "too many results" (Alchemy, Infura,
+	 * QuickNode, geth, erigon...).
+	 */
+	private static final Pattern TOO_LARGE = Pattern
+		.compile("range|too many|too large|more than|results|response size|timeout|timed out");
 
 	/** A backend behind the load balancer without the block, or failing inside. */
-	private static final Pattern NODE_BEHIND = Pattern.compile(
-			"header not found|unknown block|block not found|missing trie node|internal error|try again|temporar"
-					+ "|not synced|syncing|upstream");
+	private static final Pattern NODE_BEHIND = Pattern
+		.compile("header not found|unknown block|block not found|missing trie node|internal error|try again|temporar"
+				+ "|not synced|syncing|upstream");
 
 	private RpcFailure() {
 	}
@@ -56,7 +63,8 @@ public final class RpcFailure {
 			return RpcFailureKind.TOO_LARGE;
 		}
 		if (code == -32005) {
-			// "limit exceeded" without saying which limit: Infura's code for request rates.
+			// "limit exceeded" without saying which limit: Infura's code for request
+			// rates.
 			return RpcFailureKind.RATE_LIMITED;
 		}
 		if (code == -32603 || NODE_BEHIND.matcher(text).find()) {

@@ -18,8 +18,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class AuditReportConfiguration {
 
 	/**
-	 * The node's head for the stream's lag, when a node is configured: the report works without one (and with
-	 * {@code spring.main.lazy-initialization}, as in {@code jobs/report.properties}, no node is contacted otherwise).
+	 * The node's head for the stream's lag, when a node is configured: the report works
+	 * without one (and with {@code spring.main.lazy-initialization}, as in
+	 * {@code jobs/report.properties}, no node is contacted otherwise).
 	 */
 	@Bean
 	AuditReportReader auditReportReader(JdbcTemplate jdbc, JobRepository jobRepository,

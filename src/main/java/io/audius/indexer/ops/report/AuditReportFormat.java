@@ -23,9 +23,10 @@ public enum AuditReportFormat {
 			Freshness f = report.freshness();
 			if (f != null) {
 				out.append("\nFreshness of eth_wallet_balances (SLO ").append(duration(f.sloSeconds())).append(")\n");
-				table(out, List.of(new String[] { "rows", "never refreshed", "older than SLO", "oldest refreshed" },
-						new String[] { count(f.rows()), count(f.neverRefreshed()), count(f.olderThanSlo()),
-								duration(Math.round(f.oldestAgeSeconds())) + " ago" }),
+				table(out,
+						List.of(new String[] { "rows", "never refreshed", "older than SLO", "oldest refreshed" },
+								new String[] { count(f.rows()), count(f.neverRefreshed()), count(f.olderThanSlo()),
+										duration(Math.round(f.oldestAgeSeconds())) + " ago" }),
 						Set.of());
 			}
 			for (AuditReport.JobReport job : report.jobs()) {
@@ -43,7 +44,8 @@ public enum AuditReportFormat {
 							count(e.written()), count(e.unresolved()), count(e.skipped()),
 							e.ethCalls() == null ? "-" : count(e.ethCalls()),
 							e.noncanonicalRows() == null ? "-" : count(e.noncanonicalRows()),
-							e.walletsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%,.0f", e.walletsPerSecond()) });
+							e.walletsPerSecond() == null ? "-"
+									: String.format(Locale.ROOT, "%,.0f", e.walletsPerSecond()) });
 				}
 				table(out, rows, Set.of(2, 3, 4, 5));
 				List<String[]> drift = new ArrayList<>();
@@ -84,9 +86,7 @@ public enum AuditReportFormat {
 		}
 	};
 
-	private static final JsonMapper MAPPER = JsonMapper.builder()
-		.enable(SerializationFeature.INDENT_OUTPUT)
-		.build();
+	private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -101,7 +101,10 @@ public enum AuditReportFormat {
 		}
 	}
 
-	/** Text columns ({@code left}) are left-aligned, the others (numbers, durations) right-aligned. */
+	/**
+	 * Text columns ({@code left}) are left-aligned, the others (numbers, durations)
+	 * right-aligned.
+	 */
 	private static void table(StringBuilder out, List<String[]> rows, Set<Integer> left) {
 		int[] widths = new int[rows.get(0).length];
 		for (String[] row : rows) {
@@ -127,7 +130,10 @@ public enum AuditReportFormat {
 		return seconds == null ? "-" : String.format(Locale.ROOT, "%.1f s", seconds);
 	}
 
-	/** Whole seconds as the largest units that fit: 45 s, 12 min 5 s, 3 h 2 min, 20,424 d 11 h. */
+	/**
+	 * Whole seconds as the largest units that fit: 45 s, 12 min 5 s, 3 h 2 min, 20,424 d
+	 * 11 h.
+	 */
 	private static String duration(long seconds) {
 		if (seconds < 60) {
 			return seconds + " s";
@@ -138,7 +144,8 @@ public enum AuditReportFormat {
 		if (seconds < 86_400) {
 			return seconds / 3600 + " h" + (seconds % 3600 / 60 == 0 ? "" : " " + seconds % 3600 / 60 + " min");
 		}
-		return count(seconds / 86_400) + " d" + (seconds % 86_400 / 3600 == 0 ? "" : " " + seconds % 86_400 / 3600 + " h");
+		return count(seconds / 86_400) + " d"
+				+ (seconds % 86_400 / 3600 == 0 ? "" : " " + seconds % 86_400 / 3600 + " h");
 	}
 
 	private static String figure(java.util.Map<String, Long> figures, String name) {

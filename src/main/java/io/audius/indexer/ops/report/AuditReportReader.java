@@ -18,9 +18,9 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Reads an {@link AuditReport}: which executions from {@code BATCH_JOB_EXECUTION}, their steps, counts and execution
- * contexts through the {@link JobRepository} (the contexts are serialized by Spring Batch), the checkpoints from
- * {@code eth_indexer_checkpoints}.
+ * Reads an {@link AuditReport}: which executions from {@code BATCH_JOB_EXECUTION}, their
+ * steps, counts and execution contexts through the {@link JobRepository} (the contexts
+ * are serialized by Spring Batch), the checkpoints from {@code eth_indexer_checkpoints}.
  */
 public class AuditReportReader {
 
@@ -38,7 +38,8 @@ public class AuditReportReader {
 	private final String tablePrefix;
 
 	/**
-	 * @param headBlock the node's latest block, or empty when no node is configured or it does not answer
+	 * @param headBlock the node's latest block, or empty when no node is configured or it
+	 * does not answer
 	 * @param tablePrefix {@code spring.batch.jdbc.table-prefix}
 	 * @param freshness the table's freshness figures; null when they cannot be measured
 	 */
@@ -56,17 +57,20 @@ public class AuditReportReader {
 	 * @param limit most recent executions per job
 	 */
 	public AuditReport read(@Nullable String job, int limit) {
-		LocalDateTime now = Objects.requireNonNull(
-				jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class), "LOCALTIMESTAMP");
+		LocalDateTime now = Objects.requireNonNull(jdbc.queryForObject("SELECT LOCALTIMESTAMP", LocalDateTime.class),
+				"LOCALTIMESTAMP");
 		List<String> names = job != null ? List.of(job)
 				: notNull(jdbc.queryForList(
-						"SELECT DISTINCT job_name FROM " + tablePrefix + "JOB_INSTANCE ORDER BY job_name", String.class),
-						"JOB_INSTANCE.job_name");
+						"SELECT DISTINCT job_name FROM " + tablePrefix + "JOB_INSTANCE ORDER BY job_name",
+						String.class), "JOB_INSTANCE.job_name");
 		List<AuditReport.JobReport> jobs = new ArrayList<>();
 		for (String name : names) {
-			List<Long> ids = notNull(jdbc.queryForList("SELECT e.job_execution_id FROM " + tablePrefix
-					+ "JOB_EXECUTION e JOIN " + tablePrefix + "JOB_INSTANCE i ON i.job_instance_id = e.job_instance_id "
-					+ "WHERE i.job_name = ? ORDER BY e.job_execution_id DESC LIMIT ?", Long.class, name, limit),
+			List<Long> ids = notNull(
+					jdbc.queryForList(
+							"SELECT e.job_execution_id FROM " + tablePrefix + "JOB_EXECUTION e JOIN " + tablePrefix
+									+ "JOB_INSTANCE i ON i.job_instance_id = e.job_instance_id "
+									+ "WHERE i.job_name = ? ORDER BY e.job_execution_id DESC LIMIT ?",
+							Long.class, name, limit),
 					"JOB_EXECUTION.job_execution_id");
 			List<AuditReport.ExecutionRow> rows = new ArrayList<>();
 			for (long id : ids) {
@@ -75,15 +79,18 @@ public class AuditReportReader {
 			}
 			jobs.add(new AuditReport.JobReport(name, rows));
 		}
-		List<AuditReport.CheckpointRow> checkpoints = job == null || job.equals(STREAM_JOB) ? checkpoints()
-				: List.of();
+		List<AuditReport.CheckpointRow> checkpoints = job == null || job.equals(STREAM_JOB) ? checkpoints() : List.of();
 		return new AuditReport(now, jobs, checkpoints, freshness.get());
 	}
 
-	/** The values of a NOT NULL column, which {@code queryForList} types as {@code @Nullable}. */
+	/**
+	 * The values of a NOT NULL column, which {@code queryForList} types as
+	 * {@code @Nullable}.
+	 */
 	private static <T> List<T> notNull(List<@Nullable T> values, String column) {
 		List<T> out = new ArrayList<>(values.size());
-		for (@Nullable T value : values) {
+		for (@Nullable
+		T value : values) {
 			out.add(Objects.requireNonNull(value, () -> column + " is NULL"));
 		}
 		return out;
@@ -111,9 +118,11 @@ public class AuditReportReader {
 				skipped += step.getProcessSkipCount() + step.getReadSkipCount();
 			}
 			if (step.getExecutionContext().containsKey(BalanceRefreshWriter.MULTICALLS)) {
-				calls = (calls == null ? 0 : calls) + step.getExecutionContext().getLong(BalanceRefreshWriter.MULTICALLS);
+				calls = (calls == null ? 0 : calls)
+						+ step.getExecutionContext().getLong(BalanceRefreshWriter.MULTICALLS);
 			}
-			// Kept per chunk step: per worker in a partitioned run, which the manager's counts do not include.
+			// Kept per chunk step: per worker in a partitioned run, which the manager's
+			// counts do not include.
 			if (step.getExecutionContext().containsKey(BalanceRefreshWriter.NONCANONICAL_ROWS)) {
 				noncanonical = (noncanonical == null ? 0 : noncanonical)
 						+ step.getExecutionContext().getLong(BalanceRefreshWriter.NONCANONICAL_ROWS);
@@ -128,7 +137,9 @@ public class AuditReportReader {
 				written, unresolved, skipped, calls, noncanonical, rate, drift);
 	}
 
-	/** Spring Batch names a partition's step execution {@code <worker step>:partition<N>}. */
+	/**
+	 * Spring Batch names a partition's step execution {@code <worker step>:partition<N>}.
+	 */
 	static boolean isPartitionWorker(StepExecution step) {
 		return step.getStepName().contains(":partition");
 	}

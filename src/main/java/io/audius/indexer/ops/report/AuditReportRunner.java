@@ -9,9 +9,9 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 
 /**
- * {@code --indexer.launcher.job=report [--format=table|json] [--limit=10] [--job=staleRefreshJob]}: prints the audit
- * report to standard output and exits ({@code jobs/report.properties} turns the job launcher, the web server and the
- * chain checks off).
+ * {@code --indexer.launcher.job=report [--format=table|json] [--limit=10] [--job=staleRefreshJob]}:
+ * prints the audit report to standard output and exits ({@code jobs/report.properties}
+ * turns the job launcher, the web server and the chain checks off).
  */
 public class AuditReportRunner implements ApplicationRunner {
 

@@ -18,7 +18,10 @@ import org.web3j.utils.Numeric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The hand-written aggregate3 codec, checked byte-for-byte against web3j's generic ABI codec as the oracle. */
+/**
+ * The hand-written aggregate3 codec, checked byte-for-byte against web3j's generic ABI
+ * codec as the oracle.
+ */
 class Multicall3CodecTest {
 
 	@ParameterizedTest
@@ -28,7 +31,8 @@ class Multicall3CodecTest {
 		List<Call3> ours = new ArrayList<>();
 		for (int i = 0; i < calls; i++) {
 			byte[] target = bytes(random, 20);
-			// lengths around the 32-byte padding boundaries, plus the real shapes (4 and 36 bytes)
+			// lengths around the 32-byte padding boundaries, plus the real shapes (4 and
+			// 36 bytes)
 			int[] lengths = { 0, 4, 31, 32, 33, 36, 64, 100 };
 			byte[] data = bytes(random, lengths[random.nextInt(lengths.length)]);
 			ours.add(new Call3(new ContractAddress(Numeric.toHexString(target)), random.nextBoolean(), data));
@@ -73,7 +77,8 @@ class Multicall3CodecTest {
 		byte[] hugeOffset = data.clone();
 		hugeOffset[0] = 1;
 		assertThatThrownBy(() -> Multicall3.decodeAggregate3(hugeOffset)).isInstanceOf(MalformedAbiDataException.class);
-		assertThatThrownBy(() -> Multicall3.decodeAggregate3(new byte[0])).isInstanceOf(MalformedAbiDataException.class);
+		assertThatThrownBy(() -> Multicall3.decodeAggregate3(new byte[0]))
+			.isInstanceOf(MalformedAbiDataException.class);
 	}
 
 	@Test
@@ -82,8 +87,8 @@ class Multicall3CodecTest {
 			.selector();
 		assertThat(Hex.encode(selector)).isEqualTo("0x70a08231");
 		byte[] wallet = bytes(new Random(1), 20);
-		String expected = FunctionEncoder.encode(new Function("balanceOf",
-				List.of(new Address(Numeric.toHexString(wallet))), List.of()));
+		String expected = FunctionEncoder
+			.encode(new Function("balanceOf", List.of(new Address(Numeric.toHexString(wallet))), List.of()));
 		assertThat(Hex.encode(Multicall3.addressCall(selector, wallet))).isEqualTo(expected);
 	}
 

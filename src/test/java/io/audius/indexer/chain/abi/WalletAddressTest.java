@@ -17,8 +17,9 @@ class WalletAddressTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "0xAbCdEf0000000000000000000000000000000000", "0x1234", "abcdef00000000000000000000000000000000000000",
-			"0xzz00000000000000000000000000000000000000", "0x00000000000000000000000000000000000000000", "" })
+	@ValueSource(strings = { "0xAbCdEf0000000000000000000000000000000000", "0x1234",
+			"abcdef00000000000000000000000000000000000000", "0xzz00000000000000000000000000000000000000",
+			"0x00000000000000000000000000000000000000000", "" })
 	void rejectsRowsThatAreNotCanonical(String row) {
 		assertThatThrownBy(() -> WalletAddress.parse(row)).isInstanceOf(InvalidWalletAddressException.class)
 			.hasMessageContaining("not a lowercase");

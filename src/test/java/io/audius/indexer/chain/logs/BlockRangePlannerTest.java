@@ -92,10 +92,8 @@ class BlockRangePlannerTest {
 			"internal error", "Your app has exceeded its compute units per second capacity",
 			"daily request count exceeded, request rate limited", "project ID request rate exceeded" })
 	void otherErrorsRateLimitsAndNodeFaultsAreNotRangeRefusals(String message) {
-		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofJsonRpcError(-32000, message), message)))
-			.isFalse();
-		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofJsonRpcError(-32005, message), message)))
-			.isFalse();
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofJsonRpcError(-32000, message), message))).isFalse();
+		assertThat(LogRangeFetcher.isRangeRefusal(rpc(RpcFailure.ofJsonRpcError(-32005, message), message))).isFalse();
 	}
 
 	private static RpcException rpc(RpcFailureKind kind, String message) {

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Finding 8 of issue 8: each reconnect built an {@code HttpClient} that was never closed, leaving its selector
- * thread behind until a garbage collection; a stream that reconnects every few seconds for days piles them up.
+ * Finding 8 of issue 8: each reconnect built an {@code HttpClient} that was never closed,
+ * leaving its selector thread behind until a garbage collection; a stream that reconnects
+ * every few seconds for days piles them up.
  */
 @ExtendWith(SharedAnvil.class)
 class LogSubscriptionResourcesIT {

@@ -28,11 +28,12 @@ import org.springframework.boot.WebApplicationType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A provider plan's rate limit, played by the test proxy: a share of requests answered HTTP 429 with
- * {@code Retry-After: 1}, another share with JSON-RPC {@code -32005}. The sweep (4 calls in flight) runs beside the
- * stream, both through the process's one request budget (20 requests/s): both complete with every row right,
- * every refused request is retried only after its wait (measured at the proxy), and no second at the proxy holds
- * more requests than the budget.
+ * A provider plan's rate limit, played by the test proxy: a share of requests answered
+ * HTTP 429 with {@code Retry-After: 1}, another share with JSON-RPC {@code -32005}. The
+ * sweep (4 calls in flight) runs beside the stream, both through the process's one
+ * request budget (20 requests/s): both complete with every row right, every refused
+ * request is retried only after its wait (measured at the proxy), and no second at the
+ * proxy holds more requests than the budget.
  */
 @ExtendWith(SharedAnvil.class)
 class RateLimitIT {
@@ -55,7 +56,8 @@ class RateLimitIT {
 			rpc.rateLimit(7, 11);
 
 			fixture.startNextInstance("transferStreamJob");
-			fixture.await("the stream records where it begins", Duration.ofSeconds(30), () -> fixture.checkpoint() >= 0);
+			fixture.await("the stream records where it begins", Duration.ofSeconds(30),
+					() -> fixture.checkpoint() >= 0);
 			ExecutorService sweepRunner = Executors.newSingleThreadExecutor();
 			try {
 				JobOperator operator = fixture.app().getBean(JobOperator.class);
@@ -81,7 +83,8 @@ class RateLimitIT {
 				}
 
 				JobExecution swept = sweeping.get(120, TimeUnit.SECONDS);
-				assertThat(swept.getStatus()).as("the sweep is not failed by rate limits").isEqualTo(BatchStatus.COMPLETED);
+				assertThat(swept.getStatus()).as("the sweep is not failed by rate limits")
+					.isEqualTo(BatchStatus.COMPLETED);
 				StepExecution step = swept.getStepExecutions().iterator().next();
 				assertThat(step.getWriteCount() + step.getWriteSkipCount()).isEqualTo(WALLETS);
 				assertThat(step.getWriteSkipCount()).as("only the reverting wallet").isEqualTo(1);
@@ -105,15 +108,18 @@ class RateLimitIT {
 	}
 
 	/**
-	 * A provider asking for a wait longer than {@code indexer.chain.budget.rate-limit-max-wait}: the request fails at
-	 * once (it does not sit out the 30 s), as a rate-limit failure whose message names the property to raise.
+	 * A provider asking for a wait longer than
+	 * {@code indexer.chain.budget.rate-limit-max-wait}: the request fails at once (it
+	 * does not sit out the 30 s), as a rate-limit failure whose message names the
+	 * property to raise.
 	 */
 	@Test
 	void aRetryAfterBeyondTheMaxWaitFailsAtOnceNamingTheProperty(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, RateLimitIT.class)) {
 			fixture.startApp(WebApplicationType.NONE, "--indexer.chain.budget.rate-limit-max-wait=2s",
 					"--indexer.chain.retries=0");
-			fixture.rpc().respond("eth_blockNumber", 429, java.util.Map.of("Retry-After", "30"), "Too Many Requests", 1);
+			fixture.rpc()
+				.respond("eth_blockNumber", 429, java.util.Map.of("Retry-After", "30"), "Too Many Requests", 1);
 			ChainClient client = fixture.app().getBean(ChainClient.class);
 
 			long start = System.nanoTime();
@@ -121,7 +127,8 @@ class RateLimitIT {
 				.isInstanceOf(RateLimitedException.class)
 				.hasMessageContaining("rate limited")
 				.hasMessageContaining("beyond indexer.chain.budget.rate-limit-max-wait PT2S");
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no 30 s wait").isLessThan(Duration.ofSeconds(5));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no 30 s wait")
+				.isLessThan(Duration.ofSeconds(5));
 			assertThat(fixture.rpc().scriptedCount("eth_blockNumber")).isEqualTo(1);
 			assertThat(client.blockNumber()).as("the next request goes through").isPositive();
 		}

@@ -17,7 +17,8 @@ class RequestBudgetTest {
 	@Test
 	void spacesRequestsSoNoSecondHoldsMoreThanTheBudget() throws Exception {
 		RequestBudget budget = new RequestBudget(50, 0, RequestBudget.DEFAULT_WEIGHTS);
-		// The times the budget granted, not times read after acquire() returned: a thread descheduled between the
+		// The times the budget granted, not times read after acquire() returned: a thread
+		// descheduled between the
 		// two on a loaded machine made one gap look short and the next long.
 		List<Long> sent = new ArrayList<>();
 		for (int i = 0; i < 30; i++) {
@@ -80,8 +81,7 @@ class RequestBudgetTest {
 	void rateLimitAnswersAreToldApartFromRangeRefusals() {
 		assertThat(isRateLimit(-32005, "limit exceeded")).isTrue();
 		assertThat(isRateLimit(-32005, "request rate exceeded")).isTrue();
-		assertThat(isRateLimit(429, "your app has exceeded its compute units per second capacity"))
-			.isTrue();
+		assertThat(isRateLimit(429, "your app has exceeded its compute units per second capacity")).isTrue();
 		assertThat(isRateLimit(-32000, "rate limit reached")).isTrue();
 		assertThat(isRateLimit(-32005, "query returned more than 10000 results")).isFalse();
 		assertThat(isRateLimit(-32005, "query exceeds max block range 100")).isFalse();
@@ -89,7 +89,8 @@ class RequestBudgetTest {
 		assertThat(isRateLimit(-32000, "block range limit exceeded")).as("a range refusal").isFalse();
 		assertThat(isRateLimit(-32000, "daily request limit exceeded")).isTrue();
 		assertThat(LogRangeFetcher.isRangeRefusal(new RateLimitedException("eth_getLogs rate limited: limit exceeded")))
-			.as("a rate limit never shrinks the eth_getLogs range").isFalse();
+			.as("a rate limit never shrinks the eth_getLogs range")
+			.isFalse();
 	}
 
 	/** How ChainClient tells a rate limit (waited out) from other JSON-RPC errors. */

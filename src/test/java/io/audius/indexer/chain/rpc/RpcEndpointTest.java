@@ -18,7 +18,8 @@ class RpcEndpointTest {
 		assertThat(endpoint.toString()).isEqualTo("https://eth.example.com:8443/…")
 			.doesNotContain("SECRETKEY", "QUERYKEY", "pw");
 		assertThat(endpoint.scrub("failed POST https://user:pw@eth.example.com:8443/v3/SECRETKEY?token=QUERYKEY: 401 "
-				+ "for /v3/SECRETKEY")).doesNotContain("SECRETKEY", "QUERYKEY", "user:pw");
+				+ "for /v3/SECRETKEY"))
+			.doesNotContain("SECRETKEY", "QUERYKEY", "user:pw");
 	}
 
 	@Test

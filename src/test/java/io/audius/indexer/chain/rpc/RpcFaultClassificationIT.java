@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * Finding 1 of issue 8: every kind of bad answer a provider gives, played by a real HTTP proxy in front of a real
- * anvil, becomes a classified {@link RpcException}: retried within a bound (5xx, 408, HTML or garbled bodies,
- * {@code "result": null}, "header not found", -32603), fatal at once (401/403), and never a reason to shrink an
+ * Finding 1 of issue 8: every kind of bad answer a provider gives, played by a real HTTP
+ * proxy in front of a real anvil, becomes a classified {@link RpcException}: retried
+ * within a bound (5xx, 408, HTML or garbled bodies, {@code "result": null}, "header not
+ * found", -32603), fatal at once (401/403), and never a reason to shrink an
  * {@code eth_getLogs} range unless the provider said the range was the problem.
  */
 @ExtendWith(SharedAnvil.class)
@@ -150,7 +151,8 @@ class RpcFaultClassificationIT {
 	void rateLimitsAndNodeFaultsNeverShrinkTheGetLogsRange() {
 		long head = client.blockNumber();
 		assertThat(head).isGreaterThan(4);
-		LogRangeFetcher fetcher = new LogRangeFetcher(client, new ContractAddress("0x00000000000000000000000000000000000000aa"), 10_000);
+		LogRangeFetcher fetcher = new LogRangeFetcher(client,
+				new ContractAddress("0x00000000000000000000000000000000000000aa"), 10_000);
 		proxy.respond("eth_getLogs", 200, JSON,
 				RpcProxy.jsonRpcError(-32005, "Your app has exceeded its compute units per second capacity"), 1);
 		proxy.respond("eth_getLogs", 429, Map.of("Retry-After", "0"), "Too Many Requests", 1);
@@ -167,31 +169,38 @@ class RpcFaultClassificationIT {
 	@Test
 	void aRangeRefusalStillShrinksTheRange() {
 		long head = client.blockNumber();
-		LogRangeFetcher fetcher = new LogRangeFetcher(client, new ContractAddress("0x00000000000000000000000000000000000000aa"), 10_000);
+		LogRangeFetcher fetcher = new LogRangeFetcher(client,
+				new ContractAddress("0x00000000000000000000000000000000000000aa"), 10_000);
 		proxy.respond("eth_getLogs", 200, JSON, RpcProxy.jsonRpcError(-32005, "query exceeds max block range 1"), 1);
 		LogRangeFetcher.Range range = fetcher.next(0, head);
 		assertThat(range.to()).isLessThan(head);
 		assertThat(List.of(proxy.scriptedCount("eth_getLogs"))).containsExactly(1);
 	}
 
-	/** Issue 14, defect 2: a timeout is a refusal of the range's size only if the node still answers. */
+	/**
+	 * Issue 14, defect 2: a timeout is a refusal of the range's size only if the node
+	 * still answers.
+	 */
 	@Test
 	void aSilentNodeIsANodeFailureNotATooLargeGetLogsRange() {
 		long head = client.blockNumber();
 		try (ChainClient quick = quickClient()) {
-			LogRangeFetcher fetcher = new LogRangeFetcher(quick, new ContractAddress("0x00000000000000000000000000000000000000aa"), 10_000);
+			LogRangeFetcher fetcher = new LogRangeFetcher(quick,
+					new ContractAddress("0x00000000000000000000000000000000000000aa"), 10_000);
 			proxy.silent(true);
 			RpcException failure = catchThrowableOfType(RpcException.class, () -> fetcher.next(0, head));
 			assertThat(failure.getMessage()).contains("the node does not answer");
 			assertThat(failure.isTransient()).isTrue();
-			assertThat(proxy.count("eth_getLogs")).as("one range, its two attempts (retries=1), not shrunk").isEqualTo(2);
+			assertThat(proxy.count("eth_getLogs")).as("one range, its two attempts (retries=1), not shrunk")
+				.isEqualTo(2);
 		}
 	}
 
 	@Test
 	void answersCallTellsASilentOrFailingNodeFromOneThatAnswers() {
-		byte[] smallest = Multicall3.encodeAggregate3(List.of(new Call3(
-				new ContractAddress("0x00000000000000000000000000000000000000aa"), true, Multicall3.GET_BLOCK_NUMBER)));
+		byte[] smallest = Multicall3
+			.encodeAggregate3(List.of(new Call3(new ContractAddress("0x00000000000000000000000000000000000000aa"), true,
+					Multicall3.GET_BLOCK_NUMBER)));
 		ContractAddress to = new ContractAddress("0x00000000000000000000000000000000000000bb");
 		try (ChainClient quick = quickClient()) {
 			assertThat(quick.answersCall(to, smallest)).as("an answer").isTrue();

@@ -44,8 +44,9 @@ import io.audius.indexer.testsupport.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The audit report on a database where each job has run several times (completed, failed and restarted, stopped),
- * compared field by field with the {@code BATCH_*} rows, as JSON and as a table, and through the jar's entry point.
+ * The audit report on a database where each job has run several times (completed, failed
+ * and restarted, stopped), compared field by field with the {@code BATCH_*} rows, as JSON
+ * and as a table, and through the jar's entry point.
  */
 @ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
 class AuditReportIT {
@@ -154,7 +155,8 @@ class AuditReportIT {
 				}
 			}
 		}
-		// Every kind of run is there: completed, failed, restarted (two executions of one instance), stopped.
+		// Every kind of run is there: completed, failed, restarted (two executions of one
+		// instance), stopped.
 		for (String name : List.of("staleRefreshJob", "seedWalletsJob")) {
 			assertThat(batchRows(name, 10)).extracting(r -> r.get("status"))
 				.containsExactly("STOPPED", "COMPLETED", "FAILED", "COMPLETED");
@@ -195,11 +197,13 @@ class AuditReportIT {
 		List<String> lines = table.lines().toList();
 		String header = lines.stream().filter(l -> l.startsWith("instance")).findFirst().orElseThrow();
 		assertThat(header.split("\\s{2,}")).containsExactly("instance", "execution", "status", "exit code", "start",
-				"end", "duration", "read", "written", "unresolved", "skipped", "eth_calls", "non-canonical", "wallets/s");
+				"end", "duration", "read", "written", "unresolved", "skipped", "eth_calls", "non-canonical",
+				"wallets/s");
 		for (String job : JOBS) {
 			for (Map<String, Object> row : batchRows(job, 3)) {
 				String line = lines.stream()
-					.filter(l -> l.matches("\\s*" + row.get("job_instance_id") + "\\s+" + row.get("job_execution_id") + "\\s.*"))
+					.filter(l -> l
+						.matches("\\s*" + row.get("job_instance_id") + "\\s+" + row.get("job_execution_id") + "\\s.*"))
 					.findFirst()
 					.orElseThrow(() -> new AssertionError("no line for execution " + row.get("job_execution_id")));
 				String[] cells = line.strip().split("\\s{2,}");
@@ -240,31 +244,39 @@ class AuditReportIT {
 		return names;
 	}
 
-	/** What the BATCH_* tables say about a job's last executions: SQL only, no Spring Batch code. */
+	/**
+	 * What the BATCH_* tables say about a job's last executions: SQL only, no Spring
+	 * Batch code.
+	 */
 	private static List<Map<String, Object>> batchRows(String job, int limit) {
-		return jdbc.queryForList("""
-				SELECT e.job_instance_id, e.job_execution_id, e.status, e.exit_code, e.start_time, e.end_time,
-				       COALESCE(SUM(s.read_count), 0)::bigint AS read, COALESCE(SUM(s.write_count), 0)::bigint AS written,
-				       COALESCE(SUM(s.write_skip_count), 0)::bigint AS unresolved,
-				       COALESCE(SUM(s.process_skip_count + s.read_skip_count), 0)::bigint AS skipped
-				  FROM batch_job_execution e
-				  JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-				  LEFT JOIN batch_step_execution s ON s.job_execution_id = e.job_execution_id
-				                                  AND s.step_name NOT LIKE '%:partition%'
-				 WHERE i.job_name = ?
-				 GROUP BY e.job_execution_id
-				 ORDER BY e.job_execution_id DESC LIMIT ?""", job, limit);
+		return jdbc.queryForList(
+				"""
+						SELECT e.job_instance_id, e.job_execution_id, e.status, e.exit_code, e.start_time, e.end_time,
+						       COALESCE(SUM(s.read_count), 0)::bigint AS read, COALESCE(SUM(s.write_count), 0)::bigint AS written,
+						       COALESCE(SUM(s.write_skip_count), 0)::bigint AS unresolved,
+						       COALESCE(SUM(s.process_skip_count + s.read_skip_count), 0)::bigint AS skipped
+						  FROM batch_job_execution e
+						  JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+						  LEFT JOIN batch_step_execution s ON s.job_execution_id = e.job_execution_id
+						                                  AND s.step_name NOT LIKE '%:partition%'
+						 WHERE i.job_name = ?
+						 GROUP BY e.job_execution_id
+						 ORDER BY e.job_execution_id DESC LIMIT ?""",
+				job, limit);
 	}
 
-	/** sweep.multicalls summed over the execution's step contexts, deserialized from BATCH_STEP_EXECUTION_CONTEXT. */
+	/**
+	 * sweep.multicalls summed over the execution's step contexts, deserialized from
+	 * BATCH_STEP_EXECUTION_CONTEXT.
+	 */
 	private static Long multicalls(long execution) throws Exception {
 		Long sum = null;
 		var serializer = new DefaultExecutionContextSerializer();
 		for (String context : jdbc.queryForList("SELECT c.short_context FROM batch_step_execution_context c "
 				+ "JOIN batch_step_execution s ON s.step_execution_id = c.step_execution_id WHERE s.job_execution_id = ?",
 				String.class, execution)) {
-			Map<String, Object> values = serializer
-				.deserialize(new java.io.ByteArrayInputStream(context.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+			Map<String, Object> values = serializer.deserialize(
+					new java.io.ByteArrayInputStream(context.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
 			Object calls = values.get("sweep.multicalls");
 			if (calls != null) {
 				sum = (sum == null ? 0 : sum) + ((Number) calls).longValue();
@@ -299,7 +311,10 @@ class AuditReportIT {
 
 	}
 
-	/** Runs with a statement trigger on eth_wallet_balances doing {@code body}, then drops it. */
+	/**
+	 * Runs with a statement trigger on eth_wallet_balances doing {@code body}, then drops
+	 * it.
+	 */
 	private static JobExecution withTrigger(String body, Run run) throws Exception {
 		jdbc.execute("CREATE FUNCTION report_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + body
 				+ "; RETURN NULL; END $$");
@@ -316,8 +331,10 @@ class AuditReportIT {
 
 	private static void staleRows(int n) {
 		for (int i = 0; i < n; i++) {
-			jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
-					+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')", String.format("0x%040x", nextWallet++));
+			jdbc.update(
+					"INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+							+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
+					String.format("0x%040x", nextWallet++));
 		}
 	}
 

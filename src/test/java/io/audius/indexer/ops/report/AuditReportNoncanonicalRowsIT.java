@@ -23,8 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8, finding 6's count: each partition's worker keeps its own {@code sweep.noncanonical-rows}; the partitioned
- * manager step keeps none, so the audit report sums the workers' counts into the run's row.
+ * Issue 8, finding 6's count: each partition's worker keeps its own
+ * {@code sweep.noncanonical-rows}; the partitioned manager step keeps none, so the audit
+ * report sums the workers' counts into the run's row.
  */
 @ExtendWith(SharedAnvil.class)
 class AuditReportNoncanonicalRowsIT {
@@ -32,13 +33,15 @@ class AuditReportNoncanonicalRowsIT {
 	@Test
 	void aPartitionedRunsNonCanonicalRowsAreSummedIntoItsReportRow(TestChain chain) throws Exception {
 		try (IndexerFixture fixture = IndexerFixture.deploy(chain, AuditReportNoncanonicalRowsIT.class)) {
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=3", "--indexer.sweep.wallets-per-call=4");
+			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=3",
+					"--indexer.sweep.wallets-per-call=4");
 			JdbcTemplate jdbc = fixture.jdbc();
 			List<String> wallets = WalletFactory.wallets("report-noncanonical", 12);
 			chain.mintBatch(fixture.contracts().token(), wallets, wallets.stream().map(w -> BigInteger.TEN).toList());
 			for (String wallet : wallets) {
-				jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
-						+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
+				jdbc.update(
+						"INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
+								+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
 						"0x" + wallet.substring(2).toUpperCase(Locale.ROOT));
 			}
 
