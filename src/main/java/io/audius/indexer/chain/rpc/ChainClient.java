@@ -20,6 +20,9 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.exceptions.ClientConnectionException;
 import tools.jackson.core.JacksonException;
 
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
 /**
  * JSON-RPC over HTTP through web3j: every failure classified ({@link RpcFailure}),
  * transient kinds retried with backoff within a bound, and messages that never carry the
@@ -38,7 +41,14 @@ public class ChainClient implements AutoCloseable {
 
 	private final int retries;
 
-	private final Duration retryBackoff;
+	/**
+	 * Between retries of a transient failure: {@code retryBackoff} doubling, at most 2^10
+	 * times it.
+	 */
+	private final ExponentialBackOff retryWaits;
+
+	/** Between rate-limited answers without {@code Retry-After}: 1 s doubling to 30 s. */
+	private static final ExponentialBackOff RATE_LIMIT_WAITS = exponential(1_000, 30_000);
 
 	private final MeterRegistry meters;
 
@@ -62,7 +72,7 @@ public class ChainClient implements AutoCloseable {
 			RequestBudget budget, Duration rateLimitMaxWait) {
 		this.endpoint = endpoint;
 		this.retries = retries;
-		this.retryBackoff = retryBackoff;
+		this.retryWaits = exponential(retryBackoff.toMillis(), retryBackoff.toMillis() << 10);
 		this.meters = meters;
 		this.budget = budget;
 		this.rateLimitMaxWait = rateLimitMaxWait;
@@ -186,21 +196,23 @@ public class ChainClient implements AutoCloseable {
 		int attempt = 0;
 		int rateLimited = 0;
 		long rateLimitWaited = 0;
+		BackOffExecution retryWait = retryWaits.start();
+		BackOffExecution rateLimitWait = RATE_LIMIT_WAITS.start();
 		while (true) {
 			acquire(method);
 			try {
 				return sendOnce(method, request, extract);
 			}
 			catch (RpcAnswers.RateLimitAnswer answer) {
-				rateLimitWaited += waitOutRateLimit(method, answer.retryAfter(), ++rateLimited, rateLimitWaited,
-						answer.getMessage());
+				rateLimitWaited += waitOutRateLimit(method, answer.retryAfter(), rateLimitWait.nextBackOff(),
+						++rateLimited, rateLimitWaited, answer.getMessage());
 			}
 			catch (RpcException failure) {
 				if (!failure.isTransient() || attempt >= retries) {
 					throw RpcAnswers.afterLastTry(method, failure);
 				}
 				attempt++;
-				long sleep = retryBackoff.toMillis() << Math.min(attempt - 1, 10);
+				long sleep = retryWait.nextBackOff();
 				log.debug("{} (attempt {} of {}), retrying in {} ms", failure.getMessage(), attempt, retries + 1,
 						sleep);
 				sleepQuietly(sleep);
@@ -222,10 +234,9 @@ public class ChainClient implements AutoCloseable {
 	/**
 	 * @return the nanos waited
 	 */
-	private long waitOutRateLimit(String method, @Nullable Duration retryAfter, int times, long waitedSoFar,
-			String why) {
-		Duration wait = retryAfter != null ? retryAfter
-				: Duration.ofMillis(Math.min(30_000L, 1_000L << Math.min(times - 1, 5)));
+	private long waitOutRateLimit(String method, @Nullable Duration retryAfter, long backOffMillis, int times,
+			long waitedSoFar, String why) {
+		Duration wait = retryAfter != null ? retryAfter : Duration.ofMillis(backOffMillis);
 		if (waitedSoFar + wait.toNanos() > rateLimitMaxWait.toNanos()) {
 			throw new RateLimitedException(method + " to " + endpoint + " rate limited (" + why + ") for "
 					+ Duration.ofNanos(waitedSoFar).toSeconds() + " s, beyond indexer.chain.budget.rate-limit-max-wait "
@@ -248,6 +259,12 @@ public class ChainClient implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new RpcException("interrupted while waiting for the request budget", false);
 		}
+	}
+
+	static ExponentialBackOff exponential(long initialMillis, long maxMillis) {
+		ExponentialBackOff backOff = new ExponentialBackOff(initialMillis, 2);
+		backOff.setMaxInterval(maxMillis);
+		return backOff;
 	}
 
 	private static void sleepQuietly(long millis) {
