@@ -1,19 +1,14 @@
 package io.audius.indexer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,20 +29,11 @@ class ConfigurationDocsTest {
 	@Test
 	void configurationMdListsEveryIndexerPropertyOfTheMetadataAndNoOther() throws IOException {
 		Map<String, String> generated = new TreeMap<>();
-		for (URL url : Collections
-			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
-			if (!"file".equals(url.getProtocol())) {
-				continue; // a dependency's (Spring Boot's own), not this build's
+		ConfigurationMetadataTest.generatedProperties().forEach((name, property) -> {
+			if (name.startsWith("indexer.")) {
+				generated.put(name, property.path("sourceType").asString());
 			}
-			try (InputStream in = url.openStream()) {
-				for (JsonNode property : new JsonMapper().readTree(in).path("properties")) {
-					String name = property.get("name").asString();
-					if (name.startsWith("indexer.")) {
-						generated.put(name, property.path("sourceType").asString());
-					}
-				}
-			}
-		}
+		});
 		assertThat(generated).as("indexer.* properties in the generated metadata").isNotEmpty();
 
 		Map<String, String> documented = new TreeMap<>();

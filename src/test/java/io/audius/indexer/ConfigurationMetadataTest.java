@@ -33,18 +33,7 @@ class ConfigurationMetadataTest {
 
 	@Test
 	void theGeneratedMetadataListsEveryIndexerPropertyWithADescription() throws IOException {
-		Map<String, JsonNode> generated = new TreeMap<>();
-		for (URL url : Collections
-			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
-			if (!"file".equals(url.getProtocol())) {
-				continue; // a dependency's (Spring Boot's own), not this build's
-			}
-			try (InputStream in = url.openStream()) {
-				for (JsonNode property : new JsonMapper().readTree(in).path("properties")) {
-					generated.put(property.get("name").asString(), property);
-				}
-			}
-		}
+		Map<String, JsonNode> generated = generatedProperties();
 		assertThat(generated).as("META-INF/spring-configuration-metadata.json generated into target/classes")
 			.isNotEmpty();
 
@@ -89,6 +78,25 @@ class ConfigurationMetadataTest {
 				properties.add(name);
 			}
 		}
+	}
+
+	/**
+	 * The properties of this build's generated metadata (not a dependency's), by name.
+	 */
+	static Map<String, JsonNode> generatedProperties() throws IOException {
+		Map<String, JsonNode> generated = new TreeMap<>();
+		for (URL url : Collections.list(ConfigurationMetadataTest.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json"))) {
+			if (!"file".equals(url.getProtocol())) {
+				continue; // a dependency's (Spring Boot's own), not this build's
+			}
+			try (InputStream in = url.openStream()) {
+				for (JsonNode property : new JsonMapper().readTree(in).path("properties")) {
+					generated.put(property.get("name").asString(), property);
+				}
+			}
+		}
+		return generated;
 	}
 
 }
