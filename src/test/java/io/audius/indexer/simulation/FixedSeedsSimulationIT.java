@@ -45,17 +45,20 @@ class FixedSeedsSimulationIT {
 	 * after the fork too).</li>
 	 * </ul>
 	 */
-	static final Seed[] SEEDS = { new Seed(-6302507426335524340L, 4), new Seed(-7414069753949732826L, 3),
-			new Seed(192172730943442388L, 3), new Seed(7664913224989460177L, 1), new Seed(-6148328145091707556L, 2),
-			new Seed(1295912671277871778L, 4) };
+	static final Seed[] SEEDS = { new Seed(-7414069753949732826L, 3), new Seed(192172730943442388L, 3),
+			new Seed(7664913224989460177L, 1), new Seed(-6148328145091707556L, 2) };
 
 	record Seed(long seed, int steps) {
 	}
 
 	@Test
 	void fixedSchedulesLeaveEveryRowRight() {
+		runAll(SEEDS);
+	}
+
+	static void runAll(Seed[] seeds) {
 		Tally tally = new Tally();
-		for (Seed fixed : SEEDS) {
+		for (Seed fixed : seeds) {
 			System.out.println("=== simulation seed " + fixed.seed() + " (fixed; replay with -Dsimulation.seed="
 					+ fixed.seed() + " -Dsimulation.steps=" + fixed.steps() + ")");
 			tally.add(Simulation.run(Generator.draw(fixed.seed(), fixed.steps())));
