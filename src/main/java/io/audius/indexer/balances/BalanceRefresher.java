@@ -52,17 +52,16 @@ public class BalanceRefresher {
 	 */
 	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks,
 			Map<WalletAddress, Long> readFrom) {
-		return refresh(wallets, eventBlocks, readFrom, Map.of());
+		return refresh(wallets, eventBlocks, readFrom, ReorgFloors.NONE);
 	}
 
 	/**
-	 * {@link #refresh(List, Map, Map)} with a reorg's re-reads.
-	 * @param replacedFrom per wallet whose Transfer a reorg took away, the first block it
-	 * replaced (at or below its {@code readFrom}): the row's blocks from it on no longer
-	 * hold the read back
+	 * {@link #refresh(List, Map, Map)} after a reorg.
+	 * @param floors per wallet, where the lost branch may begin: the row's blocks from it
+	 * on no longer hold the read back ({@link ReorgFloors})
 	 */
 	public RefreshResult refresh(List<WalletAddress> wallets, Map<WalletAddress, Long> eventBlocks,
-			Map<WalletAddress, Long> readFrom, Map<WalletAddress, Long> replacedFrom) {
+			Map<WalletAddress, Long> readFrom, ReorgFloors floors) {
 		List<WalletAddress> distinct = wallets.stream().distinct().toList();
 		if (distinct.isEmpty()) {
 			return RefreshResult.NOTHING;
@@ -82,7 +81,7 @@ public class BalanceRefresher {
 					+ " of the newest Transfer (or removed log); reading again", true);
 		}
 		long read = System.nanoTime();
-		int written = repository.upsert(reads.reads(), eventBlocks, replacedFrom);
+		int written = repository.upsert(reads.reads(), eventBlocks, floors);
 		Map<WalletAddress, Long> unresolvedEvents = new HashMap<>();
 		for (WalletAddress wallet : reads.unresolved()) {
 			Long block = eventBlocks.get(wallet);

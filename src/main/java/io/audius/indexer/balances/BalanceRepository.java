@@ -39,21 +39,27 @@ public class BalanceRepository {
 	 * does not look fresh); only an event's block still moves blocknumber forward, and
 	 * when nothing changes the row is not updated at all (no trigger runs).
 	 * <p>
-	 * A reorg's re-read carries a floor, the first block the reorg replaced (as far as
-	 * the stream knows): row blocks at or above it belong to the lost branch, so they do
-	 * not hold the read back (a shorter new branch leaves the head below them, on a quiet
-	 * chain for ever). Row blocks below the floor still do. {@code blocknumber} is not
-	 * lowered (the row keeps no older Transfer to fall back to).
+	 * A read may carry floors ({@link ReorgFloors}), where a reorg's lost branch may
+	 * begin: row blocks at or above a floor belong to the lost branch, so they do not
+	 * hold back a read at or after that floor (a shorter new branch leaves the head below
+	 * them, on a quiet chain for ever). Row blocks below the floor still do.
+	 * {@code blocknumber} is not lowered (the row keeps no older Transfer to fall back
+	 * to), hence the second floor, for {@code blocknumber} only.
 	 */
 	private static final String FLOOR = "(SELECT f.floor FROM floors f WHERE f.wallet = b.wallet)";
 
+	private static final String BLOCKNUMBER_FLOOR = "(SELECT LEAST(f.floor, f.blocknumber_floor) FROM floors f "
+			+ "WHERE f.wallet = b.wallet)";
+
 	private static final String READ_IS_CURRENT = ("(b.balance_block IS NULL OR EXCLUDED.balance_block >= b.balance_block"
-			+ " OR b.balance_block >= %1$s)"
-			+ " AND (b.blocknumber IS NULL OR EXCLUDED.balance_block >= b.blocknumber OR b.blocknumber >= %1$s)")
-		.formatted(FLOOR);
+			+ " OR (b.balance_block >= %1$s AND EXCLUDED.balance_block >= %1$s))"
+			+ " AND (b.blocknumber IS NULL OR EXCLUDED.balance_block >= b.blocknumber"
+			+ " OR (b.blocknumber >= %2$s AND EXCLUDED.balance_block >= %2$s))")
+		.formatted(FLOOR, BLOCKNUMBER_FLOOR);
 
 	static final String UPSERT = """
-			WITH floors AS (SELECT * FROM UNNEST(?::text[], ?::bigint[]) AS f(wallet, floor) WHERE f.floor IS NOT NULL)
+			WITH floors AS (SELECT * FROM UNNEST(?::text[], ?::bigint[], ?::bigint[]) AS f(wallet, floor, blocknumber_floor)
+			                 WHERE f.floor IS NOT NULL OR f.blocknumber_floor IS NOT NULL)
 			INSERT INTO eth_wallet_balances AS b (wallet, balance, balance_block, blocknumber, updated_at, created_at)
 			SELECT r.wallet, r.balance, r.balance_block, r.event_block, now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc'
 			  FROM UNNEST(?::text[], ?::numeric[], ?::bigint[], ?::bigint[]) AS r(wallet, balance, balance_block, event_block)
@@ -81,18 +87,15 @@ public class BalanceRepository {
 	 * event moved blocknumber)
 	 */
 	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks) {
-		return upsert(reads, eventBlocks, Map.of());
+		return upsert(reads, eventBlocks, ReorgFloors.NONE);
 	}
 
 	/**
-	 * {@link #upsert(List, Map)} for a reorg's re-reads.
-	 * @param replacedFrom per wallet read again because a reorg took its Transfer away,
-	 * the first block the reorg replaced: the row's blocks from it on are the lost
-	 * branch's and do not hold the read back (the read itself is at or after it: the
-	 * caller checks)
+	 * {@link #upsert(List, Map)} for reads after a reorg.
+	 * @param floors per wallet, where the lost branch may begin: the row's blocks from it
+	 * on do not hold the read back (when the read is at or after it)
 	 */
-	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks,
-			Map<WalletAddress, Long> replacedFrom) {
+	public int upsert(List<BalanceRead> reads, Map<WalletAddress, Long> eventBlocks, ReorgFloors floors) {
 		if (reads.isEmpty()) {
 			return 0;
 		}
@@ -105,13 +108,15 @@ public class BalanceRepository {
 		Long[] balanceBlocks = new Long[n];
 		@Nullable Long[] eventBlockArray = new @Nullable Long[n];
 		@Nullable Long[] floorArray = new @Nullable Long[n];
+		@Nullable Long[] blocknumberFloorArray = new @Nullable Long[n];
 		for (int i = 0; i < n; i++) {
 			BalanceRead read = reads.get(i);
 			wallets[i] = read.wallet().value();
 			balances[i] = new BigDecimal(read.balance());
 			balanceBlocks[i] = read.block();
 			eventBlockArray[i] = eventBlocks.get(read.wallet());
-			floorArray[i] = replacedFrom.get(read.wallet());
+			floorArray[i] = floors.replacedFrom().get(read.wallet());
+			blocknumberFloorArray[i] = floors.lostBlocknumberFrom().get(read.wallet());
 		}
 		Integer updated = turns.write((Connection con) -> {
 			try (PreparedStatement ps = con.prepareStatement(UPSERT)) {
@@ -121,10 +126,11 @@ public class BalanceRepository {
 				Array eventArray = con.createArrayOf("int8", eventBlockArray);
 				ps.setArray(1, walletArray);
 				ps.setArray(2, con.createArrayOf("int8", floorArray));
-				ps.setArray(3, walletArray);
-				ps.setArray(4, balanceArray);
-				ps.setArray(5, balanceBlockArray);
-				ps.setArray(6, eventArray);
+				ps.setArray(3, con.createArrayOf("int8", blocknumberFloorArray));
+				ps.setArray(4, walletArray);
+				ps.setArray(5, balanceArray);
+				ps.setArray(6, balanceBlockArray);
+				ps.setArray(7, eventArray);
 				return ps.executeUpdate();
 			}
 		});

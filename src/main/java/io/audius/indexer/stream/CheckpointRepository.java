@@ -6,6 +6,8 @@ import java.util.NavigableMap;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
+import io.audius.indexer.chain.abi.WalletAddress;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -115,6 +117,17 @@ public class CheckpointRepository {
 					rows.put(row.getString(1), row.getLong(2));
 				}, checkpoint, head);
 		return rows;
+	}
+
+	/**
+	 * Of {@code wallets}, those whose row's {@code blocknumber} is above {@code block}.
+	 */
+	public java.util.Set<WalletAddress> blocknumberAbove(java.util.Collection<WalletAddress> wallets, long block) {
+		java.util.Set<WalletAddress> above = new java.util.HashSet<>();
+		jdbc.query("SELECT wallet FROM eth_wallet_balances WHERE wallet = ANY(?::text[]) AND blocknumber > ?", row -> {
+			above.add(WalletAddress.parse(row.getString(1)));
+		}, wallets.stream().map(WalletAddress::value).toArray(String[]::new), block);
+		return above;
 	}
 
 	/**

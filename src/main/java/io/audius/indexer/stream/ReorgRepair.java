@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The follower's reorg repair: the hashes of the blocks the checkpoint stood on, the
  * walk-back to the newest one the node still has ({@link ReorgWalk}), and the wallets
- * read again because a reorg may have taken their Transfers away: those whose newest
- * Transfer or balance read came after the last shared block, and, on a new follower's
- * first connect, the rows written above the checkpoint by an earlier one. Runs on the
- * follower's thread.
+ * read again because a reorg may have taken their Transfers away or left their rows on
+ * the lost branch: those whose newest Transfer or balance read came after the last shared
+ * block; on a head not above the highest seen, the rows read from its block on; and, at
+ * every connect, the rows written above the checkpoint or read above the head. Runs on
+ * the follower's thread.
  */
 final class ReorgRepair {
 
@@ -66,20 +67,37 @@ final class ReorgRepair {
 	}
 
 	/**
-	 * A new follower (a restart) does not know what an earlier one wrote ahead of the
-	 * checkpoint, which a reorg may since have taken away (a shorter new branch may leave
-	 * the head below those rows' blocks, on a quiet chain for good): those rows are read
-	 * again, at no block above the head, as a reorg's re-reads. Those still on the chain
-	 * are also in the ranges read next, which move {@code blocknumber} as before.
+	 * At every connect: what was written ahead of the checkpoint (by an earlier follower,
+	 * or before a disconnect) a reorg may since have taken away, and a shorter new branch
+	 * may leave the head below those rows' blocks (on a quiet chain for good). Those rows
+	 * are read again, at no block above the head, as a reorg's re-reads. Those still on
+	 * the chain are also in the ranges read next, which move {@code blocknumber} as
+	 * before.
 	 */
 	void readAgainRowsAboveTheCheckpoint(long head) throws InterruptedException {
-		Map<String, Long> rows = checkpoints.rowsAbove(ledger.nextBlock() - 1, head);
+		readAgainRows(head, head, "connect");
+	}
+
+	/**
+	 * A head not above the highest seen: blocks from {@code reorgedHead} on were replaced
+	 * while connected. Rows read from that block on may hold the lost branch's balance
+	 * with no Transfer of theirs lost (the sweep read them there), and their block would
+	 * hold back the new branch's reads below it: they are read again, as a reorg's
+	 * re-reads.
+	 */
+	void readAgainRowsFrom(long reorgedHead, long head) throws InterruptedException {
+		readAgainRows(reorgedHead - 1, head, "reorg");
+	}
+
+	private void readAgainRows(long readAbove, long head, String why) throws InterruptedException {
+		long checkpoint = ledger.nextBlock() - 1;
+		Map<String, Long> rows = checkpoints.rowsAbove(checkpoint, readAbove);
 		if (rows.isEmpty()) {
 			return;
 		}
-		log.info("{} row(s) written from blocks after the checkpoint (block {}) or above the head (block {}): reading "
-				+ "them again", rows.size(), ledger.nextBlock() - 1, head);
-		readAgain(rows.entrySet(), Map.Entry::getKey, row -> Math.min(row.getValue(), head), "restart");
+		log.info("{} row(s) written from blocks after the checkpoint (block {}) or read above block {}: reading them "
+				+ "again ({})", rows.size(), checkpoint, readAbove, why);
+		readAgain(rows.entrySet(), Map.Entry::getKey, row -> Math.min(row.getValue(), head), why);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.RefreshResult;
+import io.audius.indexer.balances.ReorgFloors;
 import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.chain.rpc.RpcException;
 import org.slf4j.Logger;
@@ -57,6 +58,8 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 	 */
 	private final TransactionTemplate outside;
 
+	private final LostBlocknumbers lostBlocknumbers = new LostBlocknumbers();
+
 	TransferBatchWriter(BalanceRefresher refresher, TrackedWallets trackedWallets, CheckpointRepository checkpoints,
 			String checkpointName, StreamStatus status, NodeWait nodeWait, StopRequests stop,
 			TransactionTemplate outside) {
@@ -98,7 +101,9 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 	private void write(TransferBatch batch) throws JobInterruptedException {
 		TouchedWallets touched = TouchedWallets.of(batch.events());
 		List<WalletAddress> tracked = outside.execute(tx -> trackedWallets.filter(touched.wallets()));
-		RefreshResult result = refreshWaitingForTheNode(tracked, touched);
+		ReorgFloors floors = lostBlocknumbers.floors(touched);
+		RefreshResult result = refreshWaitingForTheNode(tracked, touched, floors);
+		forgetPassedFloors(tracked, result);
 		if (batch.rewindTo() >= 0) {
 			checkpoints.rewind(checkpointName, batch.rewindTo());
 		}
@@ -126,16 +131,42 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 	}
 
 	/**
+	 * Wallets read with a kept floor whose {@code blocknumber} is now at or below the
+	 * block read need it no more: forgotten once the chunk commits (a chunk rolled back
+	 * leaves their rows as they were).
+	 */
+	private void forgetPassedFloors(List<WalletAddress> tracked, RefreshResult result) {
+		java.util.Set<WalletAddress> kept = lostBlocknumbers.kept(tracked);
+		if (kept.isEmpty() || result.block() < 0) {
+			return;
+		}
+		kept.removeAll(result.unresolved());
+		java.util.Set<WalletAddress> stillAbove = checkpoints.blocknumberAbove(kept, result.block());
+		Runnable forget = () -> lostBlocknumbers.written(kept, stillAbove);
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					forget.run();
+				}
+			});
+		}
+		else {
+			forget.run();
+		}
+	}
+
+	/**
 	 * The refresh, tried again while the node fails transiently (down, or behind the
 	 * Transfer it is asked about): such a failure comes from the reads, before any write.
 	 * Ends at a stop request or when the bound passes.
 	 */
-	private RefreshResult refreshWaitingForTheNode(List<WalletAddress> tracked, TouchedWallets touched)
-			throws JobInterruptedException {
+	private RefreshResult refreshWaitingForTheNode(List<WalletAddress> tracked, TouchedWallets touched,
+			ReorgFloors floors) throws JobInterruptedException {
 		long start = System.nanoTime();
 		for (int attempt = 1;; attempt++) {
 			try {
-				return refresher.refresh(tracked, touched.newestBlock(), touched.readFrom(), touched.replacedFrom());
+				return refresher.refresh(tracked, touched.newestBlock(), touched.readFrom(), floors);
 			}
 			catch (RpcException ex) {
 				if (!ex.isTransient()) {

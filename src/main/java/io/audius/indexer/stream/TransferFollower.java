@@ -38,13 +38,14 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * waiting: {@link LiveEvents}; after a log was dropped at that bound, or on a head not
  * above the highest seen (a reorg), the blocks above the checkpoint are read through the
  * head again, and a log handed over for them that the read lacks is handed over as
- * removed); and with each new head H, check the checkpoint's block as in 2 (a one-block
- * range's parent hash does it for free), read blocks up to H less the depth with
- * {@code eth_getLogs} (never past the HTTP node's own head), hand over the logs not
- * handed over yet, and those handed over but gone from the range as removed, and only
- * then let the checkpoint cover those blocks ({@link CheckpointLedger} holds that rule),
- * with the hash of the newest, fixed before its logs were read and read again after them
- * (a range whose end block changed meanwhile is read again);</li>
+ * removed; on such a head, the rows read from its block on are read again too); and with
+ * each new head H, check the checkpoint's block as in 2 (a one-block range's parent hash
+ * does it for free), read blocks up to H less the depth with {@code eth_getLogs} (never
+ * past the HTTP node's own head), hand over the logs not handed over yet, and those
+ * handed over but gone from the range as removed, and only then let the checkpoint cover
+ * those blocks ({@link CheckpointLedger} holds that rule), with the hash of the newest,
+ * fixed before its logs were read and read again after them (a range whose end block
+ * changed meanwhile is read again);</li>
  * <li>no new head delivered for {@code head-timeout} once every delivered event is taken
  * ({@link HeadWatchdog}), or any failure: back off (doubling, capped:
  * {@link ExponentialBackOff}), reconnect and start again at 1 from the checkpoint.</li>
@@ -75,12 +76,6 @@ final class TransferFollower implements Runnable {
 	private final Backfill backfill;
 
 	private volatile boolean stopped;
-
-	/**
-	 * Whether this follower has connected before: its ledger remembers what it handed
-	 * over ahead of the checkpoint.
-	 */
-	private boolean connectedBefore;
 
 	private volatile @Nullable String failure;
 
@@ -147,12 +142,8 @@ final class TransferFollower implements Runnable {
 						token, wsEndpoint, ledger.nextBlock(), confirmations.throughAtConnect(head), head);
 				ledger.reconnected();
 				repair.rememberRecordedHashes();
-				if (!connectedBefore) {
-					// Before the backfill moves the checkpoint past the rows this
-					// follower must not take for its own.
-					repair.readAgainRowsAboveTheCheckpoint(head);
-					connectedBefore = true;
-				}
+				// Before the backfill moves the checkpoint past them.
+				repair.readAgainRowsAboveTheCheckpoint(head);
 				backfill.through(confirmations.throughAtConnect(head), head, true);
 				backfill.readAhead(head);
 				backoff = reconnects.start();
@@ -208,7 +199,13 @@ final class TransferFollower implements Runnable {
 					// quiet chain, never).
 					boolean reorged = number <= highestHead;
 					highestHead = Math.max(highestHead, number);
-					if (dropped.getAndSet(false) || reorged) {
+					if (reorged) {
+						long httpHead = client.blockNumber();
+						repair.readAgainRowsFrom(number, httpHead);
+						dropped.set(false);
+						backfill.readAhead(httpHead);
+					}
+					else if (dropped.getAndSet(false)) {
 						backfill.readAhead(client.blockNumber());
 					}
 				}

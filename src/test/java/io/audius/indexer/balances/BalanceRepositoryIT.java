@@ -240,7 +240,8 @@ class BalanceRepositoryIT {
 	@Test
 	void aReorgsReReadLandsOverTheLostBranchsBlocks() {
 		event(100, 12, 12);
-		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 11)), Map.of(), Map.of(WALLET, 11L));
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 11)), Map.of(),
+				ReorgFloors.replacedFrom(Map.of(WALLET, 11L)));
 		assertRow(70, 12L, 11L);
 	}
 
@@ -251,10 +252,53 @@ class BalanceRepositoryIT {
 	@Test
 	void aReorgsReReadStillRefusesBlocksBelowTheFork() {
 		event(100, 10, 9);
-		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 9)), Map.of(), Map.of(WALLET, 11L));
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 9)), Map.of(),
+				ReorgFloors.replacedFrom(Map.of(WALLET, 11L)));
 		assertRow(100, 9L, 10L);
 		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 9)), Map.of());
 		assertRow(100, 9L, 10L);
+	}
+
+	/**
+	 * A re-read below its own floor is older than blocks the reorg did not replace: it
+	 * does not land.
+	 */
+	@Test
+	void aReorgsReReadBelowItsFloorDoesNotLand() {
+		event(100, 12, 12);
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 10)), Map.of(),
+				ReorgFloors.replacedFrom(Map.of(WALLET, 11L)));
+		assertRow(100, 12L, 12L);
+	}
+
+	/**
+	 * After a reorg's re-read (block 11) the row keeps the lost Transfer's block 13 as
+	 * blocknumber: a later read at 12 on the new branch lands past it with the kept
+	 * floor, and blocknumber stays; without the floor it would not.
+	 */
+	@Test
+	void aKeptFloorLetsALaterReadPastALostBlocknumberOnly() {
+		event(100, 13, 13);
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(70), 11)), Map.of(),
+				ReorgFloors.replacedFrom(Map.of(WALLET, 11L)));
+		assertRow(70, 13L, 11L);
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(80), 12)), Map.of(WALLET, 12L));
+		assertRow(70, 13L, 11L);
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(80), 12)), Map.of(WALLET, 12L),
+				new ReorgFloors(Map.of(), Map.of(WALLET, 11L)));
+		assertRow(80, 13L, 12L);
+	}
+
+	/**
+	 * A kept floor is for {@code blocknumber} only: a {@code balance_block} above the
+	 * read still holds it back.
+	 */
+	@Test
+	void aKeptFloorDoesNotLetAReadPastANewerBalanceBlock() {
+		event(100, 13, 13);
+		repository.upsert(List.of(new BalanceRead(WALLET, BigInteger.valueOf(80), 12)), Map.of(),
+				new ReorgFloors(Map.of(), Map.of(WALLET, 11L)));
+		assertRow(100, 13L, 13L);
 	}
 
 	/**

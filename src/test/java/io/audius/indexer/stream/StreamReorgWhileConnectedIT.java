@@ -10,6 +10,9 @@ import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.TestChain;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -117,6 +120,80 @@ class StreamReorgWhileConnectedIT {
 	}
 
 	/**
+	 * Found by the simulation (seeds -6302507426335524340 and 1295912671277871778): rows
+	 * read on the lost branch above the fork with no Transfer of theirs there (here the
+	 * sweep read them at the old head), then a Transfer between them on the new branch,
+	 * read before the new branch reaches the old head: that read is older than the rows'
+	 * {@code balance_block}, so it did not land, and no lost log named the wallets. The
+	 * reorg's head reads such rows again, with no further block.
+	 */
+	@Test
+	void rowsReadOnTheLostBranchAboveTheNewHeadAreReadAgainOnTheReorgsHead() throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
+			TestChain chain = fixture.chain();
+			List<String> w = fixture.mintTracked("lost-read-", 2, 1_000);
+			long minted = chain.blockNumber();
+			for (int i = 0; i < 3; i++) {
+				chain.mine(); // the mints 3 deep: covered at connect
+			}
+			fixture.startStream(minted, "--indexer.stream.confirmations=3");
+			fixture.await("the mints written", Duration.ofSeconds(20),
+					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+
+			// The old branch: two empty blocks, the sweep reading every row at its head.
+			long fork = chain.blockNumber();
+			chain.mine();
+			long oldHead = chain.mine();
+			JobExecution sweep = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			assertThat(sweep.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(balanceBlocks(fixture, w)).as("read on the old branch's head").containsOnly(oldHead);
+
+			// The new branch: w0 -> w1 in its first block, and nothing after it.
+			chain.rollback(oldHead - fork);
+			long moved = chain.forceTransfer(fixture.contracts().token(), w.get(0), w.get(1), BigInteger.valueOf(250));
+			assertThat(moved).isEqualTo(fork + 1);
+			fixture.await("both wallets right on the new branch, no further block", Duration.ofSeconds(15),
+					() -> fixture.rowIsRight(w.get(0), moved) && fixture.rowIsRight(w.get(1), moved));
+		}
+	}
+
+	/**
+	 * Found by the simulation (seed 1295912671277871778): a live log written at once,
+	 * reorged away, its wallets read again on the new branch's first head; the row keeps
+	 * the lost Transfer's block as {@code blocknumber} (it is never lowered). A Transfer
+	 * on the new branch below that block, read there, must still land: the reorg's floor
+	 * goes with the wallet's reads until they pass the lost block.
+	 */
+	@Test
+	void aTransferOnTheNewBranchBelowALostBlocknumberLands() throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
+			TestChain chain = fixture.chain();
+			List<String> w = fixture.mintTracked("lost-blocknumber-", 3, 1_000);
+			long fork = chain.blockNumber() + 3;
+			liveLogWrittenAtOnceAbove(fixture, w, 2);
+			long lost = chain.blockNumber();
+
+			// The new branch: an empty block (its head reads w0 and w1 again), then w2 ->
+			// w1 below the lost block.
+			chain.rollback(lost - fork);
+			long emptied = chain.mine();
+			fixture.await("w1 read again on the new branch's first head", Duration.ofSeconds(15),
+					() -> balanceBlocks(fixture, List.of(w.get(1))).equals(List.of(emptied)));
+			long moved = chain.forceTransfer(fixture.contracts().token(), w.get(2), w.get(1), BigInteger.valueOf(250));
+			assertThat(moved).isLessThan(lost);
+			fixture.await("every wallet right on the new branch, no further block", Duration.ofSeconds(15),
+					() -> fixture.wrongRows(w).isEmpty());
+		}
+	}
+
+	private static List<Long> balanceBlocks(IndexerFixture fixture, List<String> wallets) {
+		return wallets.stream()
+			.map(wallet -> fixture.jdbc()
+				.queryForObject("SELECT balance_block FROM eth_wallet_balances WHERE wallet = ?", Long.class, wallet))
+			.toList();
+	}
+
+	/**
 	 * A reorg while a range's block hash is being read (every
 	 * {@code eth_getBlockByNumber} held 2 s at the proxy, the reorg made while the first
 	 * one after the Transfer's block is held): the range is read against a hash fixed
@@ -168,6 +245,14 @@ class StreamReorgWhileConnectedIT {
 	 * written at once: its block.
 	 */
 	private static long liveLogWrittenAtOnce(IndexerFixture fixture, List<String> w) {
+		return liveLogWrittenAtOnceAbove(fixture, w, 0);
+	}
+
+	/**
+	 * {@link #liveLogWrittenAtOnce} with {@code empty} empty blocks mined before the
+	 * Transfer, once the stream runs.
+	 */
+	private static long liveLogWrittenAtOnceAbove(IndexerFixture fixture, List<String> w, int empty) {
 		TestChain chain = fixture.chain();
 		long minted = chain.blockNumber();
 		for (int i = 0; i < 3; i++) {
@@ -178,6 +263,9 @@ class StreamReorgWhileConnectedIT {
 		fixture.await("the mints written", Duration.ofSeconds(20),
 				() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
 
+		for (int i = 0; i < empty; i++) {
+			chain.mine();
+		}
 		long gone = chain.forceTransfer(fixture.contracts().token(), w.get(0), w.get(1), BigInteger.valueOf(400));
 		fixture.await("the live log written at once", Duration.ofSeconds(15),
 				() -> fixture.rowIsRight(w.get(0), gone) && fixture.rowIsRight(w.get(1), gone));
