@@ -33,7 +33,8 @@ import org.springframework.validation.annotation.Validated;
  * queued, or at this many logs
  * @param maxChunkWait how long a read waits for a first log before it yields an empty
  * chunk (an idle stream's heartbeat)
- * @param reconnectInitialBackoff wait before reconnecting; doubles per failed attempt...
+ * @param reconnectInitialBackoff wait before reconnecting (positive, at most the max);
+ * doubles per failed attempt...
  * @param reconnectMaxBackoff ...up to this
  * @param connectTimeout WebSocket connect and subscribe timeout
  * @param pingInterval WebSocket ping period; two silent periods drop the connection
@@ -90,6 +91,18 @@ public record StreamProperties(@Nullable String wsUrl, @NotNull ContractAddress 
 		}
 		if (headTimeout != null && (headTimeout.isNegative() || headTimeout.isZero())) {
 			throw new InvalidConfigurationException("indexer.stream.head-timeout must be positive, got " + headTimeout);
+		}
+		if (reconnectInitialBackoff != null
+				&& (reconnectInitialBackoff.isNegative() || reconnectInitialBackoff.isZero())) {
+			throw new InvalidConfigurationException(
+					"indexer.stream.reconnect-initial-backoff must be positive, got " + reconnectInitialBackoff);
+		}
+		if (reconnectInitialBackoff != null && reconnectMaxBackoff != null
+				&& reconnectInitialBackoff.compareTo(reconnectMaxBackoff) > 0) {
+			// The back-off would cap the first wait at the max without a word.
+			throw new InvalidConfigurationException(
+					"indexer.stream.reconnect-initial-backoff (" + reconnectInitialBackoff
+							+ ") must not exceed indexer.stream.reconnect-max-backoff (" + reconnectMaxBackoff + ")");
 		}
 	}
 

@@ -115,6 +115,20 @@ class StartupValidationIT {
 		assertThat(failure(node(), "--indexer.stream.confirmations=-1")).contains("indexer.stream.confirmations");
 	}
 
+	@Test
+	void streamReconnectInitialBackoffAboveTheMax() {
+		assertThat(failure(node(), "--indexer.stream.reconnect-initial-backoff=90s",
+				"--indexer.stream.reconnect-max-backoff=60s"))
+			.contains("indexer.stream.reconnect-initial-backoff")
+			.contains("indexer.stream.reconnect-max-backoff");
+	}
+
+	@Test
+	void streamReconnectInitialBackoffNotPositive() {
+		assertThat(failure(node(), "--indexer.stream.reconnect-initial-backoff=0s"))
+			.contains("indexer.stream.reconnect-initial-backoff");
+	}
+
 	private static String node() {
 		return chain.node().httpUrl();
 	}
