@@ -3,6 +3,7 @@ package io.audius.indexer.stream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.balances.BalanceRefresher;
@@ -85,16 +86,21 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 	 * could still roll back.
 	 */
 	private void reportAfterCommit(long checkpoint) {
+		afterCommit(() -> status.checkpointCommitted(checkpoint));
+	}
+
+	/** Runs {@code action} once the chunk's transaction commits (at once outside one). */
+	private static void afterCommit(Runnable action) {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					status.checkpointCommitted(checkpoint);
+					action.run();
 				}
 			});
 		}
 		else {
-			status.checkpointCommitted(checkpoint);
+			action.run();
 		}
 	}
 
@@ -136,24 +142,13 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 	 * leaves their rows as they were).
 	 */
 	private void forgetPassedFloors(List<WalletAddress> tracked, RefreshResult result) {
-		java.util.Set<WalletAddress> kept = lostBlocknumbers.kept(tracked);
+		Set<WalletAddress> kept = lostBlocknumbers.kept(tracked);
 		if (kept.isEmpty() || result.block() < 0) {
 			return;
 		}
 		kept.removeAll(result.unresolved());
-		java.util.Set<WalletAddress> stillAbove = checkpoints.blocknumberAbove(kept, result.block());
-		Runnable forget = () -> lostBlocknumbers.written(kept, stillAbove);
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					forget.run();
-				}
-			});
-		}
-		else {
-			forget.run();
-		}
+		Set<WalletAddress> stillAbove = checkpoints.blocknumberAbove(kept, result.block());
+		afterCommit(() -> lostBlocknumbers.written(kept, stillAbove));
 	}
 
 	/**
