@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.audius.indexer.chain.logs.LogSubscription;
+import io.audius.indexer.chain.rpc.BlockHeader;
 import io.audius.indexer.chain.logs.TransferEvent;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +34,7 @@ final class LiveEvents implements LogSubscription.Listener {
 	 * @param deliveredNanos when the subscription delivered it
 	 * ({@link System#nanoTime()})
 	 */
-	record Head(long number, long deliveredNanos) implements Event {
+	record Head(BlockHeader header, long deliveredNanos) implements Event {
 	}
 
 	record Closed(String reason) implements Event {
@@ -70,8 +71,8 @@ final class LiveEvents implements LogSubscription.Listener {
 	}
 
 	@Override
-	public void onHead(long blockNumber) {
-		queue.add(new Head(blockNumber, System.nanoTime()));
+	public void onHead(BlockHeader head) {
+		queue.add(new Head(head, System.nanoTime()));
 	}
 
 	@Override

@@ -79,14 +79,14 @@ final class ReorgRepair {
 	}
 
 	/**
-	 * A head not above the highest seen: blocks from {@code reorgedHead} on were replaced
-	 * while connected. Rows read from that block on may hold the lost branch's balance
-	 * with no Transfer of theirs lost (the sweep read them there), and their block would
-	 * hold back the new branch's reads below it: they are read again, as a reorg's
-	 * re-reads.
+	 * A head that replaced blocks seen ({@link SeenHeads}), above the checkpoint while
+	 * connected. Rows read above the checkpoint may hold the lost branch's balance with
+	 * no Transfer of theirs lost (the sweep read them there, or a stake changed), and
+	 * their block would hold back the new branch's reads below it: they are read again,
+	 * as a reorg's re-reads.
 	 */
-	void readAgainRowsFrom(long reorgedHead, long head) throws InterruptedException {
-		readAgainRows(reorgedHead - 1, head, "reorg");
+	void readAgainRowsReadAboveTheCheckpoint(long head) throws InterruptedException {
+		readAgainRows(ledger.nextBlock() - 1, head, "reorg");
 	}
 
 	private void readAgainRows(long readAbove, long head, String why) throws InterruptedException {

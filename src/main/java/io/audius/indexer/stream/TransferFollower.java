@@ -10,6 +10,7 @@ import io.audius.indexer.chain.abi.ContractAddress;
 import io.audius.indexer.chain.logs.LogRangeFetcher;
 import io.audius.indexer.chain.logs.LogSubscription;
 import io.audius.indexer.chain.logs.TransferEvent;
+import io.audius.indexer.chain.rpc.BlockHeader;
 import io.audius.indexer.chain.rpc.ChainClient;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.audius.indexer.chain.rpc.RpcException;
@@ -35,17 +36,17 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * live, without moving the checkpoint, so a restart on an idle chain writes every
  * Transfer at once ({@link Backfill});</li>
  * <li>follow live: each log as it comes, for latency (at most {@code max-queued-logs}
- * waiting: {@link LiveEvents}; after a log was dropped at that bound, or on a head not
- * above the highest seen (a reorg), the blocks above the checkpoint are read through the
- * head again, and a log handed over for them that the read lacks is handed over as
- * removed; on such a head, the rows read from its block on are read again too); and with
- * each new head H, check the checkpoint's block as in 2 (a one-block range's parent hash
- * does it for free), read blocks up to H less the depth with {@code eth_getLogs} (never
- * past the HTTP node's own head), hand over the logs not handed over yet, and those
- * handed over but gone from the range as removed, and only then let the checkpoint cover
- * those blocks ({@link CheckpointLedger} holds that rule), with the hash of the newest,
- * fixed before its logs were read and read again after them (a range whose end block
- * changed meanwhile is read again);</li>
+ * waiting: {@link LiveEvents}; after a log was dropped at that bound, or on a head that
+ * replaces blocks seen ({@link SeenHeads}: a reorg), the blocks above the checkpoint are
+ * read through the head again, and a log handed over for them that the read lacks is
+ * handed over as removed; on such a head, the rows read above the checkpoint are read
+ * again too); and with each new head H, check the checkpoint's block as in 2 (a one-block
+ * range's parent hash does it for free), read blocks up to H less the depth with
+ * {@code eth_getLogs} (never past the HTTP node's own head), hand over the logs not
+ * handed over yet, and those handed over but gone from the range as removed, and only
+ * then let the checkpoint cover those blocks ({@link CheckpointLedger} holds that rule),
+ * with the hash of the newest, fixed before its logs were read and read again after them
+ * (a range whose end block changed meanwhile is read again);</li>
  * <li>no new head delivered for {@code head-timeout} once every delivered event is taken
  * ({@link HeadWatchdog}), or any failure: back off (doubling, capped:
  * {@link ExponentialBackOff}), reconnect and start again at 1 from the checkpoint.</li>
@@ -135,6 +136,10 @@ final class TransferFollower implements Runnable {
 			try (LogSubscription subscription = LogSubscription.open(wsEndpoint, token, live,
 					properties.connectTimeout(), properties.pingInterval())) {
 				long head = client.blockNumber();
+				// The heads this connection sees start at the connect's: a reorg of that
+				// block is one too.
+				SeenHeads heads = new SeenHeads(2 * properties.maxReorgDepth());
+				heads.replacesSeen(client.blockHeader(head), block -> null);
 				status.connected(head);
 				log.info(
 						"Subscribed to Transfer logs of {} at {}; backfilling blocks {}..{}, then through {} ahead of "
@@ -147,7 +152,7 @@ final class TransferFollower implements Runnable {
 				backfill.through(confirmations.throughAtConnect(head), head, true);
 				backfill.readAhead(head);
 				backoff = reconnects.start();
-				followLive(live, dropped);
+				followLive(live, dropped, heads);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -176,9 +181,8 @@ final class TransferFollower implements Runnable {
 		}
 	}
 
-	private void followLive(LiveEvents live, AtomicBoolean dropped) throws InterruptedException {
+	private void followLive(LiveEvents live, AtomicBoolean dropped, SeenHeads heads) throws InterruptedException {
 		HeadWatchdog watchdog = new HeadWatchdog(properties.headTimeout(), System.nanoTime());
-		long highestHead = -1;
 		while (!stopped) {
 			LiveEvents.Event event = live.poll(500);
 			switch (event) {
@@ -189,23 +193,21 @@ final class TransferFollower implements Runnable {
 						out.put(new FollowerEvent.Logs(List.of(transfer)));
 					}
 				}
-				case LiveEvents.Head(long number, long deliveredNanos) -> {
+				case LiveEvents.Head(BlockHeader header, long deliveredNanos) -> {
+					long number = header.number();
 					watchdog.headSeen(deliveredNanos);
 					status.headSeen(number);
-					backfill.through(confirmations.throughOnHead(number), number, true);
-					// A head not above the highest seen: a reorg replaced blocks that may
-					// be above the checkpoint,
-					// where no range covers them until they are confirmations deep (on a
-					// quiet chain, never).
-					boolean reorged = number <= highestHead;
-					highestHead = Math.max(highestHead, number);
+					// A head that replaces blocks seen: a reorg above the checkpoint,
+					// where
+					// no range covers them until they are confirmations deep (on a quiet
+					// chain, never). Rows read there are read again before a range moves
+					// the checkpoint past them.
+					boolean reorged = heads.replacesSeen(header, this::nodeHash);
 					if (reorged) {
-						long httpHead = client.blockNumber();
-						repair.readAgainRowsFrom(number, httpHead);
-						dropped.set(false);
-						backfill.readAhead(httpHead);
+						repair.readAgainRowsReadAboveTheCheckpoint(client.blockNumber());
 					}
-					else if (dropped.getAndSet(false)) {
+					backfill.through(confirmations.throughOnHead(number), number, true);
+					if (dropped.getAndSet(false) || reorged) {
 						backfill.readAhead(client.blockNumber());
 					}
 				}
@@ -219,6 +221,11 @@ final class TransferFollower implements Runnable {
 						+ " s (indexer.stream.head-timeout): the subscription is taken for dead", true);
 			}
 		}
+	}
+
+	/** The node's hash of {@code block}; none above its head. */
+	private @Nullable String nodeHash(long block) {
+		return block > client.blockNumber() ? null : client.blockHash(block);
 	}
 
 	private boolean sleep(Duration duration) {

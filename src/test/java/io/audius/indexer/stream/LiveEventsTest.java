@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.chain.logs.TransferEvent;
+import io.audius.indexer.chain.rpc.BlockHeader;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +24,7 @@ class LiveEventsTest {
 		live.onLog(log(1));
 		live.onLog(log(2));
 		live.onLog(log(3));
-		live.onHead(3);
+		live.onHead(new BlockHeader(3, "0x3", "0x2"));
 		live.onLog(log(4));
 		live.onClosed("gone");
 		assertThat(dropped).hasValue(2);
@@ -32,7 +33,7 @@ class LiveEventsTest {
 		live.onLog(log(5)); // room again
 		assertThat(live.poll(0)).isEqualTo(new LiveEvents.Log(log(2)));
 		assertThat(live.poll(0)).isInstanceOfSatisfying(LiveEvents.Head.class,
-				head -> assertThat(head.number()).isEqualTo(3));
+				head -> assertThat(head.header().number()).isEqualTo(3));
 		assertThat(live.poll(0)).isEqualTo(new LiveEvents.Closed("gone"));
 		assertThat(live.poll(0)).isEqualTo(new LiveEvents.Log(log(5)));
 		assertThat(live.poll(0)).isNull();
@@ -43,9 +44,9 @@ class LiveEventsTest {
 	void zeroTurnsLiveLogsOff() throws Exception {
 		LiveEvents live = new LiveEvents(0, dropped::incrementAndGet);
 		live.onLog(log(1));
-		live.onHead(1);
+		live.onHead(new BlockHeader(1, "0x1", "0x0"));
 		assertThat(live.poll(0)).isInstanceOfSatisfying(LiveEvents.Head.class,
-				head -> assertThat(head.number()).isEqualTo(1));
+				head -> assertThat(head.header().number()).isEqualTo(1));
 		assertThat(dropped).hasValue(1);
 	}
 

@@ -186,6 +186,70 @@ class StreamReorgWhileConnectedIT {
 		}
 	}
 
+	/**
+	 * Found by the simulation (seed 7738573076774702437): the stream connected at the
+	 * head and saw no head since; a wallet's stake changed in that block (no Transfer),
+	 * and its row was read there; then a 1-block reorg without the stake change. The new
+	 * branch's head was the first this connection delivered, so by its number alone it
+	 * was no reorg, and the row kept the lost branch's stake.
+	 */
+	@Test
+	void aReorgOfTheBlockTheStreamConnectedAtIsSeen() throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
+			TestChain chain = fixture.chain();
+			List<String> w = fixture.mintTracked("connect-head-", 2, 1_000);
+			long minted = chain.blockNumber();
+			chain.setStakeBatch(fixture.contracts().staking(), List.of(w.get(0)), List.of(BigInteger.valueOf(599)));
+			long staked = chain.blockNumber();
+			fixture.startStream(minted, "--indexer.stream.confirmations=1");
+			fixture.await("the mints written, read at the stake's block", Duration.ofSeconds(20),
+					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+			assertThat(balanceBlocks(fixture, w)).containsOnly(staked);
+
+			chain.rollback(1);
+			assertThat(chain.mine()).isEqualTo(staked);
+			fixture.await("w0 read again without the lost stake, no further block", Duration.ofSeconds(15),
+					() -> fixture.wrongRows(w).isEmpty());
+		}
+	}
+
+	/**
+	 * A node that announces only the new branch's last head on a reorg (geth does: "the
+	 * subscription will emit the last header in the new chain"), the new branch longer
+	 * than the old: no head comes at or below the highest seen, but the new head's parent
+	 * is not the block seen at its height.
+	 */
+	@Test
+	void aReorgAnnouncedOnlyByItsLastHeadIsSeenByTheParentHash() throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
+			TestChain chain = fixture.chain();
+			List<String> w = fixture.mintTracked("parent-hash-", 2, 1_000);
+			long minted = chain.blockNumber();
+			fixture.startStream(minted, "--indexer.stream.confirmations=1");
+			fixture.await("the mints written", Duration.ofSeconds(20),
+					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+
+			// The old branch: w0's stake changes (no Transfer); the sweep reads it there.
+			long staked = chain.blockNumber() + 1;
+			chain.setStakeBatch(fixture.contracts().staking(), List.of(w.get(0)), List.of(BigInteger.valueOf(599)));
+			fixture.await("the stake's head seen", Duration.ofSeconds(10),
+					() -> fixture.app().getBean(StreamStatus.class).health().lastBlockSeen() >= staked);
+			JobExecution sweep = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			assertThat(sweep.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(balanceBlocks(fixture, w)).containsOnly(staked);
+
+			// The new branch, one block longer, its first head not announced.
+			String newHeadAt = "\"number\":\"0x" + Long.toHexString(staked) + "\"";
+			fixture.tcp().dropWebSocketText(text -> text.contains("\"parentHash\"") && text.contains(newHeadAt));
+			chain.rollback(1);
+			assertThat(chain.mine()).isEqualTo(staked);
+			fixture.tcp().dropWebSocketText(text -> false);
+			chain.mine();
+			fixture.await("w0 read again without the lost stake", Duration.ofSeconds(15),
+					() -> fixture.wrongRows(w).isEmpty());
+		}
+	}
+
 	private static List<Long> balanceBlocks(IndexerFixture fixture, List<String> wallets) {
 		return wallets.stream()
 			.map(wallet -> fixture.jdbc()

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.rpc.BlockHeader;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.audius.indexer.chain.rpc.RpcException;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,11 @@ public final class LogSubscription implements AutoCloseable {
 
 		void onLog(TransferEvent event);
 
-		void onHead(long blockNumber);
+		/**
+		 * A new head: its number, hash and parent's hash (empty when the node left them
+		 * out).
+		 */
+		void onHead(BlockHeader head);
 
 		/**
 		 * Called once, when the connection is gone for whatever reason; the reason is

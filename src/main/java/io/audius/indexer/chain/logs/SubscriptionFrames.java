@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.rpc.BlockHeader;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.audius.indexer.chain.rpc.RpcException;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +75,8 @@ final class SubscriptionFrames {
 			TransferLogDecoder.decode(result).ifPresent(listener::onLog);
 		}
 		else if ("newHeads".equals(kind) && result.hasNonNull("number")) {
-			listener.onHead(TransferLogDecoder.quantity(result.get("number").asString()));
+			listener.onHead(new BlockHeader(TransferLogDecoder.quantity(result.get("number").asString()),
+					result.path("hash").asString(""), result.path("parentHash").asString("")));
 		}
 	}
 

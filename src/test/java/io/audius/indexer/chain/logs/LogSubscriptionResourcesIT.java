@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import io.audius.indexer.chain.abi.ContractAddress;
+import io.audius.indexer.chain.rpc.BlockHeader;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.audius.indexer.testsupport.AnvilNode;
 import io.audius.indexer.testsupport.SharedAnvil;
@@ -32,7 +33,7 @@ class LogSubscriptionResourcesIT {
 				}
 
 				@Override
-				public void onHead(long blockNumber) {
+				public void onHead(BlockHeader head) {
 				}
 
 				@Override
