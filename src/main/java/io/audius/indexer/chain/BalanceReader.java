@@ -1,14 +1,11 @@
 package io.audius.indexer.chain;
 
-import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.audius.indexer.chain.abi.Call3;
-import io.audius.indexer.chain.abi.Call3Result;
 import io.audius.indexer.chain.abi.ContractAddress;
-import io.audius.indexer.chain.abi.MalformedAbiDataException;
 import io.audius.indexer.chain.abi.Multicall3;
 import io.audius.indexer.chain.abi.WalletAddress;
 import io.audius.indexer.chain.rpc.CallRefusedException;
@@ -18,12 +15,7 @@ import io.audius.indexer.chain.rpc.RpcFailureKind;
 
 /**
  * Reads the balances of a batch of wallets with ONE {@code eth_call} to Multicall3
- * {@code aggregate3}.
- * <p>
- * The call holds {@code getBlockNumber()} first, then every component read of every
- * wallet with {@code allowFailure = true}, so one reverting contract does not sink the
- * batch; a wallet counts as read only when all of its component reads succeeded and each
- * returned exactly one word.
+ * {@code aggregate3} ({@link BalanceCall}), split when the node refuses it.
  */
 public class BalanceReader {
 
@@ -31,9 +23,7 @@ public class BalanceReader {
 
 	private final ContractAddress multicall;
 
-	private final List<BalanceComponent> components;
-
-	private final byte[][] selectors;
+	private final BalanceCall call;
 
 	private final CallSizer sizer;
 
@@ -60,13 +50,9 @@ public class BalanceReader {
 		this.maxSplitTime = maxSplitTime;
 		this.smallestCall = Multicall3
 			.encodeAggregate3(List.of(new Call3(multicall, false, Multicall3.GET_BLOCK_NUMBER)));
-		if (components.isEmpty()) {
-			throw new IllegalArgumentException("at least one balance component is needed");
-		}
 		this.client = client;
 		this.multicall = multicall;
-		this.components = List.copyOf(components);
-		this.selectors = components.stream().map(BalanceComponent::selector).toArray(byte[][]::new);
+		this.call = new BalanceCall(multicall, components);
 	}
 
 	public CallSizer sizer() {
@@ -112,34 +98,17 @@ public class BalanceReader {
 	 */
 	private BalanceReads readAll(List<WalletAddress> wallets, int maxPerCall, CallSizer callSizer, boolean page) {
 		long started = System.nanoTime();
-		BalanceReads all = EMPTY;
+		BalanceReads all = BalanceReads.NONE;
 		for (int i = 0; i < wallets.size();) {
 			int left = wallets.size() - i;
-			// A page the sweep took at the sizer's size goes in one call (a probe too);
-			// otherwise (the stream's
-			// wallets, or a page taken before a refusal lowered the size) calls of the
-			// size the sizer gives now.
+			// A sweep's page goes in one call (a probe too); else calls of the size now.
 			int size = page ? callSizer.perCall(left) : Math.max(1, Math.min(maxPerCall, callSizer.nextSize()));
-			all = merge(all,
-					readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size)), true, started, callSizer));
+			all = all
+				.plus(readSplitting(wallets.subList(i, Math.min(wallets.size(), i + size)), true, started, callSizer));
 			i += size;
 		}
 		return all.block() == Long.MAX_VALUE
 				? new BalanceReads(-1, all.reads(), all.unresolved(), all.calls(), all.splits()) : all;
-	}
-
-	private static final BalanceReads EMPTY = new BalanceReads(Long.MAX_VALUE, List.of(), List.of(), 0, 0);
-
-	private static BalanceReads merge(BalanceReads a, BalanceReads b) {
-		if (a == EMPTY) {
-			return b;
-		}
-		List<BalanceRead> reads = new ArrayList<>(a.reads());
-		reads.addAll(b.reads());
-		List<WalletAddress> unresolved = new ArrayList<>(a.unresolved());
-		unresolved.addAll(b.unresolved());
-		return new BalanceReads(Math.min(a.block(), b.block()), reads, unresolved, a.calls() + b.calls(),
-				a.splits() + b.splits());
 	}
 
 	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures, long started,
@@ -149,7 +118,7 @@ public class BalanceReader {
 
 	private BalanceReads readSplitting(List<WalletAddress> wallets, boolean rereadEmptyFailures, long started,
 			CallSizer callSizer, boolean madeAgain) {
-		Call call;
+		BalanceCall.Result call;
 		try {
 			call = readOne(wallets);
 		}
@@ -158,8 +127,7 @@ public class BalanceReader {
 				throw refused; // cancelled with its chunk: not a verdict on the size
 			}
 			if (refused.isTransient() && !client.answersCall(multicall, smallestCall)) {
-				// Timed out, and the smallest call goes unanswered too: the node is
-				// silent, not the call too heavy.
+				// The smallest call goes unanswered too: the node is silent.
 				throw new RpcException(RpcFailureKind.TRANSPORT, "the node does not answer: a call of " + wallets.size()
 						+ " wallet(s) timed out after its retries and the smallest call got no answer within "
 						+ "indexer.chain.call-timeout; nothing split, nothing written (" + refused.getMessage() + ")");
@@ -172,15 +140,11 @@ public class BalanceReader {
 								+ "; nothing " + "written (last: " + refused.getMessage() + ")");
 			}
 			if (wallets.size() == 1 && refused.isTransient() && !madeAgain) {
-				// Alone, timed out, and the node answers now: it may have been away for
-				// all the call's attempts and
-				// come back just before the smallest call; that says nothing about the
-				// wallet. Once more.
+				// Alone, timed out, and the node answers now: it may have just come back.
 				return readSplitting(wallets, rereadEmptyFailures, started, callSizer, true);
 			}
 			if (wallets.size() == 1) {
-				// Alone and still refused: unresolved, as any failed read (not written,
-				// counted).
+				// Alone and still refused: unresolved (not written, counted).
 				return new BalanceReads(Long.MAX_VALUE, List.of(), List.copyOf(wallets), 1, 0);
 			}
 			callSizer.refused(wallets.size());
@@ -191,7 +155,7 @@ public class BalanceReader {
 			BalanceReads first = readSplitting(wallets.subList(0, half), rereadEmptyFailures, started, callSizer);
 			BalanceReads second = readSplitting(wallets.subList(half, wallets.size()), rereadEmptyFailures, started,
 					callSizer);
-			BalanceReads both = merge(first, second);
+			BalanceReads both = first.plus(second);
 			return new BalanceReads(both.block(), both.reads(), both.unresolved(), both.calls() + 1, both.splits() + 1);
 		}
 		callSizer.succeeded(wallets.size());
@@ -202,67 +166,19 @@ public class BalanceReader {
 			List<WalletAddress> unresolved = new ArrayList<>(reads.unresolved());
 			unresolved.removeAll(call.emptyFailures());
 			BalanceReads kept = new BalanceReads(reads.block(), reads.reads(), unresolved, 1, 0);
-			return merge(kept, again);
+			return kept.plus(again);
 		}
 		return reads;
-	}
-
-	/**
-	 * One call: its reads, and the unresolved wallets among them with a failed read that
-	 * returned no data.
-	 */
-	private record Call(BalanceReads reads, List<WalletAddress> emptyFailures) {
 	}
 
 	public BalanceReads read(List<WalletAddress> wallets) {
 		return readOne(wallets).reads();
 	}
 
-	private Call readOne(List<WalletAddress> wallets) {
-		List<Call3> calls = new ArrayList<>(1 + wallets.size() * components.size());
-		calls.add(new Call3(multicall, false, Multicall3.GET_BLOCK_NUMBER));
-		for (WalletAddress wallet : wallets) {
-			byte[] address = wallet.bytes();
-			for (int c = 0; c < components.size(); c++) {
-				calls.add(new Call3(components.get(c).contract(), true, Multicall3.addressCall(selectors[c], address)));
-			}
-		}
-		List<Call3Result> results = Multicall3
-			.decodeAggregate3(client.call(multicall, Multicall3.encodeAggregate3(calls)));
-		if (results.size() != calls.size()) {
-			throw new MalformedAbiDataException(
-					"aggregate3 returned " + results.size() + " results for " + calls.size() + " calls");
-		}
-		long block = Multicall3.decodeUint256(results.get(0).returnData()).longValueExact();
-		List<BalanceRead> reads = new ArrayList<>(wallets.size());
-		List<WalletAddress> unresolved = new ArrayList<>();
-		List<WalletAddress> emptyFailures = new ArrayList<>();
-		int next = 1;
-		for (WalletAddress wallet : wallets) {
-			BigInteger sum = BigInteger.ZERO;
-			boolean complete = true;
-			boolean empty = false;
-			for (int c = 0; c < components.size(); c++) {
-				Call3Result result = results.get(next++);
-				if (!result.success() || result.returnData().length != 32) {
-					complete = false;
-					empty |= !result.success() && result.returnData().length == 0;
-				}
-				else {
-					sum = sum.add(new BigInteger(1, result.returnData()));
-				}
-			}
-			if (complete) {
-				reads.add(new BalanceRead(wallet, sum, block));
-			}
-			else {
-				unresolved.add(wallet);
-				if (empty) {
-					emptyFailures.add(wallet);
-				}
-			}
-		}
-		return new Call(new BalanceReads(block, reads, unresolved), emptyFailures);
+	private BalanceCall.Result readOne(List<WalletAddress> wallets) {
+		List<Call3> calls = call.calls(wallets);
+		return call.read(wallets,
+				Multicall3.decodeAggregate3(client.call(multicall, Multicall3.encodeAggregate3(calls))));
 	}
 
 }

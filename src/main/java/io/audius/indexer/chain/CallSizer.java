@@ -4,29 +4,20 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wallets per {@code aggregate3} call, learned from the node: a working size that only a
- * passed probe raises, one probe at a time, a refused probe narrowing the search, a
- * refusal at or below the working size halving it, probing again after
- * {@value #PROBE_AFTER} successes. A silent node is not a refusal (the reader fails the
- * read without telling the sizer). The rules and their figures: docs/sweep.md,
- * "Self-sizing calls". Pure rule, shared by the calls in flight; thread-safe.
+ * Wallets per {@code aggregate3} call, learned from the node's refusals (a silent node is
+ * not one): the rules and their figures are in docs/sweep.md, "Self-sizing calls". Pure
+ * rule, shared by the calls in flight; thread-safe.
  */
 public final class CallSizer {
 
 	static final int PROBE_AFTER = 64;
 
-	/**
-	 * A probe whose call never reported (cancelled, or failed for another reason) is
-	 * given up after this many.
-	 */
+	/** Outcomes after which a probe whose call never reported is given up. */
 	static final int PROBE_EXPIRES_AFTER = 32;
 
 	private final int max;
 
-	/**
-	 * The working size: the start, or the largest size that passed since the last refusal
-	 * at or below it.
-	 */
+	/** The start, or the largest size passed since the last refusal at or below it. */
 	private int current;
 
 	/** The smallest size refused (exclusive bound), {@code max + 1} when none. */
@@ -46,11 +37,7 @@ public final class CallSizer {
 
 	private long splits;
 
-	/**
-	 * Searching for the node's limit with nothing kept: the probes go one at a time with
-	 * nothing beside them ({@link #nextSize(Duration)} waits), until the search settles
-	 * or a size is resumed.
-	 */
+	/** Searching with nothing kept: probes go alone ({@link #nextSize(Duration)}). */
 	private boolean learning = true;
 
 	/** Starts at the most: for callers that bound each call themselves. */
@@ -86,10 +73,9 @@ public final class CallSizer {
 	}
 
 	/**
-	 * {@link #nextSize()}, but while the search for the node's limit has not settled in a
-	 * sizer that started afresh, it first waits (at most {@code wait}) for the probe out
-	 * to be answered, so that the page it sizes is the next probe rather than one more
-	 * page of the small start size.
+	 * {@link #nextSize()}, but while a fresh sizer's search has not settled, it first
+	 * waits (at most {@code wait}) for the probe out, so the page it sizes is the next
+	 * probe rather than one more of the small start size.
 	 */
 	public synchronized int nextSize(Duration wait) throws InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
@@ -106,15 +92,13 @@ public final class CallSizer {
 	private int next() {
 		int next = candidate();
 		if (next <= current) {
-			learning = false; // settled: the limit is within a quarter, or the most is
-								// reached
+			learning = false; // settled: within a quarter of the limit, or at the most
 		}
 		if (probe != 0) {
 			return current;
 		}
 		if (learning && successesAtCurrent == 0) {
-			next = current; // nothing has passed at this size yet: it goes alone, as a
-							// probe
+			next = current; // nothing passed at this size yet: it goes alone, as a probe
 		}
 		else if (next <= current || successesAtCurrent == 0) {
 			return current;
@@ -125,9 +109,8 @@ public final class CallSizer {
 	}
 
 	/**
-	 * The probe of {@code size} handed out was not sent as a call of that size (its page
-	 * came back short, or had bad rows or duplicates): its outcome will not answer it, so
-	 * probing goes on.
+	 * The probe of {@code size} was not sent as a call of that size (its page came back
+	 * short, or had bad rows or duplicates): probing goes on.
 	 */
 	public synchronized void notSent(int size) {
 		if (probe == size) {
@@ -136,9 +119,7 @@ public final class CallSizer {
 		}
 	}
 
-	/**
-	 * The next size to try above the working size; the working size when there is none.
-	 */
+	/** The next size to try above the working size; the working size when none. */
 	private int candidate() {
 		if (bad > max || (long) current * 2 < bad) {
 			return (int) Math.min(max, (long) current * 2);
@@ -150,10 +131,9 @@ public final class CallSizer {
 	}
 
 	/**
-	 * Wallets per call for a page of {@code wallets} taken at {@link #nextSize()}: the
-	 * whole page in one call when it is not above {@link #ceiling()} (a probe, or the
-	 * working size), else calls of at most the working size (a page fetched before a
-	 * refusal lowered it), as even as they can be so no call is a small remainder.
+	 * Wallets per call for a page taken at {@link #nextSize()}: the whole page up to
+	 * {@link #ceiling()}, else even calls of at most the working size (a page fetched
+	 * before a refusal lowered it).
 	 */
 	public synchronized int perCall(int wallets) {
 		if (wallets <= ceiling()) {
@@ -167,26 +147,21 @@ public final class CallSizer {
 		return max;
 	}
 
-	/**
-	 * The size to keep for the next run: the working size (the start, or one that
-	 * passed).
-	 */
+	/** The size to keep for the next run: the working size. */
 	public synchronized int kept() {
 		return current;
 	}
 
 	/**
-	 * The most the size grows to until a run of successes probes larger calls: below
-	 * {@link #max} after a refusal.
+	 * The most the size grows to until probes resume: below {@link #max} after a refusal.
 	 */
 	public synchronized int ceiling() {
 		return (int) Math.min(max, bad - 1);
 	}
 
 	/**
-	 * The ceiling to keep for the next run: {@link #ceiling()} after a refusal,
-	 * {@link Integer#MAX_VALUE} when nothing was refused (the most this run had is no
-	 * limit of the node's: a run with a larger most grows past it).
+	 * The ceiling to keep for the next run: {@link #ceiling()} after a refusal, else
+	 * {@link Integer#MAX_VALUE} (this run's most is no limit of the node's).
 	 */
 	public synchronized int keptCeiling() {
 		return bad > max ? Integer.MAX_VALUE : ceiling();
@@ -194,9 +169,7 @@ public final class CallSizer {
 
 	/**
 	 * Starts again where a previous run left off: at {@code size}, growing up to
-	 * {@code ceiling} (what its refusals left; {@link #max} if none) until a run of
-	 * successes probes larger calls again. Both are clamped to 1..{@link #max} (the most
-	 * may have been lowered since).
+	 * {@code ceiling} until probes resume; both clamped to 1..{@link #max}.
 	 */
 	public synchronized void resume(int size, int ceiling) {
 		current = Math.max(1, Math.min(max, size));
@@ -205,16 +178,15 @@ public final class CallSizer {
 		successes = 0;
 		successesAtCurrent = 0;
 		probe = 0;
-		learning = false; // a previous run searched: probes go one at a time beside pages
-							// of the kept size
+		// A previous run searched: probes go beside pages of the kept size.
+		learning = false;
 		notifyAll();
 	}
 
 	synchronized void succeeded(int size) {
 		expireProbe(size >= probe);
 		if (size >= bad) {
-			bad = (long) max + 1; // passed above a size refused before: that refusal is
-									// out of date
+			bad = (long) max + 1; // passed above a refused size: that refusal is stale
 		}
 		if (size < current / 2) {
 			return; // a small call (a sweep's last page) says nothing about large ones
@@ -246,8 +218,7 @@ public final class CallSizer {
 
 	/**
 	 * Clears the probe when an outcome answers it (a success at least as large, a refusal
-	 * at most as large), or when it went unanswered for too long (its call was cancelled,
-	 * cut short by the last page, or failed otherwise).
+	 * at most as large), or when it went unanswered for too long.
 	 */
 	private void expireProbe(boolean answers) {
 		if (probe != 0 && (answers || ++sinceProbe > PROBE_EXPIRES_AFTER)) {
@@ -256,10 +227,7 @@ public final class CallSizer {
 		}
 	}
 
-	/**
-	 * A call split on another sizer's behalf (the sweep's): counted here, the size left
-	 * alone.
-	 */
+	/** A call split on another sizer's behalf (the sweep's): counted, size untouched. */
 	synchronized void countSplit() {
 		splits++;
 	}

@@ -1,17 +1,12 @@
 package io.audius.indexer.sweep;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.chain.BalanceRead;
 import io.audius.indexer.chain.CallSizer;
 import io.audius.indexer.chain.abi.WalletAddress;
 import org.jspecify.annotations.Nullable;
@@ -160,42 +155,20 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		TreeMap<Long, ResolvedPage> pages = new TreeMap<>();
 		chunk.getItems().forEach(item -> pages.putIfAbsent(item.page().sequence(), item.page()));
 		skippedRows.forEach(item -> pages.putIfAbsent(item.page().sequence(), item.page()));
-		List<BalanceRead> reads = new ArrayList<>();
-		List<String> postponed = new ArrayList<>();
+		ChunkRows rows = new ChunkRows();
 		for (var items = chunk.iterator(); items.hasNext();) {
 			SweepItem item = items.next();
 			WalletAddress wallet = Objects.requireNonNull(item.wallet(), "wallet (the processor skips bad rows)");
-			BalanceRead read = item.page().read(wallet);
-			if (read != null) {
-				reads.add(read);
-			}
-			else {
+			if (rows.wallet(wallet, item.page()) == null) {
 				items.remove(new UnresolvedBalanceException(wallet, item.page().block()));
-				postponed.add(wallet.value());
 			}
 		}
-		int unresolvedTwins = 0;
-		int chunkNoncanonical = 0;
-		for (SweepItem skipped : skippedRows) {
-			postponed.add(skipped.row());
-			WalletAddress twin = WalletAddress.canonicalTwin(skipped.row()).orElse(null);
-			if (twin != null) {
-				chunkNoncanonical++;
-				BalanceRead read = skipped.page().read(twin);
-				if (read != null) {
-					reads.add(read);
-				}
-				else {
-					unresolvedTwins++;
-					postponed.add(twin.value());
-				}
-			}
-		}
+		skippedRows.forEach(rows::skipped);
 		long start = System.nanoTime();
-		int chunkWritten = refresher.write(newestPerWallet(reads));
+		int chunkWritten = refresher.write(rows.writes());
 		// Rows this chunk could not refresh go to the end of the order, with the chunk's
 		// write and reader state.
-		long postponedRows = refresher.postpone(postponed);
+		long postponedRows = refresher.postpone(rows.postponed());
 		long chunkDb = System.nanoTime() - start;
 
 		List<ResolvedPage> newPages = pages.values().stream().filter(page -> page.sequence() > countedPage).toList();
@@ -204,7 +177,7 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		long chunkRpc = newPages.stream().mapToLong(ResolvedPage::waitNanos).sum();
 		countedPage = Math.max(countedPage, pages.isEmpty() ? 0 : pages.lastKey());
 		long block = pages.values().stream().mapToLong(ResolvedPage::block).filter(b -> b >= 0).min().orElse(-1);
-		int chunkUnresolved = chunk.getSkips().size() + unresolvedTwins;
+		int chunkUnresolved = chunk.getSkips().size() + rows.unresolvedTwins();
 		StepExecution step = step();
 		var context = step.getExecutionContext();
 		context.putLong(MULTICALLS, context.getLong(MULTICALLS, 0L) + calls);
@@ -216,7 +189,7 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 		dbNanos += chunkDb;
 		context.putLong(RPC_MILLIS, rpcNanos / 1_000_000);
 		context.putLong(DB_MILLIS, dbNanos / 1_000_000);
-		noncanonical += chunkNoncanonical;
+		noncanonical += rows.noncanonical();
 		context.putLong(NONCANONICAL_ROWS, noncanonical);
 		chunks++;
 		written += chunkWritten;
@@ -228,19 +201,6 @@ public class BalanceRefreshWriter implements ItemWriter<SweepItem>, StepExecutio
 				step.getStepName(), chunks, chunk.size() + chunk.getSkips().size() + skippedRows.size(), chunkWritten,
 				chunkUnresolved, block, postponedRows, calls, splits, chunkRpc / 1_000_000, chunkDb / 1_000_000,
 				written, unresolved, Math.round((written + unresolved) / seconds));
-	}
-
-	/**
-	 * One read per wallet, the newest (the highest block) when a chunk read a wallet
-	 * twice (a non-canonical row's twin is also a row of the chunk, in another page): one
-	 * upsert cannot change a row twice.
-	 */
-	static List<BalanceRead> newestPerWallet(Collection<BalanceRead> reads) {
-		Map<WalletAddress, BalanceRead> newest = new LinkedHashMap<>();
-		for (BalanceRead read : reads) {
-			newest.merge(read.wallet(), read, (a, b) -> b.block() > a.block() ? b : a);
-		}
-		return newest.values().stream().sorted(Comparator.comparing(BalanceRead::wallet)).toList();
 	}
 
 	private StepExecution step() {

@@ -4,11 +4,10 @@ import java.util.List;
 
 import io.audius.indexer.sweep.BalanceRefreshWriter;
 import io.audius.indexer.testsupport.AnvilNode;
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.methods.response.VoidResponse;
@@ -16,7 +15,6 @@ import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,27 +32,24 @@ class CallSplitIT {
 	@Test
 	void refusedCallsAreSplitUntilTheyPassAndEveryWalletIsRight() throws Exception {
 		try (AnvilNode node = AnvilNode.startWith(List.of());
-				IndexerFixture fixture = IndexerFixture.deploy(new TestChain(node), CallSplitIT.class)) {
-			TestChain chain = fixture.chain();
-			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "split-" + System.nanoTime(),
-					WALLETS);
-			seeded.insertRows(fixture.jdbc());
+				SweepFixture sweep = SweepFixture.deploy(new TestChain(node), CallSplitIT.class)) {
+			SeededWallets seeded = sweep.seed("split-" + System.nanoTime(), WALLETS);
 			// Deployed and seeded with room; now eth_call gets at most this much gas
 			// (about 60 wallets' reads).
 			new Request<>("anvil_setBlockGasLimit", List.of("0x" + Long.toHexString(1_500_000L)), node.service(),
 					VoidResponse.class)
 				.send();
-			RpcProxy rpc = fixture.rpc();
+			RpcProxy rpc = sweep.rpc();
 			// ~40 wallets of call data (each wallet is 3 sub-calls of ~290 hex
 			// characters)
 			rpc.maxBodyBytes(40_000);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=200",
-					"--indexer.sweep.calls-in-flight=2", "--indexer.chain.retries=0");
+			sweep.start("--indexer.sweep.wallets-per-call=200", "--indexer.sweep.calls-in-flight=2",
+					"--indexer.chain.retries=0");
 
-			JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			JobExecution execution = sweep.run();
 
 			assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			StepExecution step = execution.getStepExecutions().iterator().next();
+			StepExecution step = SweepFixture.step(execution);
 			assertThat(step.getWriteSkipCount()).as("only the reverting wallet").isEqualTo(1);
 			assertThat(step.getWriteCount()).isEqualTo(WALLETS - 1);
 			assertThat(step.getExecutionContext().getLong(BalanceRefreshWriter.SPLITS)).as("splits recorded")
@@ -64,9 +59,7 @@ class CallSplitIT {
 				.isLessThan(200)
 				.isPositive();
 			assertThat(rpc.tooLargeAnswers()).as("bodies refused by the proxy").isPositive();
-			assertThat(WalletRows.notMatchingChain(fixture.jdbc(), chain, fixture.contracts(), seeded.wallets()))
-				.as("rows unlike the chain")
-				.isEmpty();
+			assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
 		}
 	}
 

@@ -1,14 +1,11 @@
 package io.audius.indexer.sweep;
 
-import java.math.BigInteger;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.audius.indexer.chain.BalanceRead;
-import io.audius.indexer.chain.abi.WalletAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,17 +82,6 @@ class ReadAheadRulesTest {
 		assertThat(partition.sql(true))
 			.contains("AND (hashtext(wallet) & 2147483647) % ? = ? AND (updated_at, wallet) > (?, ?)");
 		assertThat(partition.arguments(new PageKey(T, "0xab"), 50)).containsExactly(T, 4, 2, T, "0xab", 50);
-	}
-
-	@Test
-	void aWalletReadTwiceInAChunkIsWrittenOnceWithItsNewestRead() {
-		WalletAddress a = new WalletAddress("0x" + "a".repeat(40));
-		WalletAddress b = new WalletAddress("0x" + "b".repeat(40));
-		List<BalanceRead> reads = List.of(new BalanceRead(b, BigInteger.ONE, 10),
-				new BalanceRead(a, BigInteger.TWO, 12), new BalanceRead(b, BigInteger.TEN, 11),
-				new BalanceRead(a, BigInteger.ZERO, 9));
-		assertThat(BalanceRefreshWriter.newestPerWallet(reads)).containsExactly(new BalanceRead(a, BigInteger.TWO, 12),
-				new BalanceRead(b, BigInteger.TEN, 11));
 	}
 
 }

@@ -7,10 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.audius.indexer.testsupport.AudioContracts;
-import io.audius.indexer.testsupport.IndexerFixture;
-import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -20,12 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,59 +34,52 @@ class StaleRefreshJobIT {
 
 	private static final int WALLETS_PER_CALL = 200;
 
-	private static IndexerFixture fixture;
+	private static SweepFixture sweep;
 
 	private static TestChain chain;
 
 	private static AudioContracts contracts;
 
-	private static RpcProxy proxy;
-
-	private static ConfigurableApplicationContext app;
-
 	private static JdbcTemplate jdbc;
 
 	/**
 	 * One application for the class: every test starts from an empty table
-	 * ({@link #emptyTable}).
+	 * ({@link SweepFixture#emptyTable}).
 	 */
 	@BeforeAll
 	static void start(TestChain testChain) throws Exception {
-		fixture = IndexerFixture.deploy(testChain, StaleRefreshJobIT.class)
-			.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=" + WALLETS_PER_CALL,
+		sweep = SweepFixture.deploy(testChain, StaleRefreshJobIT.class)
+			.start("--indexer.sweep.wallets-per-call=" + WALLETS_PER_CALL,
 					// the size stays put: this class counts one eth_call per chunk;
 					// SweepCallSizeIT tests growth
 					"--indexer.sweep.max-wallets-per-call=" + WALLETS_PER_CALL);
-		chain = fixture.chain();
-		contracts = fixture.contracts();
-		proxy = fixture.rpc();
-		app = fixture.app();
-		jdbc = fixture.jdbc();
+		chain = sweep.chain();
+		contracts = sweep.contracts();
+		jdbc = sweep.jdbc();
 	}
 
 	@AfterAll
 	static void stop() {
-		fixture.close();
+		sweep.close();
 	}
 
 	@BeforeEach
 	void emptyTable() {
-		jdbc.execute("TRUNCATE eth_wallet_balances");
+		sweep.emptyTable();
 	}
 
 	@Test
 	void everyRowEqualsTheOnChainSumWithOneEthCallPerChunk() {
-		SeededWallets seeded = SeededWallets.create(chain, contracts, "sweep-it", 1_050);
-		seeded.insertRows(jdbc);
-		proxy.resetCounts();
+		SeededWallets seeded = sweep.seed("sweep-it", 1_050);
+		sweep.rpc().resetCounts();
 
-		JobExecution execution = runSweep();
+		JobExecution execution = sweep.run();
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		int expectedCalls = (1_050 + WALLETS_PER_CALL - 1) / WALLETS_PER_CALL;
-		assertThat(proxy.count("eth_call")).as("eth_calls seen by the node").isEqualTo(expectedCalls);
+		assertThat(sweep.rpc().count("eth_call")).as("eth_calls seen by the node").isEqualTo(expectedCalls);
 
-		StepExecution step = execution.getStepExecutions().iterator().next();
+		StepExecution step = SweepFixture.step(execution);
 		assertThat(step.getReadCount()).isEqualTo(1_050);
 		assertThat(step.getWriteCount()).as("rows written").isEqualTo(1_049);
 		assertThat(step.getWriteSkipCount()).as("wallets with a failed read").isEqualTo(1);
@@ -132,18 +120,14 @@ class StaleRefreshJobIT {
 	void badRowsAreSkippedCountedAndDoNotStopTheRun() {
 		List<String> good = WalletFactory.wallets("bad-rows-it", 5);
 		chain.mintBatch(contracts.token(), good, good.stream().map(w -> BigInteger.TEN).toList());
-		for (String wallet : good) {
-			insertStale(wallet);
-		}
+		sweep.insertStaleRows(good);
 		List<String> bad = List.of(good.get(0).toUpperCase().replace("0X", "0x"), "0x1234", "0x" + "zz".repeat(20));
-		for (String wallet : bad) {
-			insertStale(wallet);
-		}
+		sweep.insertStaleRows(bad);
 
-		JobExecution execution = runSweep();
+		JobExecution execution = sweep.run();
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		StepExecution step = execution.getStepExecutions().iterator().next();
+		StepExecution step = SweepFixture.step(execution);
 		assertThat(step.getProcessSkipCount()).isEqualTo(3);
 		assertThat(step.getWriteCount()).isEqualTo(5);
 		for (String wallet : good) {
@@ -159,24 +143,15 @@ class StaleRefreshJobIT {
 	@Test
 	void aRunReadsOnlyRowsOlderThanItsCutoff() {
 		List<String> wallets = WalletFactory.wallets("cutoff-it", 3);
-		wallets.forEach(this::insertStale);
+		sweep.insertStaleRows(wallets);
 		jdbc.update("UPDATE eth_wallet_balances SET updated_at = NOW() + interval '1 hour' WHERE wallet = ?",
 				wallets.get(2));
 
-		JobExecution execution = runSweep();
+		JobExecution execution = sweep.run();
 
-		StepExecution step = execution.getStepExecutions().iterator().next();
+		StepExecution step = SweepFixture.step(execution);
 		assertThat(step.getReadCount()).as("the row newer than the cutoff is not read").isEqualTo(2);
 		assertThat(row(wallets.get(2)).get("balance_block")).isNull();
-	}
-
-	private JobExecution runSweep() {
-		return app.getBean(JobOperator.class).startNextInstance(app.getBean("staleRefreshJob", Job.class));
-	}
-
-	private void insertStale(String wallet) {
-		jdbc.update("INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
-				+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')", wallet);
 	}
 
 	private Map<String, Object> row(String wallet) {

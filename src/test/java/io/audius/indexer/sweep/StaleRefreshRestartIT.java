@@ -6,14 +6,12 @@ import java.util.Map;
 
 import io.audius.indexer.ops.IndexerLauncher;
 import io.audius.indexer.ops.LauncherProperties;
-import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.BatchRows;
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,16 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.boot.DefaultApplicationArguments;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,15 +60,9 @@ class StaleRefreshRestartIT {
 	 */
 	private static final String API_KEY = "it-secret-api-key-5f2b";
 
-	private static IndexerFixture fixture;
-
-	private static TestChain chain;
-
-	private static AudioContracts contracts;
+	private static SweepFixture sweep;
 
 	private static RpcProxy proxy;
-
-	private static ConfigurableApplicationContext app;
 
 	private static JdbcTemplate jdbc;
 
@@ -82,30 +70,25 @@ class StaleRefreshRestartIT {
 
 	@BeforeAll
 	static void start(TestChain testChain) throws Exception {
-		fixture = IndexerFixture.deploy(testChain, StaleRefreshRestartIT.class);
-		chain = fixture.chain();
-		contracts = fixture.contracts();
-		proxy = fixture.rpc();
-		app = fixture
-			.startApp(WebApplicationType.NONE, "--indexer.chain.rpc-url=" + proxy.url() + "/v3/" + API_KEY,
-					"--indexer.sweep.wallets-per-call=" + PER_CALL,
-					// a fixed call size: the pages and calls these runs count
-					"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=" + IN_FLIGHT,
-					"--indexer.chain.retries=1")
-			.app();
-		jdbc = fixture.jdbc();
+		sweep = SweepFixture.deploy(testChain, StaleRefreshRestartIT.class);
+		proxy = sweep.rpc();
+		sweep.start("--indexer.chain.rpc-url=" + proxy.url() + "/v3/" + API_KEY,
+				"--indexer.sweep.wallets-per-call=" + PER_CALL,
+				// a fixed call size: the pages and calls these runs count
+				"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=" + IN_FLIGHT,
+				"--indexer.chain.retries=1");
+		jdbc = sweep.jdbc();
 	}
 
 	@AfterAll
 	static void stop() {
-		fixture.close();
+		sweep.close();
 	}
 
 	@BeforeEach
 	void seed() {
-		jdbc.execute("TRUNCATE eth_wallet_balances");
-		seeded = SeededWallets.create(chain, contracts, "restart-" + System.nanoTime(), WALLETS);
-		seeded.insertRows(jdbc);
+		sweep.emptyTable();
+		seeded = sweep.seed("restart-" + System.nanoTime(), WALLETS);
 	}
 
 	@AfterEach
@@ -118,12 +101,12 @@ class StaleRefreshRestartIT {
 		// The node goes away in the middle of the calls in flight of chunk
 		// CHUNKS_BEFORE_OUTAGE + 1.
 		proxy.cutAfter("eth_call", CHUNKS_BEFORE_OUTAGE * IN_FLIGHT + 1);
-		JobExecution failed = operator().startNextInstance(job());
+		JobExecution failed = sweep.run();
 
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 		// minus one: the wallet whose staking read reverts is in the first chunk and is
 		// never written
-		assertThat(refreshedRows()).as("committed before the outage").isEqualTo(CHUNKS_BEFORE_OUTAGE * CHUNK - 1);
+		assertThat(sweep.refreshedRows()).as("committed before the outage").isEqualTo(CHUNKS_BEFORE_OUTAGE * CHUNK - 1);
 		assertThat(failed.getExitStatus().getExitDescription()).as("the audit trail says why")
 			.contains("eth_call to " + proxy.url() + "/… failed")
 			.doesNotContain(API_KEY);
@@ -131,23 +114,19 @@ class StaleRefreshRestartIT {
 		// Pages were read ahead of the failing chunk (4 pages queued, 2 calls in flight),
 		// but what the execution saved
 		// is the position of its last commit.
-		assertThat(((Number) failed.getStepExecutions()
-			.iterator()
-			.next()
-			.getExecutionContext()
-			.get("staleWalletReader.read.count")).longValue()).as("the saved position: the last committed row")
-			.isEqualTo(CHUNKS_BEFORE_OUTAGE * CHUNK);
+		assertThat(((Number) SweepFixture.step(failed).getExecutionContext().get("staleWalletReader.read.count"))
+			.longValue()).as("the saved position: the last committed row").isEqualTo(CHUNKS_BEFORE_OUTAGE * CHUNK);
 
 		proxy.restore();
 		proxy.resetCounts();
-		JobExecution restarted = operator().restart(failed);
+		JobExecution restarted = sweep.operator().restart(failed);
 
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(restarted.getJobInstance().getInstanceId()).isEqualTo(failed.getJobInstance().getInstanceId());
 		int remaining = WALLETS - CHUNKS_BEFORE_OUTAGE * CHUNK;
 		assertThat(proxy.count("eth_call")).as("only the pages not yet committed, counted at the proxy")
 			.isEqualTo(remaining / PER_CALL);
-		StepExecution second = restarted.getStepExecutions().iterator().next();
+		StepExecution second = SweepFixture.step(restarted);
 		assertThat(second.getReadCount()).as("committed chunks are not read again").isEqualTo(remaining);
 		assertThat(updatedAtOf(committed.keySet())).as("rows of committed chunks untouched by the restart")
 			.isEqualTo(committed);
@@ -179,7 +158,7 @@ class StaleRefreshRestartIT {
 	@Test
 	void launcherRecoversAnExecutionLeftRunningByAKilledProcessAndFinishesIt() throws Exception {
 		proxy.cutAfter("eth_call", 2);
-		JobExecution first = operator().startNextInstance(job());
+		JobExecution first = sweep.run();
 		proxy.restore();
 		// What a SIGKILL leaves behind: the execution and its step still STARTED, no end
 		// time.
@@ -203,11 +182,11 @@ class StaleRefreshRestartIT {
 	@Test
 	void anInstanceThatKeepsFailingIsAbandonedAfterMaxRestartsAndANewOneRuns() throws Exception {
 		proxy.cutAfter("eth_call", 1);
-		JobExecution failed = operator().startNextInstance(job());
+		JobExecution failed = sweep.run();
 		for (int restart = 0; restart < 2; restart++) {
 			proxy.restore();
 			proxy.cutAfter("eth_call", 0);
-			failed = operator().restart(failed);
+			failed = sweep.operator().restart(failed);
 			assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 		}
 		proxy.restore();
@@ -233,21 +212,22 @@ class StaleRefreshRestartIT {
 		proxy.delay("eth_call", java.time.Duration.ofMillis(200));
 		java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
 		try {
-			var running = runner.submit(() -> operator().startNextInstance(job()));
+			var running = runner.submit(() -> sweep.run());
 			io.audius.indexer.testsupport.Await.until("two chunks committed", java.time.Duration.ofSeconds(20),
-					() -> refreshedRows() >= 2 * CHUNK - 1);
-			JobExecution execution = app.getBean(JobRepository.class)
+					() -> sweep.refreshedRows() >= 2 * CHUNK - 1);
+			JobExecution execution = sweep.app()
+				.getBean(JobRepository.class)
 				.findRunningJobExecutions("staleRefreshJob")
 				.iterator()
 				.next();
-			operator().stop(execution);
+			sweep.operator().stop(execution);
 			JobExecution stopped = running.get(20, java.util.concurrent.TimeUnit.SECONDS);
 
 			assertThat(stopped.getStatus()).as("stopped at a chunk boundary, not failed")
 				.isEqualTo(BatchStatus.STOPPED);
-			assertThat(refreshedRows()).isLessThan(WALLETS - 1);
+			assertThat(sweep.refreshedRows()).isLessThan(WALLETS - 1);
 			proxy.delay("eth_call", java.time.Duration.ZERO);
-			JobExecution restarted = operator().restart(stopped);
+			JobExecution restarted = sweep.operator().restart(stopped);
 			assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 			assertAllRowsRight();
 		}
@@ -261,8 +241,8 @@ class StaleRefreshRestartIT {
 		return new IndexerLauncher(new LauncherProperties(true, "staleRefreshJob", true, maxRestarts, false),
 				new io.audius.indexer.ops.RunLockProperties(java.time.Duration.ofSeconds(1),
 						java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(1)),
-				Map.of("staleRefreshJob", job()), operator(), app.getBean(JobRepository.class),
-				app.getBean(javax.sql.DataSource.class), app);
+				Map.of("staleRefreshJob", sweep.job()), sweep.operator(), sweep.app().getBean(JobRepository.class),
+				sweep.app().getBean(javax.sql.DataSource.class), sweep.app());
 	}
 
 	private void assertNoSecretIn(CapturedOutput output) {
@@ -278,13 +258,7 @@ class StaleRefreshRestartIT {
 	}
 
 	private void assertAllRowsRight() {
-		assertThat(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets())).as("rows unlike the chain")
-			.isEmpty();
-	}
-
-	private int refreshedRows() {
-		return jdbc.queryForObject("SELECT count(*) FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
-				Integer.class);
+		assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
 	}
 
 	private Map<String, Timestamp> updatedAtOfRefreshedRows() {
@@ -301,14 +275,6 @@ class StaleRefreshRestartIT {
 			out.put(rs.getString(1), rs.getTimestamp(2));
 		}, (Object) wallets.toArray(String[]::new));
 		return out;
-	}
-
-	private JobOperator operator() {
-		return app.getBean(JobOperator.class);
-	}
-
-	private Job job() {
-		return app.getBean("staleRefreshJob", Job.class);
 	}
 
 }

@@ -1,18 +1,16 @@
 package io.audius.indexer.sweep;
 
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,59 +27,54 @@ class SweepCallSizeIT {
 		// 50, then probes of 100, 200 and 300 (one at a time: nothing kept), then 250:
 		// the size reaches the most
 		int wallets = 900;
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCallSizeIT.class)) {
-			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "grow-" + System.nanoTime(),
-					wallets);
-			seeded.insertRows(fixture.jdbc());
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=50",
-					"--indexer.sweep.max-wallets-per-call=300", "--indexer.sweep.calls-in-flight=1");
-			RpcProxy rpc = fixture.rpc();
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepCallSizeIT.class)) {
+			SeededWallets seeded = sweep.seed("grow-" + System.nanoTime(), wallets);
+			sweep.start("--indexer.sweep.wallets-per-call=50", "--indexer.sweep.max-wallets-per-call=300",
+					"--indexer.sweep.calls-in-flight=1");
+			RpcProxy rpc = sweep.rpc();
 			rpc.resetCounts();
 
-			JobExecution first = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			JobExecution first = sweep.run();
 			int firstCalls = rpc.count("eth_call");
 
 			assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			ExecutionContext kept = step(first).getExecutionContext();
+			ExecutionContext kept = SweepFixture.step(first).getExecutionContext();
 			assertThat(kept.getInt(BalanceRefreshWriter.WALLETS_PER_CALL)).as("grown to the most").isEqualTo(300);
 			assertThat(kept.getInt(BalanceRefreshWriter.CALL_SIZE_CEILING)).as("nothing refused: no ceiling kept")
 				.isEqualTo(Integer.MAX_VALUE);
 			assertThat(firstCalls).as("50, then growing").isGreaterThan(wallets / 300);
 
 			rpc.resetCounts();
-			JobExecution second = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			JobExecution second = sweep.run();
 			int secondCalls = rpc.count("eth_call");
 
 			assertThat(second.getJobInstance().getInstanceId()).isNotEqualTo(first.getJobInstance().getInstanceId());
 			assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			assertThat(step(second).getReadCount()).isEqualTo(wallets);
+			assertThat(SweepFixture.step(second).getReadCount()).isEqualTo(wallets);
 			assertThat(secondCalls).as("every page of 300 from the start: the kept size").isEqualTo(wallets / 300);
 			assertThat(secondCalls * 1000.0 / wallets).as("eth_calls per 1,000 wallets drop")
 				.isLessThan(firstCalls * 1000.0 / wallets);
-			assertThat(fixture.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
+			assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
 		}
 	}
 
 	@Test
 	void aRefusalShrinksTheSizeAndTheShrunkenSizeIsKept(TestChain chain) throws Exception {
 		int wallets = 300;
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCallSizeIT.class)) {
-			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "shrink-" + System.nanoTime(),
-					wallets);
-			seeded.insertRows(fixture.jdbc());
-			RpcProxy rpc = fixture.rpc();
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepCallSizeIT.class)) {
+			SeededWallets seeded = sweep.seed("shrink-" + System.nanoTime(), wallets);
+			RpcProxy rpc = sweep.rpc();
 			// ~40 wallets of call data (each wallet is 3 sub-calls of ~290 hex
 			// characters)
 			rpc.maxBodyBytes(40_000);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=100",
-					"--indexer.sweep.max-wallets-per-call=400", "--indexer.sweep.calls-in-flight=1",
-					"--indexer.chain.retries=0");
+			sweep.start("--indexer.sweep.wallets-per-call=100", "--indexer.sweep.max-wallets-per-call=400",
+					"--indexer.sweep.calls-in-flight=1", "--indexer.chain.retries=0");
 
-			JobExecution first = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			JobExecution first = sweep.run();
 			int firstRefusals = rpc.tooLargeAnswers();
 
 			assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			ExecutionContext kept = step(first).getExecutionContext();
+			ExecutionContext kept = SweepFixture.step(first).getExecutionContext();
 			int size = kept.getInt(BalanceRefreshWriter.WALLETS_PER_CALL);
 			assertThat(size).as("shrunk below the start, to what the proxy lets through").isLessThan(100).isPositive();
 			assertThat(kept.getInt(BalanceRefreshWriter.CALL_SIZE_CEILING)).as("below the refused sizes")
@@ -89,53 +82,47 @@ class SweepCallSizeIT {
 			assertThat(firstRefusals).isPositive();
 
 			rpc.resetCounts();
-			JobExecution second = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			JobExecution second = sweep.run();
 
 			assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 			assertThat(rpc.tooLargeAnswers() - firstRefusals)
 				.as("the next run starts at the kept size (%d): fewer refusals than %d", size, firstRefusals)
 				.isLessThan(firstRefusals);
-			assertThat(step(second).getExecutionContext().getInt(BalanceRefreshWriter.WALLETS_PER_CALL))
+			assertThat(SweepFixture.step(second).getExecutionContext().getInt(BalanceRefreshWriter.WALLETS_PER_CALL))
 				.isLessThan(100);
-			assertThat(fixture.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
+			assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
 		}
 	}
 
 	@Test
 	void aSilentNodeLeavesTheKeptSizeAsItWas(TestChain chain) throws Exception {
 		int wallets = 200;
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCallSizeIT.class)) {
-			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "quiet-" + System.nanoTime(),
-					wallets);
-			seeded.insertRows(fixture.jdbc());
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=16",
-					"--indexer.sweep.max-wallets-per-call=64", "--indexer.sweep.calls-in-flight=1",
-					"--indexer.chain.call-timeout=1s");
-			RpcProxy rpc = fixture.rpc();
-			JobExecution first = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepCallSizeIT.class)) {
+			SeededWallets seeded = sweep.seed("quiet-" + System.nanoTime(), wallets);
+			sweep.start("--indexer.sweep.wallets-per-call=16", "--indexer.sweep.max-wallets-per-call=64",
+					"--indexer.sweep.calls-in-flight=1", "--indexer.chain.call-timeout=1s");
+			RpcProxy rpc = sweep.rpc();
+			JobExecution first = sweep.run();
 			assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			assertThat(step(first).getExecutionContext().getInt(BalanceRefreshWriter.WALLETS_PER_CALL)).isEqualTo(64);
+			assertThat(SweepFixture.step(first).getExecutionContext().getInt(BalanceRefreshWriter.WALLETS_PER_CALL))
+				.isEqualTo(64);
 
 			rpc.silent(true);
-			JobExecution failed = fixture.startNextInstance("staleRefreshJob").get();
+			JobExecution failed = sweep.indexer().startNextInstance("staleRefreshJob").get();
 			assertThat(failed.getStatus()).as("a node that does not answer fails the run")
 				.isEqualTo(BatchStatus.FAILED);
 
 			rpc.silent(false);
 			rpc.resetCounts();
-			JobExecution restarted = fixture.restart(failed).get();
+			JobExecution restarted = sweep.indexer().restart(failed).get();
 
 			assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 			assertThat(rpc.count("eth_call")).as("pages of 64 from the start: 64 + 64 + 64 + 8")
 				.isEqualTo((wallets + 63) / 64);
-			assertThat(step(restarted).getExecutionContext().getInt(BalanceRefreshWriter.WALLETS_PER_CALL))
+			assertThat(SweepFixture.step(restarted).getExecutionContext().getInt(BalanceRefreshWriter.WALLETS_PER_CALL))
 				.isEqualTo(64);
-			assertThat(fixture.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
+			assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
 		}
-	}
-
-	private static StepExecution step(JobExecution execution) {
-		return execution.getStepExecutions().iterator().next();
 	}
 
 }

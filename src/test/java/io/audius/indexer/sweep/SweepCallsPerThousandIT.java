@@ -3,17 +3,15 @@ package io.audius.indexer.sweep;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,18 +28,18 @@ class SweepCallsPerThousandIT {
 
 	@Test
 	void atMostOneEthCallPerThousandWalletsAtTheDefaults(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCallsPerThousandIT.class)) {
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepCallsPerThousandIT.class)) {
 			// Wallets with no balance on chain: the call's size, not its result, is what
 			// counts here.
-			fixture.insertStaleRowsInBatch(WalletFactory.wallets("per-thousand", WALLETS));
-			fixture.startApp(WebApplicationType.NONE);
-			RpcProxy rpc = fixture.rpc();
+			sweep.staleWallets("per-thousand", WALLETS);
+			sweep.start();
+			RpcProxy rpc = sweep.rpc();
 			List<Double> perThousand = new ArrayList<>();
 			for (int run = 1; run <= 4; run++) {
 				rpc.resetCounts();
-				JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+				JobExecution execution = sweep.run();
 				assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-				assertThat(execution.getStepExecutions().iterator().next().getReadCount()).isEqualTo(WALLETS);
+				assertThat(SweepFixture.step(execution).getReadCount()).isEqualTo(WALLETS);
 				double calls = 1000.0 * rpc.count("eth_call") / WALLETS;
 				perThousand.add(calls);
 				System.out.printf("run %d: %d eth_calls, %.2f per 1,000 wallets: %s%n", run, rpc.count("eth_call"),

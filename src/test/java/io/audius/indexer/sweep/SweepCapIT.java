@@ -2,19 +2,15 @@ package io.audius.indexer.sweep;
 
 import java.util.List;
 
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,23 +24,18 @@ class SweepCapIT {
 
 	@Test
 	void aCappedRunRefreshesTheOldestRowsAndTheNextRunContinues(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepCapIT.class)) {
-			SeededWallets seeded = SeededWallets.create(chain, fixture.contracts(), "cap-" + System.nanoTime(), 500);
-			ConfigurableApplicationContext app = fixture
-				.startApp(WebApplicationType.NONE, "--indexer.sweep.max-wallets=120",
-						"--indexer.sweep.wallets-per-call=50",
-						// the call size pinned: this is about the cap, not about sizes
-						// growing
-						"--indexer.sweep.max-wallets-per-call=50")
-				.app();
-			RpcProxy rpc = fixture.rpc();
-			JdbcTemplate jdbc = fixture.jdbc();
-			seeded.insertRows(jdbc);
-			Job job = app.getBean("staleRefreshJob", Job.class);
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepCapIT.class)) {
+			SeededWallets seeded = sweep.seed("cap-" + System.nanoTime(), 500);
+			sweep.start("--indexer.sweep.max-wallets=120", "--indexer.sweep.wallets-per-call=50",
+					// the call size pinned: this is about the cap, not about sizes
+					// growing
+					"--indexer.sweep.max-wallets-per-call=50");
+			RpcProxy rpc = sweep.rpc();
+			JdbcTemplate jdbc = sweep.jdbc();
 
-			JobExecution first = app.getBean(JobOperator.class).startNextInstance(job);
+			JobExecution first = sweep.run();
 
-			assertThat(first.getStepExecutions().iterator().next().getReadCount()).isEqualTo(120);
+			assertThat(SweepFixture.step(first).getReadCount()).isEqualTo(120);
 			assertThat(rpc.count("eth_call")).as("50 + 50 + 20").isEqualTo(3);
 			// rows were seeded oldest first in list order; the reverting wallet (index 1)
 			// stays stale
@@ -53,11 +44,11 @@ class SweepCapIT {
 			List<String> oldest = seeded.wallets().subList(0, 120);
 			assertThat(refreshed).hasSize(119).allMatch(oldest::contains);
 
-			JobExecution second = app.getBean(JobOperator.class).startNextInstance(job);
+			JobExecution second = sweep.run();
 
 			// the unresolved reverting row was moved past the cutoff: the next 120 are
 			// all new
-			assertThat(second.getStepExecutions().iterator().next().getReadCount()).isEqualTo(120);
+			assertThat(SweepFixture.step(second).getReadCount()).isEqualTo(120);
 			assertThat(jdbc.queryForList("SELECT wallet FROM eth_wallet_balances WHERE balance_block IS NOT NULL",
 					String.class))
 				.hasSize(239)

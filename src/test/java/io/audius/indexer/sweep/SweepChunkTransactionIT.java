@@ -5,16 +5,14 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,20 +33,19 @@ class SweepChunkTransactionIT {
 
 	@Test
 	void noTransactionIsOpenWhileTheSweepWaitsForTheNode(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepChunkTransactionIT.class)) {
-			List<String> wallets = WalletFactory.wallets("chunk-tx", 40);
-			fixture.insertStaleRows(wallets);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=10",
-					"--indexer.sweep.max-wallets-per-call=10", "--indexer.sweep.calls-in-flight=2",
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepChunkTransactionIT.class)) {
+			List<String> wallets = sweep.staleWallets("chunk-tx", 40);
+			sweep.start("--indexer.sweep.wallets-per-call=10", "--indexer.sweep.max-wallets-per-call=10",
+					"--indexer.sweep.calls-in-flight=2",
 					"--spring.datasource.hikari.data-source-properties.ApplicationName=" + APP);
-			JdbcTemplate jdbc = fixture.jdbc();
-			fixture.rpc().delay("eth_call", CALL_DELAY);
+			JdbcTemplate jdbc = sweep.jdbc();
+			sweep.rpc().delay("eth_call", CALL_DELAY);
 
-			Future<JobExecution> run = fixture.startNextInstance("staleRefreshJob");
+			Future<JobExecution> run = sweep.indexer().startNextInstance(SweepFixture.JOB);
 			int samplesDuringCalls = 0;
 			int longestIdleInTransaction = 0;
 			while (!run.isDone()) {
-				boolean callPending = fixture.rpc().count("eth_call") > 0;
+				boolean callPending = sweep.rpc().count("eth_call") > 0;
 				// Idle in a transaction for more than half a second: not the moment
 				// between two statements of a
 				// commit, but a transaction held open across a call.
@@ -67,11 +64,11 @@ class SweepChunkTransactionIT {
 			JobExecution execution = run.get(1, TimeUnit.SECONDS);
 
 			assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			assertThat(fixture.rpc().count("eth_call")).as("four pages of ten").isEqualTo(4);
+			assertThat(sweep.rpc().count("eth_call")).as("four pages of ten").isEqualTo(4);
 			assertThat(samplesDuringCalls).as("samples taken while eth_calls were held").isGreaterThan(20);
 			assertThat(longestIdleInTransaction).as("backends of the app idle in a transaction during an eth_call")
 				.isZero();
-			assertThat(wallets).allMatch(w -> fixture.rowIsRight(w, -1));
+			assertThat(wallets).allMatch(w -> sweep.indexer().rowIsRight(w, -1));
 		}
 	}
 

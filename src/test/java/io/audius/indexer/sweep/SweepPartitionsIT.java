@@ -3,23 +3,17 @@ package io.audius.indexer.sweep;
 import java.util.List;
 import java.util.Map;
 
-import io.audius.indexer.testsupport.AudioContracts;
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,31 +32,24 @@ class SweepPartitionsIT {
 
 	@Test
 	void fourPartitionsSweepEveryWalletOnceAndRestartAfterAnOutage(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepPartitionsIT.class)) {
-			AudioContracts contracts = fixture.contracts();
-			SeededWallets seeded = SeededWallets.create(chain, contracts, "partitions-" + System.nanoTime(), WALLETS);
-			ConfigurableApplicationContext app = fixture
-				.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=4",
-						"--indexer.sweep.wallets-per-call=" + PER_CALL,
-						// a fixed call size: the pages and calls these runs count
-						"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=2",
-						"--indexer.chain.retries=0")
-				.app();
-			RpcProxy rpc = fixture.rpc();
-			JdbcTemplate jdbc = fixture.jdbc();
-			seeded.insertRows(jdbc);
-			JobOperator operator = app.getBean(JobOperator.class);
-			Job job = app.getBean("staleRefreshJob", Job.class);
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepPartitionsIT.class)) {
+			SeededWallets seeded = sweep.seed("partitions-" + System.nanoTime(), WALLETS);
+			sweep.start("--indexer.sweep.partitions=4", "--indexer.sweep.wallets-per-call=" + PER_CALL,
+					// a fixed call size: the pages and calls these runs count
+					"--indexer.sweep.max-wallets-per-call=" + PER_CALL, "--indexer.sweep.calls-in-flight=2",
+					"--indexer.chain.retries=0");
+			RpcProxy rpc = sweep.rpc();
+			JdbcTemplate jdbc = sweep.jdbc();
 
 			rpc.cutAfter("eth_call", 9);
-			JobExecution failed = operator.startNextInstance(job);
+			JobExecution failed = sweep.run();
 			assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 			long committed = workers(failed).stream().mapToLong(s -> s.getWriteCount() + s.getWriteSkipCount()).sum();
 			assertThat(committed).as("some chunks committed before the outage").isPositive().isLessThan(WALLETS);
 
 			rpc.restore();
 			rpc.resetCounts();
-			JobExecution restarted = operator.restart(failed);
+			JobExecution restarted = sweep.operator().restart(failed);
 
 			assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 			List<StepExecution> workers = workers(restarted);
@@ -78,9 +65,7 @@ class SweepPartitionsIT {
 				.orElseThrow();
 			assertThat(manager.getReadCount()).as("the manager's counts are its partitions' summed").isEqualTo(reread);
 
-			assertThat(WalletRows.notMatchingChain(jdbc, chain, contracts, seeded.wallets()))
-				.as("rows unlike the chain")
-				.isEmpty();
+			assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
 			Map<String, Object> partitions = jdbc.queryForMap("SELECT count(DISTINCT step_name) AS workers "
 					+ "FROM batch_step_execution WHERE step_name LIKE 'staleRefreshWorker:%'");
 			assertThat(((Number) partitions.get("workers")).intValue()).isEqualTo(4);

@@ -4,18 +4,14 @@ import java.time.Duration;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,29 +26,28 @@ class SweepPoolSizingIT {
 
 	@Test
 	void sixteenPartitionsGetAPoolLargeEnoughAndComplete(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepPoolSizingIT.class)) {
-			List<String> wallets = WalletFactory.wallets("pool-sizing", 160);
-			fixture.insertStaleRows(wallets);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=16",
-					"--indexer.sweep.wallets-per-call=5", "--spring.datasource.hikari.connection-timeout=3000");
-			assertThat(fixture.app().getBean(HikariDataSource.class).getMaximumPoolSize())
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepPoolSizingIT.class)) {
+			List<String> wallets = sweep.staleWallets("pool-sizing", 160);
+			sweep.start("--indexer.sweep.partitions=16", "--indexer.sweep.wallets-per-call=5",
+					"--spring.datasource.hikari.connection-timeout=3000");
+			assertThat(sweep.app().getBean(HikariDataSource.class).getMaximumPoolSize())
 				.as("one connection per partition, the lock, its lease, the job repository")
 				.isGreaterThanOrEqualTo(19);
 			// Every partition's chunk transaction is open across a slow eth_call at the
 			// same time.
-			fixture.rpc().delay("eth_call", Duration.ofMillis(300));
-			JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			sweep.rpc().delay("eth_call", Duration.ofMillis(300));
+			JobExecution execution = sweep.run();
 			assertThat(execution.getStatus()).as(execution.getExitStatus().getExitDescription())
 				.isEqualTo(BatchStatus.COMPLETED);
-			assertThat(wallets).allMatch(w -> fixture.rowIsRight(w, -1));
+			assertThat(wallets).allMatch(w -> sweep.indexer().rowIsRight(w, -1));
 		}
 	}
 
 	@Test
 	void aPoolSetTooSmallForThePartitionsIsRefusedAtStartNamingBothProperties(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepPoolSizingIT.class)) {
-			assertThatThrownBy(() -> fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=8",
-					"--spring.datasource.hikari.maximum-pool-size=6"))
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepPoolSizingIT.class)) {
+			assertThatThrownBy(
+					() -> sweep.start("--indexer.sweep.partitions=8", "--spring.datasource.hikari.maximum-pool-size=6"))
 				.rootCause()
 				.hasMessageContaining("indexer.sweep.partitions=8")
 				.hasMessageContaining("spring.datasource.hikari.maximum-pool-size=6");

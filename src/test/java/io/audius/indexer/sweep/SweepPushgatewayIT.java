@@ -8,19 +8,14 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
-import io.audius.indexer.testsupport.AudioContracts;
-import io.audius.indexer.testsupport.IndexerApp;
-import io.audius.indexer.testsupport.RpcProxy;
-import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,53 +59,45 @@ class SweepPushgatewayIT {
 
 	@Test
 	void aCompletedRunPushesOnceWhenItEndsWithItsStatusAndSuccessTime(TestChain chain) throws Exception {
-		AudioContracts contracts = chain.deployAudio();
-		TestDatabase db = TestDatabase.forClass(SweepPushgatewayIT.class).migrated();
-		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
-		SeededWallets seeded = SeededWallets.create(chain, contracts, "push-it", 30);
-		seeded.insertRows(jdbc);
-		long before = System.currentTimeMillis() / 1000;
-		ConfigurableApplicationContext app = IndexerApp.start(db, chain.node().httpUrl(), contracts,
-				sweep("--indexer.sweep.wallets-per-call=10", "--indexer.sweep.max-wallets-per-call=10"));
-		// The launcher ran the sweep while the application started.
-		assertThat(pushes).as("nothing pushed while the run went on").isEmpty();
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepPushgatewayIT.class)) {
+			sweep.seed("push-it", 30);
+			long before = System.currentTimeMillis() / 1000;
+			sweep.start(launched("--indexer.sweep.wallets-per-call=10", "--indexer.sweep.max-wallets-per-call=10"));
+			// The launcher ran the sweep while the application started.
+			assertThat(pushes).as("nothing pushed while the run went on").isEmpty();
 
-		app.close();
-
-		assertThat(pushes).as("one push when the run ends").hasSize(1);
-		Push last = pushes.get(0);
-		assertThat(last.method()).as("POST: only the metrics of the same names are replaced").isEqualTo("POST");
-		assertThat(last.path()).isEqualTo("/metrics/job/eth-balance-sweep/namespace/it-ns");
-		// The same figures as the run's audit row (one of the seeded wallets cannot be
-		// read: unresolved).
-		var step = jdbc.queryForMap("SELECT status, write_count, write_skip_count FROM batch_step_execution");
-		assertThat(step.get("status")).isEqualTo("COMPLETED");
-		assertThat(last.body()).contains("indexer_sweep_wallets_refreshed_total " + step.get("write_count") + ".0",
-				"indexer_sweep_wallets_unresolved_total " + step.get("write_skip_count") + ".0",
-				"indexer_sweep_bad_rows_total 0.0", "indexer_sweep_eth_calls_total 3.0",
-				"indexer_rpc_requests_total{method=\"eth_call\",outcome=\"ok\"} 3.0",
-				"indexer_sweep_last_run_status{status=\"COMPLETED\"} 1.0", "spring_batch_item_read_seconds_count");
-		assertThat(sample(last.body(), "indexer_sweep_last_success_timestamp_seconds")).as("the success's time")
-			.isBetween((double) before, System.currentTimeMillis() / 1000.0 + 1);
-		assertThat(sample(last.body(), "indexer_sweep_last_run_end_timestamp_seconds"))
-			.isEqualTo(sample(last.body(), "indexer_sweep_last_success_timestamp_seconds"));
+			sweep.app().close();
+			JdbcTemplate jdbc = sweep.jdbc();
+			assertThat(pushes).as("one push when the run ends").hasSize(1);
+			Push last = pushes.get(0);
+			assertThat(last.method()).as("POST: only the metrics of the same names are replaced").isEqualTo("POST");
+			assertThat(last.path()).isEqualTo("/metrics/job/eth-balance-sweep/namespace/it-ns");
+			// The same figures as the run's audit row (one seeded wallet is unresolved).
+			var step = jdbc.queryForMap("SELECT status, write_count, write_skip_count FROM batch_step_execution");
+			assertThat(step.get("status")).isEqualTo("COMPLETED");
+			assertThat(last.body()).contains("indexer_sweep_wallets_refreshed_total " + step.get("write_count") + ".0",
+					"indexer_sweep_wallets_unresolved_total " + step.get("write_skip_count") + ".0",
+					"indexer_sweep_bad_rows_total 0.0", "indexer_sweep_eth_calls_total 3.0",
+					"indexer_rpc_requests_total{method=\"eth_call\",outcome=\"ok\"} 3.0",
+					"indexer_sweep_last_run_status{status=\"COMPLETED\"} 1.0", "spring_batch_item_read_seconds_count");
+			assertThat(sample(last.body(), "indexer_sweep_last_success_timestamp_seconds")).as("the success's time")
+				.isBetween((double) before, System.currentTimeMillis() / 1000.0 + 1);
+			assertThat(sample(last.body(), "indexer_sweep_last_run_end_timestamp_seconds"))
+				.isEqualTo(sample(last.body(), "indexer_sweep_last_success_timestamp_seconds"));
+		}
 	}
 
 	@Test
 	void aFailedRunPushesItsStatusButNoSuccessTime(TestChain chain) throws Exception {
-		AudioContracts contracts = chain.deployAudio();
-		TestDatabase db = TestDatabase.forClass(SweepPushgatewayIT.class).migrated();
-		JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
-		SeededWallets.create(chain, contracts, "push-fail", 20).insertRows(jdbc);
-		try (RpcProxy node = RpcProxy.start(chain.node().httpUrl())) {
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepPushgatewayIT.class)) {
+			sweep.seed("push-fail", 20);
 			// Every eth_call answers 503: the chunk fails past its retries, the execution
 			// ends FAILED.
-			node.respond("eth_call", 503, Map.of(), "unavailable", 1_000);
-			ConfigurableApplicationContext app = IndexerApp.start(db, node.url(), contracts,
-					sweep("--indexer.chain.retries=0"));
-			app.close();
+			sweep.rpc().respond("eth_call", 503, Map.of(), "unavailable", 1_000);
+			sweep.start(launched("--indexer.chain.retries=0")).app().close();
+			assertThat(sweep.jdbc().queryForObject("SELECT status FROM batch_job_execution", String.class))
+				.isEqualTo("FAILED");
 		}
-		assertThat(jdbc.queryForObject("SELECT status FROM batch_job_execution", String.class)).isEqualTo("FAILED");
 		assertThat(pushes).hasSize(1);
 		Push push = pushes.get(0);
 		assertThat(push.method()).isEqualTo("POST");
@@ -121,7 +108,7 @@ class SweepPushgatewayIT {
 			.doesNotContain("indexer_sweep_last_success_timestamp_seconds");
 	}
 
-	private String[] sweep(String... extra) {
+	private String[] launched(String... extra) {
 		List<String> args = new java.util.ArrayList<>(
 				List.of("--indexer.launcher.enabled=true", "--indexer.launcher.job=staleRefreshJob",
 						"--indexer.pushgateway.address=127.0.0.1:" + gateway.getAddress().getPort(),

@@ -7,10 +7,9 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.audius.indexer.balances.BalanceRefresher;
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,7 +17,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -35,14 +33,15 @@ class SweepReadAheadErrorIT {
 
 	@Test
 	void anErrorKillingTheReadAheadFailsTheRunPromptly(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepReadAheadErrorIT.class)) {
-			fixture.insertStaleRows(WalletFactory.wallets("read-ahead-error-" + System.nanoTime(), 8));
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepReadAheadErrorIT.class)) {
+			sweep.staleWallets("read-ahead-error-" + System.nanoTime(), 8);
 			// The application as it runs, but its sweep reader's page query throws an
 			// Error from the read-ahead.
-			fixture.startApp(WebApplicationType.NONE, "--spring.main.sources=" + ErrorInPageQuery.class.getName(),
+			sweep.start("--spring.main.sources=" + ErrorInPageQuery.class.getName(),
 					"--spring.main.allow-bean-definition-overriding=true", "--indexer.sweep.wallets-per-call=4");
 
-			JobExecution execution = fixture.startNextInstance(StaleRefreshJobConfiguration.JOB_NAME)
+			JobExecution execution = sweep.indexer()
+				.startNextInstance(StaleRefreshJobConfiguration.JOB_NAME)
 				.get(60, TimeUnit.SECONDS);
 
 			assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);

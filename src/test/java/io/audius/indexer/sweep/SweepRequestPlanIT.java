@@ -2,18 +2,16 @@ package io.audius.indexer.sweep;
 
 import java.time.Duration;
 
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
-import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.boot.WebApplicationType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,16 +32,16 @@ class SweepRequestPlanIT {
 
 	@Test
 	void noRequestIsRefusedUnderTheDocumentedBudget(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepRequestPlanIT.class)) {
-			fixture.insertStaleRowsInBatch(WalletFactory.wallets("plan", WALLETS));
-			RpcProxy rpc = fixture.rpc();
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepRequestPlanIT.class)) {
+			sweep.staleWallets("plan", WALLETS);
+			RpcProxy rpc = sweep.rpc();
 			rpc.plan(PLAN);
 			rpc.delay("eth_call", Duration.ofMillis(50));
-			fixture.startApp(WebApplicationType.NONE, "--indexer.chain.budget.requests-per-second=" + PLAN);
+			sweep.start("--indexer.chain.budget.requests-per-second=" + PLAN);
 			for (String run : new String[] { "first run (nothing kept)", "next run (the kept size)" }) {
 				rpc.resetCounts();
-				JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
-				StepExecution step = execution.getStepExecutions().iterator().next();
+				JobExecution execution = sweep.run();
+				StepExecution step = SweepFixture.step(execution);
 				double seconds = Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
 				System.out.printf(
 						"%s under a %d requests/s plan, 50 ms per eth_call: %d eth_calls, %d refused by "
@@ -79,17 +77,16 @@ class SweepRequestPlanIT {
 	}
 
 	private static RpcProxy smallCalls(TestChain chain, int budget) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, SweepRequestPlanIT.class)) {
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepRequestPlanIT.class)) {
 			int wallets = 6_000;
-			fixture.insertStaleRowsInBatch(WalletFactory.wallets("plan-small-" + budget, wallets));
-			RpcProxy rpc = fixture.rpc();
+			sweep.staleWallets("plan-small-" + budget, wallets);
+			RpcProxy rpc = sweep.rpc();
 			rpc.plan(PLAN);
 			rpc.delay("eth_call", Duration.ofMillis(20));
-			fixture.startApp(WebApplicationType.NONE, "--indexer.chain.budget.requests-per-second=" + budget,
-					"--indexer.sweep.wallets-per-call=100", "--indexer.sweep.max-wallets-per-call=100",
-					"--indexer.sweep.calls-in-flight=8");
+			sweep.start("--indexer.chain.budget.requests-per-second=" + budget, "--indexer.sweep.wallets-per-call=100",
+					"--indexer.sweep.max-wallets-per-call=100", "--indexer.sweep.calls-in-flight=8");
 			rpc.resetCounts();
-			JobExecution execution = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			JobExecution execution = sweep.run();
 			assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 			System.out.printf(
 					"100 wallets per call, 8 in flight, budget %d requests/s, %d requests/s plan: %d eth_calls, %d refused "

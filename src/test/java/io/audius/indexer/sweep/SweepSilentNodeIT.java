@@ -1,21 +1,18 @@
 package io.audius.indexer.sweep;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,44 +29,32 @@ class SweepSilentNodeIT {
 
 	@Test
 	void aSilentNodeFailsTheSweepWithNoRowTouchedAndTheRestartCompletes(TestChain testChain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(testChain, SweepSilentNodeIT.class)) {
-			SeededWallets seeded = SeededWallets.create(fixture.chain(), fixture.contracts(),
-					"silent-" + System.nanoTime(), WALLETS);
-			JdbcTemplate jdbc = fixture.jdbc();
-			seeded.insertRows(jdbc);
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.wallets-per-call=16",
-					"--indexer.chain.call-timeout=1s");
-			Map<String, Object> before = updatedAts(jdbc);
-			RpcProxy rpc = fixture.rpc();
+		try (SweepFixture sweep = SweepFixture.deploy(testChain, SweepSilentNodeIT.class)) {
+			SeededWallets seeded = sweep.seed("silent-" + System.nanoTime(), WALLETS);
+			sweep.start("--indexer.sweep.wallets-per-call=16", "--indexer.chain.call-timeout=1s");
+			Map<String, Object> before = sweep.updatedAts();
+			RpcProxy rpc = sweep.rpc();
 			rpc.resetCounts();
 			rpc.silent(true);
 
 			long start = System.nanoTime();
-			JobExecution failed = fixture.startNextInstance("staleRefreshJob").get();
+			JobExecution failed = sweep.indexer().startNextInstance(SweepFixture.JOB).get();
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 
 			assertThat(failed.getStatus()).as("a node that does not answer fails the run")
 				.isEqualTo(BatchStatus.FAILED);
-			assertThat(updatedAts(jdbc)).as("no row touched (updated_at of every row)").isEqualTo(before);
+			assertThat(sweep.updatedAts()).as("no row touched (updated_at of every row)").isEqualTo(before);
 			// Per page at most: 3 attempts (retries=2) and the probe, for the 4 pages in
 			// flight; no splitting.
 			assertThat(rpc.count("eth_call")).as("eth_calls: no split cascade").isLessThanOrEqualTo(4 * 4);
 			assertThat(took).as("failed promptly").isLessThan(Duration.ofSeconds(30));
 
 			rpc.silent(false);
-			JobExecution restarted = fixture.restart(failed).get();
+			JobExecution restarted = sweep.indexer().restart(failed).get();
 
 			assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			assertThat(fixture.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
+			assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
 		}
-	}
-
-	private static Map<String, Object> updatedAts(JdbcTemplate jdbc) {
-		Map<String, Object> rows = new java.util.TreeMap<>();
-		jdbc.query("SELECT wallet, updated_at FROM eth_wallet_balances", (java.sql.ResultSet rs) -> {
-			rows.put(rs.getString(1), rs.getObject(2));
-		});
-		return rows;
 	}
 
 }

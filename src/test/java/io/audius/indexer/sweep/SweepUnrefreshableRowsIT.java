@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -18,11 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +34,7 @@ class SweepUnrefreshableRowsIT {
 
 	private static final int CAP = 6;
 
-	private static IndexerFixture fixture;
+	private static SweepFixture sweep;
 
 	private static TestChain chain;
 
@@ -45,27 +42,26 @@ class SweepUnrefreshableRowsIT {
 
 	@BeforeAll
 	static void start(TestChain testChain) throws Exception {
-		fixture = IndexerFixture.deploy(testChain, SweepUnrefreshableRowsIT.class)
-			.startApp(WebApplicationType.NONE, "--indexer.sweep.max-wallets=" + CAP,
-					"--indexer.sweep.wallets-per-call=4");
-		chain = fixture.chain();
-		jdbc = fixture.jdbc();
+		sweep = SweepFixture.deploy(testChain, SweepUnrefreshableRowsIT.class)
+			.start("--indexer.sweep.max-wallets=" + CAP, "--indexer.sweep.wallets-per-call=4");
+		chain = sweep.chain();
+		jdbc = sweep.jdbc();
 	}
 
 	@AfterAll
 	static void stop() {
-		fixture.close();
+		sweep.close();
 	}
 
 	@BeforeEach
 	void emptyTable() {
-		jdbc.execute("TRUNCATE eth_wallet_balances");
+		sweep.emptyTable();
 	}
 
 	@Test
 	void aNonCanonicalRowRefreshesItsLowerCaseTwinAndIsCountedNotWritten() {
 		List<String> wallets = WalletFactory.wallets("noncanonical-it", 2);
-		chain.mintBatch(fixture.contracts().token(), wallets, List.of(BigInteger.TEN, BigInteger.TWO));
+		chain.mintBatch(sweep.contracts().token(), wallets, List.of(BigInteger.TEN, BigInteger.TWO));
 		String checksummed = "0x" + wallets.get(0).substring(2).toUpperCase(Locale.ROOT);
 		String padded = "  " + wallets.get(1) + "\n";
 		insert(checksummed, "2021-01-01");
@@ -77,10 +73,10 @@ class SweepUnrefreshableRowsIT {
 						+ "VALUES (?, 0, NOW() AT TIME ZONE 'utc' + interval '1 hour', NOW() AT TIME ZONE 'utc')",
 				wallets.get(0));
 
-		JobExecution execution = runSweep();
+		JobExecution execution = sweep.run();
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		StepExecution step = execution.getStepExecutions().iterator().next();
+		StepExecution step = SweepFixture.step(execution);
 		assertThat(step.getProcessSkipCount()).as("non-canonical rows are still skipped").isEqualTo(2);
 		assertThat(step.getExecutionContext().getLong(BalanceRefreshWriter.NONCANONICAL_ROWS, -1L)).isEqualTo(2);
 		assertThat(balance(wallets.get(0))).as("the existing lower-case twin").isEqualTo(10);
@@ -94,9 +90,9 @@ class SweepUnrefreshableRowsIT {
 	@Test
 	void rowsThatAreAlwaysSkippedOrUnresolvedDoNotStarveACappedRun() {
 		List<String> good = WalletFactory.wallets("starve-it", 4);
-		chain.mintBatch(fixture.contracts().token(), good, good.stream().map(w -> BigInteger.ONE).toList());
+		chain.mintBatch(sweep.contracts().token(), good, good.stream().map(w -> BigInteger.ONE).toList());
 		String reverting = WalletFactory.wallet("starve-it-reverting", 0);
-		chain.setReverting(fixture.contracts().staking(), reverting, true);
+		chain.setReverting(sweep.contracts().staking(), reverting, true);
 		List<String> unrefreshable = new ArrayList<>(
 				List.of(reverting, "0x1234", "0x" + "zz".repeat(20), "not a wallet", "0x", "0xabc"));
 		assertThat(unrefreshable).hasSize(CAP);
@@ -109,11 +105,11 @@ class SweepUnrefreshableRowsIT {
 		Map<String, Object> revertingBefore = jdbc.queryForMap(
 				"SELECT balance, balance_block, blocknumber FROM eth_wallet_balances WHERE wallet = ?", reverting);
 
-		JobExecution first = runSweep();
-		JobExecution second = runSweep();
+		JobExecution first = sweep.run();
+		JobExecution second = sweep.run();
 
 		assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		assertThat(first.getStepExecutions().iterator().next().getReadCount()).isEqualTo(CAP);
+		assertThat(SweepFixture.step(first).getReadCount()).isEqualTo(CAP);
 		assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		for (String wallet : good) {
 			assertThat(balance(wallet)).as("refreshed by the second run: %s", wallet).isEqualTo(1);
@@ -122,12 +118,6 @@ class SweepUnrefreshableRowsIT {
 				"SELECT balance, balance_block, blocknumber FROM eth_wallet_balances WHERE wallet = ?", reverting))
 			.as("only updated_at moves for an unresolved row")
 			.isEqualTo(revertingBefore);
-	}
-
-	private JobExecution runSweep() {
-		return fixture.app()
-			.getBean(JobOperator.class)
-			.startNextInstance(fixture.app().getBean("staleRefreshJob", Job.class));
 	}
 
 	private static void insert(String wallet, String updatedAt) {

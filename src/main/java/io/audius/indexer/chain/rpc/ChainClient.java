@@ -41,14 +41,8 @@ public class ChainClient implements AutoCloseable {
 
 	private final int retries;
 
-	/**
-	 * Between retries of a transient failure: {@code retryBackoff} doubling, at most 2^10
-	 * times it.
-	 */
+	/** {@code retryBackoff} doubling, at most 2^10 times it. */
 	private final ExponentialBackOff retryWaits;
-
-	/** Between rate-limited answers without {@code Retry-After}: 1 s doubling to 30 s. */
-	private static final ExponentialBackOff RATE_LIMIT_WAITS = exponential(1_000, 30_000);
 
 	private final MeterRegistry meters;
 
@@ -64,9 +58,8 @@ public class ChainClient implements AutoCloseable {
 	}
 
 	/**
-	 * @param budget the request budget shared by every request of the process
-	 * @param rateLimitMaxWait the most time one request waits out rate limits before it
-	 * fails
+	 * @param budget shared by every request of the process
+	 * @param rateLimitMaxWait the most one request waits out rate limits, in all
 	 */
 	public ChainClient(RpcEndpoint endpoint, Duration timeout, int retries, Duration retryBackoff, MeterRegistry meters,
 			RequestBudget budget, Duration rateLimitMaxWait) {
@@ -91,12 +84,9 @@ public class ChainClient implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the node answers an {@code eth_call} at all: sent once, without retry or
-	 * rate-limit wait, so it takes at most the call timeout. Any answer counts (an error
-	 * answer or a rate limit included); silence, a dropped connection, an HTTP 5xx and a
-	 * body that is not JSON-RPC do not. Asked before a call that timed out is taken for
-	 * one too heavy for the node: a node that does not answer a small call is down,
-	 * whatever the call's size.
+	 * Whether the node answers an {@code eth_call} at all (an error or a rate limit
+	 * counts; silence, a drop, a 5xx, a body not JSON-RPC do not): sent once, without
+	 * retry or wait. A node that does not answer a small call is down, whatever the size.
 	 */
 	public boolean answersCall(ContractAddress to, byte[] data) {
 		return answers("eth_call",
@@ -129,10 +119,7 @@ public class ChainClient implements AutoCloseable {
 		return send("eth_blockNumber", web3j.ethBlockNumber(), response -> response.getBlockNumber().longValueExact());
 	}
 
-	/**
-	 * The hash of block {@code number}; a node without that block answers a null result
-	 * (a failure).
-	 */
+	/** The hash of block {@code number}; see {@link #blockHeader}. */
 	public String blockHash(long number) {
 		return blockHeader(number).hash();
 	}
@@ -158,10 +145,7 @@ public class ChainClient implements AutoCloseable {
 				response -> Hex.decode(response.getCode()));
 	}
 
-	/**
-	 * The web3j client, for callers that need other methods; it carries the secret URL,
-	 * so never log it.
-	 */
+	/** The web3j client, for other methods; it carries the secret URL: never log it. */
 	public Web3j web3j() {
 		return web3j;
 	}
@@ -170,42 +154,30 @@ public class ChainClient implements AutoCloseable {
 		return budget;
 	}
 
-	/**
-	 * Sends a request with the retry, classification and scrubbing rules of this client.
-	 */
+	/** Sends a request with the rules of {@link #send(String, Request, Function)}. */
 	public <T extends Response<?>> T send(String method, Request<?, T> request) {
 		return send(method, request, response -> response);
 	}
 
 	/**
-	 * Sends a request and extracts its value, with the rules of this client: each failure
-	 * is classified ({@link RpcFailure}); transient kinds are retried with doubling
-	 * backoff up to {@code retries} times, the others (401/403, a revert, a refused size)
-	 * are thrown at once; what an answer means is {@link RpcAnswers}'s.
-	 * <p>
-	 * Rate limits (HTTP 429, JSON-RPC -32005 or "rate limit") are waited out
-	 * ({@code Retry-After}, else 1 s doubling to 30 s) and slow the budget; they do not
-	 * use up the retries, and fail the request only after {@code rateLimitMaxWait} in all
-	 * ({@link RateLimitedException}). An {@code eth_call} refused for its size or cost
-	 * (gas, HTTP 413) throws {@link CallRefusedException}; so does one that timed out
-	 * after the retries, marked transient: it may be too heavy, or the node may be
-	 * silent, which the caller tells apart ({@link #answersCall}) before it splits
-	 * anything.
+	 * Sends a request and extracts its value: transient failures ({@link RpcFailure}) are
+	 * retried with doubling backoff up to {@code retries} times, the others thrown at
+	 * once; rate limits are waited out ({@link RateLimitWaits}) without using up the
+	 * retries. An {@code eth_call} refused for its size or cost, or timed out after the
+	 * retries (marked transient: the caller asks {@link #answersCall} before it splits),
+	 * throws {@link CallRefusedException}. The rules: docs/reliability.md.
 	 */
 	public <T extends Response<?>, R> R send(String method, Request<?, T> request, Function<T, R> extract) {
 		int attempt = 0;
-		int rateLimited = 0;
-		long rateLimitWaited = 0;
 		BackOffExecution retryWait = retryWaits.start();
-		BackOffExecution rateLimitWait = RATE_LIMIT_WAITS.start();
+		RateLimitWaits rateLimitWaits = new RateLimitWaits(method, endpoint, budget, meters, rateLimitMaxWait);
 		while (true) {
 			acquire(method);
 			try {
 				return sendOnce(method, request, extract);
 			}
 			catch (RpcAnswers.RateLimitAnswer answer) {
-				rateLimitWaited += waitOutRateLimit(method, answer.retryAfter(), rateLimitWait.nextBackOff(),
-						++rateLimited, rateLimitWaited, answer.getMessage());
+				rateLimitWaits.waitOut(answer.retryAfter(), answer.getMessage());
 			}
 			catch (RpcException failure) {
 				if (!failure.isTransient() || attempt >= retries) {
@@ -229,26 +201,6 @@ public class ChainClient implements AutoCloseable {
 			throw answers.ofSendFailure(method, ex);
 		}
 		return answers.read(method, response, extract);
-	}
-
-	/**
-	 * @return the nanos waited
-	 */
-	private long waitOutRateLimit(String method, @Nullable Duration retryAfter, long backOffMillis, int times,
-			long waitedSoFar, String why) {
-		Duration wait = retryAfter != null ? retryAfter : Duration.ofMillis(backOffMillis);
-		if (waitedSoFar + wait.toNanos() > rateLimitMaxWait.toNanos()) {
-			throw new RateLimitedException(method + " to " + endpoint + " rate limited (" + why + ") for "
-					+ Duration.ofNanos(waitedSoFar).toSeconds() + " s, beyond indexer.chain.budget.rate-limit-max-wait "
-					+ rateLimitMaxWait);
-		}
-		log.debug("{} to {} rate limited ({}), waiting {} ms (time {})", method, endpoint, why, wait.toMillis(), times);
-		budget.rateLimited(wait); // the loop's next acquire() waits out the pause, with
-									// every other request
-		long waited = wait.toNanos();
-		budget.waited(waited);
-		meters.counter("indexer.rpc.rate-limit.waits", "method", method).increment();
-		return waited;
 	}
 
 	private void acquire(String method) {

@@ -5,20 +5,16 @@ import java.util.List;
 import java.util.Locale;
 
 import io.audius.indexer.sweep.BalanceRefreshWriter;
-import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;
+import io.audius.indexer.testsupport.SweepFixture;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.WalletFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,22 +28,14 @@ class AuditReportNoncanonicalRowsIT {
 
 	@Test
 	void aPartitionedRunsNonCanonicalRowsAreSummedIntoItsReportRow(TestChain chain) throws Exception {
-		try (IndexerFixture fixture = IndexerFixture.deploy(chain, AuditReportNoncanonicalRowsIT.class)) {
-			fixture.startApp(WebApplicationType.NONE, "--indexer.sweep.partitions=3",
-					"--indexer.sweep.wallets-per-call=4");
-			JdbcTemplate jdbc = fixture.jdbc();
+		try (SweepFixture sweep = SweepFixture.deploy(chain, AuditReportNoncanonicalRowsIT.class)) {
+			sweep.start("--indexer.sweep.partitions=3", "--indexer.sweep.wallets-per-call=4");
 			List<String> wallets = WalletFactory.wallets("report-noncanonical", 12);
-			chain.mintBatch(fixture.contracts().token(), wallets, wallets.stream().map(w -> BigInteger.TEN).toList());
-			for (String wallet : wallets) {
-				jdbc.update(
-						"INSERT INTO eth_wallet_balances (wallet, balance, updated_at, created_at) "
-								+ "VALUES (?, 0, TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01')",
-						"0x" + wallet.substring(2).toUpperCase(Locale.ROOT));
-			}
+			chain.mintBatch(sweep.contracts().token(), wallets, wallets.stream().map(w -> BigInteger.TEN).toList());
+			sweep.insertStaleRows(
+					wallets.stream().map(wallet -> "0x" + wallet.substring(2).toUpperCase(Locale.ROOT)).toList());
 
-			JobExecution execution = fixture.app()
-				.getBean(JobOperator.class)
-				.startNextInstance(fixture.app().getBean("staleRefreshJob", Job.class));
+			JobExecution execution = sweep.run();
 
 			assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 			List<StepExecution> workers = execution.getStepExecutions()
@@ -64,7 +52,7 @@ class AuditReportNoncanonicalRowsIT {
 				.as("the manager step keeps no count of its own")
 				.isTrue();
 
-			AuditReport report = fixture.app().getBean(AuditReportReader.class).read("staleRefreshJob", 1);
+			AuditReport report = sweep.app().getBean(AuditReportReader.class).read("staleRefreshJob", 1);
 			AuditReport.ExecutionRow row = report.jobs().get(0).executions().get(0);
 			assertThat(row.noncanonicalRows()).as("non-canonical rows in the report").isEqualTo(12L);
 			assertThat(AuditReportFormat.TABLE.render(report)).contains("non-canonical");
