@@ -106,16 +106,15 @@ public class CheckpointRepository {
 	}
 
 	/**
-	 * Rows the stream may have written from blocks a reorg can still replace: a newest
-	 * Transfer after {@code checkpoint}, or a balance read above {@code head}; with the
-	 * newest of those blocks.
+	 * Rows written or read from blocks a reorg can still replace: a newest Transfer or a
+	 * balance read after {@code checkpoint}; with the newest of those blocks.
 	 */
-	public java.util.Map<String, Long> rowsAbove(long checkpoint, long head) {
+	public java.util.Map<String, Long> rowsAbove(long checkpoint) {
 		java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
 		jdbc.query("SELECT wallet, GREATEST(blocknumber, balance_block) FROM eth_wallet_balances "
 				+ "WHERE blocknumber > ? OR balance_block > ?", row -> {
 					rows.put(row.getString(1), row.getLong(2));
-				}, checkpoint, head);
+				}, checkpoint, checkpoint);
 		return rows;
 	}
 

@@ -24,9 +24,8 @@ import org.slf4j.LoggerFactory;
  * walk-back to the newest one the node still has ({@link ReorgWalk}), and the wallets
  * read again because a reorg may have taken their Transfers away or left their rows on
  * the lost branch: those whose newest Transfer or balance read came after the last shared
- * block; on a head not above the highest seen, the rows read from its block on; and, at
- * every connect, the rows written above the checkpoint or read above the head. Runs on
- * the follower's thread.
+ * block; and, at every connect and on a head that replaces one seen, the rows written or
+ * read above the checkpoint. Runs on the follower's thread.
  */
 final class ReorgRepair {
 
@@ -67,36 +66,23 @@ final class ReorgRepair {
 	}
 
 	/**
-	 * At every connect: what was written ahead of the checkpoint (by an earlier follower,
-	 * or before a disconnect) a reorg may since have taken away, and a shorter new branch
-	 * may leave the head below those rows' blocks (on a quiet chain for good). Those rows
-	 * are read again, at no block above the head, as a reorg's re-reads. Those still on
-	 * the chain are also in the ranges read next, which move {@code blocknumber} as
-	 * before.
+	 * What was written or read above the checkpoint (by an earlier follower, before a
+	 * disconnect, or before a reorg this connection saw: {@link SeenHeads}) a reorg may
+	 * since have taken away, with no log of it left to name the wallet (a stake change
+	 * the sweep read there), and a shorter new branch may leave the head below those
+	 * rows' blocks (on a quiet chain for good). Those rows are read again, at no block
+	 * above the head, as a reorg's re-reads, at every connect and on a head that replaces
+	 * one seen. Those still on the chain are also in the ranges read next, which move
+	 * {@code blocknumber} as before.
 	 */
-	void readAgainRowsAboveTheCheckpoint(long head) throws InterruptedException {
-		readAgainRows(head, head, "connect");
-	}
-
-	/**
-	 * A head that replaced blocks seen ({@link SeenHeads}), above the checkpoint while
-	 * connected. Rows read above the checkpoint may hold the lost branch's balance with
-	 * no Transfer of theirs lost (the sweep read them there, or a stake changed), and
-	 * their block would hold back the new branch's reads below it: they are read again,
-	 * as a reorg's re-reads.
-	 */
-	void readAgainRowsReadAboveTheCheckpoint(long head) throws InterruptedException {
-		readAgainRows(ledger.nextBlock() - 1, head, "reorg");
-	}
-
-	private void readAgainRows(long readAbove, long head, String why) throws InterruptedException {
+	void readAgainRowsAboveTheCheckpoint(long head, String why) throws InterruptedException {
 		long checkpoint = ledger.nextBlock() - 1;
-		Map<String, Long> rows = checkpoints.rowsAbove(checkpoint, readAbove);
+		Map<String, Long> rows = checkpoints.rowsAbove(checkpoint);
 		if (rows.isEmpty()) {
 			return;
 		}
-		log.info("{} row(s) written from blocks after the checkpoint (block {}) or read above block {}: reading them "
-				+ "again ({})", rows.size(), checkpoint, readAbove, why);
+		log.info("{} row(s) written or read after the checkpoint (block {}): reading them again ({})", rows.size(),
+				checkpoint, why);
 		readAgain(rows.entrySet(), Map.Entry::getKey, row -> Math.min(row.getValue(), head), why);
 	}
 

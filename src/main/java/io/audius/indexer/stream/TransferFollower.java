@@ -148,7 +148,7 @@ final class TransferFollower implements Runnable {
 				ledger.reconnected();
 				repair.rememberRecordedHashes();
 				// Before the backfill moves the checkpoint past them.
-				repair.readAgainRowsAboveTheCheckpoint(head);
+				repair.readAgainRowsAboveTheCheckpoint(head, "connect");
 				backfill.through(confirmations.throughAtConnect(head), head, true);
 				backfill.readAhead(head);
 				backoff = reconnects.start();
@@ -204,7 +204,7 @@ final class TransferFollower implements Runnable {
 					// the checkpoint past them.
 					boolean reorged = heads.replacesSeen(header, this::nodeHash);
 					if (reorged) {
-						repair.readAgainRowsReadAboveTheCheckpoint(client.blockNumber());
+						repair.readAgainRowsAboveTheCheckpoint(client.blockNumber(), "reorg");
 					}
 					backfill.through(confirmations.throughOnHead(number), number, true);
 					if (dropped.getAndSet(false) || reorged) {

@@ -126,4 +126,44 @@ class StreamReorgIT {
 		}
 	}
 
+	/**
+	 * Found by the simulation (seed 2164391739578407503): the sweep read a stake change
+	 * into a row in a block above the checkpoint; the stream stopped; a reorg replaced
+	 * that block by a longer branch without the stake change. The new follower's connect
+	 * read again only the rows read above the head, so the row kept the lost stake.
+	 */
+	@Test
+	void aRowReadAboveTheCheckpointOnABranchReplacedWhileStoppedIsReadAgain() throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgIT.class)) {
+			TestChain chain = fixture.chain();
+			List<String> w = fixture.mintTracked("stopped-stake-", 2, 1_000);
+			long minted = chain.blockNumber();
+			for (int i = 0; i < 3; i++) {
+				chain.mine();
+			}
+			fixture.startStream(minted, "--indexer.stream.confirmations=3");
+			fixture.await("the mints written", Duration.ofSeconds(20),
+					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+
+			chain.setStakeBatch(fixture.contracts().staking(), List.of(w.get(0)), List.of(BigInteger.valueOf(599)));
+			long staked = chain.blockNumber();
+			JobExecution sweep = fixture.operator().startNextInstance(fixture.job("staleRefreshJob"));
+			assertThat(sweep.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(fixture.jdbc()
+				.queryForObject("SELECT balance_block FROM eth_wallet_balances WHERE wallet = ?", Long.class, w.get(0)))
+				.isEqualTo(staked);
+			assertThat(fixture.checkpoint()).as("the stake's block above the checkpoint").isLessThan(staked);
+			fixture.app().close();
+
+			// A longer branch from the block before, without the stake change.
+			chain.rollback(1);
+			chain.mine();
+			chain.mine();
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.confirmations=3");
+			fixture.startNextInstance("transferStreamJob");
+			fixture.await("w0 read again without the lost stake, no further block", Duration.ofSeconds(20),
+					() -> fixture.wrongRows(w).isEmpty());
+		}
+	}
+
 }
