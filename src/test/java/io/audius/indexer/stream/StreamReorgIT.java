@@ -137,13 +137,7 @@ class StreamReorgIT {
 		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgIT.class)) {
 			TestChain chain = fixture.chain();
 			List<String> w = fixture.mintTracked("stopped-stake-", 2, 1_000);
-			long minted = chain.blockNumber();
-			for (int i = 0; i < 3; i++) {
-				chain.mine();
-			}
-			fixture.startStream(minted, "--indexer.stream.confirmations=3");
-			fixture.await("the mints written", Duration.ofSeconds(20),
-					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+			fixture.streamOverMints(w, 3);
 
 			chain.setStakeBatch(fixture.contracts().staking(), List.of(w.get(0)), List.of(BigInteger.valueOf(599)));
 			long staked = chain.blockNumber();

@@ -132,13 +132,7 @@ class StreamReorgWhileConnectedIT {
 		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
 			TestChain chain = fixture.chain();
 			List<String> w = fixture.mintTracked("lost-read-", 2, 1_000);
-			long minted = chain.blockNumber();
-			for (int i = 0; i < 3; i++) {
-				chain.mine(); // the mints 3 deep: covered at connect
-			}
-			fixture.startStream(minted, "--indexer.stream.confirmations=3");
-			fixture.await("the mints written", Duration.ofSeconds(20),
-					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+			fixture.streamOverMints(w, 3);
 
 			// The old branch: two empty blocks, the sweep reading every row at its head.
 			long fork = chain.blockNumber();
@@ -224,10 +218,7 @@ class StreamReorgWhileConnectedIT {
 		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
 			TestChain chain = fixture.chain();
 			List<String> w = fixture.mintTracked("parent-hash-", 2, 1_000);
-			long minted = chain.blockNumber();
-			fixture.startStream(minted, "--indexer.stream.confirmations=1");
-			fixture.await("the mints written", Duration.ofSeconds(20),
-					() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+			fixture.streamOverMints(w, 1);
 
 			// The old branch: w0's stake changes (no Transfer); the sweep reads it there.
 			long staked = chain.blockNumber() + 1;
@@ -318,14 +309,8 @@ class StreamReorgWhileConnectedIT {
 	 */
 	private static long liveLogWrittenAtOnceAbove(IndexerFixture fixture, List<String> w, int empty) {
 		TestChain chain = fixture.chain();
-		long minted = chain.blockNumber();
-		for (int i = 0; i < 3; i++) {
-			chain.mine(); // the mints 3 deep: covered at connect
-		}
 		fixture.tcp().dropWebSocketText(text -> text.contains("\"removed\":true"));
-		fixture.startStream(minted, "--indexer.stream.confirmations=3");
-		fixture.await("the mints written", Duration.ofSeconds(20),
-				() -> fixture.streamConnected() && fixture.wrongRows(w).isEmpty());
+		fixture.streamOverMints(w, 3);
 
 		for (int i = 0; i < empty; i++) {
 			chain.mine();

@@ -131,6 +131,20 @@ public final class IndexerFixture implements AutoCloseable {
 	}
 
 	/**
+	 * Mines {@code confirmations} blocks over the mints of {@code wallets} (covered at
+	 * connect), starts the stream from the mints' block at that depth, and waits until it
+	 * is connected with every wallet right.
+	 */
+	public void streamOverMints(List<String> wallets, int confirmations) {
+		long minted = chain.blockNumber();
+		for (int i = 0; i < confirmations; i++) {
+			chain.mine();
+		}
+		startStream(minted, "--indexer.stream.confirmations=" + confirmations);
+		await("the mints written", Duration.ofSeconds(20), () -> streamConnected() && wrongRows(wallets).isEmpty());
+	}
+
+	/**
 	 * Waits until the stream's checkpoint covers {@code block} and every row of
 	 * {@code wallets} holds the chain's sum, failing at once if the job ended
 	 * ({@link #await}).
