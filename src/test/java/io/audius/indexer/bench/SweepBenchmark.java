@@ -219,10 +219,12 @@ public final class SweepBenchmark {
 	 * with the JDK 25 ahead-of-time caches that {@code scripts/aot-cache.sh} makes
 	 * against the benchmark's database: one trained by refreshing the context only, one
 	 * by a short sweep against the benchmark's node ({@code TRAINING_RPC_URL}), and that
-	 * one with C1 only; alternating, {@value #START_UP_ROUNDS} rounds. The clock starts
-	 * just before the process is started and stops when its log prints the first chunk's
-	 * line; the launched JVM's CPU time (user + system) is read at that moment too: far
-	 * less sensitive than wall time to other processes' load on a shared machine.
+	 * one with C1 only, with the serial collector, and with the serial collector without
+	 * replaying the cache's method profiles (a diagnostic); alternating,
+	 * {@value #START_UP_ROUNDS} rounds. The clock starts just before the process is
+	 * started and stops when its log prints the first chunk's line; the launched JVM's
+	 * CPU time (user + system) is read at that moment too: far less sensitive than wall
+	 * time to other processes' load on a shared machine.
 	 */
 	private static void startUp(List<String> appArgs, String rpcUrl, List<String> componentArgs) throws Exception {
 		System.out.printf("%n--- start-up: process start to the first chunk (the packaged jar, %,d wallets, "
@@ -269,6 +271,14 @@ public final class SweepBenchmark {
 				modes.put("cache, trained: sweep", List.of("-XX:AOTCache=" + sweep, "-jar", extracted));
 				modes.put("cache (sweep), C1 only",
 						List.of("-XX:AOTCache=" + sweep, "-XX:TieredStopAtLevel=1", "-jar", extracted));
+				// The serial collector: no GC threads or concurrent marking to start for
+				// a short run's small heap; C2 stays on.
+				modes.put("cache (sweep), SerialGC",
+						List.of("-XX:AOTCache=" + sweep, "-XX:+UseSerialGC", "-jar", extracted));
+				// Diagnostic, to read the split only: the cache's method profiles (JEP
+				// 515) not replayed, so C2 compiles on the run's own profiles.
+				modes.put("SerialGC, no profile replay", List.of("-XX:AOTCache=" + sweep, "-XX:+UseSerialGC",
+						"-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining", "-jar", extracted));
 			}
 		}
 		else {
