@@ -107,14 +107,18 @@ public class CheckpointRepository {
 
 	/**
 	 * Rows written or read from blocks a reorg can still replace: a newest Transfer or a
-	 * balance read after {@code checkpoint}; with the newest of those blocks.
+	 * balance read after {@code block}; with the newest of those blocks. A reorg of the
+	 * blocks after it may have left them wrong: their Transfers may be gone, and with
+	 * them the logs that named them, or their balance was read on the lost branch (a
+	 * stake change, a Transfer the stream never saw). The rows the sweep read in those
+	 * few blocks are the price.
 	 */
-	public java.util.Map<String, Long> rowsAbove(long checkpoint) {
+	public java.util.Map<String, Long> rowsAbove(long block) {
 		java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
 		jdbc.query("SELECT wallet, GREATEST(blocknumber, balance_block) FROM eth_wallet_balances "
 				+ "WHERE blocknumber > ? OR balance_block > ?", row -> {
 					rows.put(row.getString(1), row.getLong(2));
-				}, checkpoint, checkpoint);
+				}, block, block);
 		return rows;
 	}
 
@@ -127,20 +131,6 @@ public class CheckpointRepository {
 			above.add(WalletAddress.parse(row.getString(1)));
 		}, wallets.stream().map(WalletAddress::value).toArray(String[]::new), block);
 		return above;
-	}
-
-	/**
-	 * The wallets whose newest Transfer seen, or whose balance read, is after
-	 * {@code block}: those a reorg of the blocks after it may have left wrong (their
-	 * Transfers may be gone from the chain, and with them the logs that named them; or
-	 * their balance was read on the lost branch, with a Transfer the stream never saw).
-	 * The second takes in the rows the sweep read in those few blocks: a reorg's re-read
-	 * of them is the price.
-	 */
-	public List<String> walletsWithTransfersAfter(long block) {
-		// wallet is the primary key: never null
-		return jdbc.query("SELECT wallet FROM eth_wallet_balances WHERE blocknumber > ? OR balance_block > ?",
-				(row, n) -> row.getString(1), block, block);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
@@ -129,7 +130,7 @@ final class ReorgRepair {
 					+ " blocks below it, was replaced too; set the checkpoint row to a block before the fork (or raise "
 					+ "indexer.stream.max-reorg-depth) and start again");
 			case ReorgWalk.RewindTo rewind -> {
-				List<String> wallets = checkpoints.walletsWithTransfersAfter(rewind.block());
+				Set<String> wallets = checkpoints.rowsAbove(rewind.block()).keySet();
 				log.warn(
 						"Reorg: block {} is not the block the checkpoint covered any more; {} {} ({} blocks recorded): "
 								+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer or balance read came after it",

@@ -197,11 +197,10 @@ final class TransferFollower implements Runnable {
 					long number = header.number();
 					watchdog.headSeen(deliveredNanos);
 					status.headSeen(number);
-					// A head that replaces blocks seen: a reorg above the checkpoint,
-					// where
-					// no range covers them until they are confirmations deep (on a quiet
-					// chain, never). Rows read there are read again before a range moves
-					// the checkpoint past them.
+					// A reorg above the checkpoint, where no range
+					// covers its blocks until they are confirmations
+					// deep (on a quiet chain, never): rows read there
+					// are read again before the checkpoint passes them.
 					boolean reorged = heads.replacesSeen(header, this::nodeHash);
 					if (reorged) {
 						repair.readAgainRowsAboveTheCheckpoint(client.blockNumber(), "reorg");
