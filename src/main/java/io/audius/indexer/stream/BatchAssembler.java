@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * a lone Transfer is resolved at once, and a burst forms larger batches while the
  * previous one is being written. A {@link FollowerEvent.Checkpoint} marker is taken only
  * once every log before it is in this batch or an earlier one, so a batch's checkpoint
- * never covers a log that is still waiting. A {@link FollowerEvent.Rewind} starts a batch
- * of its own.
+ * never covers a log that is still waiting. A {@link FollowerEvent.Rewind} and a
+ * {@link FollowerEvent.ReadAgainAbove} start a batch of their own.
  */
 final class BatchAssembler {
 
@@ -41,6 +41,8 @@ final class BatchAssembler {
 
 	private FollowerEvent.@Nullable Rewind pendingRewind;
 
+	private FollowerEvent.@Nullable ReadAgainAbove pendingReadAgain;
+
 	BatchAssembler(BlockingQueue<FollowerEvent> queue, int maxLogs, Duration maxWait) {
 		this.queue = queue;
 		this.maxLogs = maxLogs;
@@ -57,6 +59,8 @@ final class BatchAssembler {
 			rewindTo = pendingRewind.lastShared();
 			pendingRewind = null;
 		}
+		FollowerEvent.ReadAgainAbove readAgain = pendingReadAgain;
+		pendingReadAgain = null;
 		while (events.size() < maxLogs) {
 			if (!pending.isEmpty()) {
 				events.add(pending.poll());
@@ -66,8 +70,8 @@ final class BatchAssembler {
 			// Logs in hand: take what is queued or arrives within LINGER (the rest of a
 			// burst the node is still
 			// sending), then close.
-			FollowerEvent next = events.isEmpty() && wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS)
-					: queue.poll(LINGER.toNanos(), TimeUnit.NANOSECONDS);
+			FollowerEvent next = events.isEmpty() && readAgain == null && wait > 0
+					? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll(LINGER.toNanos(), TimeUnit.NANOSECONDS);
 			if (next == null) {
 				break;
 			}
@@ -90,12 +94,23 @@ final class BatchAssembler {
 					}
 					else {
 						pendingRewind = rewind;
-						return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo);
+						return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo, readAgain);
+					}
+				}
+				// Its rows are looked up when its batch is written: what came before it
+				// commits first, so its writes are seen.
+				case FollowerEvent.ReadAgainAbove marker -> {
+					if (events.isEmpty() && checkpoint < 0 && rewindTo < 0 && readAgain == null) {
+						readAgain = marker;
+					}
+					else {
+						pendingReadAgain = marker;
+						return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo, readAgain);
 					}
 				}
 			}
 		}
-		return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo);
+		return new TransferBatch(events, checkpoint, Map.copyOf(hashes), rewindTo, readAgain);
 	}
 
 }

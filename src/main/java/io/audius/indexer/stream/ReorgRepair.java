@@ -32,11 +32,6 @@ final class ReorgRepair {
 
 	private static final Logger log = LoggerFactory.getLogger(ReorgRepair.class);
 
-	private static final WalletAddress ZERO = WalletAddress.parse("0x" + "0".repeat(40));
-
-	/** Wallets to read again after a reorg, handed over this many per event. */
-	private static final int REFRESH_SLICE = 500;
-
 	private final ChainClient client;
 
 	private final StreamProperties properties;
@@ -77,14 +72,7 @@ final class ReorgRepair {
 	 * {@code blocknumber} as before.
 	 */
 	void readAgainRowsAboveTheCheckpoint(long head, String why) throws InterruptedException {
-		long checkpoint = ledger.nextBlock() - 1;
-		Map<String, Long> rows = checkpoints.rowsAbove(checkpoint);
-		if (rows.isEmpty()) {
-			return;
-		}
-		log.info("{} row(s) written or read after the checkpoint (block {}): reading them again ({})", rows.size(),
-				checkpoint, why);
-		readAgain(rows.entrySet(), Map.Entry::getKey, row -> Math.min(row.getValue(), head), why);
+		out.put(new FollowerEvent.ReadAgainAbove(ledger.nextBlock() - 1, head, false, why));
 	}
 
 	/**
@@ -130,21 +118,18 @@ final class ReorgRepair {
 					+ " blocks below it, was replaced too; set the checkpoint row to a block before the fork (or raise "
 					+ "indexer.stream.max-reorg-depth) and start again");
 			case ReorgWalk.RewindTo rewind -> {
-				Set<String> wallets = checkpoints.rowsAbove(rewind.block()).keySet();
 				log.warn(
 						"Reorg: block {} is not the block the checkpoint covered any more; {} {} ({} blocks recorded): "
-								+ "reading blocks {}..{} again and {} wallet(s) whose newest Transfer or balance read came after it",
+								+ "reading blocks {}..{} again and the rows whose newest Transfer or balance read came after it",
 						rewind.replaced(),
 						rewind.verified() ? "the chains share block"
 								: "no older recorded block left; assuming the fork within indexer.stream.max-reorg-depth, at block",
-						rewind.block(), coveredHashes.size(), rewind.block() + 1, checkpoint, wallets.size());
+						rewind.block(), coveredHashes.size(), rewind.block() + 1, checkpoint);
 				status.reorgWalkedBack();
 				// A removed log: its wallet is read again, its block is not news for
-				// blocknumber. At the first
-				// replaced block, or the head if the new branch does not reach it (a read
-				// there lands).
-				long block = Math.max(0, Math.min(rewind.block() + 1, head));
-				readAgain(wallets, Function.identity(), wallet -> block, "reorg");
+				// blocknumber. At the first replaced block, or the head if the new branch
+				// does not reach it (a read there lands).
+				out.put(new FollowerEvent.ReadAgainAbove(rewind.block(), head, true, "reorg"));
 				out.put(new FollowerEvent.Rewind(rewind.block()));
 				// What was handed over ahead of the checkpoint is checked against the
 				// ranges read again.
@@ -152,32 +137,6 @@ final class ReorgRepair {
 				coveredHashes.tailMap(rewind.block(), false).clear();
 				return true;
 			}
-		}
-	}
-
-	/**
-	 * Hands the wallets of {@code rows} over as removed logs at their block,
-	 * {@link #REFRESH_SLICE} per event; a non-canonical row is passed over (the stream
-	 * never wrote it, the sweep reports it).
-	 */
-	private <T> void readAgain(Iterable<T> rows, Function<T, String> wallet, ToLongFunction<T> block, String why)
-			throws InterruptedException {
-		List<TransferEvent> refresh = new ArrayList<>();
-		for (T row : rows) {
-			try {
-				refresh.add(new TransferEvent(WalletAddress.parse(wallet.apply(row)), ZERO, block.applyAsLong(row), -1,
-						why, true));
-			}
-			catch (InvalidWalletAddressException ex) {
-				// a non-canonical row: the stream never wrote it, the sweep reports it
-			}
-			if (refresh.size() == REFRESH_SLICE) {
-				out.put(new FollowerEvent.Logs(List.copyOf(refresh)));
-				refresh.clear();
-			}
-		}
-		if (!refresh.isEmpty()) {
-			out.put(new FollowerEvent.Logs(List.copyOf(refresh)));
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.audius.indexer.stream;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +11,7 @@ import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.balances.RefreshResult;
 import io.audius.indexer.balances.ReorgFloors;
 import io.audius.indexer.chain.abi.WalletAddress;
+import io.audius.indexer.chain.logs.TransferEvent;
 import io.audius.indexer.chain.rpc.RpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,8 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 
 	private final LostBlocknumbers lostBlocknumbers = new LostBlocknumbers();
 
+	private final RowsToReadAgain rowsToReadAgain;
+
 	TransferBatchWriter(BalanceRefresher refresher, TrackedWallets trackedWallets, CheckpointRepository checkpoints,
 			String checkpointName, StreamStatus status, NodeWait nodeWait, StopRequests stop,
 			TransactionTemplate outside) {
@@ -72,6 +76,7 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		this.nodeWait = nodeWait;
 		this.stop = stop;
 		this.outside = outside;
+		this.rowsToReadAgain = new RowsToReadAgain(checkpoints);
 	}
 
 	@Override
@@ -105,7 +110,7 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 	}
 
 	private void write(TransferBatch batch) throws JobInterruptedException {
-		TouchedWallets touched = TouchedWallets.of(batch.events());
+		TouchedWallets touched = TouchedWallets.of(withReadAgain(batch));
 		List<WalletAddress> tracked = outside.execute(tx -> trackedWallets.filter(touched.wallets()));
 		ReorgFloors floors = lostBlocknumbers.floors(touched);
 		RefreshResult result = refreshWaitingForTheNode(tracked, touched, floors);
@@ -134,6 +139,17 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 			log.warn("{} tracked wallet(s) not written, a balance read failed: the sweep will refresh them",
 					result.unresolved().size());
 		}
+	}
+
+	/** The batch's logs, after the re-reads of its marker (outside the transaction). */
+	private List<TransferEvent> withReadAgain(TransferBatch batch) {
+		FollowerEvent.ReadAgainAbove marker = batch.readAgain();
+		if (marker == null) {
+			return batch.events();
+		}
+		List<TransferEvent> events = new ArrayList<>(outside.execute(tx -> rowsToReadAgain.events(marker)));
+		events.addAll(batch.events());
+		return events;
 	}
 
 	/**

@@ -49,7 +49,9 @@ class FixedSeedsSimulationIT {
 	 * after the fork too); then a wallet re-read after a 5-block reorg keeping the lost
 	 * Transfer's block as {@code blocknumber}, which held back the new branch's read of
 	 * its Transfer below it (fixed: the re-read's floor is kept for the wallet's later
-	 * reads).</li>
+	 * reads); then, in a fresh-clone verify, a read answered on the middle branch but
+	 * committed after the walk-back looked up the rows above the fork (fixed: the writer
+	 * looks them up in its turn, {@code RowsToReadAgain}).</li>
 	 * </ul>
 	 */
 	static final Seed[] SEEDS = { new Seed(-6302507426335524340L, 4), new Seed(-7414069753949732826L, 3),

@@ -59,6 +59,42 @@ class BatchAssemblerTest {
 		assertThat(rewound.blockHashes()).containsExactly(java.util.Map.entry(17L, "0xnew17"));
 	}
 
+	/**
+	 * The rows a reorg may have left on the lost branch are looked up once what came
+	 * before the marker is written: a batch of their own, after it, ahead of the rewind.
+	 */
+	@Test
+	void aReadAgainMarkerOpensABatchOfItsOwnAfterWhatCameBeforeIt() throws Exception {
+		queue.add(new FollowerEvent.Logs(logs(2, 18)));
+		queue.add(new FollowerEvent.Checkpoint(20, "0xold20"));
+		FollowerEvent.ReadAgainAbove marker = new FollowerEvent.ReadAgainAbove(15, 21, true, "reorg");
+		queue.add(marker);
+		queue.add(new FollowerEvent.Rewind(15));
+		queue.add(new FollowerEvent.Logs(logs(1, 16)));
+		BatchAssembler assembler = new BatchAssembler(queue, 500, Duration.ofSeconds(10));
+		long start = System.nanoTime();
+
+		TransferBatch before = assembler.next();
+		TransferBatch readAgain = assembler.next();
+
+		assertThat(before.events()).hasSize(2);
+		assertThat(before.checkpoint()).isEqualTo(20);
+		assertThat(before.readAgain()).isNull();
+		assertThat(readAgain.readAgain()).isEqualTo(marker);
+		assertThat(readAgain.rewindTo()).as("the rewind commits with the re-reads").isEqualTo(15);
+		assertThat(readAgain.events()).hasSize(1);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for a first log")
+			.isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aReadAgainFloorIsTheForksNextBlockOrTheRowsOwnNeverAboveTheHead() {
+		assertThat(new FollowerEvent.ReadAgainAbove(15, 21, true, "reorg").floor(19)).isEqualTo(16);
+		assertThat(new FollowerEvent.ReadAgainAbove(15, 15, true, "reorg").floor(19)).isEqualTo(15);
+		assertThat(new FollowerEvent.ReadAgainAbove(15, 21, false, "connect").floor(19)).isEqualTo(19);
+		assertThat(new FollowerEvent.ReadAgainAbove(15, 17, false, "connect").floor(19)).isEqualTo(17);
+	}
+
 	@Test
 	void closesAsSoonAsNothingMoreIsQueued() throws Exception {
 		queue.add(new FollowerEvent.Logs(logs(3, 5)));

@@ -241,6 +241,49 @@ class StreamReorgWhileConnectedIT {
 		}
 	}
 
+	/**
+	 * Found by the simulation (seed 1295912671277871778, in a fresh-clone verify): a live
+	 * log's balances read on the old branch but written only after the reorg was walked
+	 * back. The walk-back asked the table which rows lie above the fork before that write
+	 * committed, the log's block was already covered (no removed log names the wallets),
+	 * and on a quiet chain they kept the lost branch's balances. Here every
+	 * {@code eth_call} answer is held 3 s at the proxy (the node answered at once).
+	 */
+	@Test
+	void aReadAnsweredOnTheLostBranchButWrittenAfterTheWalkBackIsReadAgain() throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgWhileConnectedIT.class)) {
+			TestChain chain = fixture.chain();
+			List<String> w = fixture.mintTracked("late-write-", 2, 1_000);
+			fixture.tcp().dropWebSocketText(text -> text.contains("\"removed\":true"));
+			fixture.streamOverMints(w, 1);
+			long fork = chain.blockNumber();
+
+			// The old branch: w0 -> w1, its read answered at once, its answer held.
+			fixture.rpc().delayAnswers("eth_call", Duration.ofSeconds(5));
+			int calls = fixture.rpc().count("eth_call");
+			long gone = chain.forceTransfer(fixture.contracts().token(), w.get(0), w.get(1), BigInteger.valueOf(400));
+			fixture.await("the live log's read sent", Duration.ofSeconds(10),
+					() -> fixture.rpc().count("eth_call") > calls);
+			int ranges = fixture.rpc().count("eth_getLogs");
+			long oldHead = chain.mine();
+			fixture.await("the Transfer's block covered by the follower", Duration.ofSeconds(10),
+					() -> fixture.rpc().count("eth_getLogs") > ranges);
+			Thread.sleep(500);
+
+			// Within the held answer: a longer branch without the Transfer, then quiet.
+			chain.rollback(oldHead - fork);
+			for (int i = 0; i <= oldHead - fork; i++) {
+				chain.mine();
+			}
+			fixture.rpc().delayAnswers("eth_call", Duration.ZERO);
+			fixture.await("the held read written", Duration.ofSeconds(20),
+					() -> balanceBlocks(fixture, w).stream().allMatch(block -> block >= gone));
+			fixture.await("both wallets right on the new branch, no further block", Duration.ofSeconds(20),
+					() -> fixture.wrongRows(w).isEmpty());
+			assertThat(fixture.counter("indexer.stream.reorgs")).as("walked back").isGreaterThanOrEqualTo(1);
+		}
+	}
+
 	private static List<Long> balanceBlocks(IndexerFixture fixture, List<String> wallets) {
 		return wallets.stream()
 			.map(wallet -> fixture.jdbc()

@@ -69,6 +69,10 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile long delayMillis;
 
+	private volatile String answerDelayedMethod;
+
+	private volatile long answerDelayMillis;
+
 	private final java.util.List<Long> refusedSpans = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	private final java.util.List<Long> servedSpans = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -229,6 +233,16 @@ public final class RpcProxy implements AutoCloseable {
 	public void delay(String method, java.time.Duration delay) {
 		this.delayedMethod = method;
 		this.delayMillis = delay.toMillis();
+	}
+
+	/**
+	 * Forwards every request of {@code method} at once but holds its answer for
+	 * {@code delay}: the node answered for the chain as it was, the caller learns it
+	 * later; zero: none.
+	 */
+	public void delayAnswers(String method, java.time.Duration delay) {
+		this.answerDelayedMethod = method;
+		this.answerDelayMillis = delay.toMillis();
 	}
 
 	/**
@@ -623,6 +637,9 @@ public final class RpcProxy implements AutoCloseable {
 					.build(), HttpResponse.BodyHandlers.ofByteArray());
 				if (lag > 0 && method.equals("eth_blockNumber")) {
 					response = lagged(response, lag);
+				}
+				if (method.equals(answerDelayedMethod) && answerDelayMillis > 0) {
+					Thread.sleep(answerDelayMillis);
 				}
 			}
 			catch (InterruptedException ex) {
