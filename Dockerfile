@@ -33,15 +33,18 @@ WORKDIR /app
 # The same JVM options as the k8s manifests give the workloads (their JAVA_TOOL_OPTIONS), so the cache is trained
 # as it is used.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Duser.timezone=UTC"
+# The entrypoint's start-up flags (scripts/aot-cache.sh says why): trained with them too, so the
+# method profiles the cache replays are those of the run.
+ENV START_OPTS="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
 RUN --mount=type=secret,id=training_rpc_url \
     if [ -n "$TRAINING_DATABASE_URL" ] && [ -s /run/secrets/training_rpc_url ]; then \
-      java -XX:AOTCacheOutput=/app/app.aot -jar eth-balance-indexer.jar \
+      java $START_OPTS -XX:AOTCacheOutput=/app/app.aot -jar eth-balance-indexer.jar \
         --spring.datasource.url="$TRAINING_DATABASE_URL" --spring.datasource.username="$TRAINING_DATABASE_USER" \
         --spring.datasource.password="$TRAINING_DATABASE_PASSWORD" \
         --indexer.launcher.job=staleRefreshJob --indexer.chain.rpc-url="$(cat /run/secrets/training_rpc_url)" \
         --indexer.sweep.max-wallets="$TRAINING_WALLETS"; \
     elif [ -n "$TRAINING_DATABASE_URL" ]; then \
-      java -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh -jar eth-balance-indexer.jar \
+      java $START_OPTS -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh -jar eth-balance-indexer.jar \
         --spring.datasource.url="$TRAINING_DATABASE_URL" --spring.datasource.username="$TRAINING_DATABASE_USER" \
         --spring.datasource.password="$TRAINING_DATABASE_PASSWORD" \
         --indexer.launcher.job=staleRefreshJob --indexer.launcher.enabled=false \
@@ -53,5 +56,9 @@ COPY --from=train /app /app
 WORKDIR /app
 USER 1000:1000
 # -XX:AOTCache with a missing or unusable file only warns and starts without it (AOTMode=auto), so the k8s
-# manifests can pass it whether or not this image has the cache.
-ENTRYPOINT ["java", "-XX:AOTCache=/app/app.aot", "-jar", "/app/eth-balance-indexer.jar"]
+# manifests can pass it whether or not this image has the cache. The start-up flags (C2 later:
+# scripts/aot-cache.sh, docs/benchmarks.md "Start-up flags").
+ENTRYPOINT ["java", "-XX:AOTCache=/app/app.aot", \
+  "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", \
+  "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", \
+  "-jar", "/app/eth-balance-indexer.jar"]

@@ -219,8 +219,9 @@ public final class SweepBenchmark {
 	 * with the JDK 25 ahead-of-time caches that {@code scripts/aot-cache.sh} makes
 	 * against the benchmark's database: one trained by refreshing the context only, one
 	 * by a short sweep against the benchmark's node ({@code TRAINING_RPC_URL}), and that
-	 * one with C1 only, with the serial collector, and with the serial collector without
-	 * replaying the cache's method profiles (a diagnostic); alternating,
+	 * one with C1 only; then a cache trained on a sweep with the script's start-up flags
+	 * and run with them, as the image's entrypoint runs it (the serial collector and
+	 * profiles not replayed were measured before: docs/benchmarks.md); alternating,
 	 * {@value #START_UP_ROUNDS} rounds. The clock starts just before the process is
 	 * started and stops when its log prints the first chunk's line; the launched JVM's
 	 * CPU time (user + system) is read at that moment too: far less sensitive than wall
@@ -255,8 +256,12 @@ public final class SweepBenchmark {
 				.findFirst()
 				.orElseThrow()
 				.substring("--spring.datasource.url=".length());
-			Path refresh = aotCache(jvm, AOT_DIR.resolveSibling("bench-aot-refresh"), url, null, componentArgs);
-			Path sweep = aotCache(jvm, AOT_DIR, url, rpcUrl, componentArgs);
+			Path refresh = aotCache(jvm, AOT_DIR.resolveSibling("bench-aot-refresh"), url, null, componentArgs,
+					List.of());
+			Path sweep = aotCache(jvm, AOT_DIR, url, rpcUrl, componentArgs, List.of());
+			List<String> startFlags = startFlags();
+			Path flagged = aotCache(jvm, AOT_DIR.resolveSibling("bench-aot-flags"), url, rpcUrl, componentArgs,
+					startFlags);
 			if (refresh != null || sweep != null) {
 				Path dir = (sweep != null ? sweep : refresh).getParent();
 				modes.put("extracted, no cache",
@@ -271,14 +276,14 @@ public final class SweepBenchmark {
 				modes.put("cache, trained: sweep", List.of("-XX:AOTCache=" + sweep, "-jar", extracted));
 				modes.put("cache (sweep), C1 only",
 						List.of("-XX:AOTCache=" + sweep, "-XX:TieredStopAtLevel=1", "-jar", extracted));
-				// The serial collector: no GC threads or concurrent marking to start for
-				// a short run's small heap; C2 stays on.
-				modes.put("cache (sweep), SerialGC",
-						List.of("-XX:AOTCache=" + sweep, "-XX:+UseSerialGC", "-jar", extracted));
-				// Diagnostic, to read the split only: the cache's method profiles (JEP
-				// 515) not replayed, so C2 compiles on the run's own profiles.
-				modes.put("SerialGC, no profile replay", List.of("-XX:AOTCache=" + sweep, "-XX:+UseSerialGC",
-						"-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining", "-jar", extracted));
+			}
+			if (flagged != null) {
+				// The image's entrypoint: the cache trained and run with the start-up
+				// flags of scripts/aot-cache.sh (C2 later, no relocation).
+				List<String> command = new ArrayList<>(List.of("-XX:AOTCache=" + flagged));
+				command.addAll(startFlags);
+				command.addAll(List.of("-jar", flagged.resolveSibling("app/eth-balance-indexer.jar").toString()));
+				modes.put("cache (sweep) + start flags", command);
 			}
 		}
 		else {
@@ -317,8 +322,8 @@ public final class SweepBenchmark {
 	 * against {@code rpcUrl}, or by refreshing the context when it is null. The cache
 	 * file, or null (and why) when it was not made.
 	 */
-	private static Path aotCache(String jvm, Path dir, String databaseUrl, String rpcUrl, List<String> componentArgs)
-			throws Exception {
+	private static Path aotCache(String jvm, Path dir, String databaseUrl, String rpcUrl, List<String> componentArgs,
+			List<String> startFlags) throws Exception {
 		Path log = dir.resolveSibling(dir.getFileName() + ".log");
 		Files.createDirectories(dir.getParent());
 		ProcessBuilder script = new ProcessBuilder("scripts/aot-cache.sh", dir.toString()).redirectErrorStream(true)
@@ -326,6 +331,7 @@ public final class SweepBenchmark {
 		script.environment().put("JAVA", jvm);
 		script.environment().put("TRAINING_DATABASE_URL", databaseUrl);
 		script.environment().put("AOT_TIMING", "0");
+		script.environment().put("START_OPTS", String.join(" ", startFlags));
 		if (rpcUrl != null) {
 			script.environment().put("TRAINING_RPC_URL", rpcUrl);
 			script.environment().put("TRAINING_ARGS", String.join(" ", componentArgs));
@@ -333,7 +339,8 @@ public final class SweepBenchmark {
 		long made = System.nanoTime();
 		int exit = script.start().waitFor();
 		Path cache = dir.resolve("app.aot");
-		String training = rpcUrl != null ? "a short sweep" : "a refresh";
+		String training = (rpcUrl != null ? "a short sweep" : "a refresh")
+				+ (startFlags.isEmpty() ? "" : ", start flags");
 		if (exit != 0 || !Files.isRegularFile(cache)) {
 			System.out.printf(
 					"AOT cache (training: %s) not made (scripts/aot-cache.sh exit %d; see %s): its rows " + "skipped%n",
@@ -343,6 +350,21 @@ public final class SweepBenchmark {
 		System.out.printf("AOT cache (training: %s) made by scripts/aot-cache.sh in %.1f s: %s, %,d kB%n", training,
 				(System.nanoTime() - made) / 1e9, cache, Files.size(cache) / 1024);
 		return cache;
+	}
+
+	/**
+	 * The start-up flags {@code scripts/aot-cache.sh} trains with by default (its
+	 * {@code default_opts}), which the Dockerfile's entrypoint passes too.
+	 */
+	private static List<String> startFlags() throws IOException {
+		List<String> flags = new ArrayList<>();
+		for (String line : Files.readAllLines(Path.of("scripts", "aot-cache.sh"))) {
+			if (line.startsWith("default_opts")) {
+				String quoted = line.substring(line.indexOf('"') + 1, line.lastIndexOf('"'));
+				flags.addAll(List.of(quoted.trim().split(" +")));
+			}
+		}
+		return flags;
 	}
 
 	private static String runs(List<Double> values) {
