@@ -106,8 +106,9 @@ final class ReorgRepair {
 	 */
 	boolean walkBackIfReorged(long head, @Nullable BlockHeader pinned) throws InterruptedException {
 		long checkpoint = ledger.nextBlock() - 1;
+		Long start = properties.startBlock();
 		ReorgWalk.Result result = ReorgWalk.walk(checkpoint, coveredHashes, nodeHashes(head, pinned),
-				properties.maxReorgDepth());
+				properties.maxReorgDepth(), start == null ? -1 : start - 1);
 		switch (result) {
 			case ReorgWalk.Unchanged unchanged -> {
 				return false;

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * max depth below the checkpoint that still differs means a reorg deeper than the stream
  * may repair ({@link TooDeep}) (one that matches there is a safe place to read again
  * from); with no older record left, the fork is taken to be the max depth below the
- * checkpoint (re-reading more is only slower).</li>
+ * checkpoint (re-reading more is only slower), and never before the stream's start
+ * block.</li>
  * </ul>
  * Pure: the node is a function from block number to hash (none: no such block on the
  * node).
@@ -61,6 +62,16 @@ final class ReorgWalk {
 
 	static Result walk(long checkpoint, NavigableMap<Long, String> recorded, LongFunction<@Nullable String> nodeHash,
 			int maxDepth) {
+		return walk(checkpoint, recorded, nodeHash, maxDepth, -1);
+	}
+
+	/**
+	 * {@link #walk(long, NavigableMap, LongFunction, int)} for a stream that indexes from
+	 * the block after {@code lowest}: an assumed fork is never below it (the blocks
+	 * before are not the stream's to read).
+	 */
+	static Result walk(long checkpoint, NavigableMap<Long, String> recorded, LongFunction<@Nullable String> nodeHash,
+			int maxDepth, long lowest) {
 		Map.Entry<Long, String> newest = recorded.floorEntry(checkpoint);
 		if (newest == null || newest.getValue().equalsIgnoreCase(String.valueOf(nodeHash.apply(newest.getKey())))) {
 			return new Unchanged();
@@ -77,7 +88,7 @@ final class ReorgWalk {
 				return new TooDeep(checkpoint, older.getKey(), maxDepth);
 			}
 		}
-		return new RewindTo(Math.max(floor, -1), newest.getKey(), false);
+		return new RewindTo(Math.max(floor, Math.max(lowest, -1)), newest.getKey(), false);
 	}
 
 }

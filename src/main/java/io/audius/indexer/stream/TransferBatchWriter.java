@@ -124,7 +124,7 @@ class TransferBatchWriter implements ItemWriter<TransferBatch> {
 		}
 		status.eventsSeen(batch.events().size());
 		status.walletsRefreshed(result.written());
-		if (!batch.events().isEmpty()) {
+		if (!touched.wallets().isEmpty()) {
 			log.info(
 					"Chunk: {} Transfer logs, {} wallets ({} tracked), {} written, {} unresolved at block {}; "
 							+ "checkpoint {}",

@@ -111,4 +111,19 @@ class ReorgWalkTest {
 		assertThat(ReorgWalk.walk(110, recorded, node(), 5)).isEqualTo(new ReorgWalk.RewindTo(105, 110, true));
 	}
 
+	/**
+	 * Found by the simulation (seed 553769267094997442): the stream had recorded only its
+	 * checkpoint's hash (kills and restarts) when a reorg replaced it; the fork taken to
+	 * be the max depth down lay before its start block, and the re-read of those blocks
+	 * set {@code blocknumber} to Transfers the stream was never to index.
+	 */
+	@Test
+	void anAssumedForkNeverGoesBelowTheBlockBeforeTheStart() {
+		TreeMap<Long, String> onlyTheCheckpoint = new TreeMap<>(Map.of(8L, "0xa8"));
+		assertThat(ReorgWalk.walk(8, onlyTheCheckpoint, b -> "0xb", 6, 5))
+			.isEqualTo(new ReorgWalk.RewindTo(5, 8, false));
+		assertThat(ReorgWalk.walk(20, new TreeMap<>(Map.of(20L, "0xa20")), b -> "0xb", 6, 5))
+			.isEqualTo(new ReorgWalk.RewindTo(14, 20, false));
+	}
+
 }

@@ -160,4 +160,43 @@ class StreamReorgIT {
 		}
 	}
 
+	/**
+	 * Found by the simulation (seed 553769267094997442): after kills and restarts only
+	 * the checkpoint's block hash was recorded when a reorg replaced it while the stream
+	 * was stopped. The fork, taken to be the max depth down, lay before the start block:
+	 * the re-read of those blocks set the wallets' {@code blocknumber} to their mints,
+	 * which came before the start.
+	 */
+	@Test
+	void anAssumedForkNeverReadsBeforeTheStartBlock(CapturedOutput output) throws Exception {
+		try (IndexerFixture fixture = IndexerFixture.deployOnOwnNode(StreamReorgIT.class)) {
+			TestChain chain = fixture.chain();
+			List<String> w = fixture.mintTracked("before-start-", 2, 1_000);
+			long start = chain.mine();
+			chain.mine();
+			long oldHead = chain.mine();
+			fixture.startStream(start);
+			fixture.await("the stream through block " + oldHead, Duration.ofSeconds(20),
+					() -> fixture.checkpoint() >= oldHead && fixture.streamConnected());
+			fixture.app().close();
+			fixture.jdbc()
+				.update("DELETE FROM eth_indexer_checkpoint_blocks WHERE block_number < ?", fixture.checkpoint());
+
+			chain.rollback(1);
+			chain.mine();
+			long newHead = chain.mine();
+			fixture.startApp(WebApplicationType.NONE, "--indexer.stream.start-block=" + start);
+			fixture.startNextInstance("transferStreamJob");
+			fixture.await("the new branch indexed", Duration.ofSeconds(20),
+					() -> fixture.checkpoint() >= newHead && fixture.counter("indexer.stream.reorgs") >= 1);
+			assertThat(output.getAll())
+				.contains("assuming the fork within indexer.stream.max-reorg-depth, at block " + (start - 1) + " ");
+			assertThat(fixture.jdbc()
+				.queryForList("SELECT blocknumber FROM eth_wallet_balances WHERE wallet = ANY(?::text[])", Long.class,
+						(Object) w.toArray(String[]::new)))
+				.as("no Transfer before the start block read into a row")
+				.containsOnlyNulls();
+		}
+	}
+
 }
