@@ -1,19 +1,10 @@
 package io.audius.indexer.stream;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.Function;
 import java.util.function.LongFunction;
-import java.util.function.ToLongFunction;
 
-import io.audius.indexer.chain.abi.InvalidWalletAddressException;
-import io.audius.indexer.chain.abi.WalletAddress;
-import io.audius.indexer.chain.logs.TransferEvent;
 import io.audius.indexer.chain.rpc.BlockHeader;
 import io.audius.indexer.chain.rpc.ChainClient;
 import org.jspecify.annotations.Nullable;
