@@ -20,8 +20,6 @@ final class RowsToReadAgain {
 
 	private static final Logger log = LoggerFactory.getLogger(RowsToReadAgain.class);
 
-	private static final WalletAddress ZERO = WalletAddress.parse("0x" + "0".repeat(40));
-
 	private final CheckpointRepository checkpoints;
 
 	RowsToReadAgain(CheckpointRepository checkpoints) {
@@ -37,8 +35,8 @@ final class RowsToReadAgain {
 		List<TransferEvent> events = new ArrayList<>(rows.size());
 		rows.forEach((wallet, block) -> {
 			try {
-				events.add(new TransferEvent(WalletAddress.parse(wallet), ZERO, marker.floor(block), -1, marker.why(),
-						true));
+				events.add(new TransferEvent(WalletAddress.parse(wallet), TransferEvent.ZERO, marker.floor(block), -1,
+						marker.why(), true));
 			}
 			catch (InvalidWalletAddressException ex) {
 				// not ours to read

@@ -17,7 +17,8 @@ public record TransferEvent(WalletAddress from, WalletAddress to, long blockNumb
 	/** keccak256("Transfer(address,address,uint256)"). */
 	public static final String TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 
-	private static final WalletAddress ZERO = WalletAddress.parse("0x" + "0".repeat(40));
+	/** The zero address: the other side of a mint, a burn, or a re-read. */
+	public static final WalletAddress ZERO = WalletAddress.parse("0x" + "0".repeat(40));
 
 	/** Mints come from and burns go to the zero address, which is nobody's wallet. */
 	public static boolean isZero(WalletAddress wallet) {
