@@ -16,6 +16,10 @@ public class EthBalanceIndexerApplication {
 			// exit 0.
 			exitCode = SpringApplication.exit(SpringApplication.run(EthBalanceIndexerApplication.class, args));
 		}
+		catch (SpringApplication.AbandonedRunException buildTime) {
+			// Spring's AOT processing at build time stops the run here on purpose.
+			throw buildTime;
+		}
 		catch (Throwable failure) {
 			// Spring Boot has logged it (scrubbed); a configuration error exits 78,
 			// anything else 1.
