@@ -30,9 +30,10 @@ ARG TRAINING_WALLETS=200
 COPY --from=extract /app /app
 WORKDIR /app
 # The same JDK build as the final stage: a cache from another build is refused (with a warning) at start-up.
-# The same JVM options as the k8s manifests give the workloads (their JAVA_TOOL_OPTIONS), so the cache is trained
-# as it is used.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Duser.timezone=UTC"
+# The same JVM options as the sweep's CronJob (k8s-cronjob/base/cronjob-sweep.yaml, JAVA_TOOL_OPTIONS), so the cache
+# is trained as it is used: -Dspring.aot.enabled=true runs the bean definitions the build generated for the sweep
+# (docs/operations.md, "Spring AOT"). The other workloads run without it and load what the cache holds of theirs.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Duser.timezone=UTC -Dspring.aot.enabled=true"
 # The entrypoint's start-up flags (scripts/aot-cache.sh says why): trained with them too, so the
 # method profiles the cache replays are those of the run.
 ENV START_OPTS="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
@@ -47,7 +48,7 @@ RUN --mount=type=secret,id=training_rpc_url \
       java $START_OPTS -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh -jar eth-balance-indexer.jar \
         --spring.datasource.url="$TRAINING_DATABASE_URL" --spring.datasource.username="$TRAINING_DATABASE_USER" \
         --spring.datasource.password="$TRAINING_DATABASE_PASSWORD" \
-        --indexer.launcher.job=staleRefreshJob --indexer.launcher.enabled=false \
+        --indexer.launcher.job=staleRefreshJob \
         --indexer.chain.rpc-url=http://127.0.0.1:1 --indexer.chain.verify-contracts=false; \
     fi
 

@@ -29,13 +29,16 @@ default_opts="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold
 default_opts+=" -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
 # shellcheck disable=SC2206
 opts=(${START_OPTS-$default_opts})
+# Spring AOT: the bean definitions the build generated for the sweep (pom.xml, generate-spring-aot), as the sweep's
+# CronJob runs them (-Dspring.aot.enabled=true in its JAVA_TOOL_OPTIONS). SPRING_AOT=0 trains and times without.
+[ "${SPRING_AOT:-1}" = 0 ] || opts+=(-Dspring.aot.enabled=true)
 rm -rf "$dir" && mkdir -p "$dir"
 "$java" -Djarmode=tools -jar target/eth-balance-indexer.jar extract --destination "$dir/app" >/dev/null
 jar=(-jar "$dir/app/eth-balance-indexer.jar"
 	--spring.datasource.url="$db" --spring.datasource.username="${TRAINING_DATABASE_USER:-postgres}"
 	--spring.datasource.password="${TRAINING_DATABASE_PASSWORD:-}" --indexer.launcher.job=staleRefreshJob)
-# Refresh only: no job launched, no node.
-app=(-Dspring.context.exit=onRefresh "${jar[@]}" --indexer.launcher.enabled=false
+# Refresh only: no node, and no job launched (the JVM exits when the refresh ends, before the launcher runs).
+app=(-Dspring.context.exit=onRefresh "${jar[@]}"
 	--indexer.chain.rpc-url=http://127.0.0.1:1 --indexer.chain.verify-contracts=false)
 train=("${app[@]}")
 if [ -n "${TRAINING_RPC_URL:-}" ]; then
@@ -51,7 +54,7 @@ ls -l "$dir/app.aot"
 # (launch -> Spring's "Starting" line: JVM boot and loading the main class; "Starting" -> first connection:
 # configuration and bean creation; the rest: Flyway, Batch's repository, the remaining beans).
 ms() { date +%s%3N; }
-stamp() { grep -m1 "$1" "$2" | cut -c1-24 | xargs -I{} date -d {} +%s%3N; }
+stamp() { grep -m1 -E "$1" "$2" | cut -c1-24 | xargs -I{} date -d {} +%s%3N; }
 for run in 1 2 3; do
 	for mode in without with; do
 		jvm=("${opts[@]}")
@@ -60,7 +63,7 @@ for run in 1 2 3; do
 		start=$(ms)
 		"$java" "${jvm[@]}" "${app[@]}" >"$log" 2>&1
 		end=$(ms)
-		starting=$(stamp 'Starting EthBalance' "$log")
+		starting=$(stamp 'Starting (AOT-processed )?EthBalance' "$log")
 		pool=$(stamp 'HikariPool-1 - Starting' "$log")
 		printf '%-8s cache, run %d: %5d ms (JVM to main %d, config and beans %d, database, Flyway, Batch and the rest %d)\n' \
 			"$mode" "$run" $((end - start)) $((starting - start)) $((pool - starting)) $((end - pool))

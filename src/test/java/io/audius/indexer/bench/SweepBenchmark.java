@@ -220,7 +220,9 @@ public final class SweepBenchmark {
 	 * against the benchmark's database: one trained by refreshing the context only, one
 	 * by a short sweep against the benchmark's node ({@code TRAINING_RPC_URL}), and that
 	 * one with C1 only; then a cache trained on a sweep with the script's start-up flags
-	 * and run with them, as the image's entrypoint runs it (the serial collector and
+	 * and run with them, as the image's entrypoint runs it, and that with Spring AOT
+	 * ({@code -Dspring.aot.enabled=true}, the cache trained so) as the sweep's CronJob
+	 * runs it; the extracted jar with Spring AOT alone too (the serial collector and
 	 * profiles not replayed were measured before: docs/benchmarks.md); alternating,
 	 * {@value #START_UP_ROUNDS} rounds. The clock starts just before the process is
 	 * started and stops when its log prints the first chunk's line; the launched JVM's
@@ -257,15 +259,19 @@ public final class SweepBenchmark {
 				.orElseThrow()
 				.substring("--spring.datasource.url=".length());
 			Path refresh = aotCache(jvm, AOT_DIR.resolveSibling("bench-aot-refresh"), url, null, componentArgs,
-					List.of());
-			Path sweep = aotCache(jvm, AOT_DIR, url, rpcUrl, componentArgs, List.of());
+					List.of(), false);
+			Path sweep = aotCache(jvm, AOT_DIR, url, rpcUrl, componentArgs, List.of(), false);
 			List<String> startFlags = startFlags();
 			Path flagged = aotCache(jvm, AOT_DIR.resolveSibling("bench-aot-flags"), url, rpcUrl, componentArgs,
-					startFlags);
+					startFlags, false);
+			Path springAot = aotCache(jvm, AOT_DIR.resolveSibling("bench-aot-spring"), url, rpcUrl, componentArgs,
+					startFlags, true);
 			if (refresh != null || sweep != null) {
 				Path dir = (sweep != null ? sweep : refresh).getParent();
 				modes.put("extracted, no cache",
 						List.of("-jar", dir.resolve("app/eth-balance-indexer.jar").toString()));
+				modes.put("extracted, Spring AOT",
+						List.of(SPRING_AOT, "-jar", dir.resolve("app/eth-balance-indexer.jar").toString()));
 			}
 			if (refresh != null) {
 				modes.put("cache, trained: refresh", List.of("-XX:AOTCache=" + refresh, "-jar",
@@ -284,6 +290,16 @@ public final class SweepBenchmark {
 				command.addAll(startFlags);
 				command.addAll(List.of("-jar", flagged.resolveSibling("app/eth-balance-indexer.jar").toString()));
 				modes.put("cache (sweep) + start flags", command);
+			}
+			if (springAot != null) {
+				// The sweep's CronJob: the image's entrypoint and
+				// -Dspring.aot.enabled=true
+				// (its JAVA_TOOL_OPTIONS), the cache trained so.
+				List<String> command = new ArrayList<>(List.of("-XX:AOTCache=" + springAot));
+				command.addAll(startFlags);
+				command.add(SPRING_AOT);
+				command.addAll(List.of("-jar", springAot.resolveSibling("app/eth-balance-indexer.jar").toString()));
+				modes.put("+ Spring AOT (the CronJob)", command);
 			}
 		}
 		else {
@@ -318,12 +334,18 @@ public final class SweepBenchmark {
 	private static final String TODAY = "java -jar (today)";
 
 	/**
+	 * The bean definitions the build generated for the sweep (pom.xml,
+	 * generate-spring-aot).
+	 */
+	private static final String SPRING_AOT = "-Dspring.aot.enabled=true";
+
+	/**
 	 * Runs {@code scripts/aot-cache.sh} into {@code dir}: trained by a short sweep
 	 * against {@code rpcUrl}, or by refreshing the context when it is null. The cache
 	 * file, or null (and why) when it was not made.
 	 */
 	private static Path aotCache(String jvm, Path dir, String databaseUrl, String rpcUrl, List<String> componentArgs,
-			List<String> startFlags) throws Exception {
+			List<String> startFlags, boolean springAot) throws Exception {
 		Path log = dir.resolveSibling(dir.getFileName() + ".log");
 		Files.createDirectories(dir.getParent());
 		ProcessBuilder script = new ProcessBuilder("scripts/aot-cache.sh", dir.toString()).redirectErrorStream(true)
@@ -332,6 +354,7 @@ public final class SweepBenchmark {
 		script.environment().put("TRAINING_DATABASE_URL", databaseUrl);
 		script.environment().put("AOT_TIMING", "0");
 		script.environment().put("START_OPTS", String.join(" ", startFlags));
+		script.environment().put("SPRING_AOT", springAot ? "1" : "0");
 		if (rpcUrl != null) {
 			script.environment().put("TRAINING_RPC_URL", rpcUrl);
 			script.environment().put("TRAINING_ARGS", String.join(" ", componentArgs));
@@ -340,7 +363,7 @@ public final class SweepBenchmark {
 		int exit = script.start().waitFor();
 		Path cache = dir.resolve("app.aot");
 		String training = (rpcUrl != null ? "a short sweep" : "a refresh")
-				+ (startFlags.isEmpty() ? "" : ", start flags");
+				+ (startFlags.isEmpty() ? "" : ", start flags") + (springAot ? ", Spring AOT" : "");
 		if (exit != 0 || !Files.isRegularFile(cache)) {
 			System.out.printf(
 					"AOT cache (training: %s) not made (scripts/aot-cache.sh exit %d; see %s): its rows " + "skipped%n",

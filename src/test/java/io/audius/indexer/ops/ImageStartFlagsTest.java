@@ -19,6 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ImageStartFlagsTest {
 
+	/**
+	 * The cache is trained with the sweep CronJob's JVM options, Spring AOT among them.
+	 */
+	@Test
+	void imageTrainsWithTheSweepsJvmOptions() throws IOException {
+		Matcher training = Pattern.compile("ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"")
+			.matcher(Files.readString(Path.of("Dockerfile")));
+		assertThat(training.find()).as("the training stage's JAVA_TOOL_OPTIONS").isTrue();
+		Matcher sweep = Pattern.compile("name: JAVA_TOOL_OPTIONS\\s+value: \"([^\"]*)\"")
+			.matcher(Files.readString(Path.of("k8s-cronjob", "base", "cronjob-sweep.yaml")));
+		assertThat(sweep.find()).as("the sweep CronJob's JAVA_TOOL_OPTIONS").isTrue();
+		assertThat(training.group(1)).isEqualTo(sweep.group(1)).contains("-Dspring.aot.enabled=true");
+	}
+
 	@Test
 	void imageTrainsAndStartsWithTheScriptsFlags() throws IOException {
 		List<String> flags = new ArrayList<>();
@@ -44,6 +58,8 @@ class ImageStartFlagsTest {
 		while (quoted.find()) {
 			words.add(quoted.group(1));
 		}
+		assertThat(words).as("the stream runs the entrypoint too: no Spring AOT there")
+			.doesNotContain("-Dspring.aot.enabled=true");
 		int cache = words.indexOf("-XX:AOTCache=/app/app.aot");
 		assertThat(cache).as("the entrypoint's -XX:AOTCache").isPositive();
 		assertThat(words.subList(cache + 1, cache + 1 + flags.size())).containsExactlyElementsOf(flags);

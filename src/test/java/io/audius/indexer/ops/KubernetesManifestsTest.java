@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.audius.indexer.SpringAotBuild;
 import io.audius.indexer.StartFailure;
 import io.audius.indexer.stream.StreamProperties;
 import org.junit.jupiter.api.BeforeAll;
@@ -270,6 +271,25 @@ class KubernetesManifestsTest {
 			.allMatch(b -> b > 0);
 	}
 
+	/**
+	 * The sweep runs the bean definitions the build generated for it; a workload that
+	 * runs them has the build's configuration (SpringAotCheck would stop it otherwise).
+	 */
+	@Test
+	void onlyWorkloadsWithTheBuildsConfigurationRunSpringAot() {
+		List<String> withSpringAot = new ArrayList<>();
+		podTemplates().forEach((name, template) -> {
+			Map<String, Object> container = container(template);
+			if (((String) env(container).get("JAVA_TOOL_OPTIONS")).contains("-Dspring.aot.enabled=true")) {
+				withSpringAot.add(name);
+				String job = (String) env(container).get("INDEXER_LAUNCHER_JOB");
+				StandardEnvironment environment = environment(podEnv(template), "jobs/" + job + ".properties");
+				assertThat(SpringAotBuild.SWEEP.differences(environment::getProperty)).as(name).isEmpty();
+			}
+		});
+		assertThat(withSpringAot).containsExactly("sweep");
+	}
+
 	@Test
 	void theSeedJobRunsOnceAndIsBounded() {
 		Map<String, Object> spec = map(rendered(SEED, "Job").get("spec"));
@@ -477,6 +497,10 @@ class KubernetesManifestsTest {
 	 * properties over application.properties.
 	 */
 	private static Binder binder(Map<String, Object> podEnv, String jobProperties) {
+		return Binder.get(environment(podEnv, jobProperties));
+	}
+
+	private static StandardEnvironment environment(Map<String, Object> podEnv, String jobProperties) {
 		try {
 			StandardEnvironment environment = new StandardEnvironment();
 			var sources = environment.getPropertySources();
@@ -486,7 +510,7 @@ class KubernetesManifestsTest {
 			sources.addLast(new ResourcePropertySource(new FileSystemResource(jobProperties)));
 			sources.addLast(
 					new ResourcePropertySource(new FileSystemResource("src/main/resources/application.properties")));
-			return Binder.get(environment);
+			return environment;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
