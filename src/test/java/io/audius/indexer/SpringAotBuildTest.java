@@ -57,13 +57,15 @@ class SpringAotBuildTest {
 	/** A condition on a property added to the main code must be added to the check. */
 	@Test
 	void everyPropertyConditionInTheMainCodeIsChecked() throws IOException {
-		Pattern condition = Pattern.compile("@ConditionalOn(?:Boolean)?Property\\(name = \"([^\"]+)\"");
+		Pattern condition = Pattern.compile(
+				"@ConditionalOn(?:Boolean)?Property\\(name = \"([^\"]+)\"|extends SpringBootCondition.*?getProperty\\(\"([^\"]+)\"",
+				Pattern.DOTALL);
 		Set<String> conditions = new TreeSet<>();
 		try (Stream<Path> sources = Files.walk(Path.of("src", "main", "java"))) {
 			for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
 				Matcher m = condition.matcher(Files.readString(source));
 				while (m.find()) {
-					conditions.add(m.group(1));
+					conditions.add(m.group(1) != null ? m.group(1) : m.group(2));
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package io.audius.indexer.drift;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.audius.indexer.NotInTheSweep;
 import io.audius.indexer.balances.RunMetricsPush;
 import io.audius.indexer.chain.BalanceComponent;
 import io.audius.indexer.chain.ChainProperties;
@@ -24,6 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code driftCheck}: samples tracked wallets and compares their rows with plain reads of
  * the chain.
  */
+@NotInTheSweep
 @Configuration(proxyBeanMethods = false)
 public class DriftCheckJobConfiguration {
 

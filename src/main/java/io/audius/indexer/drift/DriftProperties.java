@@ -3,6 +3,7 @@ package io.audius.indexer.drift;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.PositiveOrZero;
 
+import io.audius.indexer.NotInTheSweep;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxWrong the most wrong rows a run accepts; above it the run fails (exit 1) and
  * {@code EthBalanceDriftAboveThreshold} fires
  */
+@NotInTheSweep
 @ConfigurationProperties("indexer.drift")
 @Validated
 public record DriftProperties(@DefaultValue("100") @Min(1) int sampleSize,

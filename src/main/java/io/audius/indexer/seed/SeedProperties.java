@@ -3,6 +3,7 @@ package io.audius.indexer.seed;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 
+import io.audius.indexer.NotInTheSweep;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * header)
  * @param chunkSize wallets per page read, per insert statement and per transaction
  */
+@NotInTheSweep
 @ConfigurationProperties("indexer.seed")
 @Validated
 public record SeedProperties(@DefaultValue("true") boolean fromDatabase, String sourceQuery, String file,

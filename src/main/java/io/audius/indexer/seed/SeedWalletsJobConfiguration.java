@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import io.audius.indexer.NotInTheSweep;
 import io.audius.indexer.balances.WalletPlaceholders;
 import io.audius.indexer.balances.WriterTurns;
 import io.audius.indexer.chain.abi.WalletAddress;
@@ -53,6 +54,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * nothing; a killed run is restarted by the launcher after its last committed chunk (the
  * paging reader keeps its last wallet, the file reader its line).
  */
+@NotInTheSweep
 @Configuration(proxyBeanMethods = false)
 public class SeedWalletsJobConfiguration {
 
