@@ -89,7 +89,7 @@ class FreshnessIT {
 				.isEqualTo(new Freshness(7, 3, 4, report.freshness().oldestAgeSeconds(), 3600));
 			assertThat(AuditReportFormat.TABLE.render(report)).contains("Freshness of eth_wallet_balances (SLO 1 h)")
 				.containsPattern("rows\\s+never refreshed\\s+older than SLO\\s+oldest refreshed")
-				// the epoch's age has no hours part between 00:00 and 00:59 UTC ("20,792 d ago")
+				// 00:00-00:59 UTC the epoch's age has no hours: "20,792 d ago"
 				.containsPattern("\\n\\s*7\\s+3\\s+4\\s+[\\d,]+ d( \\d+ h)? ago");
 			assertThat(AuditReportFormat.JSON.render(report)).contains("\"freshness\" : {", "\"olderThanSlo\" : 4");
 		}
