@@ -1,10 +1,12 @@
 package io.audius.indexer.ops;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerApp;
+import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
@@ -59,6 +61,23 @@ class StartupValidationIT {
 	void componentWithoutCode() {
 		assertThat(failure(node(), "--indexer.chain.components[1].contract=0x" + "34".repeat(20)))
 			.contains("indexer.chain.components[1].contract: no contract code at");
+	}
+
+	/**
+	 * The start-up's chain id and contract code reads go out together, not one round trip
+	 * after another: each answer is held at the proxy, so the reads sent before the first
+	 * answer are the ones in flight at once.
+	 */
+	@Test
+	void theContractChecksReadsGoOutTogether() throws Exception {
+		try (RpcProxy proxy = RpcProxy.start(node())) {
+			proxy.delayAnswers("eth_chainId", Duration.ofMillis(500));
+			proxy.delay("eth_getCode", Duration.ofMillis(500));
+			IndexerApp.start(db, proxy.url(), contracts).close();
+			assertThat(proxy.count("eth_getCode")).as("multicall and the three components").isEqualTo(4);
+			assertThat(proxy.maxInFlight()).as("requests held at once: the chain id and the four codes")
+				.isGreaterThanOrEqualTo(5);
+		}
 	}
 
 	@Test

@@ -440,6 +440,7 @@ public final class RpcProxy implements AutoCloseable {
 		arrivals.clear();
 		retryGaps.clear();
 		refusedAt.clear();
+		maxInFlight.set(0);
 	}
 
 	/**
@@ -489,10 +490,33 @@ public final class RpcProxy implements AutoCloseable {
 	private HttpServer bind(int port) throws IOException {
 		HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
 		http.setExecutor(Executors.newCachedThreadPool());
-		http.createContext("/", this::forward);
+		http.createContext("/", this::tracked);
 		http.start();
 		return http;
 	}
+
+	/** Counts the requests the proxy holds at once around {@link #forward}. */
+	private void tracked(HttpExchange exchange) throws IOException {
+		maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+		try {
+			forward(exchange);
+		}
+		finally {
+			inFlight.decrementAndGet();
+		}
+	}
+
+	/**
+	 * The most requests the proxy has held at once (received, not yet answered) since it
+	 * started or {@link #resetCounts()}.
+	 */
+	public int maxInFlight() {
+		return maxInFlight.get();
+	}
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger maxInFlight = new AtomicInteger();
 
 	private void forward(HttpExchange exchange) throws IOException {
 		try (exchange) {
