@@ -118,6 +118,14 @@ public final class RpcProxy implements AutoCloseable {
 
 	private final AtomicInteger truncated = new AtomicInteger();
 
+	/**
+	 * Requests received and not yet answered, and the most at once
+	 * ({@link #maxInFlight}).
+	 */
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger maxInFlight = new AtomicInteger();
+
 	private volatile String cutMethod;
 
 	/** Scripted answers, served in order before anything is forwarded. */
@@ -513,10 +521,6 @@ public final class RpcProxy implements AutoCloseable {
 	public int maxInFlight() {
 		return maxInFlight.get();
 	}
-
-	private final AtomicInteger inFlight = new AtomicInteger();
-
-	private final AtomicInteger maxInFlight = new AtomicInteger();
 
 	private void forward(HttpExchange exchange) throws IOException {
 		try (exchange) {
