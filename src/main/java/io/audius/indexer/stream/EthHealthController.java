@@ -6,6 +6,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.audius.indexer.NotInTheSweep;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@value StreamHealth#DEFAULT_MAX_EVENT_LAG_SECS}, 0 disables) bounds the time since the
  * last Transfer event.
  */
+@NotInTheSweep
 @RestController
 class EthHealthController {
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.NotNull;
 
+import io.audius.indexer.NotInTheSweep;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -15,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * over HTTP while it runs, so that {@code indexer_stream_blocks_behind} keeps moving
  * while the WebSocket is silent or down (one request per interval; 0: never)
  */
+@NotInTheSweep
 @ConfigurationProperties("indexer.stream.head-poll")
 @Validated
 public record HeadPollProperties(@DefaultValue("15s") @NotNull Duration interval) {

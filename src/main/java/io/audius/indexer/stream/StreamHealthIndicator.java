@@ -2,6 +2,8 @@ package io.audius.indexer.stream;
 
 import java.util.List;
 
+import io.audius.indexer.NotInTheSweep;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -11,6 +13,7 @@ import org.springframework.stereotype.Component;
  * the default lag bound. Not part of the liveness group: a node outage must not make
  * Kubernetes restart the pod in a loop.
  */
+@NotInTheSweep
 @Component("transferStream")
 class StreamHealthIndicator implements HealthIndicator {
 

@@ -3,6 +3,7 @@ package io.audius.indexer.stream;
 import java.time.Duration;
 
 import io.audius.indexer.InvalidConfigurationException;
+import io.audius.indexer.NotInTheSweep;
 import io.audius.indexer.chain.abi.ContractAddress;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -66,6 +67,7 @@ import org.springframework.validation.annotation.Validated;
  * after the checkpoint). A stop request (SIGTERM, {@code JobOperator.stop}, a STOPPING
  * row) ends the wait within a second
  */
+@NotInTheSweep
 @ConfigurationProperties("indexer.stream")
 @Validated
 public record StreamProperties(@Nullable String wsUrl, @NotNull ContractAddress tokenAddress,

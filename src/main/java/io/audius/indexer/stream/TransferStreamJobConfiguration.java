@@ -5,6 +5,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import io.audius.indexer.NotInTheSweep;
 import io.audius.indexer.balances.BalanceRefresher;
 import io.audius.indexer.chain.rpc.ChainClient;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
@@ -43,6 +44,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  *          chunk = N logs or T ms     BalanceRefresher)
  * </pre>
  */
+@NotInTheSweep
 @Configuration(proxyBeanMethods = false)
 public class TransferStreamJobConfiguration {
 
