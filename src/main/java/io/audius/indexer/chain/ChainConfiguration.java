@@ -11,6 +11,7 @@ import io.audius.indexer.chain.rpc.RequestBudgetProperties;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -27,8 +28,30 @@ public class ChainConfiguration {
 				meters, requestBudget, budget.rateLimitMaxWait());
 	}
 
+	/**
+	 * The node and contract check ({@link ContractCodeCheck}): its reads go out now, the
+	 * answers are judged once every bean is made (a failure stops the start before any
+	 * job runs).
+	 */
+	@Bean
+	SmartInitializingSingleton contractCodeCheck(ChainClient client, ChainProperties properties) {
+		if (!properties.verifyContracts()) {
+			return () -> {
+			};
+		}
+		return ContractCodeCheck.start(client, properties.multicallAddress(), components(properties));
+	}
+
 	@Bean
 	BalanceReader balanceReader(ChainClient client, ChainProperties properties, MeterRegistry meters) {
+		CallSizer sizer = new CallSizer(Integer.MAX_VALUE);
+		meters.gauge("indexer.rpc.call.size-limit", sizer, s -> Math.min(s.size(), 1_000_000));
+		meters.more().counter("indexer.rpc.call.splits", java.util.List.of(), sizer, CallSizer::splits);
+		return new BalanceReader(client, properties.multicallAddress(), components(properties), sizer,
+				properties.maxSplitTime());
+	}
+
+	private static List<BalanceComponent> components(ChainProperties properties) {
 		List<BalanceComponent> components = new ArrayList<>();
 		for (int i = 0; i < properties.components().size(); i++) {
 			ChainProperties.Component c = properties.components().get(i);
@@ -40,13 +63,7 @@ public class ChainConfiguration {
 						"indexer.chain.components[" + i + "].function: " + ex.getMessage());
 			}
 		}
-		if (properties.verifyContracts()) {
-			ContractCodeCheck.verify(client, properties.multicallAddress(), components);
-		}
-		CallSizer sizer = new CallSizer(Integer.MAX_VALUE);
-		meters.gauge("indexer.rpc.call.size-limit", sizer, s -> Math.min(s.size(), 1_000_000));
-		meters.more().counter("indexer.rpc.call.splits", java.util.List.of(), sizer, CallSizer::splits);
-		return new BalanceReader(client, properties.multicallAddress(), components, sizer, properties.maxSplitTime());
+		return components;
 	}
 
 }

@@ -3,6 +3,8 @@ package io.audius.indexer.ops;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.audius.indexer.testsupport.AudioContracts;
 import io.audius.indexer.testsupport.IndexerApp;
@@ -13,6 +15,8 @@ import io.audius.indexer.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -146,6 +150,44 @@ class StartupValidationIT {
 	void streamReconnectInitialBackoffNotPositive() {
 		assertThat(failure(node(), "--indexer.stream.reconnect-initial-backoff=0s"))
 			.contains("indexer.stream.reconnect-initial-backoff");
+	}
+
+	/**
+	 * The contract check's reads do not hold up the rest of the start-up: while the node
+	 * keeps its answers, every bean is made and the start waits for them only then,
+	 * before any job runs; it ends when they arrive.
+	 */
+	@Test
+	void theStartUpGoesOnWhileTheContractChecksReadsAreOut() throws Exception {
+		try (RpcProxy proxy = RpcProxy.start(node())) {
+			proxy.delayAnswers("eth_getCode", Duration.ofSeconds(15));
+			CompletableFuture<ConfigurableApplicationContext> started = new CompletableFuture<>();
+			Thread start = new Thread(() -> {
+				try {
+					started.complete(IndexerApp.start(db, proxy.url(), contracts));
+				}
+				catch (Throwable ex) {
+					started.completeExceptionally(ex);
+				}
+			}, "start-under-test");
+			start.start();
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (!waitsAfterEveryBean(start) && System.nanoTime() < deadline && !started.isDone()) {
+				Thread.sleep(20);
+			}
+			assertThat(waitsAfterEveryBean(start))
+				.as("the start waits for the answers after every bean is made; it is at: %s",
+						java.util.Arrays.stream(start.getStackTrace()).limit(8).toList())
+				.isTrue();
+			assertThat(proxy.count("eth_getCode")).as("multicall and the three components").isEqualTo(4);
+			started.get(60, TimeUnit.SECONDS).close();
+		}
+	}
+
+	private static boolean waitsAfterEveryBean(Thread start) {
+		return java.util.Arrays.stream(start.getStackTrace())
+			.anyMatch(frame -> frame.getMethodName().equals("afterSingletonsInstantiated")
+					&& frame.getClassName().equals("io.audius.indexer.chain.ContractCodeCheck"));
 	}
 
 	private static String node() {
