@@ -23,6 +23,7 @@ import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletRows;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,6 +44,7 @@ import static org.assertj.core.api.SoftAssertions.assertSoftly;
  * user's eth_user_balances equals the sum of their wallets' rows, and no deadlock
  * happened (none swallowed by the trigger, none counted by PostgreSQL).
  */
+@Tag("slow")
 @ExtendWith(SharedAnvil.class)
 class AudiusTriggerIT {
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.audius.indexer.testsupport.IndexerFixture;
 import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TestChain;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (after the launcher's in-process restart), the stream goes on and catches up, and every
  * row is right.
  */
+@Tag("slow")
 @ExtendWith(SharedAnvil.class)
 class DatabaseOutageIT {
 

@@ -26,6 +26,7 @@ import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.TestDatabase;
 import io.audius.indexer.testsupport.WalletFactory;
 import io.audius.indexer.testsupport.WalletRows;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code target/eth-balance-indexer.jar}, which the package phase builds before failsafe
  * runs.
  */
+@Tag("slow")
 @ExtendWith(SharedAnvil.class)
 class ProcessSignalsIT {
 

@@ -19,6 +19,7 @@ import io.audius.indexer.testsupport.SharedAnvil;
 import io.audius.indexer.testsupport.TcpProxy;
 import io.audius.indexer.testsupport.TestChain;
 import io.audius.indexer.testsupport.WalletRows;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tell, since a launcher that marks another's execution FAILED before restarting it never
  * leaves two rows STARTED), the rows STARTED or STARTING, and the lease.
  */
+@Tag("slow")
 @ExtendWith(SharedAnvil.class)
 class TwoLaunchersOutageIT {
 

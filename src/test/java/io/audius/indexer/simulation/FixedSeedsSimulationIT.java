@@ -1,14 +1,17 @@
 package io.audius.indexer.simulation;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A few fixed seeds with short schedules, in every {@code ./mvnw -B verify} (about two
- * minutes in all): every change is checked against combined faults. A seed that finds a
- * defect joins them once the defect is fixed.
+ * A few fixed seeds with short schedules, in every CI run
+ * ({@code ./mvnw -B verify -Pfull}, about two minutes in all): every change is checked
+ * against combined faults. A seed that finds a defect joins them once the defect is
+ * fixed.
  */
+@Tag("slow")
 class FixedSeedsSimulationIT {
 
 	/**

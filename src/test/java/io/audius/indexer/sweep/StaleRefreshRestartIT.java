@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JobInstance finishes the work without reading committed pages again (counted at the
  * proxy). Also the zombie a killed process leaves, recovered by the launcher.
  */
+@Tag("slow")
 @ExtendWith({ SharedAnvil.class, OutputCaptureExtension.class })
 class StaleRefreshRestartIT {
 
