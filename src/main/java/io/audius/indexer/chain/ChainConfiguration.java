@@ -11,6 +11,7 @@ import io.audius.indexer.chain.rpc.RequestBudgetProperties;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,15 +32,18 @@ public class ChainConfiguration {
 	/**
 	 * The node and contract check ({@link ContractCodeCheck}): its reads go out now, the
 	 * answers are judged once every bean is made (a failure stops the start before any
-	 * job runs).
+	 * job runs). The client is asked for only when checking: a
+	 * {@link SmartInitializingSingleton} is made even under
+	 * {@code spring.main.lazy-initialization}, and the report (lazy, no check) runs with
+	 * no node configured.
 	 */
 	@Bean
-	SmartInitializingSingleton contractCodeCheck(ChainClient client, ChainProperties properties) {
+	SmartInitializingSingleton contractCodeCheck(ObjectProvider<ChainClient> client, ChainProperties properties) {
 		if (!properties.verifyContracts()) {
 			return () -> {
 			};
 		}
-		return ContractCodeCheck.start(client, properties.multicallAddress(), components(properties));
+		return ContractCodeCheck.start(client.getObject(), properties.multicallAddress(), components(properties));
 	}
 
 	@Bean
