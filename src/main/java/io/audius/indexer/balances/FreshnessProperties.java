@@ -2,11 +2,10 @@ package io.audius.indexer.balances;
 
 import java.time.Duration;
 
-import jakarta.validation.constraints.NotNull;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.set;
 
 /**
  * The freshness figures ({@code indexer.freshness.*}): measured by the stream on an
@@ -20,11 +19,12 @@ import org.springframework.validation.annotation.Validated;
  * {@code jobs/transferStreamJob.properties}: the stream is always up)
  */
 @ConfigurationProperties("indexer.freshness")
-@Validated
-public record FreshnessProperties(@DefaultValue("1h") @NotNull Duration slo,
-		@DefaultValue("1m") @NotNull Duration interval, @DefaultValue("false") boolean gauges) {
+public record FreshnessProperties(@DefaultValue("1h") Duration slo, @DefaultValue("1m") Duration interval,
+		@DefaultValue("false") boolean gauges) {
 
 	public FreshnessProperties {
+		set("indexer.freshness.slo", slo);
+		set("indexer.freshness.interval", interval);
 		if (slo != null && (slo.isNegative() || slo.isZero())) {
 			throw new io.audius.indexer.InvalidConfigurationException(
 					"indexer.freshness.slo must be positive, got " + slo);

@@ -6,14 +6,13 @@ import java.util.List;
 import io.audius.indexer.chain.abi.ContractAddress;
 import io.audius.indexer.chain.abi.Multicall3;
 import io.audius.indexer.chain.rpc.RpcEndpoint;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.atLeast;
+import static io.audius.indexer.PropertyCheck.notEmpty;
+import static io.audius.indexer.PropertyCheck.set;
 
 /**
  * The node and the contracts a balance is read from ({@code indexer.chain.*}).
@@ -41,19 +40,32 @@ import org.springframework.validation.annotation.Validated;
  * step fails, the stream waits for the node) instead of splitting on
  */
 @ConfigurationProperties("indexer.chain")
-@Validated
 public record ChainProperties(String rpcUrl,
-		@DefaultValue(Multicall3.CANONICAL_ADDRESS) @NotNull ContractAddress multicallAddress,
-		@NotEmpty List<@Valid @NotNull Component> components, @DefaultValue("30s") @NotNull Duration callTimeout,
-		@DefaultValue("2") @PositiveOrZero int retries, @DefaultValue("250ms") @NotNull Duration retryBackoff,
-		@DefaultValue("true") boolean verifyContracts, @DefaultValue("5m") @NotNull Duration maxSplitTime) {
+		@DefaultValue(Multicall3.CANONICAL_ADDRESS) ContractAddress multicallAddress, List<Component> components,
+		@DefaultValue("30s") Duration callTimeout, @DefaultValue("2") int retries,
+		@DefaultValue("250ms") Duration retryBackoff, @DefaultValue("true") boolean verifyContracts,
+		@DefaultValue("5m") Duration maxSplitTime) {
+
+	public ChainProperties {
+		set("indexer.chain.multicall-address", multicallAddress);
+		notEmpty("indexer.chain.components", components);
+		for (int i = 0; i < components.size(); i++) {
+			Component component = set("indexer.chain.components[" + i + "]", components.get(i));
+			set("indexer.chain.components[" + i + "].contract", component.contract());
+			set("indexer.chain.components[" + i + "].function", component.function());
+		}
+		set("indexer.chain.call-timeout", callTimeout);
+		atLeast("indexer.chain.retries", retries, 0);
+		set("indexer.chain.retry-backoff", retryBackoff);
+		set("indexer.chain.max-split-time", maxSplitTime);
+	}
 
 	/**
 	 * @param contract the contract to call
 	 * @param function a view function taking one address and returning uint256, e.g.
 	 * {@code balanceOf(address)}
 	 */
-	public record Component(@NotNull ContractAddress contract, @NotNull String function) {
+	public record Component(ContractAddress contract, String function) {
 	}
 
 }

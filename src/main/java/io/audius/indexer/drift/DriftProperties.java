@@ -1,12 +1,10 @@
 package io.audius.indexer.drift;
 
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.PositiveOrZero;
-
 import io.audius.indexer.NotInTheSweep;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.atLeast;
 
 /**
  * The drift check ({@code indexer.drift.*}); what it does is in
@@ -19,7 +17,11 @@ import org.springframework.validation.annotation.Validated;
  */
 @NotInTheSweep
 @ConfigurationProperties("indexer.drift")
-@Validated
-public record DriftProperties(@DefaultValue("100") @Min(1) int sampleSize,
-		@DefaultValue("0") @PositiveOrZero int maxWrong) {
+public record DriftProperties(@DefaultValue("100") int sampleSize, @DefaultValue("0") int maxWrong) {
+
+	public DriftProperties {
+		atLeast("indexer.drift.sample-size", sampleSize, 1);
+		atLeast("indexer.drift.max-wrong", maxWrong, 0);
+	}
+
 }

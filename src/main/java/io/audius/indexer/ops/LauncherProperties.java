@@ -1,10 +1,9 @@
 package io.audius.indexer.ops;
 
-import jakarta.validation.constraints.PositiveOrZero;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.atLeast;
 
 /**
  * What the process runs ({@code indexer.launcher.*}); what one launch does is in
@@ -29,8 +28,12 @@ import org.springframework.validation.annotation.Validated;
  * {@code jobs/transferStreamJob.properties}. Must be a boolean (start-up fails naming it)
  */
 @ConfigurationProperties("indexer.launcher")
-@Validated
 public record LauncherProperties(@DefaultValue("true") boolean enabled, String job,
-		@DefaultValue("true") boolean restartFailed, @DefaultValue("3") @PositiveOrZero int maxRestarts,
+		@DefaultValue("true") boolean restartFailed, @DefaultValue("3") int maxRestarts,
 		@DefaultValue("false") boolean waitForLock) {
+
+	public LauncherProperties {
+		atLeast("indexer.launcher.max-restarts", maxRestarts, 0);
+	}
+
 }

@@ -1,12 +1,10 @@
 package io.audius.indexer.seed;
 
-import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.PositiveOrZero;
-
 import io.audius.indexer.NotInTheSweep;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.atLeast;
 
 /**
  * {@code seedWalletsJob} ({@code indexer.seed.*}); how the seed works is in
@@ -28,9 +26,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @NotInTheSweep
 @ConfigurationProperties("indexer.seed")
-@Validated
 public record SeedProperties(@DefaultValue("true") boolean fromDatabase, String sourceQuery, String file,
-		@DefaultValue("0") @PositiveOrZero int fileHeaderLines, @DefaultValue("5000") @Positive int chunkSize) {
+		@DefaultValue("0") int fileHeaderLines, @DefaultValue("5000") int chunkSize) {
 
 	/**
 	 * The Audius database's tracked wallets: users' current primary wallets and their
@@ -44,6 +41,8 @@ public record SeedProperties(@DefaultValue("true") boolean fromDatabase, String 
 			 WHERE chain = 'eth' AND is_delete = false AND wallet IS NOT NULL AND wallet <> ''""";
 
 	public SeedProperties {
+		atLeast("indexer.seed.file-header-lines", fileHeaderLines, 0);
+		atLeast("indexer.seed.chunk-size", chunkSize, 1);
 		if (sourceQuery == null || sourceQuery.isBlank()) {
 			sourceQuery = AUDIUS_SOURCE;
 		}

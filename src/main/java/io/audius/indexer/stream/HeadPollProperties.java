@@ -2,13 +2,12 @@ package io.audius.indexer.stream;
 
 import java.time.Duration;
 
-import jakarta.validation.constraints.NotNull;
-
 import io.audius.indexer.NotInTheSweep;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.set;
 
 /**
  * The stream's HTTP head poll ({@code indexer.stream.head-poll.*}).
@@ -19,6 +18,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @NotInTheSweep
 @ConfigurationProperties("indexer.stream.head-poll")
-@Validated
-public record HeadPollProperties(@DefaultValue("15s") @NotNull Duration interval) {
+public record HeadPollProperties(@DefaultValue("15s") Duration interval) {
+
+	public HeadPollProperties {
+		set("indexer.stream.head-poll.interval", interval);
+	}
+
 }

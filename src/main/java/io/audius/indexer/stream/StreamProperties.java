@@ -5,16 +5,15 @@ import java.time.Duration;
 import io.audius.indexer.InvalidConfigurationException;
 import io.audius.indexer.NotInTheSweep;
 import io.audius.indexer.chain.abi.ContractAddress;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.PositiveOrZero;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.atLeast;
+import static io.audius.indexer.PropertyCheck.between;
+import static io.audius.indexer.PropertyCheck.notBlank;
+import static io.audius.indexer.PropertyCheck.set;
 
 /**
  * Tuning of {@code transferStreamJob} ({@code indexer.stream.*}); how the stream works is
@@ -69,24 +68,36 @@ import org.springframework.validation.annotation.Validated;
  */
 @NotInTheSweep
 @ConfigurationProperties("indexer.stream")
-@Validated
-public record StreamProperties(@Nullable String wsUrl, @NotNull ContractAddress tokenAddress,
-		@DefaultValue("audio_transfers") @NotBlank String checkpointName, @PositiveOrZero @Nullable Long startBlock,
-		@DefaultValue("9000") @Min(1) @Max(1_000_000) long maxBlockRange,
-		@DefaultValue("500") @Min(1) @Max(100_000) int maxLogsPerChunk,
-		@DefaultValue("1000ms") @NotNull Duration maxChunkWait,
-		@DefaultValue("1s") @NotNull Duration reconnectInitialBackoff,
-		@DefaultValue("60s") @NotNull Duration reconnectMaxBackoff,
-		@DefaultValue("10s") @NotNull Duration connectTimeout, @DefaultValue("15s") @NotNull Duration pingInterval,
-		@DefaultValue(AUDIUS_TRACKED_WALLETS) String trackedWalletsQuery,
-		@DefaultValue("true") boolean trackedWalletsQueryOptional,
-		@DefaultValue("30s") @NotNull Duration shutdownTimeout,
-		@DefaultValue("3") @Min(0) @Max(1_000) int confirmations, @DefaultValue("60s") @NotNull Duration headTimeout,
-		@DefaultValue("10000") @Min(0) @Max(10_000_000) int maxQueuedLogs,
-		@DefaultValue("128") @Min(1) @Max(100_000) int maxReorgDepth,
-		@DefaultValue("2m") @NotNull Duration maxNodeWait) {
+public record StreamProperties(@Nullable String wsUrl, ContractAddress tokenAddress,
+		@DefaultValue("audio_transfers") String checkpointName, @Nullable Long startBlock,
+		@DefaultValue("9000") long maxBlockRange, @DefaultValue("500") int maxLogsPerChunk,
+		@DefaultValue("1000ms") Duration maxChunkWait, @DefaultValue("1s") Duration reconnectInitialBackoff,
+		@DefaultValue("60s") Duration reconnectMaxBackoff, @DefaultValue("10s") Duration connectTimeout,
+		@DefaultValue("15s") Duration pingInterval, @DefaultValue(AUDIUS_TRACKED_WALLETS) String trackedWalletsQuery,
+		@DefaultValue("true") boolean trackedWalletsQueryOptional, @DefaultValue("30s") Duration shutdownTimeout,
+		@DefaultValue("3") int confirmations, @DefaultValue("60s") Duration headTimeout,
+		@DefaultValue("10000") int maxQueuedLogs, @DefaultValue("128") int maxReorgDepth,
+		@DefaultValue("2m") Duration maxNodeWait) {
 
 	public StreamProperties {
+		set("indexer.stream.token-address", tokenAddress);
+		notBlank("indexer.stream.checkpoint-name", checkpointName);
+		if (startBlock != null) {
+			atLeast("indexer.stream.start-block", startBlock, 0);
+		}
+		between("indexer.stream.max-block-range", maxBlockRange, 1, 1_000_000);
+		between("indexer.stream.max-logs-per-chunk", maxLogsPerChunk, 1, 100_000);
+		set("indexer.stream.max-chunk-wait", maxChunkWait);
+		set("indexer.stream.reconnect-initial-backoff", reconnectInitialBackoff);
+		set("indexer.stream.reconnect-max-backoff", reconnectMaxBackoff);
+		set("indexer.stream.connect-timeout", connectTimeout);
+		set("indexer.stream.ping-interval", pingInterval);
+		set("indexer.stream.shutdown-timeout", shutdownTimeout);
+		between("indexer.stream.confirmations", confirmations, 0, 1_000);
+		set("indexer.stream.head-timeout", headTimeout);
+		between("indexer.stream.max-queued-logs", maxQueuedLogs, 0, 10_000_000);
+		between("indexer.stream.max-reorg-depth", maxReorgDepth, 1, 100_000);
+		set("indexer.stream.max-node-wait", maxNodeWait);
 		if (maxNodeWait != null && (maxNodeWait.isNegative() || maxNodeWait.isZero())) {
 			throw new InvalidConfigurationException(
 					"indexer.stream.max-node-wait must be positive, got " + maxNodeWait);

@@ -2,13 +2,11 @@ package io.audius.indexer.sweep;
 
 import java.time.LocalDateTime;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.PositiveOrZero;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.atLeast;
+import static io.audius.indexer.PropertyCheck.between;
 
 /**
  * Tuning of {@code staleRefreshJob} ({@code indexer.sweep.*}); how the sweep works is in
@@ -58,14 +56,17 @@ import org.springframework.validation.annotation.Validated;
  * default): the database clock at launch
  */
 @ConfigurationProperties("indexer.sweep")
-@Validated
-public record SweepProperties(@DefaultValue("500") @Min(1) @Max(5000) int walletsPerCall,
-		@DefaultValue("0") @PositiveOrZero long maxWallets, @DefaultValue("1") @Min(1) @Max(32) int partitions,
-		LocalDateTime cutoff, @DefaultValue("4") @Min(1) @Max(64) int callsInFlight,
-		@DefaultValue("0") @PositiveOrZero @Max(256) int readAheadPages,
-		@DefaultValue("4000") @Min(1) @Max(50000) int maxWalletsPerCall) {
+public record SweepProperties(@DefaultValue("500") int walletsPerCall, @DefaultValue("0") long maxWallets,
+		@DefaultValue("1") int partitions, LocalDateTime cutoff, @DefaultValue("4") int callsInFlight,
+		@DefaultValue("0") int readAheadPages, @DefaultValue("4000") int maxWalletsPerCall) {
 
 	public SweepProperties {
+		between("indexer.sweep.wallets-per-call", walletsPerCall, 1, 5000);
+		atLeast("indexer.sweep.max-wallets", maxWallets, 0);
+		between("indexer.sweep.partitions", partitions, 1, 32);
+		between("indexer.sweep.calls-in-flight", callsInFlight, 1, 64);
+		between("indexer.sweep.read-ahead-pages", readAheadPages, 0, 256);
+		between("indexer.sweep.max-wallets-per-call", maxWalletsPerCall, 1, 50000);
 		if (maxWalletsPerCall < walletsPerCall) {
 			// Fail fast at start-up: a most below the start would be a size no call may
 			// have.

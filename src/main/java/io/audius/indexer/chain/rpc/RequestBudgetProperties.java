@@ -3,12 +3,11 @@ package io.audius.indexer.chain.rpc;
 import java.time.Duration;
 import java.util.Map;
 
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.PositiveOrZero;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+
+import static io.audius.indexer.PropertyCheck.atLeast;
+import static io.audius.indexer.PropertyCheck.set;
 
 /**
  * The request budget of the process ({@code indexer.chain.budget.*}), shared by every
@@ -30,10 +29,15 @@ import org.springframework.validation.annotation.Validated;
  * second); a request fails only after waiting this long in all
  */
 @ConfigurationProperties("indexer.chain.budget")
-@Validated
-public record RequestBudgetProperties(@DefaultValue("0") @PositiveOrZero double requestsPerSecond,
-		@DefaultValue("0") @PositiveOrZero double computeUnitsPerSecond, Map<String, Integer> computeUnits,
-		@DefaultValue("10m") @NotNull Duration rateLimitMaxWait) {
+public record RequestBudgetProperties(@DefaultValue("0") double requestsPerSecond,
+		@DefaultValue("0") double computeUnitsPerSecond, Map<String, Integer> computeUnits,
+		@DefaultValue("10m") Duration rateLimitMaxWait) {
+
+	public RequestBudgetProperties {
+		atLeast("indexer.chain.budget.requests-per-second", requestsPerSecond, 0.0);
+		atLeast("indexer.chain.budget.compute-units-per-second", computeUnitsPerSecond, 0.0);
+		set("indexer.chain.budget.rate-limit-max-wait", rateLimitMaxWait);
+	}
 
 	public RequestBudget budget() {
 		Map<String, Integer> weights = new java.util.HashMap<>(RequestBudget.DEFAULT_WEIGHTS);
