@@ -25,9 +25,9 @@ public final class StartFailure {
 	/**
 	 * {@link #CONFIGURATION_EXIT_CODE} when the failure or one of its causes is an
 	 * {@link InvalidConfigurationException} or a property that did not bind (a value of
-	 * the wrong type, a validation constraint, a record's own check), or configuration
-	 * data that cannot be loaded (an imported file that does not exist, e.g. an unknown
-	 * job's); {@link #OTHER_EXIT_CODE} otherwise.
+	 * the wrong type, a record's own check), or configuration data that cannot be loaded
+	 * (an imported file that does not exist, e.g. an unknown job's);
+	 * {@link #OTHER_EXIT_CODE} otherwise.
 	 */
 	public static int exitCode(Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -20,7 +20,7 @@ import static io.audius.indexer.PropertyCheck.set;
  * @param rpcUrl the node's HTTP(S) JSON-RPC URL ({@code ETH_RPC_URL}); required. A secret
  * (it usually carries an API key): never logged, put in a job parameter or metadata row,
  * or echoed in errors (errors name the property). Checked at start-up by
- * {@link RpcEndpoint}, not by bean validation, whose messages would print the value.
+ * {@link RpcEndpoint}, whose messages never print the value.
  * @param multicallAddress Multicall3; default the canonical address deployed on every EVM
  * chain (set it for chains without it)
  * @param components the balance terms, summed: {@code components[i].contract} and
