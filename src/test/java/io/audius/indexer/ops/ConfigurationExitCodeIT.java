@@ -53,7 +53,7 @@ class ConfigurationExitCodeIT {
 	@Test
 	void aPropertyThatDoesNotBindIsAConfigurationError() throws Exception {
 		assertThat(exitCode("bad-property", chain.node().httpUrl(), "--indexer.sweep.wallets-per-call=0"))
-			.as("a validation constraint of indexer.sweep.*")
+			.as("a bound of indexer.sweep.* checked by its record")
 			.isEqualTo(78);
 	}
 
