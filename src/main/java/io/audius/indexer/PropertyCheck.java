@@ -1,5 +1,6 @@
 package io.audius.indexer;
 
+import java.time.Duration;
 import java.util.Collection;
 
 /**
@@ -40,6 +41,14 @@ public final class PropertyCheck {
 	public static <T> T set(String property, T value) {
 		if (value == null) {
 			throw new InvalidConfigurationException(property + " must be set");
+		}
+		return value;
+	}
+
+	/** Set, and longer than zero. */
+	public static Duration positive(String property, Duration value) {
+		if (set(property, value).isNegative() || value.isZero()) {
+			throw new InvalidConfigurationException(property + " must be positive, got " + value);
 		}
 		return value;
 	}

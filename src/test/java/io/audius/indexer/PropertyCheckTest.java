@@ -34,6 +34,10 @@ class PropertyCheckTest {
 		assertThatThrownBy(() -> PropertyCheck.notEmpty("indexer.c", List.of()))
 			.hasMessage("indexer.c must list at least one");
 		assertThat(PropertyCheck.notBlank("indexer.b", "x")).isEqualTo("x");
+		assertThatThrownBy(() -> PropertyCheck.positive("indexer.d", null)).hasMessage("indexer.d must be set");
+		assertThatThrownBy(() -> PropertyCheck.positive("indexer.d", Duration.ZERO))
+			.hasMessage("indexer.d must be positive, got PT0S");
+		assertThat(PropertyCheck.positive("indexer.d", Duration.ofMillis(1))).isEqualTo(Duration.ofMillis(1));
 	}
 
 	@Test

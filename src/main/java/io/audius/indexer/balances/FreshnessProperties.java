@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import static io.audius.indexer.PropertyCheck.positive;
 import static io.audius.indexer.PropertyCheck.set;
 
 /**
@@ -23,13 +24,8 @@ public record FreshnessProperties(@DefaultValue("1h") Duration slo, @DefaultValu
 		@DefaultValue("false") boolean gauges) {
 
 	public FreshnessProperties {
-		set("indexer.freshness.slo", slo);
-		set("indexer.freshness.interval", interval);
-		if (slo != null && (slo.isNegative() || slo.isZero())) {
-			throw new io.audius.indexer.InvalidConfigurationException(
-					"indexer.freshness.slo must be positive, got " + slo);
-		}
-		if (interval != null && interval.toMillis() < 100) {
+		positive("indexer.freshness.slo", slo);
+		if (set("indexer.freshness.interval", interval).toMillis() < 100) {
 			throw new io.audius.indexer.InvalidConfigurationException(
 					"indexer.freshness.interval must be at least 100ms, got " + interval);
 		}

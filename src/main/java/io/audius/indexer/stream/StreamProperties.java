@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import static io.audius.indexer.PropertyCheck.atLeast;
 import static io.audius.indexer.PropertyCheck.between;
 import static io.audius.indexer.PropertyCheck.notBlank;
+import static io.audius.indexer.PropertyCheck.positive;
 import static io.audius.indexer.PropertyCheck.set;
 
 /**
@@ -88,30 +89,17 @@ public record StreamProperties(@Nullable String wsUrl, ContractAddress tokenAddr
 		between("indexer.stream.max-block-range", maxBlockRange, 1, 1_000_000);
 		between("indexer.stream.max-logs-per-chunk", maxLogsPerChunk, 1, 100_000);
 		set("indexer.stream.max-chunk-wait", maxChunkWait);
-		set("indexer.stream.reconnect-initial-backoff", reconnectInitialBackoff);
+		positive("indexer.stream.reconnect-initial-backoff", reconnectInitialBackoff);
 		set("indexer.stream.reconnect-max-backoff", reconnectMaxBackoff);
 		set("indexer.stream.connect-timeout", connectTimeout);
 		set("indexer.stream.ping-interval", pingInterval);
 		set("indexer.stream.shutdown-timeout", shutdownTimeout);
 		between("indexer.stream.confirmations", confirmations, 0, 1_000);
-		set("indexer.stream.head-timeout", headTimeout);
+		positive("indexer.stream.head-timeout", headTimeout);
 		between("indexer.stream.max-queued-logs", maxQueuedLogs, 0, 10_000_000);
 		between("indexer.stream.max-reorg-depth", maxReorgDepth, 1, 100_000);
-		set("indexer.stream.max-node-wait", maxNodeWait);
-		if (maxNodeWait != null && (maxNodeWait.isNegative() || maxNodeWait.isZero())) {
-			throw new InvalidConfigurationException(
-					"indexer.stream.max-node-wait must be positive, got " + maxNodeWait);
-		}
-		if (headTimeout != null && (headTimeout.isNegative() || headTimeout.isZero())) {
-			throw new InvalidConfigurationException("indexer.stream.head-timeout must be positive, got " + headTimeout);
-		}
-		if (reconnectInitialBackoff != null
-				&& (reconnectInitialBackoff.isNegative() || reconnectInitialBackoff.isZero())) {
-			throw new InvalidConfigurationException(
-					"indexer.stream.reconnect-initial-backoff must be positive, got " + reconnectInitialBackoff);
-		}
-		if (reconnectInitialBackoff != null && reconnectMaxBackoff != null
-				&& reconnectInitialBackoff.compareTo(reconnectMaxBackoff) > 0) {
+		positive("indexer.stream.max-node-wait", maxNodeWait);
+		if (reconnectInitialBackoff.compareTo(reconnectMaxBackoff) > 0) {
 			// The back-off would cap the first wait at the max without a word.
 			throw new InvalidConfigurationException(
 					"indexer.stream.reconnect-initial-backoff (" + reconnectInitialBackoff
