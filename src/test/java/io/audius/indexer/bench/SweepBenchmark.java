@@ -186,7 +186,9 @@ public final class SweepBenchmark {
 			}
 			proxy.delay("eth_call", Duration.ZERO);
 			try {
-				startUp(appArgs, proxy.url(), IndexerApp.componentArgs(contracts));
+				startUp(appArgs, proxy.url(), IndexerApp.componentArgs(contracts),
+						flagSets(arg(args, "startup-flags", "")),
+						Integer.parseInt(arg(args, "startup-rounds", String.valueOf(START_UP_ROUNDS))));
 			}
 			catch (Exception ex) {
 				System.out.printf("start-up figures failed: %s%n", ex);
@@ -226,16 +228,18 @@ public final class SweepBenchmark {
 	 * one with C1 only; then a cache trained on a sweep with the script's start-up flags
 	 * and run with them, as the image's entrypoint runs it, and that with Spring AOT
 	 * ({@code -Dspring.aot.enabled=true}, the cache trained so) as the sweep's CronJob
-	 * runs it; the extracted jar with Spring AOT alone too (the serial collector and
-	 * profiles not replayed were measured before: docs/benchmarks.md); alternating,
-	 * {@value #START_UP_ROUNDS} rounds. The clock starts just before the process is
-	 * started and stops when its log prints the first chunk's line; the launched JVM's
-	 * CPU time (user + system) is read at that moment too: far less sensitive than wall
-	 * time to other processes' load on a shared machine.
+	 * runs it, and that with each of {@code flagSets} added (an A/B of start-up flags on
+	 * the same cache); the extracted jar with Spring AOT alone too (the serial collector
+	 * and profiles not replayed were measured before: docs/benchmarks.md); alternating,
+	 * {@code rounds} rounds ({@value #START_UP_ROUNDS} by default). The clock starts just
+	 * before the process is started and stops when its log prints the first chunk's line;
+	 * the launched JVM's CPU time (user + system) is read at that moment too: far less
+	 * sensitive than wall time to other processes' load on a shared machine.
 	 */
-	private static void startUp(List<String> appArgs, String rpcUrl, List<String> componentArgs) throws Exception {
+	private static void startUp(List<String> appArgs, String rpcUrl, List<String> componentArgs,
+			List<List<String>> flagSets, int rounds) throws Exception {
 		System.out.printf("%n--- start-up: process start to the first chunk (the packaged jar, %,d wallets, "
-				+ "launched %d times each, alternating) ---%n", START_UP_WALLETS, START_UP_ROUNDS);
+				+ "launched %d times each, alternating) ---%n", START_UP_WALLETS, rounds);
 		if (!Files.isRegularFile(JAR)) {
 			System.out.printf("skipped: %s not found (package the jar first)%n", JAR);
 			return;
@@ -303,7 +307,16 @@ public final class SweepBenchmark {
 				command.addAll(startFlags);
 				command.add(SPRING_AOT);
 				command.addAll(List.of("-jar", springAot.resolveSibling("app/eth-balance-indexer.jar").toString()));
-				modes.put("+ Spring AOT (the CronJob)", command);
+				modes.put(CRON_JOB, command);
+				// -Dbench.startupFlags: the CronJob with more flags, before -jar so
+				// that they win over the entrypoint's.
+				for (int set = 0; set < flagSets.size(); set++) {
+					List<String> withFlags = new ArrayList<>(command);
+					withFlags.addAll(command.indexOf("-jar"), flagSets.get(set));
+					String row = "the CronJob + flags " + (set + 1);
+					System.out.printf("%s: %s%n", row, String.join(" ", flagSets.get(set)));
+					modes.put(row, withFlags);
+				}
 			}
 		}
 		else {
@@ -312,7 +325,7 @@ public final class SweepBenchmark {
 		}
 		System.out.printf("JVM: %s%n", jvm);
 		java.util.Map<String, List<FirstChunk>> times = new java.util.LinkedHashMap<>();
-		for (int round = 0; round < START_UP_ROUNDS; round++) {
+		for (int round = 0; round < rounds; round++) {
 			for (var mode : modes.entrySet()) {
 				List<String> command = new ArrayList<>();
 				command.add(jvm);
@@ -342,6 +355,22 @@ public final class SweepBenchmark {
 	}
 
 	private static final String TODAY = "java -jar (today)";
+
+	private static final String CRON_JOB = "+ Spring AOT (the CronJob)";
+
+	/**
+	 * {@code -Dbench.startupFlags}: JVM flag sets, {@code ;} between sets, spaces between
+	 * flags.
+	 */
+	static List<List<String>> flagSets(String value) {
+		List<List<String>> sets = new ArrayList<>();
+		for (String set : value.split(";")) {
+			if (!set.isBlank()) {
+				sets.add(List.of(set.trim().split("\\s+")));
+			}
+		}
+		return sets;
+	}
 
 	/**
 	 * The bean definitions the build generated for the sweep (pom.xml,
