@@ -36,7 +36,7 @@ WORKDIR /app
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Duser.timezone=UTC -Dspring.aot.enabled=true"
 # The entrypoint's start-up flags (scripts/aot-cache.sh says why): trained with them too, so the
 # method profiles the cache replays are those of the run.
-ENV START_OPTS="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
+ENV START_OPTS="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000 -XX:Tier2InvokeNotifyFreqLog=16 -XX:Tier2BackedgeNotifyFreqLog=17"
 RUN --mount=type=secret,id=training_rpc_url \
     if [ -n "$TRAINING_DATABASE_URL" ] && [ -s /run/secrets/training_rpc_url ]; then \
       java $START_OPTS -XX:AOTCacheOutput=/app/app.aot -jar eth-balance-indexer.jar \
@@ -62,4 +62,5 @@ USER 1000:1000
 ENTRYPOINT ["java", "-XX:AOTCache=/app/app.aot", \
   "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", \
   "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", \
+  "-XX:Tier2InvokeNotifyFreqLog=16", "-XX:Tier2BackedgeNotifyFreqLog=17", \
   "-jar", "/app/eth-balance-indexer.jar"]

@@ -27,6 +27,12 @@ db=${TRAINING_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test_cost}
 # cache's mapping: not taken, docs/benchmarks.md.)
 default_opts="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000"
 default_opts+=" -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
+# The cache's method profiles (JEP 515) send a method that reached C2 in training to C2 at
+# the 2,048th call of its C1 code, whatever the thresholds above: C1 code with counters
+# only (tier 2) checks them every 2^11 calls. Every 2^16 calls instead, the start-up
+# code that was hot in training stays on C1; the sweep's hot code still passes 65,536
+# calls early in a run (docs/benchmarks.md, "C2 later for trained methods").
+default_opts+=" -XX:Tier2InvokeNotifyFreqLog=16 -XX:Tier2BackedgeNotifyFreqLog=17"
 # shellcheck disable=SC2206
 opts=(${START_OPTS-$default_opts})
 # Spring AOT: the bean definitions the build generated for the sweep (pom.xml, generate-spring-aot), as the sweep's

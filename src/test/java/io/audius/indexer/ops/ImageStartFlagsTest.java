@@ -42,7 +42,7 @@ class ImageStartFlagsTest {
 				flags.addAll(List.of(quoted.trim().split(" +")));
 			}
 		}
-		assertThat(flags).contains("-XX:Tier4InvocationThreshold=50000")
+		assertThat(flags).contains("-XX:Tier4InvocationThreshold=50000", "-XX:Tier2InvokeNotifyFreqLog=16")
 			.as("ASLR kept for the cache's mapping")
 			.doesNotContain("-XX:ArchiveRelocationMode=0");
 
