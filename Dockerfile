@@ -58,7 +58,7 @@ WORKDIR /app
 USER 1000:1000
 # -XX:AOTCache with a missing or unusable file only warns and starts without it (AOTMode=auto), so the k8s
 # manifests can pass it whether or not this image has the cache. The start-up flags (C2 later:
-# scripts/aot-cache.sh, docs/benchmarks.md "Start-up flags").
+# scripts/aot-cache.sh, docs/benchmarks.md "Start-up flags" and "C2 later for trained methods").
 ENTRYPOINT ["java", "-XX:AOTCache=/app/app.aot", \
   "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", \
   "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", \

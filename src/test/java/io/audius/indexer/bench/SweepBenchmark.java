@@ -187,8 +187,7 @@ public final class SweepBenchmark {
 			proxy.delay("eth_call", Duration.ZERO);
 			try {
 				startUp(appArgs, proxy.url(), IndexerApp.componentArgs(contracts),
-						flagSets(arg(args, "startup-flags", "")),
-						Integer.parseInt(arg(args, "startup-rounds", String.valueOf(START_UP_ROUNDS))));
+						flagSets(arg(args, "startup-flags", "")), startUpRounds(arg(args, "startup-rounds", "")));
 			}
 			catch (Exception ex) {
 				System.out.printf("start-up figures failed: %s%n", ex);
@@ -293,7 +292,7 @@ public final class SweepBenchmark {
 			}
 			if (flagged != null) {
 				// The image's entrypoint: the cache trained and run with the start-up
-				// flags of scripts/aot-cache.sh (C2 later, no relocation).
+				// flags of scripts/aot-cache.sh.
 				List<String> command = new ArrayList<>(List.of("-XX:AOTCache=" + flagged));
 				command.addAll(startFlags);
 				command.addAll(List.of("-jar", flagged.resolveSibling("app/eth-balance-indexer.jar").toString()));
@@ -317,6 +316,9 @@ public final class SweepBenchmark {
 					System.out.printf("%s: %s%n", row, String.join(" ", flagSets.get(set)));
 					modes.put(row, withFlags);
 				}
+			}
+			else if (!flagSets.isEmpty()) {
+				System.out.println("the CronJob's cache was not made: the bench.startupFlags rows are skipped");
 			}
 		}
 		else {
@@ -362,6 +364,22 @@ public final class SweepBenchmark {
 	 * {@code -Dbench.startupFlags}: JVM flag sets, {@code ;} between sets, spaces between
 	 * flags.
 	 */
+	static int startUpRounds(String value) {
+		if (value.isBlank()) {
+			return START_UP_ROUNDS;
+		}
+		try {
+			int rounds = Integer.parseInt(value.trim());
+			if (rounds >= 1) {
+				return rounds;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// named below
+		}
+		throw new IllegalArgumentException("bench.startupRounds must be a whole number of at least 1, was " + value);
+	}
+
 	static List<List<String>> flagSets(String value) {
 		List<List<String>> sets = new ArrayList<>();
 		for (String set : value.split(";")) {
