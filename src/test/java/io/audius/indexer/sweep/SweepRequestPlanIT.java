@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 18: a sweep under a 25 requests/s plan, the proxy refusing (HTTP 429) any request
  * beyond 25 in a second and adding 50 ms to every eth_call (a hosted node's round trip),
- * with the budget the README documents for it
+ * with the budget docs/operations.md documents for a job alone on a key
  * ({@code indexer.chain.budget.requests-per-second} = the plan's rate): no request
  * refused, at the defaults otherwise (calls that grow, 4 in flight). The first run starts
  * afresh, the second at the size the first kept.
