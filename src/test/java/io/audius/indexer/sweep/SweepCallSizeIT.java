@@ -1,5 +1,7 @@
 package io.audius.indexer.sweep;
 
+import java.time.Duration;
+
 import io.audius.indexer.testsupport.RpcProxy;
 import io.audius.indexer.testsupport.SeededWallets;
 import io.audius.indexer.testsupport.SharedAnvil;
@@ -15,9 +17,10 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sweep's call size grows after successes, shrinks on a refusal, is kept in the step
- * execution context, and a new run (a new job instance, as a CronJob's) starts at it; a
- * silent node leaves it as it was.
+ * The sweep's call size grows after successes, shrinks on a refusal (for size, or time
+ * while the node answers the smallest call), is kept in the step execution context, and a
+ * new run (a new job instance, as a CronJob's) starts at it; a silent node leaves it as
+ * it was.
  */
 @ExtendWith(SharedAnvil.class)
 class SweepCallSizeIT {
@@ -90,6 +93,42 @@ class SweepCallSizeIT {
 				.isLessThan(firstRefusals);
 			assertThat(SweepFixture.step(second).getExecutionContext().getInt(BalanceRefreshWriter.WALLETS_PER_CALL))
 				.isLessThan(100);
+			assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
+		}
+	}
+
+	@Test
+	void aCallTooSlowForTheTimeoutShrinksTheSizeWhileTheNodeAnswers(TestChain chain) throws Exception {
+		// A node's time limit: calls of more than 40 wallets take 3 s, past the client's
+		// 1 s timeout, while the smallest call is answered at once; unlike a silent node
+		// (below), that is a verdict on the size.
+		int wallets = 300;
+		try (SweepFixture sweep = SweepFixture.deploy(chain, SweepCallSizeIT.class)) {
+			SeededWallets seeded = sweep.seed("slow-" + System.nanoTime(), wallets);
+			RpcProxy rpc = sweep.rpc();
+			rpc.slowCallsAbove(40, Duration.ofSeconds(3));
+			sweep.start("--indexer.sweep.wallets-per-call=100", "--indexer.sweep.max-wallets-per-call=400",
+					"--indexer.sweep.calls-in-flight=1", "--indexer.chain.retries=0",
+					"--indexer.chain.call-timeout=1s");
+
+			JobExecution first = sweep.run();
+			int firstSlow = rpc.slowCalls();
+
+			assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(firstSlow).as("calls that timed out").isPositive();
+			ExecutionContext kept = SweepFixture.step(first).getExecutionContext();
+			assertThat(kept.getInt(BalanceRefreshWriter.WALLETS_PER_CALL)).as("shrunk to what passes in time")
+				.isBetween(1, 40);
+			assertThat(kept.getInt(BalanceRefreshWriter.CALL_SIZE_CEILING)).as("below the sizes that timed out")
+				.isLessThan(100);
+			assertThat(SweepFixture.step(first).getWriteCount())
+				.as("every wallet written but the seed's reverting one: no wallet lost to a timeout")
+				.isEqualTo(wallets - 1);
+
+			JobExecution second = sweep.run();
+
+			assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(rpc.slowCalls() - firstSlow).as("the next run starts at the kept size").isLessThan(firstSlow);
 			assertThat(sweep.wrongRows(seeded.wallets())).as("rows unlike the chain").isEmpty();
 		}
 	}

@@ -91,6 +91,12 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile int maxBodyBytes = Integer.MAX_VALUE;
 
+	private volatile int slowAboveWallets = Integer.MAX_VALUE;
+
+	private volatile long slowMillis;
+
+	private final AtomicInteger slowCalls = new AtomicInteger();
+
 	private final AtomicInteger rateLimitCounter = new AtomicInteger();
 
 	private final java.util.List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -241,6 +247,21 @@ public final class RpcProxy implements AutoCloseable {
 	public void delay(String method, java.time.Duration delay) {
 		this.delayedMethod = method;
 		this.delayMillis = delay.toMillis();
+	}
+
+	/**
+	 * Holds every {@code eth_call} of more than {@code wallets} wallets for {@code hold}
+	 * before forwarding it: a node whose time limit large calls exceed, while it answers
+	 * small ones at once.
+	 */
+	public void slowCallsAbove(int wallets, java.time.Duration hold) {
+		this.slowAboveWallets = wallets;
+		this.slowMillis = hold.toMillis();
+	}
+
+	/** How many calls {@link #slowCallsAbove} held. */
+	public int slowCalls() {
+		return slowCalls.get();
 	}
 
 	/**
@@ -652,6 +673,10 @@ public final class RpcProxy implements AutoCloseable {
 			try {
 				if (method.equals(delayedMethod) && delayMillis > 0) {
 					Thread.sleep(delayMillis);
+				}
+				if (method.equals("eth_call") && slowMillis > 0 && walletsIn(text) > slowAboveWallets) {
+					slowCalls.incrementAndGet();
+					Thread.sleep(slowMillis);
 				}
 				int lag = lagBlocks;
 				if (lag > 0 && text.contains("\"latest\"")) {
