@@ -360,11 +360,8 @@ public final class SweepBenchmark {
 
 	private static final String CRON_JOB = "+ Spring AOT (the CronJob)";
 
-	/**
-	 * {@code -Dbench.startupFlags}: JVM flag sets, {@code ;} between sets, spaces between
-	 * flags.
-	 */
-	static int startUpRounds(String value) {
+	/** {@code -Dbench.startupRounds}: launches per start-up row, at least 1. */
+	private static int startUpRounds(String value) {
 		if (value.isBlank()) {
 			return START_UP_ROUNDS;
 		}
@@ -380,7 +377,11 @@ public final class SweepBenchmark {
 		throw new IllegalArgumentException("bench.startupRounds must be a whole number of at least 1, was " + value);
 	}
 
-	static List<List<String>> flagSets(String value) {
+	/**
+	 * {@code -Dbench.startupFlags}: JVM flag sets, {@code ;} between sets, spaces between
+	 * flags.
+	 */
+	private static List<List<String>> flagSets(String value) {
 		List<List<String>> sets = new ArrayList<>();
 		for (String set : value.split(";")) {
 			if (!set.isBlank()) {
